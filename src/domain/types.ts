@@ -1,0 +1,152 @@
+/**
+ * Domain types shared by every stage of kubeplay's pipeline:
+ *
+ *   loadManifests → validateManifests → observeState → planChanges → executePlan → render
+ *   LoadedDocument[]  ValidManifest[]   ObservedState   Plan          ExecutionReport
+ *
+ * This module imports nothing from the project and nothing at run time.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+
+/** JsonPath is a path into a document: map keys and sequence indexes. */
+export type JsonPath = ReadonlyArray<string | number>;
+
+/** Position is a 1-based line and column in a source file. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Locator maps a path inside a document to the position of its node (or the nearest parent). */
+export type Locator = (path: JsonPath) => Position | undefined;
+
+/** LoadedDocument is one parsed manifest object with where it came from; the loader's output. */
+export interface LoadedDocument {
+  /** File path as the user gave it, or `-` for stdin. */
+  source: string;
+  /** 0-based index of the YAML document within the source. */
+  documentIndex: number;
+  /** For an item unrolled from `kind: List`, its path inside the document (`['items', 2]`). */
+  basePath: JsonPath;
+  /** The plain value of the object (a map). */
+  value: Record<string, unknown>;
+  /** Finds the position of a path relative to this object (basePath is prepended). */
+  locate: Locator;
+}
+
+/** Severity of an Issue: errors stop the run, warnings are printed and the run goes on. */
+export type Severity = 'error' | 'warning';
+
+/** Issue is one problem found while loading or validating, located in its source. */
+export interface Issue {
+  severity: Severity;
+  /** Name of the rule that found it (`schema`, `unique-host-ports`, `load`…). */
+  rule: string;
+  file: string;
+  documentIndex: number;
+  line: number;
+  column: number;
+  /** Field path in kubectl's notation: `spec.containers[1].ports[0].containerPort` (empty for the whole document). */
+  path: string;
+  message: string;
+}
+
+/** ResourceKind lists the kinds kubeplay handles. */
+export type ResourceKind = 'Pod';
+
+/** ResourceRef names one Kubernetes object. */
+export interface ResourceRef {
+  kind: ResourceKind;
+  namespace: string;
+  name: string;
+}
+
+/** ValidManifest is a document that passed validation, typed by kind; the validator's output. */
+export interface ValidManifest {
+  ref: ResourceRef;
+  source: string;
+  documentIndex: number;
+  object: V1Pod;
+  locate: Locator;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the translator produces and the engine carries out: a Podman pod and its containers.
+// ---------------------------------------------------------------------------------------------
+
+/** PortMapping is a port published by the pod on the host. */
+export interface PortMapping {
+  hostIP: string; // '' = all addresses
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+}
+
+/** DesiredVolume is a pod-level volume the containers mount. */
+export type DesiredVolume =
+  | { kind: 'emptyDir'; name: string; podmanVolume: string; medium: '' | 'Memory'; sizeLimit?: string }
+  | { kind: 'hostPath'; name: string; path: string; type: string }
+  | { kind: 'pvc'; name: string; podmanVolume: string; readOnly: boolean };
+
+/** DesiredMount mounts a named Podman volume or a host path into a container. */
+export type DesiredMount =
+  | { kind: 'volume'; volume: string; destination: string; readOnly: boolean; subPath?: string }
+  | { kind: 'bind'; source: string; destination: string; readOnly: boolean };
+
+/** DesiredHealthcheck is a liveness probe expressed as a Podman healthcheck. */
+export interface DesiredHealthcheck {
+  /** Podman's form: ['CMD', ...argv] or ['CMD-SHELL', 'script']. */
+  test: string[];
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  startPeriodSeconds: number;
+  retries: number;
+}
+
+/** DesiredContainer is one Podman container of a pod, as the engine creates it. */
+export interface DesiredContainer {
+  /** Podman container name: `<pod>-<container>`. */
+  name: string;
+  /** The container's name in the manifest. */
+  manifestName: string;
+  image: string;
+  pullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  /** Kubernetes `command` (replaces the image's ENTRYPOINT); absent = image default. */
+  entrypoint?: string[];
+  /** Kubernetes `args` (replaces the image's CMD); absent = image default. */
+  command?: string[];
+  workingDir?: string;
+  env: Record<string, string>;
+  tty: boolean;
+  stdin: boolean;
+  mounts: DesiredMount[];
+  labels: Record<string, string>;
+  /** 'once' for an init container, absent for an app container. */
+  initContainerType?: 'once';
+  restartPolicy: 'always' | 'on-failure' | 'no';
+  stopTimeoutSeconds: number;
+  memoryLimitBytes?: number;
+  /** CPU limit as quota/period in microseconds. */
+  cpuQuota?: number;
+  cpuPeriod?: number;
+  user?: string;
+  privileged: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  readOnlyRootFilesystem: boolean;
+  noNewPrivileges: boolean;
+  healthcheck?: DesiredHealthcheck;
+}
+
+/** DesiredPod is a Podman pod as the translator derives it from a manifest. */
+export interface DesiredPod {
+  ref: ResourceRef;
+  /** Podman pod name (the manifest's metadata.name). */
+  name: string;
+  hostname: string;
+  labels: Record<string, string>;
+  ports: PortMapping[];
+  volumes: DesiredVolume[];
+  initContainers: DesiredContainer[];
+  containers: DesiredContainer[];
+}

@@ -1,0 +1,102 @@
+/**
+ * ContainerEngine is the port through which kubeplay talks to a container engine. kubeplay owns
+ * this interface; engine/dockerode-container-engine.ts implements it over Podman's libpod REST
+ * API, and test/fakes/fake-container-engine.ts implements it in memory for unit tests.
+ *
+ * Every method is one engine operation with no decisions in it: deciding is the planner's job.
+ * Failures are thrown as EngineError (domain/errors.ts) naming the operation and HTTP status.
+ */
+import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
+
+/** ContainerState is a container's state as Podman reports it. */
+export type ContainerState =
+  | 'created'
+  | 'initialized'
+  | 'running'
+  | 'paused'
+  | 'stopping'
+  | 'stopped'
+  | 'exited'
+  | 'removing'
+  | 'unknown';
+
+/** EngineContainer is one container as observed in the engine. */
+export interface EngineContainer {
+  id: string;
+  name: string;
+  /** Name of the pod it belongs to, or '' for a container outside any pod. */
+  podName: string;
+  isInfra: boolean;
+  image: string;
+  state: ContainerState;
+  exitCode: number;
+  restartCount: number;
+  /** When the container last started; undefined if it never did. */
+  startedAt?: Date;
+  createdAt?: Date;
+  labels: Record<string, string>;
+  /** Host ports published through this container (a pod's ports appear on its infra container). */
+  ports: PortMapping[];
+}
+
+/** EnginePod is one pod as observed in the engine, with its containers (infra included). */
+export interface EnginePod {
+  id: string;
+  name: string;
+  /** Podman's pod status: Created, Running, Degraded, Exited, Stopped, Dead, Paused. */
+  status: string;
+  createdAt?: Date;
+  labels: Record<string, string>;
+  containers: EngineContainer[];
+}
+
+/** RemoveOptions tunes removePod. */
+export interface RemoveOptions {
+  /** Kill running containers instead of failing. */
+  force: boolean;
+  /** Seconds to wait for a graceful stop before SIGKILL when force is set. */
+  timeoutSeconds?: number;
+}
+
+/** EngineCall describes one call made to the engine, for `-v` output. */
+export interface EngineCall {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+}
+
+/** ContainerEngine is the engine port; see the module comment. */
+export interface ContainerEngine {
+  /** Checks the engine answers; resolves to its version string. */
+  ping(): Promise<string>;
+  /**
+   * Lists pods with their containers in one call. `labels` filters by exact key=value pairs
+   * (all must match); undefined lists every pod.
+   */
+  listPods(labels?: Record<string, string>): Promise<EnginePod[]>;
+  /** Lists every container, in pods or not, with the host ports each publishes. */
+  listContainers(): Promise<EngineContainer[]>;
+  /** Whether an image is present locally. */
+  imageExists(ref: string): Promise<boolean>;
+  /** Pulls an image; throws EngineError naming the image when it cannot. */
+  pullImage(ref: string): Promise<void>;
+  volumeExists(name: string): Promise<boolean>;
+  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** Removes a named volume; `force` removes it even if a stopped container still uses it. */
+  removeVolume(name: string, force: boolean): Promise<void>;
+  /** Creates the pod (with its infra container and published ports); resolves to its id. */
+  createPod(pod: DesiredPod): Promise<string>;
+  /** Creates one container inside an existing pod; resolves to its id. */
+  createContainer(pod: DesiredPod, container: DesiredContainer): Promise<string>;
+  /** Starts the pod: init containers run to completion in order, then the app containers start. */
+  startPod(name: string): Promise<void>;
+  /** Stops the pod's containers: SIGTERM, then SIGKILL after timeoutSeconds. */
+  stopPod(name: string, timeoutSeconds: number): Promise<void>;
+  /** Sends a signal to every container of the pod. */
+  killPod(name: string, signal: string): Promise<void>;
+  /** Removes the pod and its containers. Anonymous volumes go with it; named volumes stay. */
+  removePod(name: string, options: RemoveOptions): Promise<void>;
+  /** Calls made so far, in order (for `-v`). */
+  calls(): readonly EngineCall[];
+}
