@@ -24,7 +24,7 @@ export class EngineError extends Error {
     message: string,
     readonly operation: string,
     readonly status?: number,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message);
   }

@@ -121,6 +121,7 @@ export interface DesiredContainer {
   stdin: boolean;
   mounts: DesiredMount[];
   labels: Record<string, string>;
+  annotations: Record<string, string>;
   /** 'once' for an init container, absent for an app container. */
   initContainerType?: 'once';
   restartPolicy: 'always' | 'on-failure' | 'no';

@@ -1,0 +1,184 @@
+/**
+ * planChanges: the plan stage of apply. Desired pods × observed state → one action per pod, with
+ * its cause and its steps; plus the host-port and ownership conflicts that stop the run before any
+ * change. Pure: no engine, no fs, no clock.
+ */
+import type { DesiredPod } from '../domain/types';
+import type { HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
+import {
+  LABEL_MANAGED_BY,
+  LABEL_MANIFEST_HASH,
+  LABEL_POD,
+  LABEL_VOLUME_KIND,
+  MANAGED_BY_VALUE,
+} from '../domain/labels';
+import type { Action, Conflict, Plan, Step } from './plan';
+
+/** PlanOptions are the apply flags and injected helpers the planner needs. */
+export interface PlanOptions {
+  /** --force: replace a pod of the same name that kubeplay did not create. */
+  force: boolean;
+  /** --prune: managed pods matching this predicate and absent from the input are removed. */
+  prune?: { matches: (labels: Record<string, string>) => boolean; selector: string };
+  /** Rebuilds the previous version of a managed pod from its last-applied label (for rollback). */
+  previousOf: (observed: ObservedPod) => DesiredPod | undefined;
+}
+
+/** isManaged tells whether kubeplay created a pod. */
+export function isManaged(labels: Record<string, string>): boolean {
+  return labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE;
+}
+
+/** planChanges computes the apply plan; see the module comment. */
+export function planChanges(desired: readonly DesiredPod[], observed: ObservedState, opts: PlanOptions): Plan {
+  const byName = new Map(observed.pods.map((p) => [p.name, p]));
+  const images = observed.images ?? {};
+  const pulls = new Set<string>();
+  const actions: Action[] = [];
+  const conflicts: Conflict[] = [];
+
+  for (const pod of desired) {
+    const ref = `pod/${pod.name}`;
+    const current = byName.get(pod.name);
+    if (current && !isManaged(current.labels) && !opts.force) {
+      conflicts.push({
+        ref,
+        message: `pod "${pod.name}" exists in Podman but was not created by kubeplay (it has no label ${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE}), so kubeplay will not replace it; remove it yourself or re-run with --force to replace it`,
+      });
+      continue;
+    }
+    const drift = current ? driftOf(pod, current) : undefined;
+    if (current && drift === undefined) {
+      const running = current.containers.filter((c) => !c.isInfra).length;
+      actions.push({ kind: 'unchanged', ref, name: pod.name, cause: `hash ${pod.labels[LABEL_MANIFEST_HASH] ?? '?'}, ${running} container(s) as declared`, needsImages: [], steps: [], rollback: [] });
+      continue;
+    }
+
+    // The pod must be made: check its images first, so a bad image never removes a working pod.
+    const needsImages: string[] = [];
+    let blocked: string | undefined;
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      const present = images[c.image];
+      if (c.pullPolicy === 'Always' || (c.pullPolicy === 'IfNotPresent' && present === false)) needsImages.push(c.image);
+      else if (c.pullPolicy === 'Never' && present === false)
+        blocked ??= `image "${c.image}" of container ${c.manifestName} is not present and imagePullPolicy is Never: build or load the image, or change the policy`;
+    }
+    if (blocked) {
+      actions.push({ kind: 'blocked', ref, name: pod.name, cause: blocked, needsImages: [], steps: [], rollback: [] });
+      continue;
+    }
+    for (const i of needsImages) pulls.add(i);
+    conflicts.push(...portConflicts(pod, observed.portClaims ?? []));
+
+    const make = createSteps(pod);
+    const undoMake: Step[] = [{ op: 'removePod', name: pod.name, timeoutSeconds: 0 }, ...emptyDirNames(pod).map((name): Step => ({ op: 'removeVolume', name }))];
+    if (!current) {
+      actions.push({ kind: 'create', ref, name: pod.name, cause: 'not found in Podman', needsImages: uniq(needsImages), steps: make, rollback: undoMake });
+      continue;
+    }
+    const previous = isManaged(current.labels) ? opts.previousOf(current) : undefined;
+    const removeOld: Step[] = [
+      { op: 'removePod', name: pod.name, timeoutSeconds: stopTimeout(previous ?? pod) },
+      ...(previous ? emptyDirNames(previous) : emptyDirNames(pod)).map((name): Step => ({ op: 'removeVolume', name })),
+    ];
+    actions.push({
+      kind: 'recreate',
+      ref,
+      name: pod.name,
+      cause: isManaged(current.labels) ? (drift ?? 'changed') : 'replacing a pod kubeplay did not create (--force)',
+      needsImages: uniq(needsImages),
+      steps: [...removeOld, ...make],
+      rollback: previous ? [...undoMake, ...createSteps(previous)] : undoMake,
+    });
+  }
+
+  if (opts.prune) {
+    const wanted = new Set(desired.map((p) => p.name));
+    for (const p of observed.pods) {
+      if (wanted.has(p.name) || !isManaged(p.labels) || !opts.prune.matches(p.labels)) continue;
+      const previous = opts.previousOf(p);
+      actions.push({
+        kind: 'prune',
+        ref: `pod/${p.name}`,
+        name: p.name,
+        cause: `managed, matches -l ${opts.prune.selector}, not in the input`,
+        needsImages: [],
+        steps: [
+          { op: 'removePod', name: p.name, timeoutSeconds: previous ? stopTimeout(previous) : 30 },
+          ...(previous ? emptyDirNames(previous) : []).map((name): Step => ({ op: 'removeVolume', name })),
+        ],
+        rollback: [],
+      });
+    }
+  }
+  return { pulls: [...pulls].sort(), actions, conflicts };
+}
+
+/** driftOf says why an observed managed pod differs from the desired one, or undefined when it matches. */
+export function driftOf(pod: DesiredPod, current: ObservedPod): string | undefined {
+  const want = pod.labels[LABEL_MANIFEST_HASH];
+  const have = current.labels[LABEL_MANIFEST_HASH];
+  if (isManaged(current.labels) && want !== have) return `spec changed (${have ?? 'none'} → ${want ?? 'none'})`;
+  if (!isManaged(current.labels)) return 'not managed by kubeplay';
+  const byName = new Map(current.containers.map((c) => [c.name, c]));
+  for (const c of pod.containers) {
+    const seen = byName.get(c.name);
+    if (!seen) return `restoring: container ${c.name} is missing`;
+    const ok = seen.state === 'running' || (c.restartPolicy !== 'always' && seen.state === 'exited');
+    if (!ok) return `restoring: container ${c.name} is ${seen.state}`;
+  }
+  return undefined;
+}
+
+/** portConflicts lists the host ports of a pod that something else already holds. */
+export function portConflicts(pod: DesiredPod, claims: readonly HostPortClaim[]): Conflict[] {
+  const out: Conflict[] = [];
+  for (const p of pod.ports) {
+    for (const c of claims) {
+      if (c.podName === pod.name) continue; // the pod being replaced frees its own ports
+      if (c.hostPort !== p.hostPort || c.protocol !== p.protocol || !ipsOverlap(c.hostIP, p.hostIP)) continue;
+      out.push({
+        ref: `pod/${pod.name}`,
+        message: `hostPort ${p.hostPort}/${p.protocol.toUpperCase()}${p.hostIP ? ` on ${p.hostIP}` : ''} is already in use by ${c.holder}; free the port or change hostPort`,
+      });
+      break;
+    }
+  }
+  return out;
+}
+
+function ipsOverlap(a: string, b: string): boolean {
+  const wild = (ip: string) => ip === '' || ip === '0.0.0.0' || ip === '::';
+  return wild(a) || wild(b) || a === b;
+}
+
+/** createSteps makes a pod from nothing: its volumes, the pod, its containers (init first), then starts it. */
+export function createSteps(pod: DesiredPod): Step[] {
+  const steps: Step[] = [];
+  for (const v of pod.volumes) {
+    if (v.kind === 'emptyDir') {
+      const labels = { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_POD]: pod.name, [LABEL_VOLUME_KIND]: 'emptyDir' };
+      // A leftover emptyDir of an earlier run must not leak its data into the new pod.
+      steps.push({ op: 'removeVolume', name: v.podmanVolume }, { op: 'createVolume', name: v.podmanVolume, labels, tmpfs: v.medium === 'Memory' });
+    } else if (v.kind === 'pvc') {
+      steps.push({ op: 'ensureVolume', name: v.podmanVolume, labels: { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_VOLUME_KIND]: 'pvc' } });
+    }
+  }
+  steps.push({ op: 'createPod', pod });
+  for (const c of [...pod.initContainers, ...pod.containers]) steps.push({ op: 'createContainer', pod, container: c });
+  steps.push({ op: 'startPod', name: pod.name });
+  return steps;
+}
+
+function emptyDirNames(pod: DesiredPod): string[] {
+  return pod.volumes.flatMap((v) => (v.kind === 'emptyDir' ? [v.podmanVolume] : []));
+}
+
+/** stopTimeout is the longest grace period of the pod's containers. */
+export function stopTimeout(pod: DesiredPod): number {
+  return Math.max(0, ...pod.containers.map((c) => c.stopTimeoutSeconds));
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

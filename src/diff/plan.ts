@@ -1,0 +1,94 @@
+/**
+ * Plan: what apply (or delete) will do, as pure data with a stable text form (compose's
+ * Plan.String()). The executor carries out each action's steps in order and, when one fails, its
+ * rollback steps; it decides nothing.
+ */
+import type { DesiredPod } from '../domain/types';
+
+/** ActionKind is what happens to one object. */
+export type ActionKind = 'create' | 'recreate' | 'unchanged' | 'prune' | 'delete' | 'blocked';
+
+/** Step is one engine operation. */
+export type Step =
+  | { op: 'pullImage'; image: string }
+  | { op: 'removePod'; name: string; timeoutSeconds: number }
+  | { op: 'removeVolume'; name: string }
+  | { op: 'createVolume'; name: string; labels: Record<string, string>; tmpfs: boolean }
+  | { op: 'ensureVolume'; name: string; labels: Record<string, string> }
+  | { op: 'createPod'; pod: DesiredPod }
+  | { op: 'createContainer'; pod: DesiredPod; container: DesiredPod['containers'][number] }
+  | { op: 'startPod'; name: string };
+
+/** Action is the plan for one object: its kind, why, and the steps that carry it out. */
+export interface Action {
+  kind: ActionKind;
+  /** `pod/NAME`. */
+  ref: string;
+  name: string;
+  /** Why this action: `not found in Podman`, `spec changed (v1-… → v1-…)`, … */
+  cause: string;
+  /** Images this action needs pulled first (shared pulls run once, before any action). */
+  needsImages: string[];
+  steps: Step[];
+  /** Steps that undo a failed action: remove the half-made pod, and put back the previous version. */
+  rollback: Step[];
+}
+
+/** Conflict is a problem found while planning that stops the whole run before any change. */
+export interface Conflict {
+  ref: string;
+  message: string;
+}
+
+/** Plan is the planner's output. */
+export interface Plan {
+  /** Images to pull before any action, each once. */
+  pulls: string[];
+  actions: Action[];
+  conflicts: Conflict[];
+}
+
+/** PLAN_TEXT_VERSION names the text format below; bump it when the format changes. */
+export const PLAN_TEXT_VERSION = 1;
+
+/**
+ * formatPlan renders a plan as stable text, one line per item:
+ *
+ *   pull      IMAGE
+ *   KIND      pod/NAME  CAUSE           (KIND padded to 9: create, recreate, unchanged, prune, delete, blocked)
+ *   conflict  pod/NAME  MESSAGE
+ *
+ * Pulls come first, then actions in input order, then conflicts. With `steps`, each action's steps
+ * follow it indented by four spaces (`    createPod web`).
+ */
+export function formatPlan(plan: Plan, opts: { steps?: boolean } = {}): string {
+  const lines: string[] = [];
+  for (const image of plan.pulls) lines.push(`${'pull'.padEnd(9)} ${image}`);
+  for (const a of plan.actions) {
+    lines.push(`${a.kind.padEnd(9)} ${a.ref}  ${a.cause}`);
+    if (opts.steps) for (const s of a.steps) lines.push(`    ${formatStep(s)}`);
+  }
+  for (const c of plan.conflicts) lines.push(`${'conflict'.padEnd(9)} ${c.ref}  ${c.message}`);
+  return lines.join('\n') + (lines.length > 0 ? '\n' : '');
+}
+
+/** formatStep renders one step as `op target`. */
+export function formatStep(s: Step): string {
+  switch (s.op) {
+    case 'pullImage':
+      return `pullImage ${s.image}`;
+    case 'removePod':
+      return `removePod ${s.name} (timeout ${s.timeoutSeconds}s)`;
+    case 'removeVolume':
+    case 'ensureVolume':
+      return `${s.op} ${s.name}`;
+    case 'createVolume':
+      return `createVolume ${s.name}${s.tmpfs ? ' (tmpfs)' : ''}`;
+    case 'createPod':
+      return `createPod ${s.pod.name}`;
+    case 'createContainer':
+      return `createContainer ${s.container.name}`;
+    case 'startPod':
+      return `startPod ${s.name}`;
+  }
+}

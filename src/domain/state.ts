@@ -1,0 +1,39 @@
+/** ObservedState and its parts: what runs in Podman, as the observe stage saw it once. */
+
+/** ObservedContainer is one container of an observed pod. */
+export interface ObservedContainer {
+  id: string;
+  name: string;
+  state: string;
+  isInfra: boolean;
+}
+
+/** ObservedPod is one Podman pod, managed by kubeplay or not. */
+export interface ObservedPod {
+  id: string;
+  name: string;
+  status: string;
+  labels: Record<string, string>;
+  containers: ObservedContainer[];
+}
+
+/** HostPortClaim is a host port already taken: by a Podman pod or container, or by another process. */
+export interface HostPortClaim {
+  hostIP: string;
+  hostPort: number;
+  protocol: string;
+  /** The Podman pod that publishes it, when it is a pod. */
+  podName?: string;
+  /** Who holds it, in words: `pod/web`, `container nginx`, `a process outside Podman`. */
+  holder: string;
+}
+
+/** ObservedState is the observe stage's output. Optional parts were not needed and not observed. */
+export interface ObservedState {
+  /** Every Podman pod, sorted by name. */
+  pods: ObservedPod[];
+  /** Host ports in use; observed only when some pod must be created. */
+  portClaims?: HostPortClaim[];
+  /** Whether each image the plan may need is present locally; observed only when needed. */
+  images?: Record<string, boolean>;
+}

@@ -1,0 +1,109 @@
+/**
+ * validateManifests: the validate stage. A schema pass plus named rules; every problem in every
+ * document is collected, located and returned, never thrown (changesets' validateConfig).
+ */
+import type { Issue, LoadedDocument, ValidManifest } from '../domain/types';
+import { allowedProperties, validatePodSchema } from './pod-schema';
+import type { SchemaError } from './pod-schema';
+import { didYouMean } from './did-you-mean';
+import { formatFieldPath } from './field-path';
+import { checkKind } from './rules/kind';
+import { containersRule } from './rules/containers';
+import { metadataRule } from './rules/metadata';
+import { sharedContainerPortsRule } from './rules/shared-container-ports';
+import { uniqueHostPortsRule } from './rules/unique-host-ports';
+import { uniqueNamesRule } from './rules/unique-names';
+import { volumesRule } from './rules/volumes';
+import type { DocumentRule, Finding, InputRule, PodLike } from './rules/rule';
+import { asRecord, toIssue } from './rules/rule';
+import { genericPath, unsupportedFields } from '../translate/supported-fields';
+
+/** ValidateMode is kubectl's --validate: strict rejects unknown fields, warn reports them, ignore drops them. */
+export type ValidateMode = 'strict' | 'warn' | 'ignore';
+
+/** ValidationResult is the validate stage's output: the manifests, or every problem found. */
+export type ValidationResult =
+  | { ok: true; manifests: ValidManifest[]; warnings: Issue[] }
+  | { ok: false; issues: Issue[] };
+
+/** DOCUMENT_RULES run on each Pod document. */
+export const DOCUMENT_RULES: readonly DocumentRule[] = [metadataRule, containersRule, volumesRule, sharedContainerPortsRule];
+/** INPUT_RULES run once over all Pod documents of the input. */
+export const INPUT_RULES: readonly InputRule[] = [uniqueNamesRule, uniqueHostPortsRule];
+
+/** validateManifests checks every loaded document and returns the valid manifests or all issues. */
+export function validateManifests(docs: readonly LoadedDocument[], mode: ValidateMode = 'strict'): ValidationResult {
+  const issues: Issue[] = [];
+  const pods: Array<{ pod: PodLike; doc: LoadedDocument }> = [];
+  for (const doc of docs) {
+    const kindProblems = checkKind(doc.value);
+    if (kindProblems.length > 0) {
+      issues.push(...kindProblems.map((f) => toIssue('kind', doc, f)));
+      continue;
+    }
+    const before = issues.length;
+    for (const f of schemaFindings(validatePodSchema(doc.value), mode)) issues.push(toIssue('schema', doc, f));
+    for (const rule of DOCUMENT_RULES) for (const f of rule.check(doc.value, doc)) issues.push(toIssue(rule.name, doc, f));
+    if (issues.slice(before).every((i) => i.severity !== 'error')) {
+      for (const path of unsupportedFields(doc.value))
+        issues.push(
+          toIssue('unsupported-field', doc, {
+            path,
+            severity: 'warning',
+            message: `${genericPath(path)} is valid Kubernetes but kubeplay does not carry it out on Podman; it is ignored`,
+          }),
+        );
+    }
+    pods.push({ pod: doc.value, doc });
+  }
+  for (const rule of INPUT_RULES) for (const f of rule.check(pods)) issues.push(toIssue(rule.name, f.doc, f));
+
+  sortIssues(issues, docs);
+  if (issues.some((i) => i.severity === 'error')) return { ok: false, issues };
+  const manifests: ValidManifest[] = pods.map(({ pod, doc }) => {
+    const meta = asRecord(pod['metadata']) ?? {};
+    const ns = typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : 'default';
+    return {
+      ref: { kind: 'Pod', namespace: ns, name: String(meta['name']) },
+      source: doc.source,
+      documentIndex: doc.documentIndex,
+      object: pod as ValidManifest['object'],
+      locate: doc.locate,
+    };
+  });
+  return { ok: true, manifests, warnings: issues };
+}
+
+/** schemaFindings turns schema errors into findings; unknown fields follow the --validate mode. */
+export function schemaFindings(errors: readonly SchemaError[], mode: ValidateMode): Finding[] {
+  const out: Finding[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'additionalProperties') {
+      if (mode === 'ignore') continue;
+      const key = String(e.params['additionalProperty']);
+      const where = e.path.length === 0 ? 'the top level' : formatFieldPath(e.path);
+      const suggestion = didYouMean(key, allowedProperties(e.path) ?? []);
+      out.push({
+        path: [...e.path, key],
+        severity: mode === 'warn' ? 'warning' : 'error',
+        message: `unknown field "${key}" in ${where}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+      });
+    } else {
+      out.push({ path: e.path, message: e.message });
+    }
+  }
+  return out;
+}
+
+/** sortIssues orders issues by input file order, then line and column, then message. */
+function sortIssues(issues: Issue[], docs: readonly LoadedDocument[]): void {
+  const fileOrder = new Map<string, number>();
+  for (const d of docs) if (!fileOrder.has(d.source)) fileOrder.set(d.source, fileOrder.size);
+  issues.sort(
+    (a, b) =>
+      (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.message.localeCompare(b.message),
+  );
+}
