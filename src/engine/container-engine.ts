@@ -82,7 +82,8 @@ export interface ContainerEngine {
   /** Pulls an image; throws EngineError naming the image when it cannot. */
   pullImage(ref: string): Promise<void>;
   volumeExists(name: string): Promise<boolean>;
-  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** Creates a named volume; `tmpfs` makes it memory-backed (emptyDir medium: Memory). */
+  createVolume(name: string, labels: Record<string, string>, options?: { tmpfs?: boolean }): Promise<void>;
   /** Removes a named volume; `force` removes it even if a stopped container still uses it. */
   removeVolume(name: string, force: boolean): Promise<void>;
   /** Creates the pod (with its infra container and published ports); resolves to its id. */

@@ -1,0 +1,216 @@
+/**
+ * kubeplay's composition root: it parses the command line, builds the engine adapter and the
+ * printers, runs a command, and is the one place that maps errors to messages and exit codes.
+ * Nothing happens at import time.
+ */
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import {
+  ConflictError,
+  EngineError,
+  InternalError,
+  ManifestError,
+  PartialFailureError,
+  UsageError,
+} from '../domain/errors';
+import type { ContainerEngine, EngineCall } from '../engine/container-engine';
+import type { ValidateMode } from '../validate';
+import type { ApplyOptions, DryRun } from '../commands/apply';
+import type { ApplyOutput } from '../print/apply';
+
+/** Io is the process surface the CLI uses; tests inject their own. */
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readStdin: () => Promise<Buffer>;
+  env: NodeJS.ProcessEnv;
+  exit: (code: number) => void;
+}
+
+/** EXIT_CODES documents kubeplay's exit statuses (shown in --help). */
+export const EXIT_CODES = `Exit status:
+  0  success
+  1  the input, the command line, Podman or an object failed (the message says which and what to do)
+  2  a bug in kubeplay (please report it with the command you ran)`;
+
+function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    exit: (code) => {
+      process.exitCode = code;
+    },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+/** main runs kubeplay with the given arguments; it never throws. */
+export async function main(args: string[], io: Io = processIo()): Promise<void> {
+  let verbose = 0;
+  const cli = buildCli(args, io, (v) => (verbose = v));
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    io.exit(reportError(e, io, verbose));
+  }
+}
+
+function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv {
+  return yargs(args)
+    .scriptName('kubeplay')
+    .usage('kubeplay runs Kubernetes Pod manifests on Podman with kubectl\'s semantics.\n\nUsage: kubeplay <command> [flags]')
+    .command(
+      'apply',
+      'Apply Pod manifests to Podman: create, replace or leave each pod',
+      (y) =>
+        y
+          .option('filename', { alias: 'f', type: 'string', array: true, default: [], describe: 'A file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable)' })
+          .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
+          .option('dry-run', { type: 'string', describe: 'client: print what would be done, without Podman; server: check against Podman, change nothing; none' })
+          .option('validate', { type: 'string', default: 'strict', describe: 'strict: unknown fields are errors; warn: warnings; ignore: skipped (also true/false)' })
+          .option('output', { alias: 'o', type: 'string', describe: 'Output format: name, json or yaml' })
+          .option('prune', { type: 'boolean', default: false, describe: 'Remove managed pods that match -l and are not in the input' })
+          .option('selector', { alias: 'l', type: 'string', describe: 'Label selector for --prune (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
+          .option('force', { type: 'boolean', default: false, describe: 'Replace a pod of the same name that kubeplay did not create' })
+          .option('concurrency', { type: 'number', default: 4, describe: 'How many pods to create at once' })
+          .example('kubeplay apply -f pod.yaml', 'Apply the pod in pod.yaml')
+          .example('kubeplay apply -f examples/', 'Apply every manifest in a directory (-R to recurse)')
+          .example('cat pod.yaml | kubeplay apply -f -', 'Apply a manifest read from stdin')
+          .example('kubeplay apply --dry-run=client -f pod.yaml', 'Validate and print the plan, touching nothing')
+          .example('kubeplay apply --dry-run=server -f pod.yaml', 'Also check images and ports against Podman')
+          .example('kubeplay apply --prune -l app=web -f web/', 'Apply, and remove managed app=web pods no longer in web/'),
+      async (argv) => {
+        setVerbose(Number(argv['verbose'] ?? 0));
+        const { runApply } = await import('../commands/apply');
+        const { formatApplyReport, failuresOf } = await import('../print/apply');
+        const { formatWarnings } = await import('../print/issues');
+        const opts = toApplyOptions(argv);
+        const output = toOutput(argv['output']);
+        const verbosity = Number(argv['verbose'] ?? 0);
+        const progress = await makeProgress(io);
+        try {
+          const report = await runApply(opts, {
+            readStdin: io.readStdin,
+            engine: () => connectEngine(io, verbosity),
+            probe: (await import('../observe/host-port-probe')).bindProbe,
+            ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
+          });
+          progress?.clear();
+          io.stderr.write(formatWarnings(report.warnings));
+          if (verbosity > 0) {
+            const { formatPlan } = await import('../diff/plan');
+            io.stderr.write(formatPlan(report.plan));
+          }
+          io.stdout.write(formatApplyReport(report, output));
+          const failures = failuresOf(report);
+          if (failures.length > 0) throw new PartialFailureError(failures);
+        } finally {
+          progress?.clear();
+        }
+      },
+    )
+    .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
+    .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
+    .strict()
+    .recommendCommands()
+    .epilog(EXIT_CODES)
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .exitProcess(false)
+    .help()
+    .version();
+}
+
+async function makeProgress(io: Io) {
+  if (!io.stderr.isTTY) return undefined;
+  const { LiveProgress } = await import('./progress');
+  return new LiveProgress(io.stderr as NodeJS.WriteStream, !io.env['NO_COLOR']);
+}
+
+/** toApplyOptions turns yargs' argv into typed ApplyOptions. */
+export function toApplyOptions(argv: Record<string, unknown>): ApplyOptions {
+  const files = ((argv['filename'] as string[] | undefined) ?? []).map(String);
+  const opts: ApplyOptions = {
+    files,
+    recursive: Boolean(argv['recursive']),
+    dryRun: toDryRun(argv['dry-run']),
+    validate: toValidateMode(argv['validate']),
+    force: Boolean(argv['force']),
+    prune: Boolean(argv['prune']),
+    concurrency: Number(argv['concurrency'] ?? 4),
+  };
+  if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
+  return opts;
+}
+
+/** toDryRun maps --dry-run's values (kubectl accepts a bare flag as client). */
+export function toDryRun(v: unknown): DryRun {
+  if (v === undefined || v === 'none' || v === false || v === 'false') return 'none';
+  if (v === '' || v === true || v === 'true' || v === 'client') return 'client';
+  if (v === 'server') return 'server';
+  throw new UsageError(`invalid --dry-run value "${String(v)}": use client, server or none`);
+}
+
+/** toValidateMode maps --validate's values, with kubectl's legacy true/false. */
+export function toValidateMode(v: unknown): ValidateMode {
+  if (v === undefined || v === 'strict' || v === 'true' || v === true || v === '') return 'strict';
+  if (v === 'warn') return 'warn';
+  if (v === 'ignore' || v === 'false' || v === false) return 'ignore';
+  throw new UsageError(`invalid --validate value "${String(v)}": use strict, warn or ignore`);
+}
+
+function toOutput(v: unknown): ApplyOutput {
+  if (v === undefined || v === '') return 'default';
+  if (v === 'name' || v === 'json' || v === 'yaml') return v;
+  throw new UsageError(`unable to match a printer suitable for the output format "${String(v)}", allowed formats are: json, name, yaml`);
+}
+
+async function connectEngine(io: Io, verbosity: number): Promise<ContainerEngine> {
+  const log = (line: string) => {
+    if (verbosity > 0) io.stderr.write(`kubeplay: ${line}\n`);
+  };
+  const { connectEngineSocket } = await import('../engine/connect');
+  const { DockerodeContainerEngine } = await import('../engine/dockerode-container-engine');
+  const { socketPath } = await connectEngineSocket({ env: io.env, log });
+  const onCall = (c: EngineCall) => log(`${c.method} ${c.path} ${c.status} ${c.durationMs.toFixed(0)}ms`);
+  return new DockerodeContainerEngine({ socketPath, onCall });
+}
+
+/** reportError prints an error as the user should see it and returns the exit code. */
+export function reportError(e: unknown, io: Io, verbose: number): number {
+  if (e instanceof ManifestError) {
+    // Lazy: the printer is needed only on this path.
+    const { formatErrors, formatWarnings } = require('../print/issues') as typeof import('../print/issues');
+    io.stderr.write(formatWarnings(e.issues));
+    io.stderr.write(formatErrors(e.issues, 'applied'));
+    return 1;
+  }
+  if (e instanceof UsageError) {
+    io.stderr.write(`error: ${e.message}\nSee 'kubeplay --help' for usage.\n`);
+    return 1;
+  }
+  if (e instanceof ConflictError) {
+    for (const c of e.conflicts) io.stderr.write(`error: ${c}\n`);
+    io.stderr.write('error: nothing was changed: resolve the conflicts above and apply again.\n');
+    return 1;
+  }
+  if (e instanceof PartialFailureError) {
+    for (const f of e.failures) io.stderr.write(`error: ${f.ref}: ${f.message}\n`);
+    return 1;
+  }
+  if (e instanceof EngineError) {
+    io.stderr.write(`error: ${e.message}\n`);
+    if (verbose > 0 && e.cause) io.stderr.write(`  (${e.operation}${e.status ? `, HTTP ${e.status}` : ''})\n`);
+    return 1;
+  }
+  const detail = e instanceof InternalError || e instanceof Error ? e.stack ?? e.message : String(e);
+  io.stderr.write(`error: kubeplay failed unexpectedly; this is a bug, please report it with the command you ran:\n${detail}\n`);
+  return 2;
+}

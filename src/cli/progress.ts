@@ -1,0 +1,42 @@
+/**
+ * LiveProgress draws one line per pod with its current step on a terminal, redrawing in place as
+ * compose does; it is used only when stderr is a TTY. Cleared before the final lines are printed.
+ */
+import type { ProgressEvent } from '../reconcile/execute-plan';
+
+/** LiveProgress keeps the current step of each object and redraws them. */
+export class LiveProgress {
+  private readonly steps = new Map<string, string>();
+  private drawn = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly started = Date.now();
+
+  constructor(private readonly out: NodeJS.WriteStream, private readonly colour: boolean) {}
+
+  /** update records an event and schedules a redraw. */
+  update(e: ProgressEvent): void {
+    this.steps.set(e.ref, e.step);
+    this.timer ??= setTimeout(() => this.draw(), 80);
+  }
+
+  /** clear erases the progress lines. */
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[J`);
+    this.drawn = 0;
+  }
+
+  private draw(): void {
+    this.timer = undefined;
+    const secs = ((Date.now() - this.started) / 1000).toFixed(1);
+    const lines = [...this.steps].map(([ref, step]) => {
+      const mark = step === 'done' ? (this.colour ? '\x1b[32m✔\x1b[0m' : '✔') : '…';
+      return ` ${mark} ${ref.padEnd(30)} ${step}`;
+    });
+    lines.unshift(`[+] applying ${this.steps.size} object(s) ${secs}s`);
+    if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[J`);
+    this.out.write(lines.join('\n') + '\n');
+    this.drawn = lines.length;
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * runApply: the apply pipeline, end to end, returning data for the CLI to print.
+ *   loadManifests → validateManifests → observeState → planChanges → executePlan
+ */
+import type { Issue, ValidManifest } from '../domain/types';
+import type { ObservedPod } from '../domain/state';
+import { ConflictError, ManifestError, UsageError } from '../domain/errors';
+import { LABEL_LAST_APPLIED } from '../domain/labels';
+import { matchesSelector, parseSelector } from '../domain/selector';
+import type { ContainerEngine } from '../engine/container-engine';
+import { loadManifests } from '../load';
+import { validateManifests } from '../validate';
+import type { ValidateMode } from '../validate';
+import { toDesiredPod } from '../translate/pod';
+import { withHash } from '../translate/hash';
+import { observeState } from '../observe/observe-state';
+import type { HostPortProbe } from '../observe/observe-state';
+import { planChanges } from '../diff/plan-changes';
+import type { Plan } from '../diff/plan';
+import { executePlan } from '../reconcile/execute-plan';
+import type { ExecutionReport, ProgressEvent } from '../reconcile/execute-plan';
+import { sortIssues } from './issues';
+
+/** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
+export type DryRun = 'none' | 'client' | 'server';
+
+/** ApplyOptions are apply's flags, typed. */
+export interface ApplyOptions {
+  files: string[];
+  recursive: boolean;
+  dryRun: DryRun;
+  validate: ValidateMode;
+  force: boolean;
+  prune: boolean;
+  selector?: string;
+  concurrency: number;
+}
+
+/** ApplyDeps are what apply needs from outside, injected by the composition root. */
+export interface ApplyDeps {
+  readStdin: () => Promise<Buffer>;
+  /** Connects to the engine; called only when Podman is needed. */
+  engine: () => Promise<ContainerEngine>;
+  probe: HostPortProbe;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+/** ApplyReport is what apply did (or would do, on a dry run). */
+export interface ApplyReport {
+  dryRun: DryRun;
+  manifests: ValidManifest[];
+  warnings: Issue[];
+  plan: Plan;
+  execution?: ExecutionReport;
+}
+
+/** validateApplyOptions checks flag combinations, as kubectl's ApplyOptions.Validate does. */
+export function validateApplyOptions(o: ApplyOptions): void {
+  if (o.files.length === 0) throw new UsageError('must specify one of -f and -k: apply needs the manifests, e.g. kubeplay apply -f pod.yaml');
+  if (o.prune && !o.selector) throw new UsageError('all resources selected for prune without explicitly passing --all; kubeplay needs --prune with -l SELECTOR');
+  if (!o.prune && o.selector) throw new UsageError('-l/--selector works with --prune in apply: use kubeplay apply --prune -l SELECTOR -f FILE');
+  if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got ${o.concurrency}`);
+}
+
+/** loadAndValidate runs the first two stages; it throws ManifestError with every problem found. */
+export async function loadAndValidate(
+  files: string[],
+  recursive: boolean,
+  mode: ValidateMode,
+  readStdin: () => Promise<Buffer>,
+): Promise<{ manifests: ValidManifest[]; warnings: Issue[] }> {
+  const loaded = await loadManifests(files, { recursive, readStdin });
+  const result = validateManifests(loaded.documents, mode);
+  const sources = files;
+  if (loaded.issues.some((i) => i.severity === 'error') || !result.ok) {
+    const issues = [...loaded.issues, ...(result.ok ? result.warnings : result.issues)];
+    throw new ManifestError(sortIssues(issues, sources));
+  }
+  if (result.manifests.length === 0) throw new UsageError('no objects passed to apply: the files hold no Kubernetes objects');
+  return { manifests: result.manifests, warnings: sortIssues([...loaded.issues, ...result.warnings], sources) };
+}
+
+/** previousFromLabel rebuilds the previous desired pod from a managed pod's last-applied label. */
+export function previousFromLabel(observed: ObservedPod): ReturnType<typeof toDesiredPod> | undefined {
+  const raw = observed.labels[LABEL_LAST_APPLIED];
+  if (!raw) return undefined;
+  let object: unknown;
+  try {
+    object = JSON.parse(raw);
+  } catch {
+    return undefined; // a label damaged by hand: no rollback target, the pod is simply replaced
+  }
+  const check = validateManifests([{ source: `label of pod ${observed.name}`, documentIndex: 0, basePath: [], value: object as Record<string, unknown>, locate: () => undefined }], 'ignore');
+  const m = check.ok ? check.manifests[0] : undefined;
+  return m ? withHash(toDesiredPod(m)) : undefined;
+}
+
+/** runApply runs the apply pipeline; see the module comment. */
+export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
+  validateApplyOptions(opts);
+  const selector = opts.selector !== undefined ? parseSelector(opts.selector) : undefined;
+  const { manifests, warnings } = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin);
+  const desired = manifests.map((m) => withHash(toDesiredPod(m)));
+
+  const planOpts = {
+    force: opts.force,
+    previousOf: previousFromLabel,
+    ...(opts.prune && selector ? { prune: { matches: (l: Record<string, string>) => matchesSelector(selector, l), selector: selector.text } } : {}),
+  };
+  if (opts.dryRun === 'client') {
+    return { dryRun: 'client', manifests, warnings, plan: planChanges(desired, { pods: [] }, planOpts) };
+  }
+  const engine = await deps.engine();
+  const observed = await observeState(engine, desired, deps.probe);
+  const plan = planChanges(desired, observed, planOpts);
+  if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
+  if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
+  const execution = await executePlan(engine, plan, {
+    concurrency: opts.concurrency,
+    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+  });
+  return { dryRun: 'none', manifests, warnings, plan, execution };
+}

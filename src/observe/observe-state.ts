@@ -1,0 +1,67 @@
+/**
+ * observeState: the observe stage. It looks at Podman once and returns plain data. The pods are
+ * always listed (one call: the whole observation of a no-op re-apply); images and host ports are
+ * looked at only when some desired pod must be made.
+ */
+import type { DesiredPod, PortMapping } from '../domain/types';
+import type { HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
+import type { ContainerEngine, EnginePod } from '../engine/container-engine';
+import { driftOf } from '../diff/plan-changes';
+
+/** HostPortProbe tells whether a host port can be bound right now (a real bind test). */
+export type HostPortProbe = (port: PortMapping) => Promise<boolean>;
+
+/** toObservedPod projects an engine pod onto what the planner needs. */
+export function toObservedPod(p: EnginePod): ObservedPod {
+  return {
+    id: p.id,
+    name: p.name,
+    status: p.status,
+    labels: p.labels,
+    containers: p.containers
+      .map((c) => ({ id: c.id, name: c.name, state: c.state, isInfra: c.isInfra }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+/** observeState observes what the plan for `desired` depends on; see the module comment. */
+export async function observeState(
+  engine: ContainerEngine,
+  desired: readonly DesiredPod[],
+  probe: HostPortProbe,
+): Promise<ObservedState> {
+  const pods = (await engine.listPods()).map(toObservedPod).sort((a, b) => a.name.localeCompare(b.name));
+  const byName = new Map(pods.map((p) => [p.name, p]));
+  const toMake = desired.filter((d) => {
+    const cur = byName.get(d.name);
+    return !cur || driftOf(d, cur) !== undefined;
+  });
+  if (toMake.length === 0) return { pods };
+
+  const imageNames = [...new Set(toMake.flatMap((d) => [...d.initContainers, ...d.containers].map((c) => c.image)))].sort();
+  const present = await Promise.all(imageNames.map((i) => engine.imageExists(i)));
+  const images = Object.fromEntries(imageNames.map((i, n) => [i, present[n] ?? false]));
+
+  const wanted = toMake.flatMap((d) => d.ports);
+  if (wanted.length === 0) return { pods, images };
+  const portClaims: HostPortClaim[] = [];
+  for (const c of await engine.listContainers()) {
+    for (const p of c.ports) {
+      portClaims.push({
+        hostIP: p.hostIP,
+        hostPort: p.hostPort,
+        protocol: p.protocol,
+        ...(c.podName ? { podName: c.podName } : {}),
+        holder: c.podName ? `pod/${c.podName}` : `container ${c.name}`,
+      });
+    }
+  }
+  // Ports Podman does not publish may still be held by another process: try to bind them.
+  const unclaimed = wanted.filter((w) => !portClaims.some((c) => c.hostPort === w.hostPort && c.protocol === w.protocol));
+  const free = await Promise.all(unclaimed.map((w) => probe(w)));
+  unclaimed.forEach((w, n) => {
+    if (!free[n]) portClaims.push({ hostIP: w.hostIP, hostPort: w.hostPort, protocol: w.protocol, holder: 'a process outside Podman' });
+  });
+  portClaims.sort((a, b) => a.hostPort - b.hostPort || a.protocol.localeCompare(b.protocol) || a.holder.localeCompare(b.holder));
+  return { pods, images, portClaims };
+}

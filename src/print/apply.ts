@@ -1,0 +1,56 @@
+/** Printers for apply's result: kubectl's `pod/NAME created|configured|unchanged` lines, or -o formats. */
+import { stringify } from 'yaml';
+import type { ApplyReport } from '../commands/apply';
+import type { Action } from '../diff/plan';
+import type { ActionResult } from '../reconcile/execute-plan';
+
+/** ApplyOutput is apply's -o: the default lines, or name, json, yaml. */
+export type ApplyOutput = 'default' | 'name' | 'json' | 'yaml';
+
+const PAST: Record<Action['kind'], string> = {
+  create: 'created',
+  recreate: 'configured',
+  unchanged: 'unchanged',
+  prune: 'pruned',
+  delete: 'deleted',
+  blocked: 'failed',
+};
+
+/** resultLine renders one action's outcome as kubectl does. */
+export function resultLine(a: Action, dry: ApplyReport['dryRun']): string {
+  const suffix = dry === 'client' ? ' (dry run)' : dry === 'server' ? ' (server dry run)' : '';
+  const restoring = a.kind === 'recreate' && a.cause.startsWith('restoring: ') ? ` (${a.cause})` : '';
+  return `${a.ref} ${PAST[a.kind]}${suffix}${restoring}`;
+}
+
+/** formatApplyReport renders the successful actions (failures go to stderr through PartialFailureError). */
+export function formatApplyReport(report: ApplyReport, output: ApplyOutput): string {
+  const done: Action[] = report.execution
+    ? report.execution.results.filter((r: ActionResult) => r.outcome === 'done').map((r) => r.action)
+    : report.plan.actions.filter((a) => a.kind !== 'blocked');
+  if (output === 'name') return done.map((a) => `${a.ref}\n`).join('');
+  if (output === 'json' || output === 'yaml') {
+    const names = new Set(done.map((a) => a.name));
+    const items = report.manifests.filter((m) => names.has(m.ref.name)).map((m) => m.object);
+    const obj = items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+    return output === 'json' ? `${JSON.stringify(obj, null, 4)}\n` : stringify(obj);
+  }
+  return done.map((a) => `${resultLine(a, report.dryRun)}\n`).join('');
+}
+
+/** failuresOf lists the failed actions with their causes and what the rollback did. */
+export function failuresOf(report: ApplyReport): Array<{ ref: string; message: string }> {
+  const out: Array<{ ref: string; message: string }> = [];
+  for (const r of report.execution?.results ?? []) {
+    if (r.outcome !== 'failed') continue;
+    const rb =
+      r.rollback === 'restored'
+        ? '; the previous version was put back and runs again'
+        : r.rollback === 'removed'
+          ? '; what was made of it was removed'
+          : '';
+    out.push({ ref: r.action.ref, message: `${r.error ?? 'failed'}${rb}` });
+  }
+  if (!report.execution) for (const a of report.plan.actions) if (a.kind === 'blocked') out.push({ ref: a.ref, message: a.cause });
+  return out;
+}

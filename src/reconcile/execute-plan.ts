@@ -1,0 +1,126 @@
+/**
+ * executePlan: the execute stage. It carries out the plan's pulls, then each action's steps, with
+ * a bound on how many pods are worked on at once. When a step fails it runs the action's rollback
+ * steps and goes on with the other actions. It decides nothing: what to do is in the plan.
+ */
+import type { Action, Plan, Step } from '../diff/plan';
+import { formatStep } from '../diff/plan';
+import type { ContainerEngine } from '../engine/container-engine';
+import { EngineError } from '../domain/errors';
+
+/** ActionResult is how one action went. */
+export interface ActionResult {
+  action: Action;
+  outcome: 'done' | 'failed';
+  /** What went wrong, in words, when failed. */
+  error?: string;
+  /** After a failure: whether the half-made pod was removed and the previous version put back. */
+  rollback?: 'removed' | 'restored' | 'rollback-failed';
+}
+
+/** ExecutionReport is the execute stage's output, in plan order. */
+export interface ExecutionReport {
+  results: ActionResult[];
+}
+
+/** ProgressEvent tells the CLI which step a pod is at, for live progress on a terminal. */
+export interface ProgressEvent {
+  ref: string;
+  step: string;
+}
+
+/** ExecuteOptions bound the work in flight and report progress. */
+export interface ExecuteOptions {
+  concurrency: number;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+/** executePlan runs the plan against the engine; see the module comment. */
+export async function executePlan(engine: ContainerEngine, plan: Plan, opts: ExecuteOptions): Promise<ExecutionReport> {
+  const failedPulls = new Map<string, string>();
+  await runBounded(plan.pulls, opts.concurrency, async (image) => {
+    opts.onProgress?.({ ref: image, step: 'pulling' });
+    try {
+      await engine.pullImage(image);
+    } catch (e) {
+      failedPulls.set(image, messageOf(e));
+    }
+  });
+  const results = await runBounded(plan.actions, opts.concurrency, async (action): Promise<ActionResult> => {
+    if (action.kind === 'unchanged') return { action, outcome: 'done' };
+    if (action.kind === 'blocked') return { action, outcome: 'failed', error: action.cause };
+    const pullError = action.needsImages.map((i) => failedPulls.get(i)).find((m) => m !== undefined);
+    if (pullError !== undefined) return { action, outcome: 'failed', error: pullError };
+    try {
+      for (const step of action.steps) {
+        opts.onProgress?.({ ref: action.ref, step: formatStep(step) });
+        await runStep(engine, step);
+      }
+      opts.onProgress?.({ ref: action.ref, step: 'done' });
+      return { action, outcome: 'done' };
+    } catch (e) {
+      const error = messageOf(e);
+      if (action.rollback.length === 0) return { action, outcome: 'failed', error };
+      opts.onProgress?.({ ref: action.ref, step: 'rolling back' });
+      const restores = action.rollback.some((s) => s.op === 'createPod');
+      try {
+        for (const step of action.rollback) await runStep(engine, step);
+        return { action, outcome: 'failed', error, rollback: restores ? 'restored' : 'removed' };
+      } catch (e2) {
+        return { action, outcome: 'failed', error: `${error}; rollback failed too: ${messageOf(e2)}`, rollback: 'rollback-failed' };
+      }
+    }
+  });
+  return { results };
+}
+
+/** runStep carries out one step. Removing what is already gone is not an error. */
+export async function runStep(engine: ContainerEngine, step: Step): Promise<void> {
+  switch (step.op) {
+    case 'pullImage':
+      return engine.pullImage(step.image);
+    case 'removePod':
+      return ignoreNotFound(engine.removePod(step.name, { force: true, timeoutSeconds: step.timeoutSeconds }));
+    case 'removeVolume':
+      return ignoreNotFound(engine.removeVolume(step.name, true));
+    case 'createVolume':
+      return engine.createVolume(step.name, step.labels, { tmpfs: step.tmpfs });
+    case 'ensureVolume':
+      if (!(await engine.volumeExists(step.name))) await engine.createVolume(step.name, step.labels);
+      return;
+    case 'createPod':
+      await engine.createPod(step.pod);
+      return;
+    case 'createContainer':
+      await engine.createContainer(step.pod, step.container);
+      return;
+    case 'startPod':
+      return engine.startPod(step.name);
+  }
+}
+
+async function ignoreNotFound(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!(e instanceof EngineError && e.status === 404)) throw e;
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** runBounded maps items through fn with at most `limit` in flight; results keep input order. */
+export async function runBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
