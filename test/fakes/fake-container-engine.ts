@@ -1,0 +1,113 @@
+/**
+ * FakeContainerEngine is an in-memory ContainerEngine for unit tests: it keeps pods, containers,
+ * images and volumes in maps and records every call. It never stands in for Podman in the tests
+ * that show a feature works; those are in test/integration.
+ */
+import type { DesiredContainer, DesiredPod } from '../../src/domain/types';
+import type { ContainerEngine, EngineCall, EngineContainer, EnginePod, RemoveOptions } from '../../src/engine/container-engine';
+import { EngineError } from '../../src/domain/errors';
+
+/** FakeContainerEngine implements the port in memory; `failOn` makes one operation fail. */
+export class FakeContainerEngine implements ContainerEngine {
+  readonly pods = new Map<string, EnginePod>();
+  readonly images = new Set<string>();
+  readonly volumes = new Map<string, Record<string, string>>();
+  readonly log: string[] = [];
+  /** failOn maps `op name` (e.g. `startPod web`, `pullImage bad:1`) to an error message. */
+  readonly failOn = new Map<string, string>();
+  private seq = 0;
+
+  constructor(images: string[] = []) {
+    for (const i of images) this.images.add(i);
+  }
+
+  private record(entry: string): void {
+    this.log.push(entry);
+    const fail = this.failOn.get(entry);
+    if (fail !== undefined) throw new EngineError(fail, entry.split(' ')[0] ?? entry, 500);
+  }
+
+  async ping(): Promise<string> {
+    return 'fake';
+  }
+  async listPods(): Promise<EnginePod[]> {
+    this.record('listPods');
+    return [...this.pods.values()].map((p) => ({ ...p, containers: p.containers.map((c) => ({ ...c })) }));
+  }
+  async listContainers(): Promise<EngineContainer[]> {
+    this.record('listContainers');
+    return [...this.pods.values()].flatMap((p) => p.containers);
+  }
+  async imageExists(ref: string): Promise<boolean> {
+    this.record(`imageExists ${ref}`);
+    return this.images.has(ref);
+  }
+  async pullImage(ref: string): Promise<void> {
+    this.record(`pullImage ${ref}`);
+    this.images.add(ref);
+  }
+  async volumeExists(name: string): Promise<boolean> {
+    this.record(`volumeExists ${name}`);
+    return this.volumes.has(name);
+  }
+  async createVolume(name: string, labels: Record<string, string>): Promise<void> {
+    this.record(`createVolume ${name}`);
+    if (this.volumes.has(name)) throw new EngineError(`volume ${name} already exists`, 'createVolume', 409);
+    this.volumes.set(name, labels);
+  }
+  async removeVolume(name: string): Promise<void> {
+    this.record(`removeVolume ${name}`);
+    if (!this.volumes.delete(name)) throw new EngineError(`no such volume ${name}`, 'removeVolume', 404);
+  }
+  async createPod(pod: DesiredPod): Promise<string> {
+    this.record(`createPod ${pod.name}`);
+    if (this.pods.has(pod.name)) throw new EngineError(`pod ${pod.name} already exists`, 'createPod', 409);
+    const id = `pod${++this.seq}`;
+    const infra: EngineContainer = this.container(`${id}-infra`, pod.name, true, 'localhost/podman-pause');
+    infra.ports = pod.ports;
+    this.pods.set(pod.name, { id, name: pod.name, status: 'Created', labels: { ...pod.labels }, containers: [infra] });
+    return id;
+  }
+  async createContainer(pod: DesiredPod, c: DesiredContainer): Promise<string> {
+    this.record(`createContainer ${c.name}`);
+    const p = this.pods.get(pod.name);
+    if (!p) throw new EngineError(`no pod ${pod.name}`, 'createContainer', 404);
+    const ec = this.container(c.name, pod.name, false, c.image);
+    ec.labels = { ...c.labels };
+    p.containers.push(ec);
+    return ec.id;
+  }
+  async startPod(name: string): Promise<void> {
+    this.record(`startPod ${name}`);
+    const p = this.pods.get(name);
+    if (!p) throw new EngineError(`no pod ${name}`, 'startPod', 404);
+    p.status = 'Running';
+    for (const c of p.containers) c.state = 'running';
+  }
+  async stopPod(name: string): Promise<void> {
+    this.record(`stopPod ${name}`);
+    const p = this.pods.get(name);
+    if (p) for (const c of p.containers) c.state = 'exited';
+  }
+  async killPod(name: string): Promise<void> {
+    this.record(`killPod ${name}`);
+    await this.stopPod(name);
+  }
+  async removePod(name: string, _o: RemoveOptions): Promise<void> {
+    this.record(`removePod ${name}`);
+    if (!this.pods.delete(name)) throw new EngineError(`no such pod ${name}`, 'removePod', 404);
+  }
+  calls(): readonly EngineCall[] {
+    return [];
+  }
+
+  /** mutate lets a test change a pod behind kubeplay's back. */
+  mutate(name: string, fn: (p: EnginePod) => void): void {
+    const p = this.pods.get(name);
+    if (p) fn(p);
+  }
+
+  private container(name: string, podName: string, isInfra: boolean, image: string): EngineContainer {
+    return { id: `c${++this.seq}`, name, podName, isInfra, image, state: 'created', exitCode: 0, restartCount: 0, labels: {}, ports: [] };
+  }
+}

@@ -1,0 +1,124 @@
+import { planChanges } from '../../../src/diff/plan-changes';
+import { formatPlan } from '../../../src/diff/plan';
+import type { ObservedPod } from '../../../src/domain/state';
+import { LABEL_MANIFEST_HASH } from '../../../src/domain/labels';
+import { container, desiredPod } from '../../fakes/builders';
+
+const opts = { force: false, previousOf: () => undefined };
+
+/** running makes the observed form of a desired pod with all containers running. */
+function running(p: ReturnType<typeof desiredPod>, over: Partial<ObservedPod> = {}): ObservedPod {
+  return {
+    id: `id-${p.name}`,
+    name: p.name,
+    status: 'Running',
+    labels: { ...p.labels },
+    containers: [{ id: 'infra', name: `${p.name}-infra`, state: 'running', isInfra: true }, ...p.containers.map((c) => ({ id: c.name, name: c.name, state: 'running', isInfra: false }))],
+    ...over,
+  };
+}
+
+describe('planChanges', () => {
+  const web = desiredPod('web');
+  const api = desiredPod('api', { ports: [{ hostIP: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
+
+  test('creates what is missing and leaves what matches', () => {
+    const plan = planChanges([web, api], { pods: [running(web)], images: { 'localhost/busybox:stable': true }, portClaims: [] }, opts);
+    expect(formatPlan(plan)).toBe(
+      `unchanged pod/web  hash ${web.labels[LABEL_MANIFEST_HASH]}, 1 container(s) as declared\n` + 'create    pod/api  not found in Podman\n',
+    );
+  });
+
+  test('a changed spec recreates, naming both hashes', () => {
+    const old = desiredPod('web', { containers: [container('web', 'app', { command: ['old'] })] });
+    const plan = planChanges([web], { pods: [running(old)], images: {} }, opts);
+    expect(formatPlan(plan)).toBe(`recreate  pod/web  spec changed (${old.labels[LABEL_MANIFEST_HASH]} → ${web.labels[LABEL_MANIFEST_HASH]})\n`);
+  });
+
+  test('drift behind kubeplay\'s back is restored', () => {
+    const exited = running(web);
+    exited.containers[1]!.state = 'exited';
+    const missing = running(web, { containers: [] });
+    expect(formatPlan(planChanges([web], { pods: [exited] }, opts))).toBe('recreate  pod/web  restoring: container web-app is exited\n');
+    expect(formatPlan(planChanges([web], { pods: [missing] }, opts))).toBe('recreate  pod/web  restoring: container web-app is missing\n');
+  });
+
+  test('an exited container is fine when the pod does not restart', () => {
+    const once = desiredPod('job', { containers: [container('job', 'app', { restartPolicy: 'no' })] });
+    const obs = running(once);
+    obs.containers[1]!.state = 'exited';
+    expect(planChanges([once], { pods: [obs] }, opts).actions[0]!.kind).toBe('unchanged');
+  });
+
+  test('an unmanaged pod of the same name is a conflict unless --force', () => {
+    const foreign = running(web, { labels: {} });
+    expect(formatPlan(planChanges([web], { pods: [foreign] }, opts))).toMatch(/^conflict  pod\/web  pod "web" exists in Podman but was not created by kubeplay/);
+    expect(formatPlan(planChanges([web], { pods: [foreign] }, { ...opts, force: true }))).toBe(
+      'recreate  pod/web  replacing a pod kubeplay did not create (--force)\n',
+    );
+  });
+
+  test('host ports held by another pod or process are conflicts; the pod being replaced is not', () => {
+    const claims = [
+      { hostIP: '', hostPort: 8080, protocol: 'tcp', podName: 'other', holder: 'pod/other' },
+      { hostIP: '', hostPort: 9090, protocol: 'tcp', holder: 'a process outside Podman' },
+    ];
+    const both = desiredPod('api', {
+      ports: [
+        { hostIP: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+        { hostIP: '127.0.0.1', hostPort: 9090, containerPort: 90, protocol: 'tcp' },
+        { hostIP: '', hostPort: 8080, containerPort: 80, protocol: 'udp' },
+      ],
+    });
+    expect(formatPlan(planChanges([both], { pods: [], portClaims: claims }, opts))).toBe(
+      'create    pod/api  not found in Podman\n' +
+        'conflict  pod/api  hostPort 8080/TCP is already in use by pod/other; free the port or change hostPort\n' +
+        'conflict  pod/api  hostPort 9090/TCP on 127.0.0.1 is already in use by a process outside Podman; free the port or change hostPort\n',
+    );
+    const own = [{ hostIP: '', hostPort: 8080, protocol: 'tcp', podName: 'api', holder: 'pod/api' }];
+    expect(planChanges([api], { pods: [], portClaims: own }, opts).conflicts).toEqual([]);
+  });
+
+  test('images: Always pulls, a missing IfNotPresent pulls, a missing Never blocks', () => {
+    const a = desiredPod('a', { containers: [container('a', 'x', { image: 'img:always', pullPolicy: 'Always' })] });
+    const b = desiredPod('b', { containers: [container('b', 'x', { image: 'img:gone' })] });
+    const c = desiredPod('c', { containers: [container('c', 'x', { image: 'img:never', pullPolicy: 'Never' })] });
+    const plan = planChanges([a, b, c], { pods: [], images: { 'img:always': true, 'img:gone': false, 'img:never': false } }, opts);
+    expect(formatPlan(plan)).toBe(
+      'pull      img:always\npull      img:gone\n' +
+        'create    pod/a  not found in Podman\ncreate    pod/b  not found in Podman\n' +
+        'blocked   pod/c  image "img:never" of container x is not present and imagePullPolicy is Never: build or load the image, or change the policy\n',
+    );
+  });
+
+  test('steps: volumes, pod, init containers first, start; a recreate removes first and can restore', () => {
+    const pod = desiredPod('vol', {
+      volumes: [
+        { kind: 'emptyDir', name: 'cache', podmanVolume: 'vol_cache', medium: '' },
+        { kind: 'pvc', name: 'data', podmanVolume: 'data-claim', readOnly: false },
+      ],
+      initContainers: [container('vol', 'init', { initContainerType: 'once', restartPolicy: 'no' })],
+    });
+    const old = desiredPod('vol', { containers: [container('vol', 'app', { command: ['v1'] })] });
+    const plan = planChanges([pod], { pods: [running(old)] }, { ...opts, previousOf: () => old });
+    expect(formatPlan(plan, { steps: true })).toBe(
+      `recreate  pod/vol  spec changed (${old.labels[LABEL_MANIFEST_HASH]} → ${pod.labels[LABEL_MANIFEST_HASH]})\n` +
+        '    removePod vol (timeout 30s)\n' +
+        '    removeVolume vol_cache\n    createVolume vol_cache\n    ensureVolume data-claim\n' +
+        '    createPod vol\n    createContainer vol-init\n    createContainer vol-app\n    startPod vol\n',
+    );
+    expect(plan.actions[0]!.rollback.map((s) => s.op)).toEqual(['removePod', 'removeVolume', 'createPod', 'createContainer', 'startPod']);
+  });
+
+  test('prune removes managed pods that match and are not in the input', () => {
+    const stale = desiredPod('stale', { labels: { ...desiredPod('stale').labels, app: 'web' } });
+    const other = desiredPod('other');
+    const foreign = running(desiredPod('foreign'), { labels: { app: 'web' } });
+    const plan = planChanges([web], { pods: [running(web), running(stale), running(other), foreign] }, {
+      ...opts,
+      prune: { matches: (l) => l['app'] === 'web', selector: 'app=web' },
+    });
+    expect(formatPlan(plan).split('\n')[1]).toBe('prune     pod/stale  managed, matches -l app=web, not in the input');
+    expect(plan.actions.map((a) => a.ref)).toEqual(['pod/web', 'pod/stale']);
+  });
+});
