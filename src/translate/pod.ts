@@ -1,0 +1,340 @@
+/**
+ * toDesiredPod: a validated Pod manifest as the Podman pod and containers that carry it out.
+ *
+ * Pure: no I/O, no clock, no host name. Facts follow podman's kube play (pkg/specgen/generate/kube,
+ * ToPodOpt and ToSpecGen) and the kubelet where kube play differs from Kubernetes. Fields that
+ * kubeplay does not carry out are listed in supported-fields.ts and are simply not read here.
+ */
+import { posix } from 'node:path';
+import type {
+  V1Container,
+  V1EnvVar,
+  V1PodSecurityContext,
+  V1SecurityContext,
+  V1Volume,
+  V1VolumeMount,
+} from '@kubernetes/client-node';
+import {
+  LABEL_CONTAINER,
+  LABEL_KIND,
+  LABEL_LAST_APPLIED,
+  LABEL_MANAGED_BY,
+  LABEL_NAMESPACE,
+  LABEL_POD,
+  MANAGED_BY_VALUE,
+} from '../domain/labels';
+import type {
+  DesiredContainer,
+  DesiredMount,
+  DesiredPod,
+  DesiredVolume,
+  PortMapping,
+  ValidManifest,
+} from '../domain/types';
+import { toHealthcheck } from './probe';
+import { parseQuantity } from './quantity';
+
+/** Kubernetes' default terminationGracePeriodSeconds. */
+const DEFAULT_GRACE_SECONDS = 30;
+/** CFS period Podman and the kubelet use for CPU limits, in microseconds. */
+const CPU_PERIOD_US = 100_000;
+/** The kernel rejects a CFS quota under 1 ms; the kubelet raises smaller ones to it too. */
+const MIN_CPU_QUOTA_US = 1_000;
+/** Linux host names are at most 63 bytes; the kubelet truncates pod names to fit. */
+const MAX_HOSTNAME_LENGTH = 63;
+
+/** toDesiredPod translates one validated Pod manifest into the pod kubeplay asks Podman for. */
+export function toDesiredPod(m: ValidManifest): DesiredPod {
+  const pod = m.object;
+  const meta = pod.metadata ?? {};
+  const spec = pod.spec;
+  const name = meta.name ?? m.ref.name;
+  const userLabels = meta.labels ?? {};
+
+  const labels: Record<string, string> = {
+    ...userLabels,
+    [LABEL_MANAGED_BY]: MANAGED_BY_VALUE,
+    [LABEL_KIND]: 'Pod',
+    [LABEL_NAMESPACE]: m.ref.namespace,
+    [LABEL_LAST_APPLIED]: JSON.stringify(pod),
+  };
+
+  const volumes = (spec?.volumes ?? []).flatMap((v) => toDesiredVolume(name, v));
+  const ctx: ContainerContext = {
+    podName: name,
+    namespace: m.ref.namespace,
+    userLabels,
+    annotations: meta.annotations ?? {},
+    volumes: new Map(volumes.map((v) => [v.name, v])),
+    restartPolicy: toRestartPolicy(spec?.restartPolicy),
+    stopTimeoutSeconds: spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
+    podSecurity: spec?.securityContext ?? {},
+  };
+
+  return {
+    ref: m.ref,
+    name,
+    hostname: spec?.hostname ?? podHostname(name),
+    labels,
+    ports: (spec?.containers ?? []).flatMap(toPortMappings),
+    volumes,
+    initContainers: (spec?.initContainers ?? []).map((c) => toDesiredContainer(c, ctx, true)),
+    containers: (spec?.containers ?? []).map((c) => toDesiredContainer(c, ctx, false)),
+  };
+}
+
+/** What every container of a pod takes from the pod. */
+interface ContainerContext {
+  podName: string;
+  namespace: string;
+  userLabels: Record<string, string>;
+  annotations: Record<string, string>;
+  volumes: ReadonlyMap<string, DesiredVolume>;
+  restartPolicy: DesiredContainer['restartPolicy'];
+  stopTimeoutSeconds: number;
+  podSecurity: V1PodSecurityContext;
+}
+
+function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boolean): DesiredContainer {
+  const env = toEnv(c.env ?? [], ctx);
+  const out: DesiredContainer = {
+    // podman kube play's naming, so that `podman ps` reads the same for both tools.
+    name: `${ctx.podName}-${c.name}`,
+    manifestName: c.name,
+    image: c.image ?? '',
+    pullPolicy: toPullPolicy(c.imagePullPolicy, c.image ?? ''),
+    env,
+    tty: c.tty ?? false,
+    stdin: c.stdin ?? false,
+    mounts: (c.volumeMounts ?? []).flatMap((vm) => toDesiredMount(vm, ctx.volumes)),
+    labels: {
+      ...ctx.userLabels,
+      [LABEL_MANAGED_BY]: MANAGED_BY_VALUE,
+      [LABEL_POD]: ctx.podName,
+      [LABEL_CONTAINER]: c.name,
+    },
+    annotations: { ...ctx.annotations },
+    // An init container runs once to completion before the app containers, and is never restarted.
+    restartPolicy: isInit ? 'no' : ctx.restartPolicy,
+    stopTimeoutSeconds: ctx.stopTimeoutSeconds,
+    ...toSecurity(c.securityContext ?? {}, ctx.podSecurity),
+  };
+  if (isInit) out.initContainerType = 'once';
+  // An empty command or args list means "the image's", as in Kubernetes.
+  if (c.command && c.command.length > 0) out.entrypoint = c.command.map((s) => expandReferences(s, env));
+  if (c.args && c.args.length > 0) out.command = c.args.map((s) => expandReferences(s, env));
+  if (c.workingDir) out.workingDir = c.workingDir;
+  Object.assign(out, toLimits(c));
+  if (c.livenessProbe && !isInit) {
+    const hc = toHealthcheck(c.livenessProbe, c.ports ?? []);
+    if (hc) out.healthcheck = hc;
+  }
+  return out;
+}
+
+/**
+ * defaultPullPolicy is Kubernetes' imagePullPolicy for an image that gives none: Always for the
+ * `latest` tag or no tag at all (unless pinned by digest), IfNotPresent otherwise.
+ */
+export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
+  if (image.includes('@')) return 'IfNotPresent';
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  const tag = colon === -1 ? '' : lastSegment.slice(colon + 1);
+  return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function toPullPolicy(given: string | undefined, image: string): DesiredContainer['pullPolicy'] {
+  if (given === 'Always' || given === 'IfNotPresent' || given === 'Never') return given;
+  return defaultPullPolicy(image);
+}
+
+/**
+ * toEnv resolves a container's env as the kubelet does: in order, each `value` expanded against the
+ * variables defined before it; fieldRef values are read from the pod. Sources kubeplay does not
+ * carry out (secrets, config maps, other field paths) leave the variable unset.
+ */
+function toEnv(vars: readonly V1EnvVar[], ctx: ContainerContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const v of vars) {
+    if (v.valueFrom) {
+      const value = v.valueFrom.fieldRef ? fieldRefValue(v.valueFrom.fieldRef.fieldPath, ctx) : undefined;
+      if (value !== undefined) env[v.name] = value;
+    } else {
+      env[v.name] = expandReferences(v.value ?? '', env);
+    }
+  }
+  return env;
+}
+
+const SUBSCRIPTED_FIELD = /^metadata\.(labels|annotations)\['(.+)'\]$/;
+
+/** fieldRefValue reads a downward-API field path from the pod; undefined for paths kubeplay does not carry out. */
+function fieldRefValue(fieldPath: string, ctx: ContainerContext): string | undefined {
+  if (fieldPath === 'metadata.name') return ctx.podName;
+  if (fieldPath === 'metadata.namespace') return ctx.namespace;
+  const m = SUBSCRIPTED_FIELD.exec(fieldPath);
+  if (!m) return undefined;
+  const [, map, key = ''] = m;
+  const source = map === 'labels' ? ctx.userLabels : ctx.annotations;
+  // A missing key gives the empty string, as in Kubernetes.
+  return source[key] ?? '';
+}
+
+/**
+ * expandReferences replaces `$(NAME)` with the variable's value as Kubernetes does: `$$` is a
+ * literal `$`, a reference to an unknown variable and an unclosed `$(` stay as written, and a `$`
+ * before any other character is kept.
+ */
+export function expandReferences(input: string, vars: Readonly<Record<string, string>>): string {
+  let out = '';
+  let i = 0;
+  while (i < input.length) {
+    const ch = input[i];
+    if (ch !== '$' || i + 1 >= input.length) {
+      out += ch;
+      i += 1;
+      continue;
+    }
+    const next = input[i + 1];
+    if (next === '$') {
+      out += '$';
+      i += 2;
+    } else if (next === '(') {
+      const close = input.indexOf(')', i + 2);
+      if (close === -1) {
+        out += '$(';
+        i += 2;
+      } else {
+        const name = input.slice(i + 2, close);
+        out += Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : `$(${name})`;
+        i = close + 1;
+      }
+    } else {
+      out += '$';
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Ports with a hostPort are published by the pod; the others are reachable inside it anyway. */
+function toPortMappings(c: V1Container): PortMapping[] {
+  return (c.ports ?? [])
+    .filter((p) => p.hostPort !== undefined && p.hostPort !== 0)
+    .map((p) => ({
+      hostIP: p.hostIP ?? '',
+      hostPort: p.hostPort ?? 0,
+      containerPort: p.containerPort,
+      protocol: (p.protocol ?? 'TCP').toLowerCase() as PortMapping['protocol'],
+    }));
+}
+
+function toDesiredVolume(podName: string, v: V1Volume): DesiredVolume[] {
+  if (v.emptyDir) {
+    const vol: DesiredVolume = {
+      kind: 'emptyDir',
+      name: v.name,
+      // Pod names are DNS subdomains and volume names DNS labels, so neither contains `_`.
+      podmanVolume: `${podName}_${v.name}`,
+      medium: v.emptyDir.medium === 'Memory' ? 'Memory' : '',
+    };
+    // YAML may give a bare number; the engine wants the quantity as text.
+    const sizeLimit = v.emptyDir.sizeLimit as string | number | undefined;
+    if (sizeLimit !== undefined) vol.sizeLimit = String(sizeLimit);
+    return [vol];
+  }
+  if (v.hostPath) return [{ kind: 'hostPath', name: v.name, path: v.hostPath.path, type: v.hostPath.type ?? '' }];
+  if (v.persistentVolumeClaim) {
+    const pvc = v.persistentVolumeClaim;
+    return [{ kind: 'pvc', name: v.name, podmanVolume: pvc.claimName, readOnly: pvc.readOnly ?? false }];
+  }
+  return []; // Other kinds are reported by supported-fields; mounts of them are dropped below.
+}
+
+/** A mount names the Podman volume (not the manifest's volume name), ready for the engine. */
+function toDesiredMount(vm: V1VolumeMount, volumes: ReadonlyMap<string, DesiredVolume>): DesiredMount[] {
+  const vol = volumes.get(vm.name);
+  if (!vol) return [];
+  const readOnly = vm.readOnly ?? false;
+  if (vol.kind === 'hostPath') {
+    const source = vm.subPath ? posix.join(vol.path, vm.subPath) : vol.path;
+    return [{ kind: 'bind', source, destination: vm.mountPath, readOnly }];
+  }
+  const mount: DesiredMount = {
+    kind: 'volume',
+    volume: vol.podmanVolume,
+    destination: vm.mountPath,
+    // A claim mounted read-only in the pod is read-only in every container, as in Kubernetes.
+    readOnly: readOnly || (vol.kind === 'pvc' && vol.readOnly),
+  };
+  if (vm.subPath) mount.subPath = vm.subPath;
+  return [mount];
+}
+
+function toRestartPolicy(policy: string | undefined): DesiredContainer['restartPolicy'] {
+  switch (policy) {
+    case 'OnFailure':
+      return 'on-failure';
+    case 'Never':
+      return 'no';
+    default:
+      return 'always';
+  }
+}
+
+type Limits = Pick<DesiredContainer, 'memoryLimitBytes' | 'cpuQuota' | 'cpuPeriod'>;
+
+function toLimits(c: V1Container): Limits {
+  const out: Limits = {};
+  const limits = (c.resources?.limits ?? {}) as Record<string, string | number | undefined>;
+  const memory = limits['memory'];
+  if (memory !== undefined) {
+    // Kubernetes rounds a fractional byte count up.
+    const bytes = Math.ceil(parseQuantity(memory));
+    if (bytes > 0) out.memoryLimitBytes = bytes;
+  }
+  const cpu = limits['cpu'];
+  if (cpu !== undefined) {
+    const cores = parseQuantity(cpu);
+    if (cores > 0) {
+      out.cpuPeriod = CPU_PERIOD_US;
+      out.cpuQuota = Math.max(MIN_CPU_QUOTA_US, Math.round(cores * CPU_PERIOD_US));
+    }
+  }
+  return out;
+}
+
+type Security = Pick<
+  DesiredContainer,
+  'user' | 'privileged' | 'capAdd' | 'capDrop' | 'readOnlyRootFilesystem' | 'noNewPrivileges'
+>;
+
+function toSecurity(sc: V1SecurityContext, podSc: V1PodSecurityContext): Security {
+  const out: Security = {
+    privileged: sc.privileged ?? false,
+    capAdd: (sc.capabilities?.add ?? []).map(toCapability),
+    capDrop: (sc.capabilities?.drop ?? []).map(toCapability),
+    readOnlyRootFilesystem: sc.readOnlyRootFilesystem ?? false,
+    noNewPrivileges: sc.allowPrivilegeEscalation === false,
+  };
+  const uid = sc.runAsUser ?? podSc.runAsUser;
+  const gid = sc.runAsGroup ?? podSc.runAsGroup;
+  // A group without a user runs as root in that group, as podman kube play does: the translator
+  // cannot see the image's USER to keep it.
+  if (gid !== undefined) out.user = `${uid ?? 0}:${gid}`;
+  else if (uid !== undefined) out.user = String(uid);
+  return out;
+}
+
+/** Kubernetes writes capabilities as `NET_ADMIN`; Podman wants `CAP_NET_ADMIN` (and `ALL` as is). */
+function toCapability(cap: string): string {
+  const upper = cap.toUpperCase();
+  return upper === 'ALL' || upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
+}
+
+/** The kubelet's pod host name: the pod name cut to 63 bytes, without a trailing `-` or `.`. */
+function podHostname(name: string): string {
+  if (name.length <= MAX_HOSTNAME_LENGTH) return name;
+  return name.slice(0, MAX_HOSTNAME_LENGTH).replace(/[-.]+$/, '');
+}
