@@ -1,0 +1,23 @@
+// The integration-test harness: everything a test under test/integration needs to drive real
+// Podman without touching what other people (or the user's examples) have running.
+export { repoRoot, examplesDir, TEST_IMAGE, EXAMPLES_HOST_PORT_BASE } from './paths';
+export {
+  podman,
+  podmanOk,
+  podmanExec,
+  podmanState,
+  removePodsByPrefix,
+  removeVolumesByPrefix,
+  listPods,
+  listContainers,
+  listVolumes,
+  publishedHostPorts,
+  runProcess,
+  type ProcessResult,
+  type RunOptions,
+  type PodmanStateOptions,
+} from './podman';
+export { startPodmanService, currentPodmanService, pingSocket, type PodmanService } from './podman-service';
+export { runCli, runId, type CliResult, type RunCliOptions } from './cli';
+export { materialize, prefixedName, RUN_LABEL_KEY, type Materialized, type MaterializeOptions } from './materialize';
+export { freePortBase, httpGet, type HttpResponse, type HttpGetOptions } from './net';

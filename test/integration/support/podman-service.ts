@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs/promises';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** PodmanService is a private Podman API service started for one test file. */
+export interface PodmanService {
+  /** socketPath is the unix socket the service listens on. */
+  socketPath: string;
+  /** containerHost is the CONTAINER_HOST value that points kubeplay at this service (unix://...). */
+  containerHost: string;
+  /** pid is the service process's id. */
+  pid: number;
+  /** stop ends the service (SIGTERM, then SIGKILL after 10 s) and removes its socket directory. */
+  stop(): Promise<void>;
+}
+
+let current: PodmanService | undefined;
+
+/** currentPodmanService returns the service this test file started last and has not stopped, if any. */
+export function currentPodmanService(): PodmanService | undefined {
+  return current;
+}
+
+/** pingSocket resolves with the body of GET /_ping on a unix socket ("OK" from Podman), or rejects. */
+export function pingSocket(socketPath: string, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ socketPath, path: '/_ping', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer on ${socketPath} within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * startPodmanService starts `podman system service --time=0` on a socket in a fresh 0700
+ * temporary directory and resolves once it answers _ping. A private service per test file keeps
+ * tests independent of whatever service (or none) the machine runs, and lets a test stop it.
+ * Call stop() in afterAll.
+ */
+export async function startPodmanService(opts: { readyTimeoutMs?: number } = {}): Promise<PodmanService> {
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kpt-podman-'));
+  await fs.chmod(dir, 0o700);
+  const socketPath = path.join(dir, 'podman.sock');
+  const containerHost = `unix://${socketPath}`;
+
+  const child = spawn('podman', ['system', 'service', '--time=0', containerHost], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    // Keep the tail only: the service logs for as long as it runs.
+    stderr = (stderr + d).slice(-4000);
+  });
+  let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    });
+  });
+  let spawnError: NodeJS.ErrnoException | undefined;
+  child.on('error', (err: NodeJS.ErrnoException) => {
+    spawnError = err;
+  });
+  // If the test process dies without afterAll, do not leave a service behind.
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  const stop = async (): Promise<void> => {
+    process.removeListener('exit', killOnExit);
+    if (!exited && !spawnError) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(timer);
+    }
+    if (current === service) current = undefined;
+    await fs.rm(dir, { recursive: true, force: true });
+  };
+  const service: PodmanService = { socketPath, containerHost, pid: child.pid ?? -1, stop };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  let lastError = 'no attempt yet';
+  for (;;) {
+    if (spawnError) {
+      await stop();
+      throw new Error(
+        spawnError.code === 'ENOENT'
+          ? 'podman is not installed, so no API service can be started for the integration tests; run bash scripts/setup.sh.'
+          : `podman system service could not be spawned: ${spawnError.message}`,
+      );
+    }
+    if (exited) {
+      await stop();
+      throw new Error(
+        `podman system service on ${containerHost} exited (code ${String(exited.code)}, signal ${String(exited.signal)}) ` +
+          `before answering _ping; its stderr: ${stderr.trim() || '(empty)'}`,
+      );
+    }
+    try {
+      const body = await pingSocket(socketPath, 1000);
+      if (body === 'OK') break;
+      lastError = `_ping answered ${JSON.stringify(body)}`;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `podman system service on ${containerHost} did not answer _ping within ${readyTimeoutMs} ms ` +
+          `(last: ${lastError}); its stderr: ${stderr.trim() || '(empty)'}`,
+      );
+    }
+    await sleep(50);
+  }
+  current = service;
+  return service;
+}
