@@ -40,7 +40,8 @@ ensure_packages() {
   log "installing ${missing[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends podman runc busybox-static >/dev/null
+  # With recommends: catatonit (among them) is what Podman builds its pod infra image from.
+  apt-get install -y -qq podman runc busybox-static >/dev/null
   command -v podman >/dev/null 2>&1 || die "apt-get reported success but podman is still not on PATH; check apt's output above."
 }
 
