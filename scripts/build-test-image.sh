@@ -34,7 +34,7 @@ chmod 0755 "$rootfs/bin/busybox"
 applets=0
 while IFS= read -r applet; do
   # The list includes "busybox" itself: linking it would replace the binary with a link to itself.
-  [ -n "$applet" ] && [ "$applet" != "busybox" ] || continue
+  case "$applet" in '' | busybox) continue ;; esac
   ln -sf busybox "$rootfs/bin/$applet"
   applets=$((applets + 1))
 done < <("$rootfs/bin/busybox" --list)

@@ -148,8 +148,9 @@ deps_fresh() {
 }
 
 ensure_node() {
-  command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 ||
-    die "node and npm are required (Node 20); install them first, e.g. from https://nodejs.org/."
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    die "node and npm are required (Node 20) and are not on PATH; install them first, e.g. from https://nodejs.org/."
+  fi
   cd "$repo_root"
   if deps_fresh; then
     log "node_modules up to date"
@@ -203,8 +204,8 @@ ensure_service_at() {
   log "starting podman system service on unix://$sock (log: $logfile)"
   # setsid + nohup: the service must outlive this script and the terminal that ran it.
   setsid nohup podman system service --time=0 "unix://$sock" >>"$logfile" 2>&1 </dev/null &
-  local pid=$! i
-  for i in $(seq 1 100); do
+  local pid=$!
+  for _ in $(seq 1 100); do
     ping_socket "$sock" && { log "Podman API answers at unix://$sock (pid $pid)"; return; }
     sleep 0.1
   done
