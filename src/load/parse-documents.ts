@@ -1,0 +1,682 @@
+/**
+ * parseDocuments turns the bytes of one source into located Kubernetes objects, and refuses hostile
+ * input (binary, oversize, billion laughs, pathological nesting, duplicate keys) with located issues
+ * instead of exceptions. Pure: no fs, no clock, no globals.
+ *
+ * How a source goes through it:
+ *   bytes → size/NUL/UTF-8 checks → yaml Lexer → Parser (nesting depth watched on its stack) →
+ *   Composer (one Document at a time) → our node walk (duplicate keys, aliases, depth through aliases)
+ *   → toJS → kind: List unrolled → LoadedDocument.
+ *
+ * The yaml AST of a document is dropped once its value is built: keeping it for 10,000 pods costs
+ * about 200 MB. A Locator re-parses its own document (only that slice of the text) the first time it
+ * is called, which happens only for documents with problems.
+ */
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  LineCounter,
+  Parser,
+  type Alias,
+  type Document,
+  type Node as YamlNode,
+  type YAMLError,
+} from 'yaml';
+import type { Issue, JsonPath, LoadedDocument, Locator, Position } from '../domain/types';
+
+/** LoadLimits bounds what one source may cost to load. */
+export interface LoadLimits {
+  /** Largest source accepted, in bytes. */
+  maxBytes: number;
+  /** Most YAML documents accepted in one source (empty ones count). */
+  maxDocuments: number;
+  /** Deepest nesting of maps and lists accepted (the top-level map is depth 1). */
+  maxDepth: number;
+  /** yaml's alias budget: uses of an anchor times the aliases inside it (billion-laughs guard). */
+  maxAliasCount: number;
+}
+
+/** DEFAULT_LIMITS are generous for real manifests and small enough to refuse attacks quickly. */
+export const DEFAULT_LIMITS: Readonly<LoadLimits> = Object.freeze({
+  maxBytes: 16 * 1024 * 1024,
+  maxDocuments: 100_000,
+  maxDepth: 64,
+  maxAliasCount: 100,
+});
+
+/** ParseInput is one source: its name as the user gave it (`-` for stdin) and its bytes. */
+export interface ParseInput {
+  name: string;
+  bytes: Buffer;
+  /** Full size in bytes when `bytes` holds less than the whole source (it was over the limit). */
+  size?: number;
+}
+
+/** ParseResult is what one source yields: its objects, and every problem found in it. */
+export interface ParseResult {
+  documents: LoadedDocument[];
+  issues: Issue[];
+}
+
+/** MAX_ISSUES_PER_SOURCE stops a garbage file from producing a million lines of output. */
+const MAX_ISSUES_PER_SOURCE = 100;
+
+const EXPECTED_OBJECT = 'expected a Kubernetes object (a map with apiVersion and kind)';
+
+/** parseDocuments decodes, parses and unrolls one source; it never throws for bad content. */
+export function parseDocuments(src: ParseInput, limits?: Partial<LoadLimits>): ParseResult {
+  const lim: LoadLimits = { ...DEFAULT_LIMITS, ...limits };
+  const bytes = src.bytes;
+  const fileIssue = (position: Position, message: string): ParseResult => ({
+    documents: [],
+    issues: [{ severity: 'error', rule: 'load', file: src.name, documentIndex: 0, path: '', ...position, message }],
+  });
+
+  const size = src.size ?? bytes.length;
+  if (size > lim.maxBytes) {
+    const measured = src.size !== undefined ? `${size} bytes` : `more than ${lim.maxBytes} bytes`;
+    return fileIssue(
+      { line: 1, column: 1 },
+      `file too large: ${measured}, over the limit of ${formatBytes(lim.maxBytes)}; split it into smaller files`,
+    );
+  }
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  ) {
+    return fileIssue(
+      { line: 1, column: 1 },
+      'the file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8',
+    );
+  }
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    return fileIssue(
+      bytePosition(bytes, nul),
+      'binary file: it contains a NUL byte, so it is not YAML or JSON text; pass a manifest file',
+    );
+  }
+  let text: string;
+  try {
+    // fatal: refuse instead of silently turning bad bytes into U+FFFD. A UTF-8 BOM is dropped.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    return fileIssue(
+      bytePosition(bytes, bad),
+      `invalid UTF-8: byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')} does not form a valid character; ` +
+        'manifests must be UTF-8 text, so convert the file to UTF-8',
+    );
+  }
+  return parseText(src.name, text, lim);
+}
+
+// ------------------------------------------------------------------------------------------------
+// YAML stream → documents
+// ------------------------------------------------------------------------------------------------
+
+/** Source is the decoded text of one source plus its line index, shared by all its locators. */
+interface SourceText {
+  file: string;
+  text: string;
+  lines: LineCounter;
+}
+
+/** IssueSink collects issues of one source and caps their number. */
+class IssueSink {
+  readonly issues: Issue[] = [];
+  /** Errors reported so far, including the ones dropped by the cap. */
+  errorCount = 0;
+  private dropped = 0;
+  constructor(private readonly src: SourceText) {}
+
+  add(
+    documentIndex: number,
+    where: number | Position,
+    message: string,
+    path: JsonPath = [],
+    severity: Issue['severity'] = 'error',
+  ): void {
+    if (severity === 'error') this.errorCount++;
+    if (this.issues.length >= MAX_ISSUES_PER_SOURCE) {
+      this.dropped++;
+      return;
+    }
+    const position = typeof where === 'number' ? positionOf(this.src, where) : where;
+    this.issues.push({ severity, rule: 'load', file: this.src.file, documentIndex, path: formatPath(path), ...position, message });
+  }
+
+  finish(): Issue[] {
+    const last = this.issues[this.issues.length - 1];
+    if (this.dropped > 0 && last) {
+      this.issues.push({
+        ...last,
+        severity: 'error',
+        path: '',
+        message: `${this.dropped} more problem(s) in this file not shown; fix the ones above first`,
+      });
+    }
+    return this.issues;
+  }
+}
+
+const COLLECTION_TOKENS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
+function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
+  const lines = new LineCounter();
+  const src: SourceText = { file, text, lines };
+  const sink = new IssueSink(src);
+  const documents: LoadedDocument[] = [];
+
+  const lexer = new Lexer();
+  const parser = new Parser(lines.addNewLine);
+  lines.addNewLine(0); // Parser.parse() would do this; we drive Parser.next() ourselves
+  // uniqueKeys is off because yaml checks it pairwise (quadratic: a 1,000,000-key map would hang);
+  // checkDocument finds duplicates with one Set per map instead. merge: `<<` keys as kubectl has them.
+  const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
+  let rawDocuments = 0; // document tokens seen by the parser: the index of the one being parsed
+  let composed = 0; // documents handed out by the composer
+  let stopped = false;
+
+  const take = (doc: Document.Parsed): void => {
+    handleDocument(src, doc, composed++, lim, sink, documents);
+  };
+
+  // Feeding the parser one lexeme at a time lets us watch its stack, which holds exactly the open
+  // maps and lists: the depth limit trips before yaml's recursive composer could overflow the call
+  // stack (100,000 `[` crashed node with an out-of-memory in the composer's recovery path).
+  outer: for (const lexeme of lexer.lex(text)) {
+    for (const token of parser.next(lexeme)) {
+      if (token.type === 'document' && ++rawDocuments > lim.maxDocuments) {
+        sink.add(
+          rawDocuments - 1,
+          token.offset,
+          `too many documents: more than ${lim.maxDocuments} in one file; split it into several files`,
+        );
+        stopped = true;
+        break outer;
+      }
+      for (const doc of composer.next(token)) take(doc);
+    }
+    if (parser.stack.length > lim.maxDepth) {
+      let depth = 0;
+      for (const token of parser.stack) {
+        if (!COLLECTION_TOKENS.has(token.type)) continue;
+        if (++depth > lim.maxDepth) {
+          sink.add(
+            rawDocuments,
+            token.offset,
+            `nesting too deep: maps and lists are nested more than ${lim.maxDepth} levels here; ` +
+              'a Kubernetes object never needs that many (the rest of the file was not read)',
+          );
+          stopped = true;
+          break outer;
+        }
+      }
+    }
+  }
+  if (!stopped) for (const token of parser.end()) for (const doc of composer.next(token)) take(doc);
+  // forceDoc: errors outside any document (a stray `...`) still come out, on an empty document.
+  for (const doc of composer.end(true, text.length)) take(doc);
+
+  return { documents, issues: sink.finish() };
+}
+
+function handleDocument(
+  src: SourceText,
+  doc: Document.Parsed,
+  documentIndex: number,
+  lim: LoadLimits,
+  sink: IssueSink,
+  out: LoadedDocument[],
+): void {
+  const before = sink.errorCount;
+  for (const error of doc.errors) sink.add(documentIndex, error.pos[0], yamlMessage(error));
+  for (const warning of doc.warnings) sink.add(documentIndex, warning.pos[0], yamlMessage(warning), [], 'warning');
+
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && root.value === null)) return; // empty document: skipped
+  if (sink.errorCount > before) return;
+
+  const lineOf = (offset: number): number => positionOf(src, offset).line;
+  checkDocument(root, lim, lineOf, (node, message, path) => sink.add(documentIndex, node.range?.[0] ?? 0, message, path));
+  if (sink.errorCount > before) return;
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: lim.maxAliasCount });
+  } catch (error) {
+    // checkDocument mirrors yaml's alias rules, so this is a safety net rather than a path we expect.
+    const why = error instanceof Error ? error.message : String(error);
+    sink.add(documentIndex, root.range?.[0] ?? 0, `cannot build the document's value: ${why}`);
+    return;
+  }
+
+  const start = doc.range[0];
+  const end = doc.range[2];
+  let ast: YamlNode | null | undefined;
+  const rootOf = (): YamlNode | null => {
+    if (ast === undefined) ast = reparse(src.text, start, end);
+    return ast;
+  };
+  unroll(src, value, [], documentIndex, rootOf, root.range?.[0] ?? start, sink, out);
+}
+
+/**
+ * unroll emits an object as a LoadedDocument, or the items of a `kind: List` (recursively, as
+ * kubectl flattens nested lists), and reports anything that is not an object.
+ */
+function unroll(
+  src: SourceText,
+  value: unknown,
+  basePath: JsonPath,
+  documentIndex: number,
+  rootOf: () => YamlNode | null,
+  rootOffset: number,
+  sink: IssueSink,
+  out: LoadedDocument[],
+): void {
+  const locate = makeLocator(src, rootOf, basePath, rootOffset);
+  if (!isPlainObject(value)) {
+    const where = basePath.length === 0 ? '' : ` in ${formatPath(basePath)}`;
+    sink.add(documentIndex, locate([]) ?? positionOf(src, rootOffset), `${EXPECTED_OBJECT}${where}, got ${describe(value)}`, basePath);
+    return;
+  }
+  if (value['kind'] === 'List' && value['apiVersion'] === 'v1') {
+    const items = value['items'];
+    if (items === undefined || items === null) return; // an empty List is fine
+    if (!Array.isArray(items)) {
+      const path = [...basePath, 'items'];
+      sink.add(documentIndex, locate(['items']) ?? positionOf(src, rootOffset), `a List's items must be a list, got ${describe(items)}`, path);
+      return;
+    }
+    items.forEach((item, i) => unroll(src, item, [...basePath, 'items', i], documentIndex, rootOf, rootOffset, sink, out));
+    return;
+  }
+  out.push({ source: src.file, documentIndex, basePath, value, locate });
+}
+
+// ------------------------------------------------------------------------------------------------
+// The node walk: duplicate keys, collection keys, aliases (undefined, cyclic, too many, too deep)
+// ------------------------------------------------------------------------------------------------
+
+type Report = (node: YamlNode, message: string, path: JsonPath) => void;
+
+/** AliasUse mirrors yaml's per-anchor bookkeeping in toJS, so we can locate the alias it rejects. */
+interface AliasUse {
+  count: number;
+  aliasCount: number;
+}
+
+/**
+ * checkDocument walks a composed document once. Recursion is safe: the parser-stack guard already
+ * bounded the nesting, and aliases never make the walk re-enter their anchor.
+ */
+function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number) => number, report: Report): void {
+  const anchors = new Map<string, YamlNode>();
+  const targets = new Map<Alias, YamlNode>();
+  const uses = new Map<YamlNode, AliasUse>();
+  const heights = new Map<YamlNode, number>();
+  const open = new Set<YamlNode>();
+  const path: Array<string | number> = [];
+  let failed = false;
+
+  // yaml's getAliasCount, over the aliases already resolved in the walk.
+  const aliasCountOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      const use = target && uses.get(target);
+      return use ? use.count * use.aliasCount : 0;
+    }
+    if (isMap(node) || isSeq(node)) {
+      let max = 0;
+      for (const item of node.items) max = Math.max(max, aliasCountOf(item));
+      return max;
+    }
+    if (isPair(node)) return Math.max(aliasCountOf(node.key), aliasCountOf(node.value));
+    return 1;
+  };
+
+  // Nesting height of a node with aliases followed (0 for a scalar); only called for alias targets.
+  const heightOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = targets.get(node);
+      return target ? heightOf(target) : 0;
+    }
+    if (!isMap(node) && !isSeq(node)) return 0;
+    const known = heights.get(node);
+    if (known !== undefined) return known;
+    let max = 0;
+    for (const item of node.items) {
+      const h = isPair(item) ? Math.max(heightOf(item.key), heightOf(item.value)) : heightOf(item);
+      if (h > max) max = h;
+    }
+    heights.set(node, max + 1);
+    return max + 1;
+  };
+
+  const visitAlias = (alias: Alias, depth: number): void => {
+    const target = anchors.get(alias.source);
+    if (!target) {
+      report(alias, `alias *${alias.source} has no anchor &${alias.source} before it; define the anchor first`, path);
+      failed = true;
+      return;
+    }
+    targets.set(alias, target);
+    if (open.has(target)) {
+      report(alias, `alias *${alias.source} is inside the node it refers to, which would make an endless value; remove the alias`, path);
+      failed = true;
+      return;
+    }
+    let use = uses.get(target);
+    if (!use) uses.set(target, (use = { count: 0, aliasCount: 0 }));
+    use.count += 1;
+    if (use.aliasCount === 0) use.aliasCount = aliasCountOf(target);
+    if (use.count * use.aliasCount > lim.maxAliasCount) {
+      report(
+        alias,
+        `too many aliases: expanding *${alias.source} here goes over the limit of ${lim.maxAliasCount} alias uses ` +
+          '(the pattern of a "billion laughs" attack); write the values out instead of aliasing them',
+        path,
+      );
+      failed = true;
+      return;
+    }
+    if (depth + heightOf(target) > lim.maxDepth) {
+      report(alias, `nesting too deep: with *${alias.source} expanded, maps and lists nest more than ${lim.maxDepth} levels`, path);
+      failed = true;
+    }
+  };
+
+  // depth = number of maps and lists enclosing `node` (not counting itself).
+  const visit = (node: unknown, depth: number): void => {
+    if (failed) return;
+    if (isAlias(node)) return visitAlias(node, depth);
+    if (!isMap(node) && !isSeq(node)) {
+      if (isScalar(node) && node.anchor) anchors.set(node.anchor, node);
+      return;
+    }
+    // Anchors are registered on entry, as yaml resolves an alias to the last anchor before it.
+    if (node.anchor) anchors.set(node.anchor, node);
+    open.add(node);
+    if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        path.push(i);
+        visit(item, depth + 1);
+        path.pop();
+      });
+    } else {
+      // Small maps are the norm; a linear scan beats allocating a Map for them.
+      const seen = node.items.length > 8 ? new Map<string, YamlNode>() : undefined;
+      for (let i = 0; i < node.items.length && !failed; i++) {
+        const pair = node.items[i]!;
+        let key: unknown = pair.key;
+        visit(key, depth + 1);
+        if (isAlias(key)) key = targets.get(key);
+        if (isMap(key) || isSeq(key)) {
+          report(pair.key as YamlNode, `a map key must be a plain value, got ${isMap(key) ? 'a map' : 'a list'}; use a string key`, path);
+          failed = true;
+          break;
+        }
+        const name = isScalar(key) ? keyName(key.value) : undefined;
+        if (name !== undefined) {
+          const prior = seen ? seen.get(name) : linearFind(node.items, i, name);
+          if (prior) {
+            path.push(name);
+            report(pair.key as YamlNode, `duplicate key "${name}" (already defined on line ${lineOf(prior.range?.[0] ?? 0)}); remove one of them`, path);
+            path.pop();
+          } else if (seen) seen.set(name, pair.key as YamlNode);
+        }
+        path.push(name ?? '');
+        visit(pair.value, depth + 1);
+        path.pop();
+      }
+    }
+    open.delete(node);
+  };
+
+  visit(root, 0);
+}
+
+/** keyName is the JSON key a scalar key becomes; merge keys (`<<`, a symbol) have none. */
+function keyName(value: unknown): string | undefined {
+  return typeof value === 'symbol' ? undefined : String(value);
+}
+
+function linearFind(items: ReadonlyArray<{ key: unknown }>, before: number, name: string): YamlNode | undefined {
+  for (let j = 0; j < before; j++) {
+    const key = items[j]?.key;
+    if (isScalar(key) && keyName(key.value) === name) return key;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Locators
+// ------------------------------------------------------------------------------------------------
+
+/** reparse rebuilds the AST of one document from its slice of the text, offsets made absolute. */
+function reparse(text: string, start: number, end: number): YamlNode | null {
+  const parser = new Parser();
+  const composer = new Composer({ merge: true, uniqueKeys: false });
+  let doc: Document.Parsed | undefined;
+  const keep = (d: Document.Parsed): void => {
+    doc ??= d;
+  };
+  for (const token of parser.parse(text.slice(start, end))) for (const d of composer.next(token)) keep(d);
+  for (const d of composer.end()) keep(d);
+  const root = doc?.contents ?? null;
+  return root === null ? null : shiftRanges(root, start);
+}
+
+/** shiftRanges moves every node's range by `by`, so positions index the whole source's text. */
+function shiftRanges(root: YamlNode, by: number): YamlNode {
+  const seen = new Set<unknown>();
+  const shift = (node: unknown): void => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (isPair(node)) {
+      shift(node.key);
+      shift(node.value);
+      return;
+    }
+    const n = node as YamlNode;
+    if (n.range) n.range = [n.range[0] + by, n.range[1] + by, n.range[2] + by];
+    if (isMap(n) || isSeq(n)) for (const item of n.items) shift(item);
+  };
+  shift(root);
+  return root;
+}
+
+function makeLocator(src: SourceText, rootOf: () => YamlNode | null, basePath: JsonPath, rootOffset: number): Locator {
+  return (path: JsonPath): Position | undefined => {
+    const root = rootOf();
+    if (!root) return positionOf(src, rootOffset);
+    const offset = findOffset(root, [...basePath, ...path]);
+    return offset === undefined ? undefined : positionOf(src, offset);
+  };
+}
+
+/**
+ * findOffset walks `path` from the root: a map key resolves to the key's own position (so an
+ * unknown field points at its name), a list index to the item; a missing step stops at the deepest
+ * step that exists. Aliases are followed to their anchor; keys brought in by `<<` are found too.
+ */
+function findOffset(root: YamlNode, path: JsonPath): number | undefined {
+  const anchors = collectAnchors(root);
+  let node: unknown = root;
+  let here = root.range?.[0];
+  for (const step of path) {
+    node = follow(node, anchors);
+    if (isSeq(node) && typeof step === 'number') {
+      const item = node.items[step];
+      if (item === undefined) break;
+      node = item;
+      here = (item as YamlNode).range?.[0] ?? here;
+    } else if (isMap(node)) {
+      const pair = findPair(node, String(step), anchors);
+      if (!pair) break;
+      here = (pair.key as YamlNode | null)?.range?.[0] ?? here;
+      node = pair.value;
+    } else {
+      break;
+    }
+  }
+  return here;
+}
+
+type AnyPair = { key: unknown; value: unknown };
+
+function findPair(map: { items: AnyPair[] }, name: string, anchors: Map<YamlNode, YamlNode>, guard = 0): AnyPair | undefined {
+  let found: AnyPair | undefined;
+  for (const pair of map.items) {
+    const key = follow(pair.key, anchors);
+    if (isScalar(key) && keyName(key.value) === name) found = pair; // the last one wins, as in toJS
+  }
+  if (found || guard > 16) return found;
+  for (const pair of map.items) {
+    if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol') continue;
+    const sources = follow(pair.value, anchors);
+    const list = isSeq(sources) ? sources.items.map((s) => follow(s, anchors)) : [sources];
+    for (const s of list) {
+      if (!isMap(s)) continue;
+      const hit = findPair(s as { items: AnyPair[] }, name, anchors, guard + 1);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+/** collectAnchors maps each alias to the anchored node it names (the last one before it). */
+function collectAnchors(root: YamlNode): Map<YamlNode, YamlNode> {
+  const byName = new Map<string, YamlNode>();
+  const result = new Map<YamlNode, YamlNode>();
+  const walk = (node: unknown): void => {
+    if (isAlias(node)) {
+      const target = byName.get(node.source);
+      if (target) result.set(node, target);
+      return;
+    }
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+      return;
+    }
+    if (!isMap(node) && !isSeq(node) && !isScalar(node)) return;
+    if (node.anchor) byName.set(node.anchor, node);
+    if (isMap(node) || isSeq(node)) for (const item of node.items) walk(item);
+  };
+  walk(root);
+  return result;
+}
+
+function follow(node: unknown, anchors: Map<YamlNode, YamlNode>): unknown {
+  for (let i = 0; i < 16 && isAlias(node); i++) node = anchors.get(node);
+  return node;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Small helpers
+// ------------------------------------------------------------------------------------------------
+
+function positionOf(src: SourceText, offset: number): Position {
+  const { line, col } = src.lines.linePos(Math.max(0, Math.min(offset, src.text.length)));
+  return { line, column: col };
+}
+
+/** yamlMessage turns a yaml error into a plain sentence; the issue carries line and column. */
+function yamlMessage(error: YAMLError): string {
+  const plain = error.message.replace(/\.$/, '');
+  const lower = plain.charAt(0).toLowerCase() + plain.slice(1);
+  switch (error.code) {
+    case 'TAB_AS_INDENT':
+      return 'invalid YAML: a tab is used for indentation; YAML allows only spaces there, so indent with spaces';
+    case 'TAG_RESOLVE_FAILED':
+    case 'BAD_DIRECTIVE':
+      return `YAML ${lower}; it is ignored`;
+    default:
+      return `invalid YAML: ${lower}`;
+  }
+}
+
+/** formatPath writes a path in kubectl's notation: `spec.containers[1].name`. */
+export function formatPath(path: JsonPath): string {
+  let out = '';
+  for (const step of path) {
+    if (typeof step === 'number') out += `[${step}]`;
+    else out += out === '' ? step : `.${step}`;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null || value === undefined) return 'nothing (null)';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'number' || typeof value === 'bigint') return 'a number';
+  if (typeof value === 'boolean') return 'a boolean';
+  return `a ${Object.prototype.toString.call(value).slice(8, -1)}`;
+}
+
+function formatBytes(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+/** bytePosition is the 1-based line and column (in UTF-16 units, as yaml counts) of a byte offset. */
+function bytePosition(bytes: Buffer, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = bytes.indexOf(0x0a); i !== -1 && i < offset; i = bytes.indexOf(0x0a, i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  // The bytes before `offset` on its line are valid UTF-8 (offset is the first bad one), and the
+  // non-fatal decoder drops a leading BOM just as the real decode does.
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart, offset));
+  return { line, column: before.length + 1 };
+}
+
+/** firstInvalidUtf8 finds the first byte that is not part of a well-formed UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0; // overlong
+      if (b === 0xed) hi = 0x9f; // surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90; // overlong
+      if (b === 0xf4) hi = 0x8f; // above U+10FFFF
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined) return i;
+      const min = k === 1 ? lo : 0x80;
+      const max = k === 1 ? hi : 0xbf;
+      if (c < min || c > max) return i;
+    }
+    i += need + 1;
+  }
+  return Math.max(0, bytes.length - 1);
+}
