@@ -1,0 +1,756 @@
+/**
+ * DockerodeContainerEngine implements the ContainerEngine port over Podman's libpod REST API
+ * (/v4.0.0/libpod/...), using dockerode's docker-modem only as an HTTP-over-unix-socket client.
+ * Dockerode itself speaks the Docker API, which has no pods; libpod's endpoints are called
+ * directly through `modem.dial`.
+ *
+ * This is the only module that loads dockerode, and it loads it in the constructor so that a
+ * command that never talks to Podman does not pay for it at start-up.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import type Dockerode from 'dockerode';
+import type DockerModem from 'docker-modem';
+import { EngineError } from '../domain/errors';
+import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
+import type {
+  ContainerEngine,
+  ContainerState,
+  EngineCall,
+  EngineContainer,
+  EnginePod,
+  RemoveOptions,
+} from './container-engine';
+import {
+  subPathSource,
+  subPathsOf,
+  toContainerCreateBody,
+  toPodCreateBody,
+  toVolumeCreateBody,
+  type VolumeCreateOptions,
+} from './to-create-body';
+
+/** DockerodeContainerEngineOptions configures the adapter. */
+export interface DockerodeContainerEngineOptions {
+  /** Path of Podman's API socket (see connect.ts). */
+  socketPath: string;
+  /** Called after every HTTP call, for `-v` output. */
+  onCall?: (call: EngineCall) => void;
+  /**
+   * Seconds removePod waits for Podman's `cleanup` events after the containers were stopped,
+   * beyond the stop timeout, before it deletes anyway. Default 10.
+   */
+  cleanupWaitSeconds?: number;
+}
+
+const API_PREFIX = '/v4.0.0/libpod';
+const OK_STATUSES = { 200: true, 201: true, 204: true, 304: true } as const;
+// Podman's own default when a stop timeout is not given.
+const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
+
+interface RequestSpec {
+  /** Port operation name, carried by EngineError. */
+  operation: string;
+  /** What was being done, for messages: "create pod web". */
+  what: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Path below /v4.0.0/libpod, without query. */
+  path: string;
+  query?: Record<string, string | number | boolean>;
+  body?: unknown;
+  /** Statuses that are answers rather than failures (404 for exists checks). */
+  accept?: readonly number[];
+}
+
+interface Response {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+// The shapes below are the parts of Podman 4.3's JSON that kubeplay reads.
+interface PodListReport {
+  Id: string;
+  Name: string;
+  Status: string;
+  Created?: string;
+  InfraId?: string;
+  Labels?: Record<string, string> | null;
+  Containers?: Array<{ Id: string; Names: string; Status: string; RestartCount?: number }> | null;
+}
+
+interface ContainerListReport {
+  Id: string;
+  Names?: string[] | null;
+  PodName?: string;
+  IsInfra?: boolean;
+  Image?: string;
+  State?: string;
+  ExitCode?: number;
+  Restarts?: number;
+  StartedAt?: number;
+  Created?: string;
+  Labels?: Record<string, string> | null;
+  Ports?: Array<{ host_ip?: string; host_port: number; container_port: number; protocol?: string; range?: number }> | null;
+}
+
+interface PodInspectReport {
+  Id: string;
+  Name: string;
+  Containers?: Array<{ Id: string; Name: string; State: string }> | null;
+}
+
+interface PodEvent {
+  Type?: string;
+  status?: string;
+  Action?: string;
+  id?: string;
+  Actor?: { ID?: string };
+}
+
+/** DockerodeContainerEngine is the Podman adapter of the ContainerEngine port; see the module comment. */
+export class DockerodeContainerEngine implements ContainerEngine {
+  private readonly modem: DockerModem;
+  private readonly socketPath: string;
+  private readonly onCall: ((call: EngineCall) => void) | undefined;
+  private readonly cleanupWaitMs: number;
+  private readonly recorded: EngineCall[] = [];
+
+  constructor(opts: DockerodeContainerEngineOptions) {
+    // Loaded here, not at import time: see the module comment.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const DockerodeCtor = require('dockerode') as typeof Dockerode;
+    this.modem = new DockerodeCtor({ socketPath: opts.socketPath }).modem;
+    this.socketPath = opts.socketPath;
+    this.onCall = opts.onCall;
+    this.cleanupWaitMs = (opts.cleanupWaitSeconds ?? 10) * 1000;
+  }
+
+  /** ping checks Podman answers and resolves to its libpod API version. */
+  async ping(): Promise<string> {
+    const res = await this.request({ operation: 'ping', what: 'reach Podman', method: 'GET', path: '/_ping' });
+    const version = res.headers['libpod-api-version'];
+    return typeof version === 'string' ? version : 'unknown';
+  }
+
+  /** listPods lists pods (label-filtered) with their containers in one call. */
+  async listPods(labels?: Record<string, string>): Promise<EnginePod[]> {
+    const query: Record<string, string> = {};
+    if (labels !== undefined && Object.keys(labels).length > 0) {
+      query.filters = JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+    }
+    const res = await this.request({ operation: 'listPods', what: 'list pods', method: 'GET', path: '/pods/json', query });
+    const reports = asArray<PodListReport>(res.body);
+    return reports.map(toEnginePod).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** listContainers lists every container with full detail in one call. */
+  async listContainers(): Promise<EngineContainer[]> {
+    const res = await this.request({
+      operation: 'listContainers',
+      what: 'list containers',
+      method: 'GET',
+      path: '/containers/json',
+      query: { all: true },
+    });
+    return asArray<ContainerListReport>(res.body)
+      .map(toEngineContainer)
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** imageExists tells whether the image is in local storage. */
+  async imageExists(ref: string): Promise<boolean> {
+    const res = await this.request({
+      operation: 'imageExists',
+      what: `check image ${ref}`,
+      method: 'GET',
+      path: `/images/${encodeURIComponent(ref)}/exists`,
+      accept: [404],
+    });
+    return res.status !== 404;
+  }
+
+  /** pullImage pulls the image; a failure names the image and Podman's reason. */
+  async pullImage(ref: string): Promise<void> {
+    const started = performance.now();
+    let status = 0;
+    try {
+      const res = await this.dial({ method: 'POST', path: `/images/pull`, query: { reference: ref } });
+      status = res.statusCode ?? 0;
+      const text = await readAll(res);
+      // Podman answers 200 and reports a failed pull inside the JSON stream.
+      for (const line of text.split('\n')) {
+        const msg = parseJson(line) as { error?: string } | undefined;
+        if (msg !== undefined && typeof msg.error === 'string' && msg.error !== '') {
+          throw new EngineError(
+            `cannot pull image ${ref}: ${plain(msg.error)}; check the image name and that its registry is ` +
+              'reachable, or load the image locally (podman load / podman build)',
+            'pullImage',
+            status,
+          );
+        }
+      }
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      status = statusOf(err) ?? status;
+      throw this.toEngineError(err, 'pullImage', `pull image ${ref}`);
+    } finally {
+      this.record('POST', `${API_PREFIX}/images/pull`, status, started);
+    }
+  }
+
+  /** volumeExists tells whether the named volume exists. */
+  async volumeExists(name: string): Promise<boolean> {
+    const res = await this.request({
+      operation: 'volumeExists',
+      what: `check volume ${name}`,
+      method: 'GET',
+      path: `/volumes/${encodeURIComponent(name)}/exists`,
+      accept: [404],
+    });
+    return res.status !== 404;
+  }
+
+  /**
+   * createVolume creates a named volume with labels. The optional `options` (not in the port yet)
+   * make an emptyDir with `medium: Memory` a tmpfs volume.
+   */
+  async createVolume(name: string, labels: Record<string, string>, options: VolumeCreateOptions = {}): Promise<void> {
+    let body;
+    try {
+      body = toVolumeCreateBody(name, labels, options);
+    } catch (err) {
+      throw new EngineError(`cannot create volume ${name}: ${(err as Error).message}`, 'createVolume', undefined, err);
+    }
+    await this.request({ operation: 'createVolume', what: `create volume ${name}`, method: 'POST', path: '/volumes/create', body });
+  }
+
+  /** removeVolume removes a named volume; `force` also removes it from stopped containers using it. */
+  async removeVolume(name: string, force: boolean): Promise<void> {
+    await this.request({
+      operation: 'removeVolume',
+      what: `remove volume ${name}`,
+      method: 'DELETE',
+      path: `/volumes/${encodeURIComponent(name)}`,
+      query: { force },
+    });
+  }
+
+  /** createPod creates the pod with its infra container and published ports; resolves to its id. */
+  async createPod(pod: DesiredPod): Promise<string> {
+    const res = await this.request({
+      operation: 'createPod',
+      what: `create pod ${pod.name}`,
+      method: 'POST',
+      path: '/pods/create',
+      body: toPodCreateBody(pod),
+    });
+    return idOf(res.body);
+  }
+
+  /** createContainer creates one container inside an existing pod; resolves to its id. */
+  async createContainer(pod: DesiredPod, container: DesiredContainer): Promise<string> {
+    const what = `create container ${container.name} in pod ${pod.name}`;
+    const volumeMountpoints = await this.resolveSubPaths(container, what);
+    let body;
+    try {
+      body = toContainerCreateBody(pod, container, { volumeMountpoints });
+    } catch (err) {
+      throw new EngineError(`cannot ${what}: ${(err as Error).message}`, 'createContainer', undefined, err);
+    }
+    const res = await this.request({ operation: 'createContainer', what, method: 'POST', path: '/containers/create', body });
+    return idOf(res.body);
+  }
+
+  /**
+   * startPod starts the pod: Podman runs the init containers to completion in order, then starts
+   * the app containers. A container that fails to start rejects with a message naming it.
+   */
+  async startPod(name: string): Promise<void> {
+    const res = await this.request({
+      operation: 'startPod',
+      what: `start pod ${name}`,
+      method: 'POST',
+      path: `/pods/${encodeURIComponent(name)}/start`,
+      // 409 carries the per-container errors in the report.
+      accept: [409],
+    });
+    const errs = errsOf(res.body);
+    if (errs.length === 0 && res.status !== 409) return;
+    const names = await this.containerNamesById(name);
+    const detail = errs.length > 0 ? errs.map((e) => plain(nameContainers(e, names))).join('; ') : 'no reason given';
+    throw new EngineError(
+      `pod ${name} did not start: ${detail}; fix the container's image, command or mounts and apply again ` +
+        `(podman logs <container> may say more)`,
+      'startPod',
+      res.status,
+    );
+  }
+
+  /**
+   * stopPod stops the pod's containers: SIGTERM, then SIGKILL after timeoutSeconds. A timeout of 0
+   * kills at once and waits for the containers to be cleaned up, because libpod reads `t=0` as
+   * "no timeout given" and would wait its default 10 s.
+   */
+  async stopPod(name: string, timeoutSeconds: number): Promise<void> {
+    if (timeoutSeconds <= 0) {
+      await this.stopAndAwaitCleanup(name, 0, 'stopPod');
+      return;
+    }
+    const res = await this.request({
+      operation: 'stopPod',
+      what: `stop pod ${name}`,
+      method: 'POST',
+      path: `/pods/${encodeURIComponent(name)}/stop`,
+      query: { t: Math.ceil(timeoutSeconds) },
+      accept: [409],
+    });
+    this.throwOnErrs(res, name, 'stopPod', 'stop');
+  }
+
+  /** killPod sends a signal to every container of the pod. */
+  async killPod(name: string, signal: string): Promise<void> {
+    const res = await this.request({
+      operation: 'killPod',
+      what: `send ${signal} to pod ${name}`,
+      method: 'POST',
+      path: `/pods/${encodeURIComponent(name)}/kill`,
+      query: { signal },
+      accept: [409],
+    });
+    this.throwOnErrs(res, name, 'killPod', `send ${signal} to`);
+  }
+
+  /**
+   * removePod removes the pod and its containers. With `force`, running containers are stopped
+   * first (SIGTERM, SIGKILL after timeoutSeconds; at once for 0) and removal waits for Podman's
+   * `cleanup` event of each: deleting a pod right after its containers died stalls ~3 s in
+   * Podman 4.3.1 (a pod-cgroup removal retry), and `DELETE ?force=true` without a timeout can
+   * take ~23 s. Without `force`, Podman refuses to remove a pod with running containers.
+   */
+  async removePod(name: string, options: RemoveOptions): Promise<void> {
+    const timeout = options.timeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
+    if (options.force) await this.stopAndAwaitCleanup(name, timeout, 'removePod');
+    const query: Record<string, string | number | boolean> = { force: options.force };
+    if (options.force) query.timeout = Math.max(0, Math.ceil(timeout));
+    await this.request({
+      operation: 'removePod',
+      what: `remove pod ${name}`,
+      method: 'DELETE',
+      path: `/pods/${encodeURIComponent(name)}`,
+      query,
+    });
+  }
+
+  /** calls returns the calls made so far, in order. */
+  calls(): readonly EngineCall[] {
+    return this.recorded;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Stops the pod's running containers and waits until Podman has cleaned each up (its `cleanup`
+   * event), or until the stop timeout plus cleanupWaitMs has passed. The event stream is opened
+   * before the stop so no event can slip past.
+   */
+  private async stopAndAwaitCleanup(name: string, timeoutSeconds: number, operation: string): Promise<void> {
+    const pod = await this.inspectPod(name, operation);
+    const running = new Set(
+      (pod.Containers ?? []).filter((c) => isActiveState(c.State)).map((c) => c.Id),
+    );
+    if (running.size === 0) return;
+
+    const watcher = await this.watchCleanup(running, operation);
+    try {
+      if (timeoutSeconds <= 0) {
+        await this.killPod(name, 'SIGKILL');
+      } else {
+        const res = await this.request({
+          operation,
+          what: `stop pod ${name}`,
+          method: 'POST',
+          path: `/pods/${encodeURIComponent(name)}/stop`,
+          query: { t: Math.ceil(timeoutSeconds) },
+          accept: [409],
+        });
+        this.throwOnErrs(res, name, operation, 'stop');
+      }
+      await watcher.done(Math.max(0, timeoutSeconds) * 1000 + this.cleanupWaitMs);
+    } finally {
+      watcher.close();
+    }
+  }
+
+  /** Opens Podman's event stream filtered to container cleanup events and tracks the given ids. */
+  private async watchCleanup(
+    ids: Set<string>,
+    operation: string,
+  ): Promise<{ done: (timeoutMs: number) => Promise<void>; close: () => void }> {
+    const started = performance.now();
+    const path = '/events';
+    // Podman 4.3 ANDs repeated filter values, so containers are matched here, not by a filter.
+    const query = { stream: true, filters: JSON.stringify({ type: ['container'], event: ['cleanup'] }) };
+    let res: IncomingMessage;
+    try {
+      res = await this.dial({ method: 'GET', path, query });
+    } catch (err) {
+      this.record('GET', `${API_PREFIX}${path}`, statusOf(err) ?? 0, started);
+      throw this.toEngineError(err, operation, 'watch Podman events');
+    }
+    const pending = new Set(ids);
+    let resolveDone: () => void = () => undefined;
+    const allDone = new Promise<void>((resolve) => {
+      resolveDone = resolve;
+    });
+    let buffer = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const ev = parseJson(buffer.slice(0, nl)) as PodEvent | undefined;
+        buffer = buffer.slice(nl + 1);
+        const id = ev?.id ?? ev?.Actor?.ID;
+        if (id !== undefined && (ev?.status ?? ev?.Action) === 'cleanup') pending.delete(id);
+        if (pending.size === 0) resolveDone();
+      }
+    });
+    // A stream that ends early leaves nothing to wait for.
+    res.on('end', () => resolveDone());
+    res.on('error', () => resolveDone());
+    let closed = false;
+    return {
+      done: async (timeoutMs) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        });
+        await Promise.race([allDone, timedOut]);
+        if (timer !== undefined) clearTimeout(timer);
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        res.destroy();
+        this.record('GET', `${API_PREFIX}${path}`, res.statusCode ?? 0, started);
+      },
+    };
+  }
+
+  private async inspectPod(name: string, operation: string): Promise<PodInspectReport> {
+    const res = await this.request({
+      operation,
+      what: `inspect pod ${name}`,
+      method: 'GET',
+      path: `/pods/${encodeURIComponent(name)}/json`,
+    });
+    return res.body as PodInspectReport;
+  }
+
+  /** Maps container ids of the pod to names, to turn Podman's id-only errors into named ones. */
+  private async containerNamesById(pod: string): Promise<Map<string, string>> {
+    try {
+      const report = await this.inspectPod(pod, 'startPod');
+      return new Map((report.Containers ?? []).map((c) => [c.Id, c.Name]));
+    } catch {
+      return new Map();
+    }
+  }
+
+  private throwOnErrs(res: Response, pod: string, operation: string, verb: string): void {
+    const errs = errsOf(res.body);
+    if (errs.length === 0 && res.status !== 409) return;
+    throw new EngineError(
+      `cannot ${verb} pod ${pod}: ${errs.map(plain).join('; ') || 'no reason given'}`,
+      operation,
+      res.status,
+    );
+  }
+
+  /**
+   * Podman 4.3 cannot mount a named volume's sub-directory, so a subPath mount binds
+   * `<mountpoint>/<subPath>` instead; the directory is created first, as kubelet does.
+   */
+  private async resolveSubPaths(container: DesiredContainer, what: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const volume of subPathsOf(container)) {
+      const res = await this.request({
+        operation: 'createContainer',
+        what: `inspect volume ${volume} for ${container.name}`,
+        method: 'GET',
+        path: `/volumes/${encodeURIComponent(volume)}/json`,
+      });
+      const info = res.body as { Mountpoint?: string; Options?: Record<string, string> | null };
+      if (info.Options?.type === 'tmpfs') {
+        throw new EngineError(
+          `cannot ${what}: volume ${volume} is a tmpfs (emptyDir medium: Memory) and Podman 4.3 cannot mount ` +
+            'a sub-directory of it; drop subPath or the Memory medium',
+          'createContainer',
+        );
+      }
+      if (typeof info.Mountpoint !== 'string' || info.Mountpoint === '') {
+        throw new EngineError(`cannot ${what}: Podman reports no mountpoint for volume ${volume}`, 'createContainer');
+      }
+      out[volume] = info.Mountpoint;
+      for (const m of container.mounts) {
+        if (m.kind !== 'volume' || m.volume !== volume || m.subPath === undefined || m.subPath === '') continue;
+        try {
+          await mkdir(subPathSource(info.Mountpoint, m.subPath), { recursive: true });
+        } catch (err) {
+          throw new EngineError(
+            `cannot ${what}: cannot create subPath ${m.subPath} in volume ${volume}: ${(err as Error).message}; ` +
+              'kubeplay must run on the same machine and as the same user as the Podman service for subPath',
+            'createContainer',
+            undefined,
+            err,
+          );
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Sends one request and reads the whole answer; every failure becomes an EngineError. */
+  private async request(spec: RequestSpec): Promise<Response> {
+    const started = performance.now();
+    let status = 0;
+    try {
+      const res = await this.dial({
+        method: spec.method,
+        path: spec.path,
+        ...(spec.query !== undefined ? { query: spec.query } : {}),
+        ...(spec.body !== undefined ? { body: spec.body } : {}),
+        ...(spec.accept !== undefined ? { accept: spec.accept } : {}),
+      });
+      status = res.statusCode ?? 0;
+      const text = await readAll(res);
+      return { status, headers: res.headers, body: parseJson(text) ?? text };
+    } catch (err) {
+      status = statusOf(err) ?? status;
+      throw this.toEngineError(err, spec.operation, spec.what);
+    } finally {
+      this.record(spec.method, `${API_PREFIX}${spec.path}`, status, started);
+    }
+  }
+
+  /** Opens a request through docker-modem and resolves to the response stream. */
+  private dial(req: {
+    method: string;
+    path: string;
+    query?: Record<string, string | number | boolean>;
+    body?: unknown;
+    accept?: readonly number[];
+  }): Promise<IncomingMessage> {
+    const statusCodes: Record<number, boolean> = { ...OK_STATUSES };
+    for (const s of req.accept ?? []) statusCodes[s] = true;
+    // docker-modem appends `_query` to a path ending in '?', and sends `_body` as JSON for POST.
+    const hasQuery = req.query !== undefined && Object.keys(req.query).length > 0;
+    const options: DockerModem.DialOptions = {
+      method: req.method,
+      path: `${API_PREFIX}${req.path}${hasQuery ? '?' : ''}`,
+      isStream: true,
+      statusCodes,
+      options: {
+        ...(hasQuery ? { _query: req.query } : {}),
+        // An empty `_body` keeps docker-modem from sending the query object as a body.
+        _body: req.body ?? {},
+      },
+    };
+    return new Promise((resolve, reject) => {
+      this.modem.dial(options, (err, res) => {
+        if (err !== null && err !== undefined) reject(err);
+        else resolve(res as IncomingMessage);
+      });
+    });
+  }
+
+  private record(method: string, path: string, status: number, started: number): void {
+    const call: EngineCall = { method, path, status, durationMs: Math.round((performance.now() - started) * 10) / 10 };
+    this.recorded.push(call);
+    this.onCall?.(call);
+  }
+
+  private toEngineError(err: unknown, operation: string, what: string): EngineError {
+    if (err instanceof EngineError) return err;
+    const status = statusOf(err);
+    if (status !== undefined) {
+      const json = (err as { json?: unknown }).json;
+      return new EngineError(`cannot ${what}: ${podmanMessage(json, status)}${hintFor(status)}`, operation, status, err);
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
+      return new EngineError(
+        `cannot ${what}: Podman's API socket ${this.socketPath} does not answer (${code}); start the service ` +
+          `(podman system service) or set CONTAINER_HOST to a socket that answers`,
+        operation,
+        undefined,
+        err,
+      );
+    }
+    return new EngineError(`cannot ${what}: ${(err as Error).message ?? String(err)}`, operation, undefined, err);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function toEnginePod(r: PodListReport): EnginePod {
+  const pod: EnginePod = {
+    id: r.Id,
+    name: r.Name,
+    status: r.Status,
+    labels: { ...(r.Labels ?? {}) },
+    containers: (r.Containers ?? [])
+      .map((c): EngineContainer => ({
+        id: c.Id,
+        name: c.Names,
+        podName: r.Name,
+        isInfra: c.Id === r.InfraId,
+        // The pod listing carries no image, exit code or labels; listContainers has them.
+        image: '',
+        state: toState(c.Status),
+        exitCode: 0,
+        restartCount: c.RestartCount ?? 0,
+        labels: {},
+        ports: [],
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+  const created = toDate(r.Created);
+  if (created !== undefined) pod.createdAt = created;
+  return pod;
+}
+
+function toEngineContainer(r: ContainerListReport): EngineContainer {
+  const c: EngineContainer = {
+    id: r.Id,
+    name: r.Names?.[0] ?? r.Id,
+    podName: r.PodName ?? '',
+    isInfra: r.IsInfra === true,
+    image: r.Image ?? '',
+    state: toState(r.State ?? ''),
+    exitCode: r.ExitCode ?? 0,
+    // Podman 4.3's listing has no restart count (later versions add `Restarts`).
+    restartCount: r.Restarts ?? 0,
+    labels: { ...(r.Labels ?? {}) },
+    ports: (r.Ports ?? []).flatMap(toPortMappings),
+  };
+  // Podman reports "never" as Go's zero time: -62135596800 seconds.
+  if (r.StartedAt !== undefined && r.StartedAt > 0) c.startedAt = new Date(r.StartedAt * 1000);
+  const created = toDate(r.Created);
+  if (created !== undefined) c.createdAt = created;
+  return c;
+}
+
+function toPortMappings(p: NonNullable<ContainerListReport['Ports']>[number]): PortMapping[] {
+  const protocols = (p.protocol ?? 'tcp').split(',');
+  const out: PortMapping[] = [];
+  // `range` publishes consecutive ports; Podman's protocol field may list several.
+  for (let i = 0; i < Math.max(1, p.range ?? 1); i++) {
+    for (const proto of protocols) {
+      out.push({
+        hostIP: p.host_ip ?? '',
+        hostPort: p.host_port + i,
+        containerPort: p.container_port + i,
+        protocol: proto === 'udp' || proto === 'sctp' ? proto : 'tcp',
+      });
+    }
+  }
+  return out;
+}
+
+const STATES: ReadonlySet<string> = new Set([
+  'created',
+  'initialized',
+  'running',
+  'paused',
+  'stopping',
+  'stopped',
+  'exited',
+  'removing',
+]);
+
+function toState(s: string): ContainerState {
+  const lower = s.toLowerCase();
+  if (lower === 'configured') return 'created';
+  return STATES.has(lower) ? (lower as ContainerState) : 'unknown';
+}
+
+function isActiveState(s: string): boolean {
+  const st = toState(s);
+  return st === 'running' || st === 'paused' || st === 'stopping';
+}
+
+function toDate(s: string | undefined): Date | undefined {
+  if (s === undefined || s === '') return undefined;
+  const d = new Date(s);
+  return Number.isNaN(d.getTime()) || d.getTime() <= 0 ? undefined : d;
+}
+
+function asArray<T>(body: unknown): T[] {
+  return Array.isArray(body) ? (body as T[]) : [];
+}
+
+function idOf(body: unknown): string {
+  const id = (body as { Id?: unknown } | null)?.Id;
+  return typeof id === 'string' ? id : '';
+}
+
+function errsOf(body: unknown): string[] {
+  const errs = (body as { Errs?: unknown } | null)?.Errs;
+  if (!Array.isArray(errs)) return [];
+  return errs.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
+}
+
+/** Replaces 64-hex container ids in Podman's messages with the containers' names. */
+function nameContainers(message: string, names: ReadonlyMap<string, string>): string {
+  return message.replace(/\b[0-9a-f]{64}\b/g, (id) => {
+    const name = names.get(id);
+    return name === undefined ? id.slice(0, 12) : name;
+  });
+}
+
+function statusOf(err: unknown): number | undefined {
+  const s = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
+
+function podmanMessage(json: unknown, status: number): string {
+  if (json !== null && typeof json === 'object') {
+    const { message, cause } = json as { message?: unknown; cause?: unknown };
+    if (typeof message === 'string' && message !== '') return plain(message);
+    if (typeof cause === 'string' && cause !== '') return plain(cause);
+  }
+  if (typeof json === 'string' && json.trim() !== '') return plain(json.trim());
+  return `Podman answered HTTP ${status} with no reason`;
+}
+
+function hintFor(status: number): string {
+  if (status === 404) return ' (it does not exist)';
+  if (status === 409) return ' (it conflicts with the current state; check `podman pod ps` and `podman ps -a`)';
+  return '';
+}
+
+/** Drops Go's "Error: " prefixes and trailing newlines from Podman's text. */
+function plain(message: string): string {
+  return message.replace(/^(error: )+/i, '').trim();
+}
+
+function parseJson(text: string): unknown {
+  const t = text.trim();
+  if (t === '') return undefined;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function readAll(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', reject);
+  });
+}
