@@ -25,6 +25,7 @@ import {
   type Alias,
   type Document,
   type Node as YamlNode,
+  type CST,
   type YAMLError,
 } from 'yaml';
 import type { Issue, JsonPath, LoadedDocument, Locator, Position } from '../domain/types';
@@ -79,10 +80,10 @@ export function parseDocuments(src: ParseInput, limits?: Partial<LoadLimits>): P
 
   const size = src.size ?? bytes.length;
   if (size > lim.maxBytes) {
-    const measured = src.size !== undefined ? `${size} bytes` : `more than ${lim.maxBytes} bytes`;
+    const measured = src.size !== undefined ? ` (${size} bytes)` : '';
     return fileIssue(
       { line: 1, column: 1 },
-      `file too large: ${measured}, over the limit of ${formatBytes(lim.maxBytes)}; split it into smaller files`,
+      `too large: the input is over the limit of ${formatBytes(lim.maxBytes)}${measured}; split it into smaller files`,
     );
   }
   if (
@@ -165,6 +166,8 @@ class IssueSink {
   }
 }
 
+type Token = CST.Token;
+
 const COLLECTION_TOKENS = new Set(['block-map', 'block-seq', 'flow-collection']);
 
 function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
@@ -187,21 +190,29 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
     handleDocument(src, doc, composed++, lim, sink, documents);
   };
 
+  // feed hands one parser token to the composer; false once the document limit is crossed.
+  const feed = (token: Token): boolean => {
+    if (token.type === 'document' && ++rawDocuments > lim.maxDocuments) {
+      sink.add(
+        rawDocuments - 1,
+        token.offset,
+        `too many documents: more than ${lim.maxDocuments} in one file; split it into several files`,
+      );
+      return false;
+    }
+    for (const doc of composer.next(token)) take(doc);
+    return true;
+  };
+
   // Feeding the parser one lexeme at a time lets us watch its stack, which holds exactly the open
   // maps and lists: the depth limit trips before yaml's recursive composer could overflow the call
   // stack (100,000 `[` crashed node with an out-of-memory in the composer's recovery path).
   outer: for (const lexeme of lexer.lex(text)) {
     for (const token of parser.next(lexeme)) {
-      if (token.type === 'document' && ++rawDocuments > lim.maxDocuments) {
-        sink.add(
-          rawDocuments - 1,
-          token.offset,
-          `too many documents: more than ${lim.maxDocuments} in one file; split it into several files`,
-        );
+      if (!feed(token)) {
         stopped = true;
         break outer;
       }
-      for (const doc of composer.next(token)) take(doc);
     }
     if (parser.stack.length > lim.maxDepth) {
       let depth = 0;
@@ -220,7 +231,11 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
       }
     }
   }
-  if (!stopped) for (const token of parser.end()) for (const doc of composer.next(token)) take(doc);
+  if (!stopped) {
+    for (const token of parser.end()) {
+      if (!feed(token)) break;
+    }
+  }
   // forceDoc: errors outside any document (a stray `...`) still come out, on an empty document.
   for (const doc of composer.end(true, text.length)) take(doc);
 
@@ -325,6 +340,7 @@ function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number)
   const open = new Set<YamlNode>();
   const path: Array<string | number> = [];
   let failed = false;
+  let aliasTotal = 0;
 
   // yaml's getAliasCount, over the aliases already resolved in the walk.
   const aliasCountOf = (node: unknown): number => {
@@ -361,6 +377,13 @@ function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number)
   };
 
   const visitAlias = (alias: Alias, depth: number): void => {
+    // yaml resolves each alias by scanning the anchors before it (quadratic), so their number is
+    // capped per document; real manifests use a handful.
+    if (++aliasTotal > lim.maxAliasCount) {
+      report(alias, `too many aliases: more than ${lim.maxAliasCount} in one document; write the values out instead`, path);
+      failed = true;
+      return;
+    }
     const target = anchors.get(alias.source);
     if (!target) {
       report(alias, `alias *${alias.source} has no anchor &${alias.source} before it; define the anchor first`, path);
@@ -594,11 +617,17 @@ function yamlMessage(error: YAMLError): string {
   const plain = error.message.replace(/\.$/, '');
   const lower = plain.charAt(0).toLowerCase() + plain.slice(1);
   switch (error.code) {
+    case 'MISSING_CHAR':
+      if (/closing ["']quote/i.test(plain)) {
+        const q = plain.includes('"quote') ? '"' : "'";
+        return `invalid YAML: a ${q === '"' ? 'double' : 'single'}-quoted string is never closed; add the closing ${q}`;
+      }
+      return `invalid YAML: ${lower}`;
     case 'TAB_AS_INDENT':
       return 'invalid YAML: a tab is used for indentation; YAML allows only spaces there, so indent with spaces';
     case 'TAG_RESOLVE_FAILED':
     case 'BAD_DIRECTIVE':
-      return `YAML ${lower}; it is ignored`;
+      return `YAML warning: ${lower}; it is ignored`;
     default:
       return `invalid YAML: ${lower}`;
   }
