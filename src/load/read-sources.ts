@@ -30,14 +30,13 @@ export const MANIFEST_EXTENSIONS: readonly string[] = ['.json', '.yaml', '.yml']
 
 /** readSources reads every `-f` argument in order; bad paths are UsageErrors, content is not judged. */
 export async function readSources(paths: readonly string[], opts: ReadSourcesOptions): Promise<Source[]> {
+  // Checked before any read, so a refused command line has not consumed stdin.
+  if (paths.filter((p) => p === '-').length > 1) {
+    throw new UsageError('stdin ("-f -") can be read only once; pass "-" a single time');
+  }
   const out: Source[] = [];
-  let stdinSeen = false;
   for (const p of paths) {
     if (p === '-') {
-      if (stdinSeen) {
-        throw new UsageError('stdin ("-f -") can be read only once; pass "-" a single time');
-      }
-      stdinSeen = true;
       out.push({ name: '-', bytes: await opts.readStdin(opts.maxBytes) });
       continue;
     }
