@@ -40,6 +40,12 @@ export interface LoadLimits {
   maxDepth: number;
   /** yaml's alias budget: uses of an anchor times the aliases inside it (billion-laughs guard). */
   maxAliasCount: number;
+  /**
+   * Most YAML tokens (lexemes) in one document. yaml holds a whole document's syntax tree at once,
+   * at 300 to 650 bytes per token, so this bounds memory: 16 MiB of `-` lines is 8 million tokens
+   * and took 4 GB before it. A pod is about 300 tokens, so a `kind: List` may still hold ~1,500.
+   */
+  maxDocumentTokens: number;
 }
 
 /** DEFAULT_LIMITS are generous for real manifests and small enough to refuse attacks quickly. */
@@ -48,6 +54,7 @@ export const DEFAULT_LIMITS: Readonly<LoadLimits> = Object.freeze({
   maxDocuments: 100_000,
   maxDepth: 64,
   maxAliasCount: 100,
+  maxDocumentTokens: 500_000,
 });
 
 /** ParseInput is one source: its name as the user gave it (`-` for stdin) and its bytes. */
@@ -185,6 +192,7 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
   let rawDocuments = 0; // document tokens seen by the parser: the index of the one being parsed
   let composed = 0; // documents handed out by the composer
   let stopped = false;
+  let tokensInDocument = 0;
 
   const take = (doc: Document.Parsed): void => {
     handleDocument(src, doc, composed++, lim, sink, documents);
@@ -192,6 +200,7 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
 
   // feed hands one parser token to the composer; false once the document limit is crossed.
   const feed = (token: Token): boolean => {
+    if (token.type === 'document') tokensInDocument = 0;
     if (token.type === 'document' && ++rawDocuments > lim.maxDocuments) {
       sink.add(
         rawDocuments - 1,
@@ -208,6 +217,16 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
   // maps and lists: the depth limit trips before yaml's recursive composer could overflow the call
   // stack (100,000 `[` crashed node with an out-of-memory in the composer's recovery path).
   outer: for (const lexeme of lexer.lex(text)) {
+    if (++tokensInDocument > lim.maxDocumentTokens) {
+      sink.add(
+        rawDocuments,
+        parser.stack[0]?.offset ?? parser.offset,
+        `document too large: more than ${lim.maxDocumentTokens} YAML tokens in one document; ` +
+          'split it into several documents (the rest of the file was not read)',
+      );
+      stopped = true;
+      break;
+    }
     for (const token of parser.next(lexeme)) {
       if (!feed(token)) {
         stopped = true;

@@ -315,6 +315,14 @@ describe('parseDocuments: hostile input', () => {
     ]);
   });
 
+  test('a document with more tokens than maxDocumentTokens is refused at its start; earlier ones stay', () => {
+    const r = parseDocuments({ name: 'x', bytes: Buffer.from('a: 1\n---\n' + '-\n'.repeat(1000)) }, { maxDocumentTokens: 500 });
+    expect(r.documents.map((d) => d.value)).toEqual([{ a: 1 }]);
+    expect(r.issues.map(brief)).toEqual([
+      'error x#1 2:1 [] document too large: more than 500 YAML tokens in one document; split it into several documents (the rest of the file was not read)',
+    ]);
+  });
+
   test('a garbage file produces at most 100 issues plus a count of the rest', () => {
     const r = parseText(Array.from({ length: 300 }, () => 'a: *x\n---\n').join(''));
     expect(r.issues).toHaveLength(101);
