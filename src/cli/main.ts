@@ -22,7 +22,7 @@ import type { ApplyOutput } from '../print/apply';
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readStdin: () => Promise<Buffer>;
+  readStdin: (maxBytes: number) => Promise<Buffer>;
   env: NodeJS.ProcessEnv;
   exit: (code: number) => void;
 }
@@ -41,10 +41,9 @@ function processIo(): Io {
     exit: (code) => {
       process.exitCode = code;
     },
-    readStdin: async () => {
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
+    readStdin: async (maxBytes) => {
+      const { readStream } = await import('../load/read-sources');
+      return readStream(process.stdin, maxBytes);
     },
   };
 }

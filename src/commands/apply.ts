@@ -38,7 +38,7 @@ export interface ApplyOptions {
 
 /** ApplyDeps are what apply needs from outside, injected by the composition root. */
 export interface ApplyDeps {
-  readStdin: () => Promise<Buffer>;
+  readStdin: (maxBytes: number) => Promise<Buffer>;
   /** Connects to the engine; called only when Podman is needed. */
   engine: () => Promise<ContainerEngine>;
   probe: HostPortProbe;
@@ -67,12 +67,12 @@ export async function loadAndValidate(
   files: string[],
   recursive: boolean,
   mode: ValidateMode,
-  readStdin: () => Promise<Buffer>,
+  readStdin: (maxBytes: number) => Promise<Buffer>,
 ): Promise<{ manifests: ValidManifest[]; warnings: Issue[] }> {
   const loaded = await loadManifests(files, { recursive, readStdin });
   const result = validateManifests(loaded.documents, mode);
   const sources = files;
-  if (loaded.issues.some((i) => i.severity === 'error') || !result.ok) {
+  if (loaded.issues.some((i: Issue) => i.severity === 'error') || !result.ok) {
     const issues = [...loaded.issues, ...(result.ok ? result.warnings : result.issues)];
     throw new ManifestError(sortIssues(issues, sources));
   }

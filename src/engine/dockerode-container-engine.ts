@@ -2,14 +2,14 @@
  * DockerodeContainerEngine implements the ContainerEngine port over Podman's libpod REST API
  * (/v4.0.0/libpod/...), using dockerode's docker-modem only as an HTTP-over-unix-socket client.
  * Dockerode itself speaks the Docker API, which has no pods; libpod's endpoints are called
- * directly through `modem.dial`.
+ * directly through dockerode's `modem.dial`.
  *
- * This is the only module that loads dockerode, and it loads it in the constructor so that a
- * command that never talks to Podman does not pay for it at start-up.
+ * This is the only module that loads dockerode's code, and it loads it in the constructor (see
+ * loadModem) so that a command that never talks to Podman does not pay for it at start-up.
  */
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import type Dockerode from 'dockerode';
+import path from 'node:path';
 import type DockerModem from 'docker-modem';
 import { EngineError } from '../domain/errors';
 import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
@@ -44,7 +44,12 @@ export interface DockerodeContainerEngineOptions {
 }
 
 const API_PREFIX = '/v4.0.0/libpod';
-const OK_STATUSES = { 200: true, 201: true, 204: true, 304: true } as const;
+const OK_STATUSES: ReadonlySet<number> = new Set([200, 201, 204, 304]);
+// docker-modem drops the body of a response whose status it was not told to accept (in stream
+// mode it keeps only its own summary), so every status is accepted there and judged here.
+const ALL_STATUSES: Readonly<Record<number, boolean>> = Object.fromEntries(
+  Array.from({ length: 500 }, (_, i) => [i + 100, true]),
+);
 // Podman's own default when a stop timeout is not given.
 const DEFAULT_STOP_TIMEOUT_SECONDS = 10;
 
@@ -117,10 +122,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
   private readonly recorded: EngineCall[] = [];
 
   constructor(opts: DockerodeContainerEngineOptions) {
-    // Loaded here, not at import time: see the module comment.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const DockerodeCtor = require('dockerode') as typeof Dockerode;
-    this.modem = new DockerodeCtor({ socketPath: opts.socketPath }).modem;
+    this.modem = loadModem(opts.socketPath);
     this.socketPath = opts.socketPath;
     this.onCall = opts.onCall;
     this.cleanupWaitMs = (opts.cleanupWaitSeconds ?? 10) * 1000;
@@ -178,6 +180,10 @@ export class DockerodeContainerEngine implements ContainerEngine {
       const res = await this.dial({ method: 'POST', path: `/images/pull`, query: { reference: ref } });
       status = res.statusCode ?? 0;
       const text = await readAll(res);
+      if (!OK_STATUSES.has(status)) {
+        const body = parseJson(text) ?? text;
+        throw new EngineError(`cannot pull image ${ref}: ${podmanMessage(body, status)}`, 'pullImage', status);
+      }
       // Podman answers 200 and reports a failed pull inside the JSON stream.
       for (const line of text.split('\n')) {
         const msg = parseJson(line) as { error?: string } | undefined;
@@ -388,14 +394,22 @@ export class DockerodeContainerEngine implements ContainerEngine {
     operation: string,
   ): Promise<{ done: (timeoutMs: number) => Promise<void>; close: () => void }> {
     const started = performance.now();
-    const path = '/events';
+    const eventsPath = '/events';
     // Podman 4.3 ANDs repeated filter values, so containers are matched here, not by a filter.
     const query = { stream: true, filters: JSON.stringify({ type: ['container'], event: ['cleanup'] }) };
     let res: IncomingMessage;
     try {
-      res = await this.dial({ method: 'GET', path, query });
+      res = await this.dial({ method: 'GET', path: eventsPath, query });
+      if (!OK_STATUSES.has(res.statusCode ?? 0)) {
+        const text = await readAll(res);
+        throw new EngineError(
+          `cannot watch Podman events: ${podmanMessage(parseJson(text) ?? text, res.statusCode ?? 0)}`,
+          operation,
+          res.statusCode,
+        );
+      }
     } catch (err) {
-      this.record('GET', `${API_PREFIX}${path}`, statusOf(err) ?? 0, started);
+      this.record('GET', `${API_PREFIX}${eventsPath}`, statusOf(err) ?? 0, started);
       throw this.toEngineError(err, operation, 'watch Podman events');
     }
     const pending = new Set(ids);
@@ -433,7 +447,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
         if (closed) return;
         closed = true;
         res.destroy();
-        this.record('GET', `${API_PREFIX}${path}`, res.statusCode ?? 0, started);
+        this.record('GET', `${API_PREFIX}${eventsPath}`, res.statusCode ?? 0, started);
       },
     };
   }
@@ -521,11 +535,14 @@ export class DockerodeContainerEngine implements ContainerEngine {
         path: spec.path,
         ...(spec.query !== undefined ? { query: spec.query } : {}),
         ...(spec.body !== undefined ? { body: spec.body } : {}),
-        ...(spec.accept !== undefined ? { accept: spec.accept } : {}),
       });
       status = res.statusCode ?? 0;
       const text = await readAll(res);
-      return { status, headers: res.headers, body: parseJson(text) ?? text };
+      const body = parseJson(text) ?? text;
+      if (!OK_STATUSES.has(status) && !(spec.accept ?? []).includes(status)) {
+        throw new EngineError(`cannot ${spec.what}: ${podmanMessage(body, status)}${hintFor(status)}`, spec.operation, status);
+      }
+      return { status, headers: res.headers, body };
     } catch (err) {
       status = statusOf(err) ?? status;
       throw this.toEngineError(err, spec.operation, spec.what);
@@ -540,17 +557,14 @@ export class DockerodeContainerEngine implements ContainerEngine {
     path: string;
     query?: Record<string, string | number | boolean>;
     body?: unknown;
-    accept?: readonly number[];
   }): Promise<IncomingMessage> {
-    const statusCodes: Record<number, boolean> = { ...OK_STATUSES };
-    for (const s of req.accept ?? []) statusCodes[s] = true;
     // docker-modem appends `_query` to a path ending in '?', and sends `_body` as JSON for POST.
     const hasQuery = req.query !== undefined && Object.keys(req.query).length > 0;
     const options: DockerModem.DialOptions = {
       method: req.method,
       path: `${API_PREFIX}${req.path}${hasQuery ? '?' : ''}`,
       isStream: true,
-      statusCodes,
+      statusCodes: { ...ALL_STATUSES },
       options: {
         ...(hasQuery ? { _query: req.query } : {}),
         // An empty `_body` keeps docker-modem from sending the query object as a body.
@@ -573,11 +587,6 @@ export class DockerodeContainerEngine implements ContainerEngine {
 
   private toEngineError(err: unknown, operation: string, what: string): EngineError {
     if (err instanceof EngineError) return err;
-    const status = statusOf(err);
-    if (status !== undefined) {
-      const json = (err as { json?: unknown }).json;
-      return new EngineError(`cannot ${what}: ${podmanMessage(json, status)}${hintFor(status)}`, operation, status, err);
-    }
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
       return new EngineError(
@@ -593,6 +602,26 @@ export class DockerodeContainerEngine implements ContainerEngine {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Builds the docker-modem that `new Dockerode({ socketPath }).modem` would be, loading only the
+ * modem: requiring dockerode itself costs ~120 ms here (it pulls in gRPC and protobuf for
+ * BuildKit) against ~50 ms for the modem, and libpod's endpoints need nothing else. The modem is
+ * resolved from dockerode's own directory so it is exactly the copy dockerode uses. Loaded at
+ * construction, not import, so commands that never talk to Podman pay nothing.
+ */
+function loadModem(socketPath: string): DockerModem {
+  const dockerodeDir = path.dirname(require.resolve('dockerode/package.json'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Modem = require(require.resolve('docker-modem', { paths: [dockerodeDir] })) as typeof DockerModem;
+  // docker-modem takes defaults from DOCKER_HOST / DOCKER_TLS_VERIFY, which would send these
+  // requests elsewhere or over TLS; kubeplay's socket comes from connect.ts alone.
+  const modem = new Modem({ socketPath, protocol: 'http' });
+  const fields = modem as unknown as { host?: string; socketPath?: string };
+  delete fields.host;
+  fields.socketPath = socketPath;
+  return modem;
+}
 
 function toEnginePod(r: PodListReport): EnginePod {
   const pod: EnginePod = {
@@ -711,8 +740,7 @@ function nameContainers(message: string, names: ReadonlyMap<string, string>): st
 }
 
 function statusOf(err: unknown): number | undefined {
-  const s = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof s === 'number' ? s : undefined;
+  return err instanceof EngineError ? err.status : undefined;
 }
 
 function podmanMessage(json: unknown, status: number): string {
@@ -726,8 +754,8 @@ function podmanMessage(json: unknown, status: number): string {
 }
 
 function hintFor(status: number): string {
-  if (status === 404) return ' (it does not exist)';
-  if (status === 409) return ' (it conflicts with the current state; check `podman pod ps` and `podman ps -a`)';
+  // A 404's message already says what is missing; a 409 needs a pointer to the state it clashes with.
+  if (status === 409) return ' (it conflicts with the current state; see `podman pod ps` and `podman ps --all`)';
   return '';
 }
 

@@ -26,7 +26,8 @@ export function formatWarnings(issues: readonly Issue[]): string {
   const warnings = issues.filter((i) => i.severity === 'warning');
   const groups = new Map<string, Issue[]>();
   for (const w of warnings) {
-    const key = w.rule === 'unsupported-field' ? `${w.rule}\0${w.message}` : `${formatIssue(w)}`;
+    // One line per field: the same field in other containers or pods is counted, not repeated.
+    const key = w.rule === 'unsupported-field' ? `${w.rule}\0${w.path.replace(/\[\d+\]/g, '[]')}` : formatIssue(w);
     const list = groups.get(key) ?? [];
     list.push(w);
     groups.set(key, list);

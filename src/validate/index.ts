@@ -16,7 +16,7 @@ import { uniqueNamesRule } from './rules/unique-names';
 import { volumesRule } from './rules/volumes';
 import type { DocumentRule, Finding, InputRule, PodLike } from './rules/rule';
 import { asRecord, toIssue } from './rules/rule';
-import { genericPath, unsupportedFields } from '../translate/supported-fields';
+import { unsupportedFields, unsupportedReason } from '../translate/supported-fields';
 
 /** ValidateMode is kubectl's --validate: strict rejects unknown fields, warn reports them, ignore drops them. */
 export type ValidateMode = 'strict' | 'warn' | 'ignore';
@@ -50,7 +50,7 @@ export function validateManifests(docs: readonly LoadedDocument[], mode: Validat
           toIssue('unsupported-field', doc, {
             path,
             severity: 'warning',
-            message: `${genericPath(path)} is valid Kubernetes but kubeplay does not carry it out on Podman; it is ignored`,
+            message: `not carried out by kubeplay on Podman, so it is ignored${reasonOf(path)}`,
           }),
         );
     }
@@ -74,6 +74,11 @@ export function validateManifests(docs: readonly LoadedDocument[], mode: Validat
   return { ok: true, manifests, warnings: issues };
 }
 
+function reasonOf(path: readonly (string | number)[]): string {
+  const r = unsupportedReason(path);
+  return r ? ` (${r})` : '';
+}
+
 /** schemaFindings turns schema errors into findings; unknown fields follow the --validate mode. */
 export function schemaFindings(errors: readonly SchemaError[], mode: ValidateMode): Finding[] {
   const out: Finding[] = [];
@@ -81,12 +86,12 @@ export function schemaFindings(errors: readonly SchemaError[], mode: ValidateMod
     if (e.keyword === 'additionalProperties') {
       if (mode === 'ignore') continue;
       const key = String(e.params['additionalProperty']);
-      const where = e.path.length === 0 ? 'the top level' : formatFieldPath(e.path);
+      const where = e.path.length === 0 ? 'at the top level' : `in ${formatFieldPath(e.path)}`;
       const suggestion = didYouMean(key, allowedProperties(e.path) ?? []);
       out.push({
         path: [...e.path, key],
         severity: mode === 'warn' ? 'warning' : 'error',
-        message: `unknown field "${key}" in ${where}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+        message: `unknown field "${key}" ${where}${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
       });
     } else {
       out.push({ path: e.path, message: e.message });

@@ -6,7 +6,6 @@ import type { JsonPath } from '../../domain/types';
 import type { DocumentRule, Finding } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
 import { isDNS1123Label, isValidPortName, isValidPortNum } from './k8s-names';
-import { quantityProblem } from './quantity-check';
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
@@ -104,15 +103,6 @@ export const containersRule: DocumentRule = {
           out.push({ path: [...path, probeName], message: handlers.length === 0 ? 'must specify a handler type (exec, httpGet, tcpSocket or grpc)' : `may not specify more than 1 handler type (found ${handlers.join(', ')})` });
       }
 
-      const resources = asRecord(c['resources']);
-      for (const kind of ['limits', 'requests']) {
-        const q = asRecord(resources?.[kind]);
-        if (!q) continue;
-        for (const [res, val] of Object.entries(q)) {
-          const problem = quantityProblem(val);
-          if (problem) out.push({ path: [...path, 'resources', kind, res], message: problem });
-        }
-      }
     });
     return out;
   },
