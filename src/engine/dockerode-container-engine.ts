@@ -283,8 +283,10 @@ export class DockerodeContainerEngine implements ContainerEngine {
     });
     const errs = errsOf(res.body);
     if (errs.length === 0 && res.status !== 409) return;
+    // Per-container failures come as the report's Errs; a failed init container as a plain message.
+    if (errs.length === 0) errs.push(podmanMessage(res.body, res.status));
     const names = await this.containerNamesById(name);
-    const detail = errs.length > 0 ? errs.map((e) => plain(nameContainers(e, names))).join('; ') : 'no reason given';
+    const detail = errs.map((e) => plain(nameContainers(e, names))).join('; ');
     throw new EngineError(
       `pod ${name} did not start: ${detail}; fix the container's image, command or mounts and apply again ` +
         `(podman logs <container> may say more)`,
@@ -475,8 +477,9 @@ export class DockerodeContainerEngine implements ContainerEngine {
   private throwOnErrs(res: Response, pod: string, operation: string, verb: string): void {
     const errs = errsOf(res.body);
     if (errs.length === 0 && res.status !== 409) return;
+    if (errs.length === 0) errs.push(podmanMessage(res.body, res.status));
     throw new EngineError(
-      `cannot ${verb} pod ${pod}: ${errs.map(plain).join('; ') || 'no reason given'}`,
+      `cannot ${verb} pod ${pod}: ${errs.map(plain).join('; ')}`,
       operation,
       res.status,
     );

@@ -282,6 +282,21 @@ describe('DockerodeContainerEngine', () => {
     expect(await engine.listPods({ app: prefix })).toEqual([]);
   });
 
+  it('names the init container that failed, and does not start the app containers', async () => {
+    const pod = `${prefix}-initfail`;
+    const desired = desiredPod(pod, {
+      initContainers: [container(pod, 'setup', { initContainerType: 'once', restartPolicy: 'no', entrypoint: ['sh', '-c', 'exit 3'] })],
+      containers: [container(pod, 'app', { entrypoint: ['sleep', '60'] })],
+    });
+    await createAll(desired);
+    const err = await engine.startPod(pod).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).message).toContain(`init container ${pod}-setup exited with code 3`);
+    const app = (await engine.listContainers()).find((c) => c.name === `${pod}-app`);
+    expect(app?.state).toBe('created');
+    await engine.removePod(pod, { force: true, timeoutSeconds: 0 });
+  });
+
   it("turns Podman's HTTP errors into EngineErrors with its message, operation and status", async () => {
     const pod = `${prefix}-dup`;
     const desired = desiredPod(pod, {});
