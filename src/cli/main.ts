@@ -96,7 +96,8 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
           const report = await runApply(opts, {
             readStdin: io.readStdin,
             engine: () => connectEngine(io, verbosity),
-            probe: (await import('../observe/host-port-probe')).bindProbe,
+            probe: { portFree: (await import('../observe/host-port-probe')).bindProbe, statPath: (await import('../observe/host-path')).statPath },
+            hostFs: (await import('../observe/host-path')).nodeHostFs,
             ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
           });
           progress?.clear();

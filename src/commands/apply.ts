@@ -14,11 +14,11 @@ import type { ValidateMode } from '../validate';
 import { toDesiredPod } from '../translate/pod';
 import { withHash } from '../translate/hash';
 import { observeState } from '../observe/observe-state';
-import type { HostPortProbe } from '../observe/observe-state';
+import type { HostProbe } from '../observe/observe-state';
 import { planChanges } from '../diff/plan-changes';
 import type { Plan } from '../diff/plan';
 import { executePlan } from '../reconcile/execute-plan';
-import type { ExecutionReport, ProgressEvent } from '../reconcile/execute-plan';
+import type { ExecutionReport, HostFs, ProgressEvent } from '../reconcile/execute-plan';
 import { sortIssues } from './issues';
 
 /** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
@@ -41,7 +41,8 @@ export interface ApplyDeps {
   readStdin: (maxBytes: number) => Promise<Buffer>;
   /** Connects to the engine; called only when Podman is needed. */
   engine: () => Promise<ContainerEngine>;
-  probe: HostPortProbe;
+  probe: HostProbe;
+  hostFs: HostFs;
   onProgress?: (e: ProgressEvent) => void;
 }
 
@@ -117,6 +118,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
   const execution = await executePlan(engine, plan, {
     concurrency: opts.concurrency,
+    hostFs: deps.hostFs,
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
   });
   return { dryRun: 'none', manifests, warnings, plan, execution };

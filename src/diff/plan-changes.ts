@@ -4,7 +4,7 @@
  * change. Pure: no engine, no fs, no clock.
  */
 import type { DesiredPod } from '../domain/types';
-import type { HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
+import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import {
   LABEL_MANAGED_BY,
   LABEL_MANIFEST_HASH,
@@ -63,6 +63,8 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       else if (c.pullPolicy === 'Never' && present === false)
         blocked ??= `image "${c.image}" of container ${c.manifestName} is not present and imagePullPolicy is Never: build or load the image, or change the policy`;
     }
+    const hostPaths = hostPathChecks(pod, observed.hostPaths ?? {});
+    blocked ??= hostPaths.problem;
     if (blocked) {
       actions.push({ kind: 'blocked', ref, name: pod.name, cause: blocked, needsImages: [], steps: [], rollback: [] });
       continue;
@@ -70,7 +72,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
     for (const i of needsImages) pulls.add(i);
     conflicts.push(...portConflicts(pod, observed.portClaims ?? []));
 
-    const make = createSteps(pod);
+    const make = [...hostPaths.steps, ...createSteps(pod)];
     const undoMake: Step[] = [{ op: 'removePod', name: pod.name, timeoutSeconds: 0 }, ...emptyDirNames(pod).map((name): Step => ({ op: 'removeVolume', name }))];
     if (!current) {
       actions.push({ kind: 'create', ref, name: pod.name, cause: 'not found in Podman', needsImages: uniq(needsImages), steps: make, rollback: undoMake });
@@ -150,6 +152,39 @@ export function portConflicts(pod: DesiredPod, claims: readonly HostPortClaim[])
 function ipsOverlap(a: string, b: string): boolean {
   const wild = (ip: string) => ip === '' || ip === '0.0.0.0' || ip === '::';
   return wild(a) || wild(b) || a === b;
+}
+
+const KIND_WORDS: Record<string, { kind: HostPathKind; words: string }> = {
+  Directory: { kind: 'directory', words: 'an existing directory' },
+  DirectoryOrCreate: { kind: 'directory', words: 'a directory (or missing, to be created)' },
+  File: { kind: 'file', words: 'an existing file' },
+  FileOrCreate: { kind: 'file', words: 'a file (or missing, to be created)' },
+  Socket: { kind: 'socket', words: 'an existing UNIX socket' },
+  CharDevice: { kind: 'char-device', words: 'an existing character device' },
+  BlockDevice: { kind: 'block-device', words: 'an existing block device' },
+};
+
+/**
+ * hostPathChecks applies the kubelet's hostPath type checks to what the host has: a mismatch
+ * blocks the pod; a missing path of type DirectoryOrCreate or FileOrCreate is created first.
+ * Paths that were not observed (dry run on the client) are not checked.
+ */
+export function hostPathChecks(pod: DesiredPod, seen: Readonly<Record<string, HostPathKind>>): { problem?: string; steps: Step[] } {
+  const steps: Step[] = [];
+  for (const v of pod.volumes) {
+    if (v.kind !== 'hostPath' || v.type === '') continue;
+    const want = KIND_WORDS[v.type];
+    const have = seen[v.path];
+    if (!want || have === undefined) continue;
+    if (have === want.kind) continue;
+    if (have === 'missing' && v.type.endsWith('OrCreate')) {
+      steps.push({ op: 'ensureHostPath', path: v.path, kind: want.kind === 'file' ? 'file' : 'directory' });
+      continue;
+    }
+    const is = have === 'missing' ? 'it does not exist' : `it is ${have === 'other' ? 'something else' : `a ${have.replace('-', ' ')}`}`;
+    return { problem: `hostPath "${v.path}" of volume ${v.name} must be ${want.words} (type ${v.type}), but ${is}; create it or change the volume's type`, steps: [] };
+  }
+  return { steps };
 }
 
 /** createSteps makes a pod from nothing: its volumes, the pod, its containers (init first), then starts it. */

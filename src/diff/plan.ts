@@ -17,7 +17,8 @@ export type Step =
   | { op: 'ensureVolume'; name: string; labels: Record<string, string> }
   | { op: 'createPod'; pod: DesiredPod }
   | { op: 'createContainer'; pod: DesiredPod; container: DesiredPod['containers'][number] }
-  | { op: 'startPod'; name: string };
+  | { op: 'startPod'; name: string }
+  | { op: 'ensureHostPath'; path: string; kind: 'directory' | 'file' };
 
 /** Action is the plan for one object: its kind, why, and the steps that carry it out. */
 export interface Action {
@@ -90,5 +91,7 @@ export function formatStep(s: Step): string {
       return `createContainer ${s.container.name}`;
     case 'startPod':
       return `startPod ${s.name}`;
+    case 'ensureHostPath':
+      return `ensureHostPath ${s.path} (${s.kind})`;
   }
 }

@@ -28,6 +28,9 @@ export interface HostPortClaim {
   holder: string;
 }
 
+/** HostPathKind is what a host path is, as the kubelet's hostPath type checks see it. */
+export type HostPathKind = 'missing' | 'directory' | 'file' | 'socket' | 'char-device' | 'block-device' | 'other';
+
 /** ObservedState is the observe stage's output. Optional parts were not needed and not observed. */
 export interface ObservedState {
   /** Every Podman pod, sorted by name. */
@@ -36,4 +39,6 @@ export interface ObservedState {
   portClaims?: HostPortClaim[];
   /** Whether each image the plan may need is present locally; observed only when needed. */
   images?: Record<string, boolean>;
+  /** What each hostPath volume's path is on the host; observed only when needed. */
+  hostPaths?: Record<string, HostPathKind>;
 }

@@ -4,12 +4,15 @@
  * looked at only when some desired pod must be made.
  */
 import type { DesiredPod, PortMapping } from '../domain/types';
-import type { HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
+import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import type { ContainerEngine, EnginePod } from '../engine/container-engine';
 import { driftOf } from '../diff/plan-changes';
 
-/** HostPortProbe tells whether a host port can be bound right now (a real bind test). */
-export type HostPortProbe = (port: PortMapping) => Promise<boolean>;
+/** HostProbe looks at the host itself: whether a port can be bound now, and what a path is. */
+export interface HostProbe {
+  portFree: (port: PortMapping) => Promise<boolean>;
+  statPath: (path: string) => Promise<HostPathKind>;
+}
 
 /** toObservedPod projects an engine pod onto what the planner needs. */
 export function toObservedPod(p: EnginePod): ObservedPod {
@@ -28,7 +31,7 @@ export function toObservedPod(p: EnginePod): ObservedPod {
 export async function observeState(
   engine: ContainerEngine,
   desired: readonly DesiredPod[],
-  probe: HostPortProbe,
+  probe: HostProbe,
 ): Promise<ObservedState> {
   const pods = (await engine.listPods()).map(toObservedPod).sort((a, b) => a.name.localeCompare(b.name));
   const byName = new Map(pods.map((p) => [p.name, p]));
@@ -42,8 +45,12 @@ export async function observeState(
   const present = await Promise.all(imageNames.map((i) => engine.imageExists(i)));
   const images = Object.fromEntries(imageNames.map((i, n) => [i, present[n] ?? false]));
 
+  const paths = [...new Set(toMake.flatMap((d) => d.volumes.flatMap((v) => (v.kind === 'hostPath' && v.type !== '' ? [v.path] : []))))].sort();
+  const kinds = await Promise.all(paths.map((p) => probe.statPath(p)));
+  const hostPaths = Object.fromEntries(paths.map((p, n) => [p, kinds[n] ?? 'missing']));
+
   const wanted = toMake.flatMap((d) => d.ports);
-  if (wanted.length === 0) return { pods, images };
+  if (wanted.length === 0) return { pods, images, hostPaths };
   const portClaims: HostPortClaim[] = [];
   for (const c of await engine.listContainers()) {
     for (const p of c.ports) {
@@ -58,10 +65,10 @@ export async function observeState(
   }
   // Ports Podman does not publish may still be held by another process: try to bind them.
   const unclaimed = wanted.filter((w) => !portClaims.some((c) => c.hostPort === w.hostPort && c.protocol === w.protocol));
-  const free = await Promise.all(unclaimed.map((w) => probe(w)));
+  const free = await Promise.all(unclaimed.map((w) => probe.portFree(w)));
   unclaimed.forEach((w, n) => {
     if (!free[n]) portClaims.push({ hostIP: w.hostIP, hostPort: w.hostPort, protocol: w.protocol, holder: 'a process outside Podman' });
   });
   portClaims.sort((a, b) => a.hostPort - b.hostPort || a.protocol.localeCompare(b.protocol) || a.holder.localeCompare(b.holder));
-  return { pods, images, portClaims };
+  return { pods, images, portClaims, hostPaths };
 }

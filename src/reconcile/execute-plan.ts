@@ -29,9 +29,16 @@ export interface ProgressEvent {
   step: string;
 }
 
-/** ExecuteOptions bound the work in flight and report progress. */
+/** HostFs makes the host paths that hostPath volumes of type DirectoryOrCreate/FileOrCreate need. */
+export interface HostFs {
+  ensureDirectory: (path: string) => Promise<void>;
+  ensureFile: (path: string) => Promise<void>;
+}
+
+/** ExecuteOptions bound the work in flight, report progress, and give access to the host's files. */
 export interface ExecuteOptions {
   concurrency: number;
+  hostFs?: HostFs;
   onProgress?: (e: ProgressEvent) => void;
 }
 
@@ -54,7 +61,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
     try {
       for (const step of action.steps) {
         opts.onProgress?.({ ref: action.ref, step: formatStep(step) });
-        await runStep(engine, step);
+        await runStep(engine, step, opts.hostFs);
       }
       opts.onProgress?.({ ref: action.ref, step: 'done' });
       return { action, outcome: 'done' };
@@ -64,7 +71,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
       opts.onProgress?.({ ref: action.ref, step: 'rolling back' });
       const restores = action.rollback.some((s) => s.op === 'createPod');
       try {
-        for (const step of action.rollback) await runStep(engine, step);
+        for (const step of action.rollback) await runStep(engine, step, opts.hostFs);
         return { action, outcome: 'failed', error, rollback: restores ? 'restored' : 'removed' };
       } catch (e2) {
         return { action, outcome: 'failed', error: `${error}; rollback failed too: ${messageOf(e2)}`, rollback: 'rollback-failed' };
@@ -75,7 +82,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
 }
 
 /** runStep carries out one step. Removing what is already gone is not an error. */
-export async function runStep(engine: ContainerEngine, step: Step): Promise<void> {
+export async function runStep(engine: ContainerEngine, step: Step, hostFs?: HostFs): Promise<void> {
   switch (step.op) {
     case 'pullImage':
       return engine.pullImage(step.image);
@@ -96,6 +103,9 @@ export async function runStep(engine: ContainerEngine, step: Step): Promise<void
       return;
     case 'startPod':
       return engine.startPod(step.name);
+    case 'ensureHostPath':
+      if (!hostFs) throw new Error(`cannot create host path ${step.path}: no host file access was given`);
+      return step.kind === 'file' ? hostFs.ensureFile(step.path) : hostFs.ensureDirectory(step.path);
   }
 }
 

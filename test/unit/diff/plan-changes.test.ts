@@ -121,4 +121,17 @@ describe('planChanges', () => {
     expect(formatPlan(plan).split('\n')[1]).toBe('prune     pod/stale  managed, matches -l app=web, not in the input');
     expect(plan.actions.map((a) => a.ref)).toEqual(['pod/web', 'pod/stale']);
   });
+
+  test('hostPath type checks: a mismatch blocks the pod, a missing *OrCreate path is made first', () => {
+    const vol = (type: string) => desiredPod('hp', { volumes: [{ kind: 'hostPath', name: 'data', path: '/srv/data', type }] });
+    const plan = (type: string, seen: 'missing' | 'directory' | 'file') =>
+      formatPlan(planChanges([vol(type)], { pods: [], hostPaths: { '/srv/data': seen } }, opts), { steps: true }).split('\n')[0]! +
+      (formatPlan(planChanges([vol(type)], { pods: [], hostPaths: { '/srv/data': seen } }, opts), { steps: true }).includes('ensureHostPath') ? ' +ensure' : '');
+    expect(plan('Directory', 'directory')).toBe('create    pod/hp  not found in Podman');
+    expect(plan('Directory', 'missing')).toBe('blocked   pod/hp  hostPath "/srv/data" of volume data must be an existing directory (type Directory), but it does not exist; create it or change the volume\'s type');
+    expect(plan('File', 'directory')).toBe('blocked   pod/hp  hostPath "/srv/data" of volume data must be an existing file (type File), but it is a directory; create it or change the volume\'s type');
+    expect(plan('DirectoryOrCreate', 'missing')).toBe('create    pod/hp  not found in Podman +ensure');
+    expect(plan('FileOrCreate', 'directory')).toMatch(/^blocked   pod\/hp  hostPath "\/srv\/data" of volume data must be a file \(or missing, to be created\)/);
+    expect(plan('', 'missing')).toBe('create    pod/hp  not found in Podman');
+  });
 });

@@ -5,7 +5,7 @@ import type { DesiredPod } from '../../../src/domain/types';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';
 import { container, desiredPod } from '../../fakes/builders';
 
-const free = async () => true;
+const free = { portFree: async () => true, statPath: async () => 'missing' as const };
 const opts = { force: false, previousOf: (): DesiredPod | undefined => undefined };
 
 async function apply(engine: FakeContainerEngine, pods: ReturnType<typeof desiredPod>[], previousOf = opts.previousOf) {
