@@ -15,7 +15,7 @@ export class LiveProgress {
 
   /** update records an event and schedules a redraw. */
   update(e: ProgressEvent): void {
-    this.steps.set(e.ref, e.step);
+    this.steps.set(e.ref, words(e.step));
     this.timer ??= setTimeout(() => this.draw(), 80);
   }
 
@@ -31,12 +31,40 @@ export class LiveProgress {
     this.timer = undefined;
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
     const lines = [...this.steps].map(([ref, step]) => {
-      const mark = step === 'done' ? (this.colour ? '\x1b[32m✔\x1b[0m' : '✔') : '…';
+      const mark = step === 'running' ? (this.colour ? '\x1b[32m✔\x1b[0m' : '✔') : '…';
       return ` ${mark} ${ref.padEnd(30)} ${step}`;
     });
     lines.unshift(`[+] applying ${this.steps.size} object(s) ${secs}s`);
     if (this.drawn > 0) this.out.write(`\x1b[${this.drawn}A\x1b[J`);
     this.out.write(lines.join('\n') + '\n');
     this.drawn = lines.length;
+  }
+}
+
+/** words turns a plan step (`createContainer web-app`) into what the user sees (`creating web-app`). */
+function words(step: string): string {
+  const [op, ...rest] = step.split(' ');
+  const what = rest.join(' ');
+  switch (op) {
+    case 'done':
+      return 'running';
+    case 'pullImage':
+    case 'pulling':
+      return `pulling ${what}`.trim();
+    case 'removePod':
+      return `removing the old pod`;
+    case 'removeVolume':
+    case 'createVolume':
+    case 'ensureVolume':
+      return `preparing volume ${what}`;
+    case 'ensureHostPath':
+      return `preparing host path ${what}`;
+    case 'createPod':
+    case 'createContainer':
+      return `creating ${what}`;
+    case 'startPod':
+      return 'starting';
+    default:
+      return step;
   }
 }
