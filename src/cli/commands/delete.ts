@@ -1,0 +1,127 @@
+/**
+ * `kubeplay delete`: the yargs command. The builder only declares flags and examples; the handler
+ * turns argv into DeleteOptions, runs runDelete, and prints through src/print/delete.ts. Every
+ * module is loaded inside the handler, so other commands pay nothing for this one at start-up.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { ManifestError, PartialFailureError, UsageError } from '../../domain/errors';
+import type { ContainerEngine } from '../../engine/container-engine';
+import type { DeleteOptions } from '../../commands/delete';
+import type { DryRun } from '../../commands/apply';
+import type { Io } from '../main';
+
+/** DeleteCommandContext is what the composition root lends the command. */
+export interface DeleteCommandContext {
+  connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** Starts the background kubeplay of --wait=false; defaults to a detached `node bin/kubeplay.js`. */
+  detach?: (args: string[], io: Io) => Promise<void>;
+}
+
+/** deleteCommand builds the yargs module of `kubeplay delete`. */
+export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule {
+  return {
+    command: 'delete [args..]',
+    describe: 'Delete pods by file, by name, by label selector, or all of them, with a graceful stop',
+    builder: (y: Argv) =>
+      y
+        .positional('args', { type: 'string', array: true, describe: 'pod NAME..., pod/NAME..., or pods with -l or --all' })
+        .option('filename', { alias: 'f', type: 'string', array: true, default: [], describe: 'Delete the pods these files name (a file, a directory, or - for stdin; repeatable)' })
+        .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
+        .option('selector', { alias: 'l', type: 'string', describe: 'Label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
+        .option('all', { type: 'boolean', default: false, describe: 'Delete every pod kubeplay created' })
+        .option('ignore-not-found', { type: 'boolean', describe: 'Treat a pod that is not there as deleted (the default with -l and --all)' })
+        .option('include-unmanaged', { type: 'boolean', default: false, describe: 'Let -l and --all also delete pods kubeplay did not create' })
+        .option('grace-period', { type: 'number', default: -1, describe: 'Seconds between SIGTERM and SIGKILL; -1 uses the pod\'s terminationGracePeriodSeconds (default 30)' })
+        .option('now', { type: 'boolean', default: false, describe: 'Stop at once: a grace period of 1 second' })
+        .option('force', { type: 'boolean', default: false, describe: 'With --grace-period=0: kill the containers at once (SIGKILL)' })
+        .option('dry-run', { type: 'string', describe: 'client: print what would be deleted; server: also check against Podman; none' })
+        .option('wait', { type: 'boolean', default: true, describe: 'Wait until the pods are gone; --wait=false returns once deletion is requested and a background kubeplay finishes it' })
+        .option('output', { alias: 'o', type: 'string', default: '', describe: 'name: print pod/NAME for each pod deleted' })
+        .example('kubeplay delete -f pod.yaml', 'Delete the pods pod.yaml names')
+        .example('kubeplay delete pod web api', 'Delete two pods by name')
+        .example('kubeplay delete pods -l app=front', 'Delete the pods kubeplay created with label app=front')
+        .example('kubeplay delete pods --all', 'Delete every pod kubeplay created')
+        .example('kubeplay delete pod web --now', 'Delete with a grace period of 1 second')
+        .example('kubeplay delete pod web --force --grace-period=0', 'Kill at once'),
+    handler: async (argv) => {
+      const verbosity = Number(argv['verbose'] ?? 0);
+      const { runDelete } = await import('../../commands/delete');
+      const print = await import('../../print/delete');
+      const opts = toDeleteOptions(argv);
+      const detach = ctx.detach ?? detachKubeplay;
+      let report;
+      try {
+        report = await runDelete(opts, {
+          readStdin: io.readStdin,
+          engine: () => ctx.connectEngine(verbosity),
+          detach: (args) => detach(args, io),
+        });
+      } catch (e) {
+        if (!(e instanceof ManifestError)) throw e;
+        // main's mapper would say "nothing was applied"; delete's problems say "deleted".
+        const { formatErrors } = await import('../../print/issues');
+        io.stderr.write(formatErrors(e.issues, 'deleted'));
+        throw new PartialFailureError([]);
+      }
+      if (verbosity > 0) {
+        const { formatPlan } = await import('../../diff/plan');
+        io.stderr.write(formatPlan(report.plan, { steps: true }));
+      }
+      io.stderr.write(print.formatDeleteWarnings(report));
+      io.stdout.write(print.formatDeleteReport(report, opts.output === 'name' ? 'name' : ''));
+      const notFound = print.formatNotFound(report);
+      io.stderr.write(notFound);
+      const failures = print.deleteFailures(report);
+      // The NotFound lines are already written in kubectl's words; the error carries only the
+      // other failures, and main's mapper turns it into exit 1.
+      if (failures.length > 0 || notFound !== '') throw new PartialFailureError(failures);
+    },
+  };
+}
+
+/** toDeleteOptions turns yargs' argv into typed DeleteOptions. */
+export function toDeleteOptions(argv: Record<string, unknown>): DeleteOptions {
+  const opts: DeleteOptions = {
+    args: ((argv['args'] as unknown[] | undefined) ?? []).map(String),
+    files: ((argv['filename'] as unknown[] | undefined) ?? []).map(String),
+    recursive: Boolean(argv['recursive']),
+    all: Boolean(argv['all']),
+    includeUnmanaged: Boolean(argv['include-unmanaged']),
+    gracePeriod: argv['grace-period'] === undefined ? -1 : Number(argv['grace-period']),
+    now: Boolean(argv['now']),
+    force: Boolean(argv['force']),
+    dryRun: toDeleteDryRun(argv['dry-run']),
+    wait: argv['wait'] === undefined ? true : Boolean(argv['wait']),
+    output: argv['output'] === undefined ? '' : String(argv['output']),
+  };
+  if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
+  if (typeof argv['ignore-not-found'] === 'boolean') opts.ignoreNotFound = argv['ignore-not-found'];
+  return opts;
+}
+
+/** toDeleteDryRun maps --dry-run's values (a bare flag is client, as in kubectl). */
+export function toDeleteDryRun(v: unknown): DryRun {
+  if (v === undefined || v === 'none' || v === false || v === 'false') return 'none';
+  if (v === '' || v === true || v === 'true' || v === 'client') return 'client';
+  if (v === 'server') return 'server';
+  throw new UsageError(`invalid --dry-run value "${String(v)}": use client, server or none`);
+}
+
+/**
+ * detachKubeplay starts `node bin/kubeplay.js ARGS` detached from this process, with no stdio,
+ * so it outlives the command: Podman has no deletion queue of its own, so this background
+ * kubeplay plays the part of Kubernetes' server finishing a graceful deletion.
+ */
+export async function detachKubeplay(args: string[], io: Io): Promise<void> {
+  const { spawn } = await import('node:child_process');
+  const path = await import('node:path');
+  const bin = path.resolve(__dirname, '..', '..', '..', 'bin', 'kubeplay.js');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { detached: true, stdio: 'ignore', env: io.env });
+    child.once('error', (e) => reject(e));
+    child.once('spawn', () => {
+      child.unref();
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,261 @@
+/**
+ * runDelete: kubectl's delete for Podman pods, returning data for the CLI to print.
+ *   (-f: loadManifests → kind + metadata.name only) → observe pods → planDeletes → executePlan
+ * Pods are chosen by name, by the documents of -f files (the rest of each manifest is ignored, so
+ * a file that no longer validates can still be deleted), by -l, or by --all. A pod kubeplay did
+ * not create is deleted only when named explicitly, unless --include-unmanaged.
+ */
+import type { Issue, LoadedDocument } from '../domain/types';
+import { ManifestError, UsageError } from '../domain/errors';
+import { matchesSelector, parseSelector } from '../domain/selector';
+import type { Selector } from '../domain/selector';
+import type { ContainerEngine } from '../engine/container-engine';
+import { loadManifests } from '../load';
+import { toObservedPod } from '../observe/observe-state';
+import { planDeletes } from '../diff/plan-deletes';
+import type { DeletePlan, DeleteRequest, DeleteTarget } from '../diff/plan-deletes';
+import { executePlan } from '../reconcile/execute-plan';
+import type { ExecutionReport } from '../reconcile/execute-plan';
+import type { DryRun } from './apply';
+import { previousFromLabel } from './apply';
+import { sortIssues } from './issues';
+
+/** DeleteOptions are delete's flags and arguments, typed but not yet checked. */
+export interface DeleteOptions {
+  /** Positional arguments: `pod NAME...`, `pods`, `pod/NAME...`. */
+  args: string[];
+  files: string[];
+  recursive: boolean;
+  selector?: string;
+  all: boolean;
+  /** undefined: not given (kubectl then ignores NotFound for -l and --all only). */
+  ignoreNotFound?: boolean;
+  includeUnmanaged: boolean;
+  /** -1 (the default) uses each pod's own grace period. */
+  gracePeriod: number;
+  now: boolean;
+  force: boolean;
+  dryRun: DryRun;
+  wait: boolean;
+  /** '' for kubectl's sentences, or 'name'. */
+  output: string;
+}
+
+/** ResolvedDelete is DeleteOptions after validation: what to select and how to stop, as kubectl's Complete leaves them. */
+export interface ResolvedDelete {
+  source: { by: 'names'; names: string[] } | { by: 'files'; files: string[] } | { by: 'selector'; selector: Selector } | { by: 'all' };
+  /** Label filter on the documents of -f files (kubectl filters file objects by -l). */
+  fileSelector?: Selector;
+  /** -1: each pod's own; 0: force (SIGKILL at once); N: SIGTERM, SIGKILL after N seconds. */
+  gracePeriod: number;
+  ignoreNotFound: boolean;
+}
+
+/** DeleteDeps are what delete needs from outside, injected by the composition root. */
+export interface DeleteDeps {
+  readStdin: (maxBytes: number) => Promise<Buffer>;
+  /** Connects to the engine; called only when Podman is needed. */
+  engine: () => Promise<ContainerEngine>;
+  /** Starts a background kubeplay with these arguments that finishes the deletion (--wait=false). */
+  detach: (args: string[]) => Promise<void>;
+  /** Pods worked on at once; default DELETE_CONCURRENCY. */
+  concurrency?: number;
+}
+
+/** DeleteReport is what delete did (or would do, on a dry run, or asked a background kubeplay to do). */
+export interface DeleteReport {
+  dryRun: DryRun;
+  /** Whether pods were killed at once (--force --grace-period=0): kubectl then says "force deleted". */
+  force: boolean;
+  /** Whether the input was a selector or --all (kubectl says "No resources found" when it matched nothing). */
+  selected: boolean;
+  plan: DeletePlan;
+  execution?: ExecutionReport;
+  /** With --wait=false: the arguments the background kubeplay was started with. */
+  detached?: string[];
+}
+
+/**
+ * DELETE_CONCURRENCY bounds the pods stopped at once. A stop is mostly waiting out a grace
+ * period, so pods are not queued behind each other's grace periods: deleting 20 pods takes about
+ * one grace period, not 20.
+ */
+export const DELETE_CONCURRENCY = 64;
+
+const POD_TYPES: ReadonlySet<string> = new Set(['po', 'pod', 'pods']);
+const MISSING_RESOURCE =
+  "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+
+function checkType(type: string): void {
+  for (const t of type.split(',')) {
+    if (!POD_TYPES.has(t.toLowerCase()))
+      throw new UsageError(`the server doesn't have a resource type "${t}": kubeplay deletes pods only (pod, pods or po)`);
+  }
+}
+
+/**
+ * validateDeleteOptions checks arguments and flag combinations with kubectl's messages and
+ * resolves them as kubectl's DeleteOptions.Complete does (--now is 1 s; --grace-period=0 without
+ * --force is 1 s; --force alone is 0). Pure.
+ */
+export function validateDeleteOptions(o: DeleteOptions): ResolvedDelete {
+  if (o.output !== '' && o.output !== 'name') throw new UsageError(`unexpected -o output mode: ${o.output}. We only support '-o name'`);
+  if (o.all && o.selector !== undefined) throw new UsageError('cannot set --all and --selector at the same time');
+  if (!Number.isInteger(o.gracePeriod) || o.gracePeriod < -1)
+    throw new UsageError(`invalid --grace-period "${String(o.gracePeriod)}": give whole seconds (0 or more), or -1 for each pod's own terminationGracePeriodSeconds`);
+  let grace = o.gracePeriod;
+  if (o.now) {
+    if (grace !== -1) throw new UsageError('--now and --grace-period cannot be specified together');
+    grace = 1;
+  }
+  if (grace === 0 && !o.force) grace = 1; // kubectl: guards against accidental data loss; --force bypasses it
+  if (o.force && grace < 0) grace = 0;
+  if (o.force && grace > 0) throw new UsageError('--force and --grace-period greater than 0 cannot be specified together');
+
+  const selector = o.selector !== undefined ? parseSelector(o.selector) : undefined;
+  const ignoreNotFound = o.ignoreNotFound ?? (o.all || selector !== undefined);
+  const base = { gracePeriod: grace, ignoreNotFound };
+
+  if (o.files.length > 0) {
+    if (o.args.length > 0) throw new UsageError('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
+    if (o.all) throw new UsageError('--all cannot be used with -f: the files name the pods to delete (use -l to pick some of them)');
+    return { ...base, source: { by: 'files', files: o.files }, ...(selector ? { fileSelector: selector } : {}) };
+  }
+  if (o.args.length === 0) {
+    if (selector !== undefined || o.all) throw new UsageError('at least one resource must be specified to use a selector: use kubeplay delete pods -l SELECTOR (or pods --all)');
+    throw new UsageError(MISSING_RESOURCE);
+  }
+  const [first, ...rest] = o.args as [string, ...string[]];
+  if (first.includes('/')) {
+    const names: string[] = [];
+    for (const a of o.args) {
+      const slash = a.indexOf('/');
+      if (slash < 0)
+        throw new UsageError(
+          "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubeplay delete pod/<name>' instead of 'kubeplay delete pod pod/<name>')",
+        );
+      checkType(a.slice(0, slash));
+      const name = a.slice(slash + 1);
+      if (name === '') throw new UsageError(`arguments in resource/name form must have a single resource and name: "${a}"`);
+      names.push(name);
+    }
+    if (selector !== undefined || o.all) throw new UsageError('selectors and the all flag cannot be used when passing resource/name arguments');
+    return { ...base, source: { by: 'names', names } };
+  }
+  checkType(first);
+  if (rest.some((a) => a.includes('/')))
+    throw new UsageError(
+      "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubeplay delete pod/<name>' instead of 'kubeplay delete pod pod/<name>')",
+    );
+  if (rest.length > 0) {
+    if (selector !== undefined || o.all) throw new UsageError('name cannot be provided when a selector is specified');
+    return { ...base, source: { by: 'names', names: rest } };
+  }
+  if (selector !== undefined) return { ...base, source: { by: 'selector', selector } };
+  if (o.all) return { ...base, source: { by: 'all' } };
+  throw new UsageError('resource(s) were provided, but no name, label selector, or --all flag specified');
+}
+
+/**
+ * targetsFromDocuments reads kind and metadata.name of each loaded document, nothing else, so a
+ * manifest that no longer validates can still be deleted. A document that names no pod is an
+ * issue; `only` keeps the documents whose metadata.labels match.
+ */
+export function targetsFromDocuments(docs: readonly LoadedDocument[], only?: Selector): { targets: DeleteTarget[]; issues: Issue[] } {
+  const targets: DeleteTarget[] = [];
+  const issues: Issue[] = [];
+  for (const d of docs) {
+    const issue = (path: Array<string | number>, pathText: string, message: string) => {
+      const at = d.locate(path) ?? { line: 1, column: 1 };
+      issues.push({ severity: 'error', rule: 'delete', file: d.source, documentIndex: d.documentIndex, line: at.line, column: at.column, path: pathText, message });
+    };
+    const kind = d.value['kind'];
+    const meta = d.value['metadata'];
+    const name = meta !== null && typeof meta === 'object' ? (meta as Record<string, unknown>)['name'] : undefined;
+    if (kind === undefined || kind === null || kind === '') {
+      issue([], '', 'required field "kind" is missing, so kubeplay cannot tell what to delete: set kind: Pod');
+      continue;
+    }
+    if (kind !== 'Pod') {
+      issue(['kind'], 'kind', `kind ${JSON.stringify(kind)} is not supported: kubeplay deletes Pods only; remove this document from the input`);
+      continue;
+    }
+    if (typeof name !== 'string' || name === '') {
+      issue(name === undefined ? ['metadata'] : ['metadata', 'name'], 'metadata.name', 'resource name may not be empty: kubeplay needs metadata.name to know which pod to delete');
+      continue;
+    }
+    if (only !== undefined) {
+      const raw = (meta as Record<string, unknown>)['labels'];
+      const labels: Record<string, string> = {};
+      if (raw !== null && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) labels[k] = String(v);
+      if (!matchesSelector(only, labels)) continue;
+    }
+    targets.push({ name, source: d.source });
+  }
+  return { targets, issues };
+}
+
+/**
+ * detachedArgs are the arguments of the background kubeplay that carries out a --wait=false
+ * delete: the pods already chosen, by name (so it deletes exactly those, managed or not), with
+ * the same grace period; a pod gone meanwhile is not an error.
+ */
+export function detachedArgs(plan: DeletePlan, gracePeriod: number): string[] {
+  const args = ['delete', 'pods', ...plan.actions.map((a) => a.name), '--ignore-not-found', '--wait=true'];
+  if (gracePeriod === 0) args.push('--force', '--grace-period=0');
+  else if (gracePeriod > 0) args.push(`--grace-period=${gracePeriod}`);
+  return args;
+}
+
+/** eqLabels are a selector's `k=v` requirements, which Podman can filter on before kubeplay matches the rest. */
+export function eqLabels(sel: Selector): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of sel.requirements) if (r.op === 'eq') out[r.key] = r.value;
+  return out;
+}
+
+/** runDelete runs delete; see the module comment. */
+export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<DeleteReport> {
+  const r = validateDeleteOptions(opts);
+  let request: DeleteRequest;
+  if (r.source.by === 'files') {
+    const loaded = await loadManifests(r.source.files, { recursive: opts.recursive, readStdin: deps.readStdin });
+    const { targets, issues } = targetsFromDocuments(loaded.documents, r.fileSelector);
+    const errors = [...loaded.issues, ...issues].filter((i) => i.severity === 'error');
+    if (errors.length > 0) throw new ManifestError(sortIssues(errors, r.source.files));
+    if (loaded.documents.length === 0) throw new UsageError('no objects passed to delete: the files hold no Kubernetes objects');
+    request = { by: 'names', targets };
+  } else if (r.source.by === 'names') {
+    request = { by: 'names', targets: r.source.names.map((name) => ({ name })) };
+  } else if (r.source.by === 'selector') {
+    const sel = r.source.selector;
+    request = { by: 'selector', text: sel.text, matches: (labels) => matchesSelector(sel, labels) };
+  } else {
+    request = { by: 'all' };
+  }
+  const planOpts = { gracePeriod: r.gracePeriod, includeUnmanaged: opts.includeUnmanaged, previousOf: previousFromLabel };
+  const report = (plan: DeletePlan): DeleteReport => ({
+    dryRun: opts.dryRun,
+    force: r.gracePeriod === 0,
+    selected: request.by !== 'names',
+    plan: r.ignoreNotFound ? { ...plan, notFound: [] } : plan,
+  });
+
+  // kubectl's client dry run does not ask the server about named objects; a selector must list.
+  if (opts.dryRun === 'client' && request.by === 'names') return report(planDeletes(request, undefined, planOpts));
+  const engine = await deps.engine();
+  const filter = r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
+  const observed = (await engine.listPods(filter)).map(toObservedPod);
+  const out = report(planDeletes(request, observed, planOpts));
+  if (opts.dryRun !== 'none') return out;
+  if (!opts.wait) {
+    if (out.plan.actions.length > 0) {
+      const args = detachedArgs(out.plan, r.gracePeriod);
+      await deps.detach(args);
+      out.detached = args;
+    }
+    return out;
+  }
+  out.execution = await executePlan(engine, out.plan, { concurrency: deps.concurrency ?? DELETE_CONCURRENCY });
+  return out;
+}

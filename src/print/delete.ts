@@ -1,0 +1,59 @@
+/**
+ * Printers for delete's result, in kubectl's words: `pod "NAME" deleted` (or `force deleted`, with
+ * ` (dry run)` / ` (server dry run)`), `pod/NAME` for -o name, kubectl's NotFound lines, and
+ * `No resources found` when a selector matched nothing. Printers return strings.
+ */
+import type { DeleteReport } from '../commands/delete';
+import type { Action } from '../diff/plan';
+
+/** DeleteOutput is delete's -o: kubectl's sentences ('') or 'name'. */
+export type DeleteOutput = '' | 'name';
+
+/** deletedActions are the actions to report as deleted, in input order: all of them unless some failed. */
+export function deletedActions(report: DeleteReport): Action[] {
+  if (!report.execution) return report.plan.actions;
+  return report.execution.results.filter((r) => r.outcome === 'done').map((r) => r.action);
+}
+
+/** formatDeleteReport renders what was deleted, for stdout; see the module comment. */
+export function formatDeleteReport(report: DeleteReport, output: DeleteOutput): string {
+  const done = deletedActions(report);
+  const failed = (report.execution?.results ?? []).some((r) => r.outcome === 'failed');
+  if (done.length === 0 && report.selected && !failed) return 'No resources found\n';
+  const verb = report.force ? 'force deleted' : 'deleted';
+  const suffix = report.dryRun === 'client' ? ' (dry run)' : report.dryRun === 'server' ? ' (server dry run)' : '';
+  return done.map((a) => (output === 'name' ? `pod/${a.name}\n` : `pod "${a.name}" ${verb}${suffix}\n`)).join('');
+}
+
+/**
+ * formatNotFound renders kubectl's line for each named pod that is not there:
+ * `Error from server (NotFound): pods "NAME" not found`, and for a pod named by a file
+ * `Error from server (NotFound): error when deleting "FILE": pods "NAME" not found`.
+ */
+export function formatNotFound(report: DeleteReport): string {
+  return report.plan.notFound
+    .map((t) => `Error from server (NotFound): ${t.source !== undefined ? `error when deleting "${t.source}": ` : ''}pods "${t.name}" not found\n`)
+    .join('');
+}
+
+/** formatDeleteWarnings renders, for stderr, the force-deletion notice and the unmanaged pods a selector left alone. */
+export function formatDeleteWarnings(report: DeleteReport): string {
+  const lines: string[] = [];
+  if (report.force && report.plan.actions.length > 0 && report.dryRun === 'none')
+    lines.push('Warning: Immediate deletion: the containers get SIGKILL at once, without a graceful stop.');
+  const skipped = report.plan.skippedUnmanaged;
+  if (skipped.length > 0) {
+    const names = skipped.length > 5 ? `${skipped.slice(0, 5).join(', ')} and ${skipped.length - 5} more` : skipped.join(', ');
+    lines.push(
+      `Warning: ${skipped.length} matching pod${skipped.length === 1 ? ' was' : 's were'} not created by kubeplay and ${skipped.length === 1 ? 'was' : 'were'} left alone (${names}); name ${skipped.length === 1 ? 'it' : 'them'}, or add --include-unmanaged, to delete ${skipped.length === 1 ? 'it' : 'them'} too.`,
+    );
+  }
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** deleteFailures lists the pods whose deletion failed, with Podman's reason. */
+export function deleteFailures(report: DeleteReport): Array<{ ref: string; message: string }> {
+  return (report.execution?.results ?? [])
+    .filter((r) => r.outcome === 'failed')
+    .map((r) => ({ ref: r.action.ref, message: `${r.error ?? 'failed'}; the pod may be partly stopped: run the delete again` }));
+}
