@@ -34,6 +34,8 @@ export interface EngineContainer {
   /** When the container last started; undefined if it never did. */
   startedAt?: Date;
   createdAt?: Date;
+  /** When the container last exited; undefined if it never did (so it never restarted either). */
+  exitedAt?: Date;
   labels: Record<string, string>;
   /** Host ports published through this container (a pod's ports appear on its infra container). */
   ports: PortMapping[];
@@ -48,6 +50,34 @@ export interface EnginePod {
   createdAt?: Date;
   labels: Record<string, string>;
   containers: EngineContainer[];
+}
+
+/**
+ * EngineContainerDetail is what inspecting one container tells beyond the listing: the restart
+ * count, when it last finished and how, its health and the pod's IP address.
+ */
+export interface EngineContainerDetail {
+  id: string;
+  name: string;
+  /** Id of the pod it belongs to, or '' for a container outside any pod. */
+  podId: string;
+  isInfra: boolean;
+  state: ContainerState;
+  /** Exit code of the last run (kept while a restarted container runs again). */
+  exitCode: number;
+  restartCount: number;
+  startedAt?: Date;
+  /** When the last run ended; undefined if it never ended. */
+  finishedAt?: Date;
+  oomKilled: boolean;
+  /** Podman's restart policy: `always`, `on-failure`, `unless-stopped`, `no` or '' (none). */
+  restartPolicy: string;
+  /** Healthcheck status: `healthy`, `unhealthy`, `starting`, or '' without a healthcheck. */
+  health: string;
+  /** IP address on the container's (the pod's) first network; '' when it has none (not running). */
+  ip: string;
+  /** Podman's last error for this container (e.g. why it failed to start); '' when none. */
+  error: string;
 }
 
 /** RemoveOptions tunes removePod. */
@@ -77,6 +107,11 @@ export interface ContainerEngine {
   listPods(labels?: Record<string, string>): Promise<EnginePod[]>;
   /** Lists every container, in pods or not, with the host ports each publishes. */
   listContainers(): Promise<EngineContainer[]>;
+  /**
+   * Inspects containers by id or name, a few at a time; a container removed meanwhile is left
+   * out of the result rather than failing the call. The result keeps the order of `ids`.
+   */
+  inspectContainers(ids: readonly string[]): Promise<EngineContainerDetail[]>;
   /** Whether an image is present locally. */
   imageExists(ref: string): Promise<boolean>;
   /** Pulls an image; throws EngineError naming the image when it cannot. */

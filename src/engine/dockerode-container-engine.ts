@@ -18,6 +18,7 @@ import type {
   ContainerState,
   EngineCall,
   EngineContainer,
+  EngineContainerDetail,
   EnginePod,
   RemoveOptions,
 } from './container-engine';
@@ -94,6 +95,7 @@ interface ContainerListReport {
   ExitCode?: number;
   Restarts?: number;
   StartedAt?: number;
+  ExitedAt?: number;
   Created?: string;
   Labels?: Record<string, string> | null;
   Ports?: Array<{ host_ip?: string; host_port: number; container_port: number; protocol?: string; range?: number }> | null;
@@ -104,6 +106,33 @@ interface PodInspectReport {
   Name: string;
   Containers?: Array<{ Id: string; Name: string; State: string }> | null;
 }
+
+interface ContainerInspectReport {
+  Id: string;
+  Name?: string;
+  Pod?: string;
+  IsInfra?: boolean;
+  RestartCount?: number;
+  State?: {
+    Status?: string;
+    ExitCode?: number;
+    OOMKilled?: boolean;
+    Error?: string;
+    StartedAt?: string;
+    FinishedAt?: string;
+    Health?: { Status?: string } | null;
+    Healthcheck?: { Status?: string } | null;
+  };
+  HostConfig?: { RestartPolicy?: { Name?: string } | null };
+  NetworkSettings?: {
+    IPAddress?: string;
+    Networks?: Record<string, { IPAddress?: string }> | null;
+  } | null;
+}
+
+// How many inspections run at once: enough to hide the per-call latency, few enough not to
+// swamp a service that others use too (2 cores here).
+const INSPECT_CONCURRENCY = 8;
 
 interface PodEvent {
   Type?: string;
@@ -158,6 +187,31 @@ export class DockerodeContainerEngine implements ContainerEngine {
     return asArray<ContainerListReport>(res.body)
       .map(toEngineContainer)
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * inspectContainers inspects each container (GET /containers/{id}/json), INSPECT_CONCURRENCY at
+   * a time; one removed meanwhile (404) is left out. Results keep the order of `ids`.
+   */
+  async inspectContainers(ids: readonly string[]): Promise<EngineContainerDetail[]> {
+    const out: Array<EngineContainerDetail | undefined> = new Array(ids.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ids.length) {
+        const i = next++;
+        const id = ids[i] ?? '';
+        const res = await this.request({
+          operation: 'inspectContainers',
+          what: `inspect container ${id}`,
+          method: 'GET',
+          path: `/containers/${encodeURIComponent(id)}/json`,
+          accept: [404],
+        });
+        if (res.status !== 404) out[i] = toContainerDetail(res.body as ContainerInspectReport);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, ids.length) }, worker));
+    return out.filter((d): d is EngineContainerDetail => d !== undefined);
   }
 
   /** imageExists tells whether the image is in local storage. */
@@ -669,9 +723,36 @@ function toEngineContainer(r: ContainerListReport): EngineContainer {
   };
   // Podman reports "never" as Go's zero time: -62135596800 seconds.
   if (r.StartedAt !== undefined && r.StartedAt > 0) c.startedAt = new Date(r.StartedAt * 1000);
+  if (r.ExitedAt !== undefined && r.ExitedAt > 0) c.exitedAt = new Date(r.ExitedAt * 1000);
   const created = toDate(r.Created);
   if (created !== undefined) c.createdAt = created;
   return c;
+}
+
+function toContainerDetail(r: ContainerInspectReport): EngineContainerDetail {
+  const st = r.State ?? {};
+  const networks = Object.values(r.NetworkSettings?.Networks ?? {});
+  const ip = r.NetworkSettings?.IPAddress || networks.map((n) => n.IPAddress ?? '').find((a) => a !== '') || '';
+  const d: EngineContainerDetail = {
+    id: r.Id,
+    name: (r.Name ?? r.Id).replace(/^\//, ''),
+    podId: r.Pod ?? '',
+    isInfra: r.IsInfra === true,
+    state: toState(st.Status ?? ''),
+    exitCode: st.ExitCode ?? 0,
+    restartCount: r.RestartCount ?? 0,
+    oomKilled: st.OOMKilled === true,
+    restartPolicy: r.HostConfig?.RestartPolicy?.Name ?? '',
+    // Podman 4.3 names it Health; the Docker-compatible spelling Healthcheck is read too.
+    health: st.Health?.Status ?? st.Healthcheck?.Status ?? '',
+    ip,
+    error: st.Error ?? '',
+  };
+  const started = toDate(st.StartedAt);
+  if (started !== undefined) d.startedAt = started;
+  const finished = toDate(st.FinishedAt);
+  if (finished !== undefined) d.finishedAt = finished;
+  return d;
 }
 
 function toPortMappings(p: NonNullable<ContainerListReport['Ports']>[number]): PortMapping[] {

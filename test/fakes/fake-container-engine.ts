@@ -4,7 +4,14 @@
  * that show a feature works; those are in test/integration.
  */
 import type { DesiredContainer, DesiredPod } from '../../src/domain/types';
-import type { ContainerEngine, EngineCall, EngineContainer, EnginePod, RemoveOptions } from '../../src/engine/container-engine';
+import type {
+  ContainerEngine,
+  EngineCall,
+  EngineContainer,
+  EngineContainerDetail,
+  EnginePod,
+  RemoveOptions,
+} from '../../src/engine/container-engine';
 import { EngineError } from '../../src/domain/errors';
 
 /** FakeContainerEngine implements the port in memory; `failOn` makes one operation fail. */
@@ -15,6 +22,8 @@ export class FakeContainerEngine implements ContainerEngine {
   readonly log: string[] = [];
   /** failOn maps `op name` (e.g. `startPod web`, `pullImage bad:1`) to an error message. */
   readonly failOn = new Map<string, string>();
+  /** details holds, by container id, what inspectContainers adds to a container (restarts, IP…). */
+  readonly details = new Map<string, Partial<EngineContainerDetail>>();
   private seq = 0;
 
   constructor(images: string[] = []) {
@@ -30,13 +39,42 @@ export class FakeContainerEngine implements ContainerEngine {
   async ping(): Promise<string> {
     return 'fake';
   }
-  async listPods(): Promise<EnginePod[]> {
+  async listPods(labels?: Record<string, string>): Promise<EnginePod[]> {
     this.record('listPods');
-    return [...this.pods.values()].map((p) => ({ ...p, containers: p.containers.map((c) => ({ ...c })) }));
+    // Podman's label filter: every key=value must be on the pod.
+    const wanted = Object.entries(labels ?? {});
+    return [...this.pods.values()]
+      .filter((p) => wanted.every(([k, v]) => p.labels[k] === v)).map((p) => ({ ...p, containers: p.containers.map((c) => ({ ...c })) }));
   }
   async listContainers(): Promise<EngineContainer[]> {
     this.record('listContainers');
     return [...this.pods.values()].flatMap((p) => p.containers);
+  }
+  async inspectContainers(ids: readonly string[]): Promise<EngineContainerDetail[]> {
+    this.record(`inspectContainers ${ids.length}`);
+    const all = [...this.pods.values()].flatMap((p) => p.containers.map((c) => ({ c, podId: p.id })));
+    return ids.flatMap((id) => {
+      const hit = all.find(({ c }) => c.id === id || c.name === id);
+      if (!hit) return [];
+      const { c, podId } = hit;
+      const d: EngineContainerDetail = {
+        id: c.id,
+        name: c.name,
+        podId,
+        isInfra: c.isInfra,
+        state: c.state,
+        exitCode: c.exitCode,
+        restartCount: c.restartCount,
+        oomKilled: false,
+        restartPolicy: 'always',
+        health: '',
+        ip: '',
+        error: '',
+        ...(c.startedAt ? { startedAt: c.startedAt } : {}),
+        ...(c.exitedAt ? { finishedAt: c.exitedAt } : {}),
+      };
+      return [{ ...d, ...this.details.get(c.id) }];
+    });
   }
   async imageExists(ref: string): Promise<boolean> {
     this.record(`imageExists ${ref}`);
