@@ -1,0 +1,159 @@
+/**
+ * The `get` command's CLI wiring: flags declared in the builder, argv turned into GetOptions in
+ * the handler, validated, run, and printed. Everything heavy is imported inside the handler so
+ * that `kubeplay get` starts fast.
+ */
+import type { CommandModule } from 'yargs';
+import type { ContainerEngine } from '../../engine/container-engine';
+import type { GetOptions } from '../../commands/get';
+import type { Io } from '../main';
+
+/** GetContext is what the composition root lends the command. */
+export interface GetContext {
+  connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+}
+
+function strings(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** toGetOptions turns yargs' argv into typed GetOptions; `pod/NAME` arguments become names. */
+export function toGetOptions(argv: Record<string, unknown>, parseOutput: (v: string | undefined) => Pick<GetOptions, 'output' | 'jsonpath'>): GetOptions {
+  let resource = typeof argv['resource'] === 'string' ? argv['resource'] : '';
+  const names = strings(argv['names']);
+  // kubectl's TYPE/NAME form: `get pod/web pods/db`.
+  const slashed = [resource, ...names].filter((a) => a.includes('/'));
+  if (slashed.length > 0) {
+    const types = new Set(slashed.map((a) => a.slice(0, a.indexOf('/'))));
+    if (slashed.length !== names.length + (resource === '' ? 0 : 1)) {
+      const { UsageError } = require('../../domain/errors') as typeof import('../../domain/errors');
+      throw new UsageError('there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. kubeplay get pod/web)');
+    }
+    resource = types.size === 1 ? [...types][0]! : [...types].join(',');
+    names.splice(0, names.length, ...slashed.map((a) => a.slice(a.indexOf('/') + 1)));
+  }
+  const out = parseOutput(typeof argv['output'] === 'string' ? argv['output'] : undefined);
+  const o: GetOptions = {
+    resource,
+    names,
+    files: strings(argv['filename']),
+    recursive: Boolean(argv['recursive']),
+    output: out.output,
+    showLabels: Boolean(argv['show-labels']),
+    labelColumns: strings(argv['label-columns']).flatMap((k) => k.split(',')).map((k) => k.trim()).filter((k) => k !== ''),
+    noHeaders: Boolean(argv['no-headers']),
+    watch: Boolean(argv['watch']),
+    watchIntervalSeconds: Number(argv['watch-interval'] ?? 1),
+  };
+  if (out.jsonpath !== undefined) o.jsonpath = out.jsonpath;
+  if (typeof argv['selector'] === 'string') o.selector = argv['selector'];
+  if (typeof argv['field-selector'] === 'string') o.fieldSelector = argv['field-selector'];
+  return o;
+}
+
+/** getCommand builds the `get` command for the composition root. */
+export function getCommand(io: Io, ctx: GetContext): CommandModule {
+  return {
+    command: 'get [resource] [names..]',
+    describe: 'Show pods: a table like kubectl\'s, or json, yaml, name, jsonpath',
+    builder: (y) =>
+      y
+        .positional('resource', { type: 'string', describe: 'pods (or pod, po), or pod/NAME' })
+        .positional('names', { type: 'string', array: true, describe: 'Pod names' })
+        .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Get the pods these files name (a file, a directory, or - for stdin)' })
+        .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
+        .option('selector', { alias: 'l', type: 'string', describe: 'Label selector: k=v, k==v, k!=v, k in (a,b), k notin (a,b), k, !k, joined by commas' })
+        .option('field-selector', { type: 'string', describe: 'Field selector: metadata.name=web,status.phase=Running (=, ==, !=)' })
+        .option('output', { alias: 'o', type: 'string', describe: 'Output format: wide, name, json, yaml, jsonpath=TEMPLATE' })
+        .option('show-labels', { type: 'boolean', default: false, describe: 'Add a LABELS column' })
+        .option('label-columns', { alias: 'L', type: 'string', array: true, describe: 'Add a column with the value of this label (repeatable, or comma-separated)' })
+        .option('no-headers', { type: 'boolean', default: false, describe: 'Leave out the header line' })
+        .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'After the list, print a new row whenever a pod changes, until interrupted' })
+        .option('watch-interval', { type: 'number', default: 1, hidden: true, describe: 'Seconds between two looks at Podman while watching' })
+        .example('kubeplay get pods', 'List every pod')
+        .example('kubeplay get pods -l \'app=front,tier in (web,edge)\'', 'Pods whose labels match a selector')
+        .example('kubeplay get pod web -o yaml', 'One pod as a Kubernetes object')
+        .example('kubeplay get pods -o jsonpath=\'{.items[*].status.podIP}\'', 'Pick fields')
+        .example('kubeplay get -f pod.yaml', 'The pods a manifest names')
+        .example('kubeplay get pods -w', 'Watch pods change'),
+    handler: async (argv) => {
+      const verbosity = Number(argv['verbose'] ?? 0);
+      const { runGet, watchGet } = await import('../../commands/get');
+      const { formatPods, parseOutput, tableCells, tableHeaders, alignColumns } = await import('../../print/get/format');
+      const opts = toGetOptions(argv as Record<string, unknown>, (v) => {
+        const p = parseOutput(v);
+        return p.jsonpath !== undefined ? { output: p.format, jsonpath: p.jsonpath } : { output: p.format };
+      });
+      const { hostname } = await import('node:os');
+      const print = {
+        format: opts.output,
+        ...(opts.jsonpath !== undefined ? { jsonpath: opts.jsonpath } : {}),
+        showLabels: opts.showLabels,
+        labelColumns: opts.labelColumns,
+        noHeaders: opts.noHeaders,
+        single: false,
+        node: hostname(),
+      };
+      const deps = { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date() };
+      const report = (r: { pods: unknown[]; notFound: string[] }) => {
+        const listing = opts.output === 'table' || opts.output === 'wide' || opts.output === 'name';
+        if (r.pods.length === 0 && r.notFound.length === 0 && listing) io.stderr.write('No resources found.\n');
+        for (const n of r.notFound) io.stderr.write(`Error from server (NotFound): pods "${n}" not found\n`);
+        // kubectl's exit status for a missing pod; see the report about a NotFoundError for main.ts.
+        if (r.notFound.length > 0) io.exit(1);
+      };
+
+      if (!opts.watch) {
+        const r = await runGet(opts, deps);
+        io.stdout.write(formatPods(r.pods, { ...print, single: r.single }, new Date()));
+        report(r);
+        return;
+      }
+
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const table = opts.output === 'table' || opts.output === 'wide';
+      // A row is printed again when what it shows changes; AGE alone changing does not count.
+      const key = (p: import('@kubernetes/client-node').V1Pod) => {
+        const c = tableCells(p, { ...print, format: 'wide' }, new Date());
+        return [c[1], c[2], (c[3] ?? '').replace(/ \(.*\)$/, ''), c[5]].join('|');
+      };
+      let widths: string[] | undefined;
+      try {
+        await watchGet(
+          opts,
+          deps,
+          key,
+          (r) => {
+            if (table) {
+              const rows = r.pods.map((p) => tableCells(p, print, new Date()));
+              const all = opts.noHeaders ? rows : [tableHeaders(print), ...rows];
+              // Later rows are aligned like the first table, as far as they fit.
+              widths = all[0]?.map((_, i) => ''.padEnd(Math.max(...all.map((row) => (row[i] ?? '').length)))) ?? undefined;
+              io.stdout.write(alignColumns(all));
+            } else {
+              io.stdout.write(formatPods(r.pods, print, new Date()));
+            }
+            report(r);
+          },
+          (e) => {
+            const pod = e.type === 'DELETED' ? { ...e.pod, metadata: { ...e.pod.metadata, deletionTimestamp: new Date() } } : e.pod;
+            if (table) {
+              const cells = tableCells(pod, print, new Date());
+              io.stdout.write(alignColumns(widths ? [widths, cells] : [cells]).split('\n').slice(widths ? 1 : 0).join('\n'));
+            } else {
+              io.stdout.write(formatPods([pod], { ...print, single: true }, new Date()));
+            }
+          },
+          controller.signal,
+        );
+      } finally {
+        process.removeListener('SIGINT', stop);
+        process.removeListener('SIGTERM', stop);
+      }
+    },
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * runGet: `kubeplay get pods`. It observes Podman once (pods and containers listed in parallel,
+ * containers inspected only when the output needs what the listing lacks), renders each pod as a
+ * v1 Pod, filters by name, label selector and field selector, and returns data; it prints
+ * nothing and changes nothing. watchGet repeats the observation for `-w`.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { ManifestError, UsageError } from '../domain/errors';
+import { matchesSelector, parseSelector, type Selector } from '../domain/selector';
+import type { ContainerEngine, EngineContainer, EngineContainerDetail, EnginePod } from '../engine/container-engine';
+import type { OutputFormat } from '../print/get/format';
+import { toV1Pod, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from '../print/get/to-v1-pod';
+
+/** RESOURCE_ALIASES are the resource names get accepts, all meaning pods. */
+export const RESOURCE_ALIASES: readonly string[] = ['pods', 'pod', 'po'];
+
+/** GetOptions are get's flags, typed. */
+export interface GetOptions {
+  /** The resource word (`pods`, `pod`, `po`), or `pod/NAME` forms split out by the CLI into names. */
+  resource: string;
+  names: string[];
+  files: string[];
+  recursive: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  output: OutputFormat;
+  jsonpath?: string;
+  showLabels: boolean;
+  labelColumns: string[];
+  noHeaders: boolean;
+  watch: boolean;
+  /** Seconds between two looks at Podman while watching. */
+  watchIntervalSeconds: number;
+}
+
+/** GetDeps are what get needs from outside, injected by the CLI. */
+export interface GetDeps {
+  engine: () => Promise<ContainerEngine>;
+  readStdin: (maxBytes: number) => Promise<Buffer>;
+  now: () => Date;
+}
+
+/** GetResult is what get found: pods in output order, and the names asked for that do not exist. */
+export interface GetResult {
+  pods: V1Pod[];
+  notFound: string[];
+  /** Whether one pod was asked for by name: json/yaml then print the object rather than a List. */
+  single: boolean;
+}
+
+/** FieldRequirement is one term of a field selector. */
+export interface FieldRequirement {
+  field: string;
+  op: '=' | '!=';
+  value: string;
+}
+
+const FIELD_GETTERS: Record<string, (p: V1Pod) => string> = {
+  'metadata.name': (p) => p.metadata?.name ?? '',
+  'metadata.namespace': (p) => p.metadata?.namespace ?? 'default',
+  'spec.nodeName': (p) => p.spec?.nodeName ?? '',
+  'spec.restartPolicy': (p) => p.spec?.restartPolicy ?? 'Always',
+  'spec.schedulerName': (p) => p.spec?.schedulerName ?? 'default-scheduler',
+  'spec.serviceAccountName': (p) => p.spec?.serviceAccountName ?? '',
+  'spec.hostNetwork': (p) => String(p.spec?.hostNetwork ?? false),
+  'status.phase': (p) => p.status?.phase ?? '',
+  'status.podIP': (p) => p.status?.podIP ?? '',
+  'status.nominatedNodeName': (p) => p.status?.nominatedNodeName ?? '',
+};
+
+/** parseFieldSelector parses `a=b,c!=d` (also `==`); an unsupported field is an error naming the ones that work. */
+export function parseFieldSelector(text: string): FieldRequirement[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((term) => {
+    const m = /^\s*([^=!\s]+)\s*(==|=|!=)\s*([^,]*?)\s*$/.exec(term);
+    if (!m) throw new UsageError(`invalid field selector "${text}": "${term}" is not field=value, field==value or field!=value`);
+    const field = m[1]!;
+    if (!(field in FIELD_GETTERS)) {
+      throw new UsageError(
+        `field label not supported: ${field} (in --field-selector "${text}"); pods can be selected by ${Object.keys(FIELD_GETTERS).join(', ')}`,
+      );
+    }
+    return { field, op: m[2] === '!=' ? '!=' : '=', value: m[3]! };
+  });
+}
+
+/** matchesFields tells whether a pod satisfies every field requirement. */
+export function matchesFields(reqs: readonly FieldRequirement[], pod: V1Pod): boolean {
+  return reqs.every((r) => {
+    const v = FIELD_GETTERS[r.field]!(pod);
+    return r.op === '=' ? v === r.value : v !== r.value;
+  });
+}
+
+/** validateGetOptions checks flag combinations, as kubectl's GetOptions.Validate does. */
+export function validateGetOptions(o: GetOptions): void {
+  if (o.resource === '' && o.files.length === 0) {
+    throw new UsageError('you must specify the type of resource to get: kubeplay get pods (or pod, po), or kubeplay get -f FILE');
+  }
+  if (o.resource !== '' && !RESOURCE_ALIASES.includes(o.resource)) {
+    throw new UsageError(`the server doesn't have a resource type "${o.resource}": kubeplay gets pods only (pods, pod, po)`);
+  }
+  if (o.files.length > 0 && (o.names.length > 0 || o.resource !== '')) {
+    throw new UsageError('-f and resource names cannot be used together: use kubeplay get -f FILE, or kubeplay get pods NAME...');
+  }
+  if (o.names.length > 0 && o.selector !== undefined) {
+    throw new UsageError('name cannot be provided when a selector is specified: use kubeplay get pods NAME, or kubeplay get pods -l SELECTOR');
+  }
+  if (o.watch && o.files.length > 0) throw new UsageError('-w cannot be used with -f: use kubeplay get pods -w (with names or -l to narrow)');
+  if (!(o.watchIntervalSeconds > 0)) throw new UsageError(`the watch interval must be more than 0 seconds, got ${o.watchIntervalSeconds}`);
+  if (o.selector !== undefined) parseSelector(o.selector);
+  if (o.fieldSelector !== undefined) parseFieldSelector(o.fieldSelector);
+}
+
+/** GetQuery is a validated request: what to select and how much to observe. */
+export interface GetQuery {
+  names: string[];
+  selector?: Selector;
+  fields: FieldRequirement[];
+  /** Inspect every container (IPs, full statuses) rather than only those that ever exited. */
+  inspectAll: boolean;
+  single: boolean;
+}
+
+/** namesFromFiles reads the pods a file names: kind and metadata.name of each object, the rest ignored. */
+export async function namesFromFiles(files: string[], recursive: boolean, readStdin: GetDeps['readStdin']): Promise<string[]> {
+  const { loadManifests } = await import('../load');
+  const loaded = await loadManifests(files, { recursive, readStdin });
+  if (loaded.issues.some((i) => i.severity === 'error')) throw new ManifestError(loaded.issues.filter((i) => i.severity === 'error'));
+  const names: string[] = [];
+  for (const d of loaded.documents) {
+    const kind = d.value['kind'];
+    const name = (d.value['metadata'] as { name?: unknown } | undefined)?.name;
+    const where = `${d.source} (document ${d.documentIndex + 1})`;
+    if (kind !== 'Pod') throw new UsageError(`${where}: kind ${JSON.stringify(kind ?? null)} is not something kubeplay gets: it gets Pods only`);
+    if (typeof name !== 'string' || name === '') throw new UsageError(`${where}: the Pod has no metadata.name, so there is nothing to look up`);
+    names.push(name);
+  }
+  if (names.length === 0) throw new UsageError('no objects passed to get: the files hold no Kubernetes objects');
+  return names;
+}
+
+/** toQuery turns validated options into a query, reading -f files for names. */
+export async function toQuery(o: GetOptions, deps: Pick<GetDeps, 'readStdin'>): Promise<GetQuery> {
+  validateGetOptions(o);
+  const names = o.files.length > 0 ? await namesFromFiles(o.files, o.recursive, deps.readStdin) : [...o.names];
+  const fields = o.fieldSelector !== undefined ? parseFieldSelector(o.fieldSelector) : [];
+  const q: GetQuery = {
+    names: [...new Set(names)],
+    fields,
+    inspectAll: o.output !== 'table' || fields.some((f) => f.field === 'status.podIP'),
+    single: o.files.length === 0 && o.names.length === 1,
+  };
+  if (o.selector !== undefined) q.selector = parseSelector(o.selector);
+  return q;
+}
+
+/** pushDownLabels picks the selector's key=value terms: Podman can filter on those, the rest is matched here. */
+export function pushDownLabels(sel: Selector | undefined): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const r of sel?.requirements ?? []) if (r.op === 'eq') out[r.key] = r.value;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** toSnapshot joins a listed pod, its listed containers and their inspections into a PodSnapshot. */
+export function toSnapshot(pod: EnginePod, containers: readonly EngineContainer[], details: ReadonlyMap<string, EngineContainerDetail>): PodSnapshot {
+  const infra = containers.find((c) => c.isInfra) ?? pod.containers.find((c) => c.isInfra);
+  const apps = containers.filter((c) => !c.isInfra);
+  const ip = [infra, ...apps].map((c) => (c ? details.get(c.id)?.ip ?? '' : '')).find((x) => x !== '') ?? '';
+  const s: PodSnapshot = {
+    id: pod.id,
+    name: pod.name,
+    podmanStatus: pod.status,
+    labels: pod.labels,
+    ip,
+    containers: apps.map((c) => {
+      const d = details.get(c.id);
+      const cs: ContainerSnapshot = {
+        id: c.id,
+        podmanName: c.name,
+        image: c.image,
+        state: d?.state ?? c.state,
+        exitCode: d?.exitCode ?? c.exitCode,
+        // Not inspected means it never exited, so it never restarted.
+        restartCount: d?.restartCount ?? 0,
+        oomKilled: d?.oomKilled ?? false,
+        restartPolicy: d?.restartPolicy ?? '',
+        labels: c.labels,
+      };
+      const started = d?.startedAt ?? c.startedAt;
+      if (started) cs.startedAt = started;
+      const finished = d?.finishedAt ?? c.exitedAt;
+      if (finished) cs.finishedAt = finished;
+      return cs;
+    }),
+  };
+  if (pod.createdAt) s.createdAt = pod.createdAt;
+  if (infra?.startedAt) s.startedAt = infra.startedAt;
+  return s;
+}
+
+/** observeGet looks at Podman once and returns the pods the query selects, as v1 Pods. */
+export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () => Date): Promise<GetResult> {
+  const [listed, containers] = await Promise.all([
+    engine.listPods(q.names.length === 0 ? pushDownLabels(q.selector) : undefined),
+    engine.listContainers(),
+  ]);
+  let pods = listed;
+  if (q.names.length > 0) {
+    const byName = new Map(listed.map((p) => [p.name, p]));
+    pods = q.names.map((n) => byName.get(n)).filter((p): p is EnginePod => p !== undefined);
+  } else {
+    pods = [...listed].sort((a, b) => a.name.localeCompare(b.name));
+  }
+  if (q.selector) {
+    const sel = q.selector;
+    pods = pods.filter((p) => matchesSelector(sel, userLabelsOf(p)));
+  }
+  const byPod = new Map<string, EngineContainer[]>();
+  for (const c of containers) {
+    if (c.podName === '') continue;
+    const list = byPod.get(c.podName) ?? [];
+    list.push(c);
+    byPod.set(c.podName, list);
+  }
+  const toInspect = pods.flatMap((p) =>
+    (byPod.get(p.name) ?? []).filter((c) => q.inspectAll || (!c.isInfra && c.exitedAt !== undefined)).map((c) => c.id),
+  );
+  const details = new Map((toInspect.length > 0 ? await engine.inspectContainers(toInspect) : []).map((d) => [d.id, d]));
+  const at = now();
+  const v1 = pods.map((p) => toV1Pod(toSnapshot(p, byPod.get(p.name) ?? [], details), at)).filter((p) => matchesFields(q.fields, p));
+  const found = new Set(pods.map((p) => p.name));
+  return { pods: v1, notFound: q.names.filter((n) => !found.has(n)), single: q.single };
+}
+
+/** runGet runs get once; see the module comment. */
+export async function runGet(o: GetOptions, deps: GetDeps): Promise<GetResult> {
+  const q = await toQuery(o, deps);
+  return observeGet(q, await deps.engine(), deps.now);
+}
+
+/** WatchEvent is one change seen while watching: a pod's row changed, appeared or went away. */
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  pod: V1Pod;
+}
+
+/**
+ * watchGet polls Podman every interval and calls onEvent for each pod whose printed state
+ * (`key`) changed, appeared or disappeared, until `signal` aborts. The first observation is
+ * returned to onInitial; it is the caller's table.
+ */
+export async function watchGet(
+  o: GetOptions,
+  deps: GetDeps,
+  key: (pod: V1Pod) => string,
+  onInitial: (r: GetResult) => void,
+  onEvent: (e: WatchEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const q = await toQuery(o, deps);
+  const engine = await deps.engine();
+  const first = await observeGet(q, engine, deps.now);
+  onInitial(first);
+  const seen = new Map(first.pods.map((p) => [p.metadata?.name ?? '', { pod: p, key: key(p) }]));
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        resolve();
+      }, { once: true });
+    });
+  while (!signal.aborted) {
+    await sleep(o.watchIntervalSeconds * 1000);
+    if (signal.aborted) break;
+    const now = await observeGet(q, engine, deps.now);
+    const names = new Set<string>();
+    for (const p of now.pods) {
+      const name = p.metadata?.name ?? '';
+      names.add(name);
+      const k = key(p);
+      const prev = seen.get(name);
+      if (prev === undefined || prev.key !== k) onEvent({ type: prev === undefined ? 'ADDED' : 'MODIFIED', pod: p });
+      seen.set(name, { pod: p, key: k });
+    }
+    for (const [name, prev] of [...seen]) {
+      if (names.has(name)) continue;
+      seen.delete(name);
+      onEvent({ type: 'DELETED', pod: prev.pod });
+    }
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * toV1Pod: a Podman pod, as observed, rendered as the Kubernetes v1 Pod a kubectl user expects.
+ * Metadata and spec come from the last-applied label for pods kubeplay made (the spec as
+ * applied); pods made by other tools get what Podman knows of them. The status is built from
+ * Podman's container states in Kubernetes' terms. Pure: the clock is passed in.
+ *
+ * Podman differs from a kubelet in two ways this module bridges:
+ * - Podman restarts a crashing container at once, with no back-off. A container that has
+ *   restarted and whose current run is younger than CRASH_LOOP_WINDOW_MS, or that is down and
+ *   will be restarted, is shown as kubelet shows a container in back-off: waiting, reason
+ *   CrashLoopBackOff, not ready, with the last run as lastState.
+ * - Podman removes an init container (`once`) after it ran. An init container that is gone while
+ *   a later init container or an app container has run is shown as terminated with exit code 0.
+ */
+import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
+import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../domain/labels';
+
+/** ContainerSnapshot is one (non-infra) Podman container of a pod, as listed and, when needed, inspected. */
+export interface ContainerSnapshot {
+  id: string;
+  /** Podman's container name (`<pod>-<container>` for kubeplay's pods). */
+  podmanName: string;
+  image: string;
+  /** Podman's state: created, running, exited, stopping, … */
+  state: string;
+  exitCode: number;
+  restartCount: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+  oomKilled: boolean;
+  /** Podman's restart policy (always, on-failure, no, ''). */
+  restartPolicy: string;
+  labels: Record<string, string>;
+}
+
+/** PodSnapshot is one Podman pod as observed: the input of toV1Pod. */
+export interface PodSnapshot {
+  id: string;
+  name: string;
+  /** Podman's pod status (Created, Running, Degraded, Exited, Stopped, …). */
+  podmanStatus: string;
+  createdAt?: Date;
+  /** The Podman pod's labels, kubeplay's own included. */
+  labels: Record<string, string>;
+  /** The pod's IP address; '' when unknown or not running. */
+  ip: string;
+  /** When the infra container (the pod's sandbox) started. */
+  startedAt?: Date;
+  containers: ContainerSnapshot[];
+}
+
+/** CRASH_LOOP_WINDOW_MS: a restarted container's run younger than this counts as crash looping (kubelet's first back-off is 10 s). */
+export const CRASH_LOOP_WINDOW_MS = 10_000;
+
+/** isManaged tells whether kubeplay made the pod (its managed-by label). */
+export function isManaged(s: Pick<PodSnapshot, 'labels'>): boolean {
+  return s.labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE;
+}
+
+/** lastAppliedOf parses the manifest kept in the last-applied label; undefined when absent or damaged. */
+export function lastAppliedOf(s: Pick<PodSnapshot, 'labels'>): V1Pod | undefined {
+  const raw = s.labels[LABEL_LAST_APPLIED];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as V1Pod) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** userLabelsOf returns the labels a kubectl user sees: the manifest's for kubeplay's pods, Podman's otherwise. */
+export function userLabelsOf(s: Pick<PodSnapshot, 'labels'>): Record<string, string> {
+  if (!isManaged(s)) return { ...s.labels };
+  const applied = lastAppliedOf(s)?.metadata?.labels;
+  if (applied) return { ...applied };
+  return Object.fromEntries(Object.entries(s.labels).filter(([k]) => !KUBEPLAY_LABEL_KEYS.includes(k)));
+}
+
+/** uidOf turns Podman's 64-hex pod id into a stable UUID-shaped uid. */
+function uidOf(id: string): string {
+  const h = (id.replace(/[^0-9a-f]/gi, '') + '0'.repeat(32)).slice(0, 32).toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** k8sNameOf is the container's name in the manifest: its label, or its Podman name without the pod prefix. */
+function k8sNameOf(c: ContainerSnapshot, podName: string, managed: boolean): string {
+  const label = c.labels[LABEL_CONTAINER];
+  if (label) return label;
+  return managed && c.podmanName.startsWith(`${podName}-`) ? c.podmanName.slice(podName.length + 1) : c.podmanName;
+}
+
+function isTerminating(s: PodSnapshot): boolean {
+  return s.podmanStatus.toLowerCase() === 'stopping' || s.containers.some((c) => c.state === 'stopping' || c.state === 'removing');
+}
+
+function everRan(c: ContainerSnapshot | undefined): boolean {
+  return c !== undefined && (c.startedAt !== undefined || c.state === 'running' || c.state === 'exited' || c.state === 'stopped');
+}
+
+/** Whether Podman will start the container again after this exit. */
+function willRestart(c: ContainerSnapshot): boolean {
+  return c.restartPolicy === 'always' || c.restartPolicy === 'unless-stopped' || (c.restartPolicy === 'on-failure' && c.exitCode !== 0);
+}
+
+function terminatedReason(c: ContainerSnapshot): string {
+  if (c.oomKilled) return 'OOMKilled';
+  return c.exitCode === 0 ? 'Completed' : 'Error';
+}
+
+function lastTermination(c: ContainerSnapshot): V1ContainerState | undefined {
+  if (c.restartCount === 0 || c.finishedAt === undefined) return undefined;
+  return { terminated: { exitCode: c.exitCode, reason: terminatedReason(c), finishedAt: c.finishedAt, containerID: `podman://${c.id}` } };
+}
+
+interface StatusContext {
+  podName: string;
+  now: Date;
+  /** Reason for a container that has not been created or started yet. */
+  waitingReason: string;
+}
+
+/** containerStatusOf maps one Podman container (or its absence) onto a Kubernetes container status. */
+export function containerStatusOf(name: string, image: string, c: ContainerSnapshot | undefined, ctx: StatusContext): V1ContainerStatus {
+  const base = { name, image: c?.image || image, imageID: '' };
+  if (c === undefined) {
+    return { ...base, ready: false, restartCount: 0, started: false, state: { waiting: { reason: ctx.waitingReason } } };
+  }
+  const id = { containerID: `podman://${c.id}` };
+  const last = lastTermination(c);
+  const withLast = last ? { lastState: last } : {};
+  const crashLoop = (): V1ContainerStatus => ({
+    ...base,
+    ...id,
+    ready: false,
+    restartCount: c.restartCount,
+    started: false,
+    state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${name} in pod ${ctx.podName}` } },
+    lastState: { terminated: { exitCode: c.exitCode, reason: terminatedReason(c), ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}), containerID: `podman://${c.id}` } },
+  });
+  switch (c.state) {
+    case 'running':
+    case 'paused':
+    case 'stopping': {
+      const young = c.startedAt !== undefined && ctx.now.getTime() - c.startedAt.getTime() < CRASH_LOOP_WINDOW_MS;
+      if (c.restartCount > 0 && young && c.state === 'running') return crashLoop();
+      return {
+        ...base,
+        ...id,
+        ready: c.state === 'running',
+        restartCount: c.restartCount,
+        started: true,
+        state: { running: c.startedAt ? { startedAt: c.startedAt } : {} },
+        ...withLast,
+      };
+    }
+    case 'exited':
+    case 'stopped':
+    case 'removing': {
+      if (c.restartCount > 0 && willRestart(c) && c.state !== 'removing') return crashLoop();
+      return {
+        ...base,
+        ...id,
+        ready: false,
+        restartCount: c.restartCount,
+        started: false,
+        state: {
+          terminated: {
+            exitCode: c.exitCode,
+            reason: terminatedReason(c),
+            ...(c.startedAt ? { startedAt: c.startedAt } : {}),
+            ...(c.finishedAt ? { finishedAt: c.finishedAt } : {}),
+            containerID: `podman://${c.id}`,
+          },
+        },
+        ...withLast,
+      };
+    }
+    case 'created':
+    case 'initialized':
+      return { ...base, ...id, ready: false, restartCount: c.restartCount, started: false, state: { waiting: { reason: ctx.waitingReason } }, ...withLast };
+    default:
+      return { ...base, ...id, ready: false, restartCount: c.restartCount, started: false, state: { waiting: { reason: 'Unknown' } }, ...withLast };
+  }
+}
+
+function isDone(s: V1ContainerStatus): boolean {
+  return s.state?.terminated !== undefined && s.state.terminated.exitCode === 0;
+}
+
+/** phaseOf derives the pod phase from its container statuses, as the kubelet does. */
+function phaseOf(init: V1ContainerStatus[], app: V1ContainerStatus[]): string {
+  if (!init.every(isDone)) return 'Pending';
+  if (app.length === 0) return 'Pending';
+  if (app.some((s) => s.state?.running !== undefined || s.state?.waiting?.reason === 'CrashLoopBackOff')) return 'Running';
+  if (app.every((s) => s.state?.terminated !== undefined)) return app.every(isDone) ? 'Succeeded' : 'Failed';
+  return 'Pending';
+}
+
+/** toV1Pod renders a pod snapshot as a v1 Pod; see the module comment. */
+export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
+  const managed = isManaged(s);
+  const applied = managed ? lastAppliedOf(s) : undefined;
+  const byName = new Map(s.containers.map((c) => [k8sNameOf(c, s.name, managed), c]));
+
+  const spec: V1PodSpec = applied?.spec
+    ? structuredClone(applied.spec)
+    : { containers: [...s.containers].sort((a, b) => a.podmanName.localeCompare(b.podmanName)).map((c) => ({ name: k8sNameOf(c, s.name, managed), image: c.image })) };
+  const initSpecs = spec.initContainers ?? [];
+  const appSpecs = spec.containers ?? [];
+  const appRan = appSpecs.some((c) => everRan(byName.get(c.name)));
+
+  // Init containers run one after the other; Podman removes each once it has run.
+  const initStatuses = initSpecs.map((ic, i) => {
+    const c = byName.get(ic.name);
+    if (c !== undefined) return containerStatusOf(ic.name, ic.image ?? '', c, { podName: s.name, now, waitingReason: 'PodInitializing' });
+    const later = initSpecs.slice(i + 1).some((l) => byName.has(l.name));
+    if (later || appRan) {
+      return { name: ic.name, image: ic.image ?? '', imageID: '', ready: true, restartCount: 0, started: false, state: { terminated: { exitCode: 0, reason: 'Completed' } } };
+    }
+    return { name: ic.name, image: ic.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: {} } };
+  });
+  const initializing = !initStatuses.every(isDone);
+  const appStatuses = appSpecs.map((ac) =>
+    containerStatusOf(ac.name, ac.image ?? '', byName.get(ac.name), {
+      podName: s.name,
+      now,
+      waitingReason: initializing ? 'PodInitializing' : 'ContainerCreating',
+    }),
+  );
+  const phase = phaseOf(initStatuses, appStatuses);
+  const allReady = appStatuses.length > 0 && appStatuses.every((c) => c.ready);
+  const cond = (type: string, ok: boolean): V1PodCondition => ({ type, status: ok ? 'True' : 'False' });
+  const conditions = [
+    cond('Initialized', !initializing),
+    cond('Ready', allReady && phase === 'Running'),
+    cond('ContainersReady', allReady),
+    cond('PodScheduled', true),
+  ];
+  const startTime = s.startedAt ?? s.containers.map((c) => c.startedAt).filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
+
+  const annotations: Record<string, string> = { ...(applied?.metadata?.annotations ?? {}) };
+  if (managed && s.labels[LABEL_LAST_APPLIED]) annotations[LABEL_LAST_APPLIED] = `${s.labels[LABEL_LAST_APPLIED]}\n`;
+  const labels = userLabelsOf(s);
+  const pod: V1Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: s.name,
+      namespace: applied?.metadata?.namespace ?? 'default',
+      uid: uidOf(s.id),
+      ...(s.createdAt ? { creationTimestamp: s.createdAt } : {}),
+      ...(isTerminating(s) ? { deletionTimestamp: now } : {}),
+      ...(Object.keys(labels).length > 0 ? { labels } : {}),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+    spec,
+    status: {
+      phase,
+      conditions,
+      ...(s.ip ? { podIP: s.ip, podIPs: [{ ip: s.ip }] } : {}),
+      ...(startTime ? { startTime } : {}),
+      ...(initStatuses.length > 0 ? { initContainerStatuses: initStatuses } : {}),
+      containerStatuses: appStatuses,
+    },
+  };
+  return pod;
+}
