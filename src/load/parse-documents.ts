@@ -29,6 +29,7 @@ import {
   type YAMLError,
 } from 'yaml';
 import type { Issue, JsonPath, LoadedDocument, Locator, Position } from '../domain/types';
+import { fastDocument, splitDocuments, type FastResult } from './fast-yaml';
 
 /** LoadLimits bounds what one source may cost to load. */
 export interface LoadLimits {
@@ -178,14 +179,91 @@ type Token = CST.Token;
 const COLLECTION_TOKENS = new Set(['block-map', 'block-seq', 'flow-collection']);
 
 function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
+  return parseFast(file, text, lim) ?? parseCarefully(file, text, lim);
+}
+
+/**
+ * parseFast builds the documents with js-yaml (see fast-yaml.ts) and parses carefully only the
+ * documents it flags; undefined when the whole source must go the careful way, which happens
+ * before any issue is reported, so every message and position is the careful path's.
+ */
+function parseFast(file: string, text: string, lim: LoadLimits): ParseResult | undefined {
+  const segments = splitDocuments(text, lim);
+  if (!segments) return undefined;
+  const results: FastResult[] = [];
+  for (const segment of segments) {
+    const result = fastDocument(text, segment, lim);
+    if (result.kind === 'error') return undefined;
+    results.push(result);
+  }
+
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  const src: SourceText = { file, text, lines };
+  const sink = new IssueSink(src);
+  const documents: LoadedDocument[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
+    const result = results[i]!;
+    results[i] = { kind: 'careful' }; // the value now lives in its LoadedDocument only
+    if (result.kind === 'value') {
+      const value = result.value;
+      if (value === null || value === undefined) continue; // an empty document, skipped as yaml's are
+      if (isPlainObject(value)) {
+        let ast: YamlNode | null | undefined;
+        const rootOf = (): YamlNode | null => {
+          if (ast === undefined) ast = reparse(text, segment.start, segment.end);
+          return ast;
+        };
+        unroll(src, value, [], segment.index, rootOf, segment.start, sink, documents);
+        continue;
+      }
+    }
+    // One document yaml must see: it has to come out as one whole document, as in the full parse.
+    const outcome = parseRange(src, segment.start, segment.end, segment.index, lim, sink, documents);
+    if (outcome.stopped || outcome.composed !== 1) return undefined;
+  }
+  return { documents, issues: sink.finish() };
+}
+
+/** parseCarefully runs yaml's Lexer → Parser → Composer over the whole source. */
+function parseCarefully(file: string, text: string, lim: LoadLimits): ParseResult {
   const lines = new LineCounter();
   const src: SourceText = { file, text, lines };
   const sink = new IssueSink(src);
   const documents: LoadedDocument[] = [];
-
-  const lexer = new Lexer();
-  const parser = new Parser(lines.addNewLine);
   lines.addNewLine(0); // Parser.parse() would do this; we drive Parser.next() ourselves
+  parseRange(src, 0, text.length, 0, lim, sink, documents, lines.addNewLine);
+  return { documents, issues: sink.finish() };
+}
+
+/** RangeOutcome tells how a careful parse of a range ended. */
+interface RangeOutcome {
+  /** A limit stopped the parse: the rest of the range was not read. */
+  stopped: boolean;
+  /** Documents the composer produced, empty ones included. */
+  composed: number;
+}
+
+/**
+ * parseRange parses src.text[start, end) carefully. Its documents are numbered from firstIndex and
+ * every offset is made absolute, so a range gives what the whole source would give for it.
+ * onNewLine fills the source's line index while parsing, when it was not built beforehand.
+ */
+function parseRange(
+  src: SourceText,
+  start: number,
+  end: number,
+  firstIndex: number,
+  lim: LoadLimits,
+  sink: IssueSink,
+  documents: LoadedDocument[],
+  onNewLine?: (offset: number) => void,
+): RangeOutcome {
+  const text = start === 0 && end === src.text.length ? src.text : src.text.slice(start, end);
+  const lexer = new Lexer();
+  const parser = new Parser(onNewLine);
   // uniqueKeys is off because yaml checks it pairwise (quadratic: a 1,000,000-key map would hang);
   // checkDocument finds duplicates with one Set per map instead. merge: `<<` keys as kubectl has them.
   const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
@@ -195,16 +273,16 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
   let tokensInDocument = 0;
 
   const take = (doc: Document.Parsed): void => {
-    handleDocument(src, doc, composed++, lim, sink, documents);
+    handleDocument(src, doc, firstIndex + composed++, start, lim, sink, documents);
   };
 
   // feed hands one parser token to the composer; false once the document limit is crossed.
   const feed = (token: Token): boolean => {
     if (token.type === 'document') tokensInDocument = 0;
-    if (token.type === 'document' && ++rawDocuments > lim.maxDocuments) {
+    if (token.type === 'document' && ++rawDocuments + firstIndex > lim.maxDocuments) {
       sink.add(
-        rawDocuments - 1,
-        token.offset,
+        firstIndex + rawDocuments - 1,
+        start + token.offset,
         `too many documents: more than ${lim.maxDocuments} in one file; split it into several files`,
       );
       return false;
@@ -219,8 +297,8 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
   outer: for (const lexeme of lexer.lex(text)) {
     if (++tokensInDocument > lim.maxDocumentTokens) {
       sink.add(
-        rawDocuments,
-        parser.stack[0]?.offset ?? parser.offset,
+        firstIndex + rawDocuments,
+        start + (parser.stack[0]?.offset ?? parser.offset),
         `document too large: more than ${lim.maxDocumentTokens} YAML tokens in one document; ` +
           'split it into several documents (the rest of the file was not read)',
       );
@@ -239,8 +317,8 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
         if (!COLLECTION_TOKENS.has(token.type)) continue;
         if (++depth > lim.maxDepth) {
           sink.add(
-            rawDocuments,
-            token.offset,
+            firstIndex + rawDocuments,
+            start + token.offset,
             `nesting too deep: maps and lists are nested more than ${lim.maxDepth} levels here; ` +
               'a Kubernetes object never needs that many (the rest of the file was not read)',
           );
@@ -252,33 +330,37 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
   }
   if (!stopped) {
     for (const token of parser.end()) {
-      if (!feed(token)) break;
+      if (!feed(token)) {
+        stopped = true;
+        break;
+      }
     }
   }
   // forceDoc: errors outside any document (a stray `...`) still come out, on an empty document.
   for (const doc of composer.end(true, text.length)) take(doc);
 
-  return { documents, issues: sink.finish() };
+  return { stopped, composed };
 }
 
 function handleDocument(
   src: SourceText,
   doc: Document.Parsed,
   documentIndex: number,
+  base: number,
   lim: LoadLimits,
   sink: IssueSink,
   out: LoadedDocument[],
 ): void {
   const before = sink.errorCount;
-  for (const error of doc.errors) sink.add(documentIndex, error.pos[0], yamlMessage(error));
-  for (const warning of doc.warnings) sink.add(documentIndex, warning.pos[0], yamlMessage(warning), [], 'warning');
+  for (const error of doc.errors) sink.add(documentIndex, base + error.pos[0], yamlMessage(error));
+  for (const warning of doc.warnings) sink.add(documentIndex, base + warning.pos[0], yamlMessage(warning), [], 'warning');
 
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return; // empty document: skipped
   if (sink.errorCount > before) return;
 
-  const lineOf = (offset: number): number => positionOf(src, offset).line;
-  checkDocument(root, lim, lineOf, (node, message, path) => sink.add(documentIndex, node.range?.[0] ?? 0, message, path));
+  const lineOf = (offset: number): number => positionOf(src, base + offset).line;
+  checkDocument(root, lim, lineOf, (node, message, path) => sink.add(documentIndex, base + (node.range?.[0] ?? 0), message, path));
   if (sink.errorCount > before) return;
 
   let value: unknown;
@@ -287,18 +369,18 @@ function handleDocument(
   } catch (error) {
     // checkDocument mirrors yaml's alias rules, so this is a safety net rather than a path we expect.
     const why = error instanceof Error ? error.message : String(error);
-    sink.add(documentIndex, root.range?.[0] ?? 0, `cannot build the document's value: ${why}`);
+    sink.add(documentIndex, base + (root.range?.[0] ?? 0), `cannot build the document's value: ${why}`);
     return;
   }
 
-  const start = doc.range[0];
-  const end = doc.range[2];
+  const start = base + doc.range[0];
+  const end = base + doc.range[2];
   let ast: YamlNode | null | undefined;
   const rootOf = (): YamlNode | null => {
     if (ast === undefined) ast = reparse(src.text, start, end);
     return ast;
   };
-  unroll(src, value, [], documentIndex, rootOf, root.range?.[0] ?? start, sink, out);
+  unroll(src, value, [], documentIndex, rootOf, base + (root.range?.[0] ?? doc.range[0]), sink, out);
 }
 
 /**

@@ -1,0 +1,183 @@
+/**
+ * The loader's fast path: js-yaml builds the values of plain documents about ten times faster than
+ * yaml's Lexer → Parser → Composer, which stays the authority for everything else (errors, warnings,
+ * positions, hostile input). This module decides, cheaply and conservatively, what js-yaml may
+ * handle, and never reports a problem itself: any doubt sends the document, or the whole source, to
+ * the careful path in parse-documents.ts.
+ *
+ * A source takes the fast path when it splits cleanly into documents at `---` lines (no `...`,
+ * directives, lone CRs or inner byte order marks, no more documents than allowed). Then each
+ * document is one of:
+ *   - 'value': js-yaml read it, and nothing in it is outside the subset both parsers agree on;
+ *   - 'careful': js-yaml read it but it uses something only yaml handles as kubeplay wants
+ *     (anchors and aliases, merge keys, explicit or collection or null keys, tabs, long lines, a
+ *     flow end at the start of a line, which yaml warns about): parse that document carefully;
+ *   - 'error': js-yaml refused it (a syntax error, a duplicate key, an unknown tag, too deep):
+ *     parse the whole source carefully, so every message and position is yaml's.
+ *
+ * Scalars resolve with the YAML 1.2 core schema exactly as yaml has it (CORE_SCHEMA below), not
+ * js-yaml's own (which reads `0b11` and `1_000` as numbers, `~` keys as "null").
+ */
+import { load, Schema, Type, type LoadOptions } from 'js-yaml';
+import type { LoadLimits } from './parse-documents';
+
+/** Segment is the text range of one document, `[start, end)`, and its index in the source. */
+export interface Segment {
+  start: number;
+  end: number;
+  index: number;
+  /** A line longer than LONG_LINE: yaml limits implicit keys to 1024 characters, js-yaml does not. */
+  longLine: boolean;
+}
+
+/** FastResult is what the fast path made of one document; see the module comment. */
+export type FastResult = { kind: 'value'; value: unknown } | { kind: 'careful' } | { kind: 'error' };
+
+/** Lines longer than this send their document to the careful path (see Segment.longLine). */
+const LONG_LINE = 1000;
+
+/**
+ * A yaml lexer emits at most ~1.5 tokens per character (measured: `[a,a,a]`); 3 is the margin.
+ * A document longer than maxDocumentTokens / 3 characters goes to the careful path, which counts.
+ */
+const MAX_TOKENS_PER_CHAR = 3;
+
+// ------------------------------------------------------------------------------------------------
+// Scalars: yaml's YAML 1.2 core schema (yaml/dist/schema/core), rule for rule, as js-yaml types
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * The tags contain spaces, which no YAML tag may: an explicit tag in the input can never select
+ * one of these types, so any explicit tag other than `!` is unknown to js-yaml and goes careful.
+ */
+function coreType(name: string, test: RegExp, construct: (s: string) => unknown): Type {
+  return new Type(`kubeplay core ${name}`, {
+    kind: 'scalar',
+    resolve: (data: unknown) => typeof data === 'string' && test.test(data),
+    construct: (data: string) => construct(data),
+  });
+}
+
+/** CORE_SCHEMA resolves plain scalars as yaml's core schema does (same order, tests and values). */
+export const CORE_SCHEMA = new Schema({
+  implicit: [
+    coreType('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
+    coreType('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
+    coreType('int-oct', /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
+    coreType('int', /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
+    coreType('int-hex', /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
+    coreType('float-nan', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) =>
+      s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+    ),
+    coreType('float-exp', /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, (s) => parseFloat(s)),
+    coreType('float', /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, (s) => parseFloat(s)),
+  ],
+});
+
+// ------------------------------------------------------------------------------------------------
+// Splitting a source into documents
+// ------------------------------------------------------------------------------------------------
+
+/** Whole-source refusals: lone CR line breaks and inner byte order marks, which the two parsers treat differently. */
+const UNSPLITTABLE = /\r(?!\n)|\uFEFF/;
+
+/**
+ * splitDocuments cuts a source at its `---` lines, numbering documents as yaml does (blank and
+ * comment lines before the first `---` belong to that document); undefined when the source needs
+ * the careful path as a whole (see UNSPLITTABLE, `...` and `%` lines, too many documents).
+ */
+export function splitDocuments(text: string, lim: LoadLimits): Segment[] | undefined {
+  if (text.length === 0) return [];
+  if ((text.includes('\r') || text.includes('\uFEFF')) && UNSPLITTABLE.test(text)) return undefined;
+  const starts: number[] = [];
+  const longLines: number[] = [];
+  for (let p = 0; p < text.length; ) {
+    const nl = text.indexOf('\n', p);
+    const next = nl === -1 ? text.length : nl + 1;
+    const c = text.charCodeAt(p);
+    if (c === 0x2d /* - */ && text.startsWith('---', p)) {
+      const after = text.charCodeAt(p + 3);
+      // After `---` yaml and js-yaml agree on a space or a line end; a tab is left to yaml.
+      if (after === 0x09) return undefined;
+      if (p + 3 === text.length || after === 0x20 || after === 0x0a || after === 0x0d) starts.push(p);
+    } else if (c === 0x25 /* % */ || (c === 0x2e /* . */ && text.startsWith('...', p))) {
+      return undefined; // directives and document-end markers: left to yaml
+    }
+    if (next - p > LONG_LINE) longLines.push(p);
+    p = next;
+  }
+  // The text before the first `---` is a document of its own only when it holds content.
+  const first = starts[0] ?? text.length;
+  if (first > 0) {
+    if (!isPreamble(text, first)) starts.unshift(0);
+    else if (starts.length === 0) return []; // only blanks and comments: no document at all
+    else starts[0] = 0;
+  }
+  if (starts.length > lim.maxDocuments) return undefined;
+  const maxChars = lim.maxDocumentTokens / MAX_TOKENS_PER_CHAR;
+  let l = 0;
+  return starts.map((start, index) => {
+    const end = starts[index + 1] ?? text.length;
+    let longLine = end - start > maxChars;
+    while (l < longLines.length && longLines[l]! < end) {
+      longLine = true;
+      l++;
+    }
+    return { start, end, index, longLine };
+  });
+}
+
+/** isPreamble tells whether text[0, end) holds only blank and comment lines. */
+function isPreamble(text: string, end: number): boolean {
+  for (let p = 0; p < end; ) {
+    let q = p;
+    while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
+    const c = text.charCodeAt(q);
+    if (q < end && c !== 0x0a && c !== 0x0d && c !== 0x23 /* # */) return false;
+    const nl = text.indexOf('\n', q);
+    p = nl === -1 ? end : nl + 1;
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// One document
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * CAREFUL_SYNTAX finds what js-yaml reads differently from yaml, or what yaml reports and js-yaml
+ * does not. A match only costs speed (the document is parsed carefully), so it errs wide:
+ *   `<<`                      merge keys (yaml merges them, kubectl too; js-yaml's core schema does not)
+ *   tab                       yaml's tab rules are stricter than js-yaml's
+ *   `"#` `'#` `]#` `}#`       a comment not separated by a space: yaml refuses it, js-yaml does not
+ *   `]` or `}` opening a line  yaml warns when a flow collection ends at its parent's indentation
+ *   `]:` `}:`, `:` opening a line   a flow collection used as a key (yaml refuses it, js-yaml stringifies it)
+ *   `? ` and `~:` `null:` `: ` after a blank or a flow indicator   explicit and null keys
+ *                             (yaml turns a null key into "", js-yaml into "null")
+ */
+const CAREFUL_SYNTAX = /<<|\t|["'\]}]#|^ *[\]}:]|[\]}] *:|(?:^|[ ,[{])(?:\?|(?:~|[Nn]ull|NULL)?:)(?=[ \r\n]|$)/m;
+
+/** fastDocument reads one document with js-yaml, or says why it cannot (see FastResult). */
+export function fastDocument(text: string, segment: Segment, lim: LoadLimits): FastResult {
+  if (segment.longLine) return { kind: 'careful' };
+  const slice = text.slice(segment.start, segment.end);
+  if (CAREFUL_SYNTAX.test(slice)) return { kind: 'careful' };
+  // An anchor is the one way to an alias (js-yaml refuses an alias without one), so a document
+  // whose anchor map stays empty has neither; the listener only hands us js-yaml's state to look.
+  let state: { anchorMap?: object } | undefined;
+  const options: LoadOptions & { maxDepth: number } = {
+    schema: CORE_SCHEMA,
+    // js-yaml's depth counts every node, scalars included, so this is at least as strict as the
+    // careful path's collection depth; deeper documents get that path's message.
+    maxDepth: lim.maxDepth,
+  };
+  if (slice.includes('&')) options.listener = (_event, s) => void (state ??= s as unknown as { anchorMap?: object });
+  let value: unknown;
+  try {
+    value = load(slice, options);
+  } catch {
+    return { kind: 'error' };
+  }
+  if (state?.anchorMap && Object.keys(state.anchorMap).length > 0) return { kind: 'careful' };
+  return { kind: 'value', value };
+}
