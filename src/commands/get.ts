@@ -201,10 +201,13 @@ export function toSnapshot(pod: EnginePod, containers: readonly EngineContainer[
 
 /** observeGet looks at Podman once and returns the pods the query selects, as v1 Pods. */
 export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () => Date): Promise<GetResult> {
-  const [listed, containers] = await Promise.all([
-    engine.listPods(q.names.length === 0 ? pushDownLabels(q.selector) : undefined),
-    engine.listContainers(),
-  ]);
+  // Podman filters on the selector's key=value terms; kubeplay copies a pod's labels onto its
+  // containers (and Podman onto the infra container), so one filtered listing usually has every
+  // container of the selected pods. Containers of pods made by other tools may lack the labels:
+  // those are fetched by id in a second call.
+  const push = q.names.length === 0 ? pushDownLabels(q.selector) : undefined;
+  const [listed, first] = await Promise.all([engine.listPods(push), engine.listContainers(push ? { labels: push } : undefined)]);
+  let containers = first;
   let pods = listed;
   if (q.names.length > 0) {
     const byName = new Map(listed.map((p) => [p.name, p]));
@@ -216,6 +219,9 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
     const sel = q.selector;
     pods = pods.filter((p) => matchesSelector(sel, userLabelsOf(p)));
   }
+  const have = new Set(containers.map((c) => c.id));
+  const missing = pods.flatMap((p) => p.containers.map((c) => c.id)).filter((id) => !have.has(id));
+  if (missing.length > 0) containers = [...containers, ...(await engine.listContainers({ ids: missing }))];
   const byPod = new Map<string, EngineContainer[]>();
   for (const c of containers) {
     if (c.podName === '') continue;

@@ -80,6 +80,12 @@ export interface EngineContainerDetail {
   error: string;
 }
 
+/** ContainerFilter narrows listContainers: both parts, when given, must hold. */
+export interface ContainerFilter {
+  labels?: Record<string, string>;
+  ids?: readonly string[];
+}
+
 /** RemoveOptions tunes removePod. */
 export interface RemoveOptions {
   /** Kill running containers instead of failing. */
@@ -105,8 +111,11 @@ export interface ContainerEngine {
    * (all must match); undefined lists every pod.
    */
   listPods(labels?: Record<string, string>): Promise<EnginePod[]>;
-  /** Lists every container, in pods or not, with the host ports each publishes. */
-  listContainers(): Promise<EngineContainer[]>;
+  /**
+   * Lists containers, in pods or not, with the host ports each publishes: every one, or those
+   * the filter selects (all `labels` key=value pairs must be on the container; `ids` are ORed).
+   */
+  listContainers(filter?: ContainerFilter): Promise<EngineContainer[]>;
   /**
    * Inspects containers by id or name, a few at a time; a container removed meanwhile is left
    * out of the result rather than failing the call. The result keeps the order of `ids`.

@@ -6,6 +6,7 @@
 import type { DesiredContainer, DesiredPod } from '../../src/domain/types';
 import type {
   ContainerEngine,
+  ContainerFilter,
   EngineCall,
   EngineContainer,
   EngineContainerDetail,
@@ -46,9 +47,13 @@ export class FakeContainerEngine implements ContainerEngine {
     return [...this.pods.values()]
       .filter((p) => wanted.every(([k, v]) => p.labels[k] === v)).map((p) => ({ ...p, containers: p.containers.map((c) => ({ ...c })) }));
   }
-  async listContainers(): Promise<EngineContainer[]> {
-    this.record('listContainers');
-    return [...this.pods.values()].flatMap((p) => p.containers);
+  async listContainers(filter?: ContainerFilter): Promise<EngineContainer[]> {
+    this.record(filter ? `listContainers ${JSON.stringify(filter)}` : 'listContainers');
+    const wanted = Object.entries(filter?.labels ?? {});
+    return [...this.pods.values()]
+      .flatMap((p) => p.containers)
+      .filter((c) => wanted.every(([k, v]) => c.labels[k] === v))
+      .filter((c) => filter?.ids === undefined || filter.ids.includes(c.id));
   }
   async inspectContainers(ids: readonly string[]): Promise<EngineContainerDetail[]> {
     this.record(`inspectContainers ${ids.length}`);

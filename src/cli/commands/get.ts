@@ -30,7 +30,8 @@ export function toGetOptions(argv: Record<string, unknown>, parseOutput: (v: str
       const { UsageError } = require('../../domain/errors') as typeof import('../../domain/errors');
       throw new UsageError('there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. kubeplay get pod/web)');
     }
-    resource = types.size === 1 ? [...types][0]! : [...types].join(',');
+    // Any mix of pod, pods and po means pods; anything else is named for validation to refuse.
+    resource = [...types].find((t) => !['pods', 'pod', 'po'].includes(t)) ?? 'pods';
     names.splice(0, names.length, ...slashed.map((a) => a.slice(a.indexOf('/') + 1)));
   }
   const out = parseOutput(typeof argv['output'] === 'string' ? argv['output'] : undefined);
