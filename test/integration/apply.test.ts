@@ -1,7 +1,9 @@
 /**
  * apply against real Podman, through the real CLI: the seed scenarios of the apply issue. Every
  * test works on copies of the examples renamed with this run's prefix and shifted to free host
- * ports, on a private Podman API service, and removes only what it made.
+ * ports, on a private Podman API service, and removes only what it made. "Nothing changed" is
+ * checked on everything carrying this run's prefix: all that these tests could make carries it,
+ * and other runs on the same Podman do not disturb the check.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +47,7 @@ function example(name: string, slot: number) {
 
 /** containerStarts maps each container of the given pods to its id and start time. */
 async function containerStarts(pods: string[]): Promise<string> {
-  const out = await podmanOk(['ps', '-a', '--format', '{{.Names}} {{.ID}} {{.StartedAt}} {{.State}}']);
+  const out = await podmanOk(['ps', '-a', '--format', '{{.Names}} {{.ID}} {{.StartedAt}}']);
   return out
     .split('\n')
     .filter((l) => pods.some((p) => l.startsWith(`${p}-`)))
@@ -157,12 +159,12 @@ describe('apply -f: conflicts are caught before any change', () => {
   test('a hostPort published by another Podman pod', async () => {
     const holder = `${prefix}-holder`;
     expect((await runCli(['apply', '-f', yamlFile('holder.yaml', busyboxPod(holder, { hostPort: base + 31 }))])).code).toBe(0);
-    const before = await podmanState();
+    const before = await podmanState({ prefix });
     const r = await runCli(['apply', '-f', yamlFile('taker.yaml', busyboxPod(`${prefix}-taker`, { hostPort: base + 31 }))]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: pod/${prefix}-taker: hostPort ${base + 31}/TCP is already in use by pod/${holder}`);
     expect(r.stderr).toContain('nothing was changed');
-    expect(await podmanState()).toBe(before);
+    expect(await podmanState({ prefix })).toBe(before);
   });
 
   test('a hostPort held by a process outside Podman (a real bind)', async () => {
@@ -170,11 +172,11 @@ describe('apply -f: conflicts are caught before any change', () => {
     const srv: Server = createServer();
     await new Promise<void>((res) => srv.listen(port, '0.0.0.0', () => res()));
     try {
-      const before = await podmanState();
+      const before = await podmanState({ prefix });
       const r = await runCli(['apply', '-f', yamlFile('outside.yaml', busyboxPod(`${prefix}-outside`, { hostPort: port }))]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`hostPort ${port}/TCP is already in use by a process outside Podman`);
-      expect(await podmanState()).toBe(before);
+      expect(await podmanState({ prefix })).toBe(before);
     } finally {
       srv.close();
     }
@@ -182,7 +184,7 @@ describe('apply -f: conflicts are caught before any change', () => {
 
   test('the same hostPort claimed by two pods of the input, and the same containerPort twice in a pod', async () => {
     const two = yamlFile('two-claims.yaml', `${busyboxPod(`${prefix}-c1`, { hostPort: base + 33 })}---\n${busyboxPod(`${prefix}-c2`, { hostPort: base + 33 })}`);
-    const before = await podmanState();
+    const before = await podmanState({ prefix });
     const r = await runCli(['apply', '-f', two]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`two-claims.yaml:\\d+:\\d+: spec.containers\\[0\\].ports\\[0\\].hostPort: hostPort ${base + 33}/TCP is claimed twice: by pod/${prefix}-c1`));
@@ -197,32 +199,32 @@ spec:
     const r2 = await runCli(['apply', '-f', dup]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain('spec.containers[1].ports[0].containerPort: containerPort 9000/TCP is already declared by spec.containers[0].ports[0]');
-    expect(await podmanState()).toBe(before);
+    expect(await podmanState({ prefix })).toBe(before);
   });
 
   test('a pod of the same name that kubeplay did not create is not taken over without --force', async () => {
     const name = `${prefix}-foreign`;
     await podmanOk(['pod', 'create', '--name', name]);
     const f = yamlFile('foreign.yaml', busyboxPod(name));
-    const before = await podmanState();
+    const before = await podmanState({ prefix });
     const r = await runCli(['apply', '-f', f]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`pod "${name}" exists in Podman but was not created by kubeplay`);
-    expect(await podmanState()).toBe(before);
+    expect(await podmanState({ prefix })).toBe(before);
     const forced = await runCli(['apply', '--force', '-f', f]);
     expect(forced.stdout).toBe(`pod/${name} configured\n`);
     expect((await podmanOk(['pod', 'inspect', name, '--format', '{{index .Labels "app.kubernetes.io/managed-by"}}'])).trim()).toBe('kubeplay');
   });
 
   test('invalid input changes nothing in Podman and exits 1', async () => {
-    const before = await podmanState();
+    const before = await podmanState({ prefix });
     const bad = yamlFile('bad.yaml', `${busyboxPod(`${prefix}-valid-one`)}---\n${busyboxPod(`${prefix}-bad`).replace('image:', 'imagePullPolcy: Always\n    image:')}`);
     const r = await runCli(['apply', '-f', bad]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('spec.containers[0].imagePullPolcy: unknown field "imagePullPolcy" in spec.containers[0]; did you mean "imagePullPolicy"?');
     expect(r.stderr).toContain('nothing was applied');
-    expect(await podmanState()).toBe(before);
+    expect(await podmanState({ prefix })).toBe(before);
   });
 });
 
@@ -254,13 +256,13 @@ describe('apply -f: failures', () => {
   });
 
   test('--dry-run=server checks against Podman and changes nothing', async () => {
-    const before = await podmanState();
+    const before = await podmanState({ prefix });
     const f = yamlFile('dry.yaml', busyboxPod(`${prefix}-dry`, { hostPort: base + 35 }));
     const r = await runCli(['apply', '--dry-run=server', '-f', f]);
     expect(r.stdout).toBe(`pod/${prefix}-dry created (server dry run)\n`);
     expect(r.code).toBe(0);
     const c = await runCli(['apply', '--dry-run=client', '-f', f]);
     expect(c.stdout).toBe(`pod/${prefix}-dry created (dry run)\n`);
-    expect(await podmanState()).toBe(before);
+    expect(await podmanState({ prefix })).toBe(before);
   });
 });
