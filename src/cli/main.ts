@@ -17,6 +17,8 @@ import type { ContainerEngine, EngineCall } from '../engine/container-engine';
 import type { ValidateMode } from '../validate';
 import type { ApplyOptions, DryRun } from '../commands/apply';
 import type { ApplyOutput } from '../print/apply';
+import { getCommand } from './commands/get';
+import { deleteCommand } from './commands/delete';
 
 /** Io is the process surface the CLI uses; tests inject their own. */
 export interface Io {
@@ -114,6 +116,8 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
         }
       },
     )
+    .command(getCommand(io, engineContext(io)))
+    .command(deleteCommand(io, engineContext(io)))
     .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
     .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
     .strict()
@@ -170,6 +174,10 @@ function toOutput(v: unknown): ApplyOutput {
   if (v === undefined || v === '') return 'default';
   if (v === 'name' || v === 'json' || v === 'yaml') return v;
   throw new UsageError(`unable to match a printer suitable for the output format "${String(v)}", allowed formats are: json, name, yaml`);
+}
+
+function engineContext(io: Io): { connectEngine: (verbosity: number) => Promise<ContainerEngine> } {
+  return { connectEngine: (v) => connectEngine(io, v) };
 }
 
 async function connectEngine(io: Io, verbosity: number): Promise<ContainerEngine> {
