@@ -43,7 +43,7 @@ export function toGetOptions(argv: Record<string, unknown>, parseOutput: (v: str
     output: out.output,
     showLabels: Boolean(argv['show-labels']),
     labelColumns: strings(argv['label-columns']).flatMap((k) => k.split(',')).map((k) => k.trim()).filter((k) => k !== ''),
-    noHeaders: Boolean(argv['no-headers']),
+    noHeaders: argv['headers'] === false || argv['no-headers'] === true,
     watch: Boolean(argv['watch']),
     watchIntervalSeconds: Number(argv['watch-interval'] ?? 1),
   };
@@ -69,7 +69,8 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         .option('output', { alias: 'o', type: 'string', describe: 'Output format: wide, name, json, yaml, jsonpath=TEMPLATE' })
         .option('show-labels', { type: 'boolean', default: false, describe: 'Add a LABELS column' })
         .option('label-columns', { alias: 'L', type: 'string', array: true, describe: 'Add a column with the value of this label (repeatable, or comma-separated)' })
-        .option('no-headers', { type: 'boolean', default: false, describe: 'Leave out the header line' })
+        // yargs reads --no-headers as the negation of --headers, so that is the flag declared.
+        .option('headers', { type: 'boolean', default: true, describe: 'Print the header line (--no-headers leaves it out)' })
         .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'After the list, print a new row whenever a pod changes, until interrupted' })
         .option('watch-interval', { type: 'number', default: 1, hidden: true, describe: 'Seconds between two looks at Podman while watching' })
         .example('kubeplay get pods', 'List every pod')
@@ -79,6 +80,8 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         .example('kubeplay get -f pod.yaml', 'The pods a manifest names')
         .example('kubeplay get pods -w', 'Watch pods change'),
     handler: async (argv) => {
+      // With exitProcess(false) yargs still runs the handler after printing --help for a command given arguments.
+      if (argv['help'] === true) return;
       const verbosity = Number(argv['verbose'] ?? 0);
       const { runGet, watchGet } = await import('../../commands/get');
       const { formatPods, parseOutput, tableCells, tableHeaders, alignColumns } = await import('../../print/get/format');
