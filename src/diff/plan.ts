@@ -18,7 +18,11 @@ export type Step =
   | { op: 'createPod'; pod: DesiredPod }
   | { op: 'createContainer'; pod: DesiredPod; container: DesiredPod['containers'][number] }
   | { op: 'startPod'; name: string }
-  | { op: 'ensureHostPath'; path: string; kind: 'directory' | 'file' };
+  | { op: 'ensureHostPath'; path: string; kind: 'directory' | 'file' }
+  /** Sends a signal to every container of the pod; a pod gone or with nothing running is fine. */
+  | { op: 'signalPod'; name: string; signal: string }
+  /** Waits until no app container of the pod runs, or timeoutSeconds pass (a grace period). */
+  | { op: 'awaitPodExit'; name: string; timeoutSeconds: number };
 
 /** Action is the plan for one object: its kind, why, and the steps that carry it out. */
 export interface Action {
@@ -93,5 +97,9 @@ export function formatStep(s: Step): string {
       return `startPod ${s.name}`;
     case 'ensureHostPath':
       return `ensureHostPath ${s.path} (${s.kind})`;
+    case 'signalPod':
+      return `signalPod ${s.name} ${s.signal}`;
+    case 'awaitPodExit':
+      return `awaitPodExit ${s.name} (up to ${s.timeoutSeconds}s)`;
   }
 }

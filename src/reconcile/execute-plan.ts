@@ -106,6 +106,34 @@ export async function runStep(engine: ContainerEngine, step: Step, hostFs?: Host
     case 'ensureHostPath':
       if (!hostFs) throw new Error(`cannot create host path ${step.path}: no host file access was given`);
       return step.kind === 'file' ? hostFs.ensureFile(step.path) : hostFs.ensureDirectory(step.path);
+    case 'signalPod':
+      // 409: nothing left running to signal.
+      return engine.killPod(step.name, step.signal).catch((e: unknown) => {
+        if (!(e instanceof EngineError && (e.status === 404 || e.status === 409))) throw e;
+      });
+    case 'awaitPodExit':
+      return awaitPodExit(engine, step.name, step.timeoutSeconds);
+  }
+}
+
+// Concurrent awaitPodExit steps share one pod listing per poll, so waiting on 50 pods costs what
+// waiting on one does.
+const listings = new WeakMap<ContainerEngine, { at: number; pods: ReturnType<ContainerEngine['listPods']> }>();
+const POLL_MS = 200;
+
+/** awaitPodExit resolves once no app container of the pod is running (or the pod is gone), or after timeoutSeconds. */
+async function awaitPodExit(engine: ContainerEngine, name: string, timeoutSeconds: number): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    let cached = listings.get(engine);
+    if (cached === undefined || Date.now() - cached.at >= POLL_MS) {
+      cached = { at: Date.now(), pods: engine.listPods() };
+      listings.set(engine, cached);
+    }
+    const pod = (await cached.pods).find((p) => p.name === name);
+    const active = (pod?.containers ?? []).some((c) => !c.isInfra && (c.state === 'running' || c.state === 'paused' || c.state === 'stopping'));
+    if (!active || Date.now() >= deadline) return;
+    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
   }
 }
 

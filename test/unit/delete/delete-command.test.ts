@@ -15,12 +15,17 @@ import { UsageError } from '../../../src/domain/errors';
 import type { RemoveOptions } from '../../../src/engine/container-engine';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';
 
-/** SpyEngine also records each removePod's grace period, which the fake's log leaves out. */
+/** SpyEngine also records the signals sent and each removePod's options, which the fake's log leaves out. */
 class SpyEngine extends FakeContainerEngine {
   readonly removals: string[] = [];
+  readonly signals: string[] = [];
   override async removePod(name: string, o: RemoveOptions): Promise<void> {
     this.removals.push(`${name} force=${o.force} timeout=${o.timeoutSeconds}`);
     return super.removePod(name, o);
+  }
+  override async killPod(name: string, signal = ''): Promise<void> {
+    this.signals.push(`${name} ${signal}`);
+    return super.killPod(name);
   }
 }
 
@@ -108,7 +113,9 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('pod "b" deleted\npod "a" deleted\n');
     expect(r.stderr).toBe('Error from server (NotFound): pods "missing" not found\n');
     expect(r.code).toBe(1);
-    expect(engine.removals).toEqual(['b force=true timeout=3', 'a force=true timeout=3']);
+    // SIGTERM, the wait (the fake's containers exit at once), then removal SIGKILLs what is left.
+    expect(engine.signals).toEqual(['b SIGTERM', 'a SIGTERM']);
+    expect(engine.removals).toEqual(['b force=true timeout=0', 'a force=true timeout=0']);
     expect([...engine.pods.keys()]).toEqual([]);
   });
 
@@ -126,7 +133,7 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('pod "web" deleted\n');
     expect(r.code).toBe(0);
     expect([...engine.volumes.keys()]).toEqual(['keep-me']);
-    expect(engine.log).toEqual(['listPods', 'removePod web', 'removeVolume web_cache']);
+    expect(engine.log.filter((l) => !l.startsWith('stopPod'))).toEqual(['listPods', 'killPod web', 'listPods', 'removePod web', 'removeVolume web_cache']);
   });
 
   test('-f: a missing pod names the file, as kubectl does', async () => {
@@ -159,9 +166,9 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stderr).toBe('Warning: 1 matching pod was not created by kubeplay and was left alone (foreign); name it, or add --include-unmanaged, to delete it too.\n');
     expect(r.code).toBe(0);
     expect([...engine.pods.keys()].sort()).toEqual(['b', 'foreign']);
-    const again = await run(engine, ['delete', 'pods', '-l', 'app=web', '--include-unmanaged']);
+    const again = await run(engine, ['delete', 'pods', '-l', 'app=web', '--include-unmanaged', '-v']);
     expect(again.stdout).toBe('pod "foreign" deleted\n');
-    expect(engine.removals.at(-1)).toBe('foreign force=true timeout=30');
+    expect(again.stderr).toContain("matches -l app=web, not created by kubeplay (--include-unmanaged); grace period 30s (Kubernetes' default)\n");
   });
 
   test('a selector that matches nothing: No resources found, exit 0', async () => {
@@ -171,9 +178,11 @@ describe('kubeplay delete on the fake engine', () => {
 
   test('--all, -o name, --now', async () => {
     const engine = await engineWith(`${pod('b')}---\n${pod('a')}`);
-    const r = await run(engine, ['delete', 'pods', '--all', '-o', 'name', '--now']);
+    const r = await run(engine, ['delete', 'pods', '--all', '-o', 'name', '--now', '-v']);
     expect(r.stdout).toBe('pod/a\npod/b\n');
-    expect(engine.removals).toEqual(['a force=true timeout=1', 'b force=true timeout=1']);
+    expect(r.stderr).toContain('    awaitPodExit a (up to 1s)\n');
+    expect(r.stderr).toContain('    awaitPodExit b (up to 1s)\n');
+    expect(engine.signals).toEqual(['a SIGTERM', 'b SIGTERM']);
   });
 
   test('--force --grace-period=0 says "force deleted" and kills at once', async () => {
@@ -182,6 +191,7 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('pod "a" force deleted\n');
     expect(r.stderr).toBe('Warning: Immediate deletion: the containers get SIGKILL at once, without a graceful stop.\n');
     expect(engine.removals).toEqual(['a force=true timeout=0']);
+    expect(engine.signals).toEqual([]);
   });
 
   test('--dry-run=client with names does not touch Podman; server checks and changes nothing', async () => {
@@ -218,7 +228,7 @@ describe('kubeplay delete on the fake engine', () => {
     const r = await run(engine, ['delete', 'pod', 'web', '-v']);
     expect(r.stderr).toBe(
       'delete    pod/web  grace period 3s (terminationGracePeriodSeconds); removes emptyDir web_cache; keeps PVC keep-me\n' +
-        '    removePod web (timeout 3s)\n    removeVolume web_cache\n',
+        '    signalPod web SIGTERM\n    awaitPodExit web (up to 3s)\n    removePod web (timeout 0s)\n    removeVolume web_cache\n',
     );
   });
 
