@@ -6,6 +6,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { ManifestError, UsageError } from '../domain/errors';
+import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domain/labels';
 import { matchesSelector, parseSelector, type Selector } from '../domain/selector';
 import type { ContainerEngine, EngineContainer, EngineContainerDetail, EnginePod } from '../engine/container-engine';
 import type { OutputFormat } from '../print/get/format';
@@ -199,15 +200,51 @@ export function toSnapshot(pod: EnginePod, containers: readonly EngineContainer[
   return s;
 }
 
-/** observeGet looks at Podman once and returns the pods the query selects, as v1 Pods. */
+/**
+ * fromManagedContainers builds the pods from a label-filtered container listing alone, when that
+ * is enough: every container found belongs to a pod whose infra container was found too and is
+ * kubeplay's (Podman copies a pod's labels onto its infra container, kubeplay onto every
+ * container, and the last-applied label gives the pod's metadata). Undefined when some pod is
+ * not kubeplay's, so its labels and containers must come from Podman's pod listing.
+ */
+export function fromManagedContainers(containers: readonly EngineContainer[]): EnginePod[] | undefined {
+  const infras = new Map(containers.filter((c) => c.isInfra && c.podName !== '').map((c) => [c.podName, c]));
+  for (const c of containers) {
+    const infra = infras.get(c.podName);
+    if (c.podName === '') continue;
+    if (infra === undefined || infra.labels[LABEL_MANAGED_BY] !== MANAGED_BY_VALUE || !infra.labels[LABEL_LAST_APPLIED]) return undefined;
+  }
+  return [...infras.values()].map((i) => {
+    const pod: EnginePod = { id: i.podId ?? '', name: i.podName, status: '', labels: i.labels, containers: [] };
+    // The infra container is made with the pod, a few milliseconds after it.
+    if (i.createdAt) pod.createdAt = i.createdAt;
+    return pod;
+  });
+}
+
+/**
+ * observeGet looks at Podman once and returns the pods the query selects, as v1 Pods.
+ *
+ * With a key=value term in the selector (`get pods -l app=web`), Podman filters the container
+ * listing on it and that one call usually describes every selected pod (see
+ * fromManagedContainers): Podman answers its pod listing and its container listing one after
+ * the other, so skipping the pod listing halves the time spent waiting on Podman. Otherwise
+ * pods and containers are listed; containers of pods other tools made may lack the pod's labels
+ * and are fetched by id.
+ */
 export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () => Date): Promise<GetResult> {
-  // Podman filters on the selector's key=value terms; kubeplay copies a pod's labels onto its
-  // containers (and Podman onto the infra container), so one filtered listing usually has every
-  // container of the selected pods. Containers of pods made by other tools may lack the labels:
-  // those are fetched by id in a second call.
   const push = q.names.length === 0 ? pushDownLabels(q.selector) : undefined;
-  const [listed, first] = await Promise.all([engine.listPods(push), engine.listContainers(push ? { labels: push } : undefined)]);
-  let containers = first;
+  let listed: EnginePod[] | undefined;
+  let containers: EngineContainer[];
+  if (push !== undefined) {
+    containers = await engine.listContainers({ labels: push });
+    listed = fromManagedContainers(containers);
+  } else {
+    containers = [];
+  }
+  if (listed === undefined) {
+    [listed, containers] = await Promise.all([engine.listPods(push), push ? Promise.resolve(containers) : engine.listContainers()]);
+  }
   let pods = listed;
   if (q.names.length > 0) {
     const byName = new Map(listed.map((p) => [p.name, p]));

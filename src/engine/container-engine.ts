@@ -26,6 +26,8 @@ export interface EngineContainer {
   name: string;
   /** Name of the pod it belongs to, or '' for a container outside any pod. */
   podName: string;
+  /** Id of the pod it belongs to, when the listing says (listContainers does; listPods leaves it out). */
+  podId?: string;
   isInfra: boolean;
   image: string;
   state: ContainerState;

@@ -83,6 +83,7 @@ interface ContainerListReport {
   Id: string;
   Names?: string[] | null;
   PodName?: string;
+  Pod?: string;
   IsInfra?: boolean;
   Image?: string;
   State?: string;
@@ -707,6 +708,7 @@ function toEngineContainer(r: ContainerListReport): EngineContainer {
   // Podman reports "never" as Go's zero time: -62135596800 seconds.
   if (r.StartedAt !== undefined && r.StartedAt > 0) c.startedAt = new Date(r.StartedAt * 1000);
   if (r.ExitedAt !== undefined && r.ExitedAt > 0) c.exitedAt = new Date(r.ExitedAt * 1000);
+  if (r.Pod !== undefined && r.Pod !== '') c.podId = r.Pod;
   const created = toDate(r.Created);
   if (created !== undefined) c.createdAt = created;
   return c;

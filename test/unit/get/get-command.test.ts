@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../../src/domain/errors';
-import { LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../../src/domain/labels';
+import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../../src/domain/labels';
 import { matchesFields, parseFieldSelector, runGet, validateGetOptions, type GetOptions } from '../../../src/commands/get';
 import { toGetOptions } from '../../../src/cli/commands/get';
 import { parseOutput } from '../../../src/print/get/format';
@@ -75,11 +75,27 @@ describe('label selectors: every operator over five labelled pods', () => {
   });
 });
 
-test('key=value terms go to Podman as label filters; one listing each; no inspection for a table of pods that never exited', async () => {
+test('key=value terms go to Podman as label filters; pods without a last-applied label need the pod listing too', async () => {
   const e = await engineWith([['a', { app: 'x' }], ['b', { app: 'y' }]]);
   const r = await runGet(opts({ selector: 'app=x,tier notin (db)' }), deps(e));
   expect(r.pods.map((p) => p.metadata?.name)).toEqual(['a']);
-  expect(e.log).toEqual(['listPods', 'listContainers {"labels":{"app":"x"}}']);
+  expect(e.log).toEqual(['listContainers {"labels":{"app":"x"}}', 'listPods']);
+});
+
+test('kubeplay\'s pods are described by the filtered container listing alone; no inspection for pods that never exited', async () => {
+  const applied = (name: string, labels: Record<string, string>) =>
+    JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: 'app', image: 'busybox' }] } });
+  const e = await engineWith([
+    ['a', { app: 'x', tier: 'web', [LABEL_LAST_APPLIED]: applied('a', { app: 'x', tier: 'web' }) }],
+    ['b', { app: 'x', tier: 'db', [LABEL_LAST_APPLIED]: applied('b', { app: 'x', tier: 'db' }) }],
+    ['c', { app: 'y', [LABEL_LAST_APPLIED]: applied('c', { app: 'y' }) }],
+  ]);
+  const r = await runGet(opts({ selector: 'app=x,tier notin (db)' }), deps(e));
+  expect(r.pods.map((p) => p.metadata?.name)).toEqual(['a']);
+  expect(r.pods[0]?.metadata?.labels).toEqual({ app: 'x', tier: 'web' });
+  expect(r.pods[0]?.status?.containerStatuses?.map((c) => [c.name, c.ready])).toEqual([['app', true]]);
+  expect(r.pods[0]?.metadata?.creationTimestamp).toBeUndefined();
+  expect(e.log).toEqual(['listContainers {"labels":{"app":"x"}}']);
 });
 
 test('containers of pods made by other tools lack the labels: fetched by id in a second listing', async () => {
