@@ -261,6 +261,9 @@ function parseArgs(argv) {
   return opts;
 }
 
+/** podYaml and writeInput are exported for tests that want the same realistic input. */
+module.exports = { podYaml, writeInput };
+
 if (require.main === module) {
   const argv = process.argv.slice(2);
   const main = argv[0] === '--child' ? child(argv[1], argv[2]) : bench(parseArgs(argv));

@@ -18,7 +18,7 @@
  * Scalars resolve with the YAML 1.2 core schema exactly as yaml has it (CORE_SCHEMA below), not
  * js-yaml's own (which reads `0b11` and `1_000` as numbers, `~` keys as "null").
  */
-import { load, Schema, Type, type LoadOptions } from 'js-yaml';
+import { load, Schema, Type, type LoadOptions, type State } from 'js-yaml';
 import type { LoadLimits } from './parse-documents';
 
 /** Segment is the text range of one document, `[start, end)`, and its index in the source. */
@@ -97,9 +97,10 @@ export function splitDocuments(text: string, lim: LoadLimits): Segment[] | undef
     const c = text.charCodeAt(p);
     if (c === 0x2d /* - */ && text.startsWith('---', p)) {
       const after = text.charCodeAt(p + 3);
-      // After `---` yaml and js-yaml agree on a space or a line end; a tab is left to yaml.
-      if (after === 0x09) return undefined;
+      // After `---` yaml and js-yaml agree on a space or a line end; anything else (a tab, `---#`,
+      // `----`) they read differently, so it is left to yaml.
       if (p + 3 === text.length || after === 0x20 || after === 0x0a || after === 0x0d) starts.push(p);
+      else return undefined;
     } else if (c === 0x25 /* % */ || (c === 0x2e /* . */ && text.startsWith('...', p))) {
       return undefined; // directives and document-end markers: left to yaml
     }
@@ -154,30 +155,180 @@ function isPreamble(text: string, end: number): boolean {
  *   `]:` `}:`, `:` opening a line   a flow collection used as a key (yaml refuses it, js-yaml stringifies it)
  *   `? ` and `~:` `null:` `: ` after a blank or a flow indicator   explicit and null keys
  *                             (yaml turns a null key into "", js-yaml into "null")
+ *   `!` alone                 the non-specific tag: on an empty node yaml makes "", js-yaml null
+ *   `-` ending a line         an empty list item: js-yaml then takes a less indented `- x` line
+ *                             into the same list, where yaml reports an error
  */
-const CAREFUL_SYNTAX = /<<|\t|["'\]}]#|^ *[\]}:]|[\]}] *:|(?:^|[ ,[{])(?:\?|(?:~|[Nn]ull|NULL)?:)(?=[ \r\n]|$)/m;
+const CAREFUL_SYNTAX =
+  /<<|\t|["'\]}]#|^ *[\]}:]|[\]}] *:|(?:^|[ ,[{])(?:\?|(?:~|[Nn]ull|NULL)?:)(?=[ \r\n]|$)|(?:^|[ ,[{])!(?=[ \r\n,\]}]|$)|(?:^| )- *(?:#.*)?\r?$/m;
 
 /** fastDocument reads one document with js-yaml, or says why it cannot (see FastResult). */
 export function fastDocument(text: string, segment: Segment, lim: LoadLimits): FastResult {
   if (segment.longLine) return { kind: 'careful' };
   const slice = text.slice(segment.start, segment.end);
   if (CAREFUL_SYNTAX.test(slice)) return { kind: 'careful' };
-  // An anchor is the one way to an alias (js-yaml refuses an alias without one), so a document
-  // whose anchor map stays empty has neither; the listener only hands us js-yaml's state to look.
-  let state: { anchorMap?: object } | undefined;
+  // The listener sees every node open and close, with js-yaml's state:
+  //  - an anchor is the one way to an alias (js-yaml refuses an alias without one), so a document
+  //    whose anchor map stays empty has neither;
+  //  - a flow collection or quoted scalar that spans lines must be indented as yaml wants, which
+  //    js-yaml does not check (`args: ["a\n  b"]` under a deeper key is an error in yaml only):
+  //    any such node, found by its closing `]` `}` `"` `'` on a later line, goes careful.
+  let anchorMap: object | undefined;
+  let multiline = false;
+  const openLines: number[] = [];
   const options: LoadOptions & { maxDepth: number } = {
     schema: CORE_SCHEMA,
     // js-yaml's depth counts every node, scalars included, so this is at least as strict as the
     // careful path's collection depth; deeper documents get that path's message.
     maxDepth: lim.maxDepth,
+    listener: (event, state) => {
+      if (event === 'open') {
+        openLines.push(state.line);
+        anchorMap ??= (state as State & { anchorMap?: object }).anchorMap;
+        return;
+      }
+      if (state.line === openLines.pop()) return;
+      const last = state.input.charCodeAt(state.position - 1);
+      if (last === 0x5d /* ] */ || last === 0x7d /* } */ || last === 0x22 /* " */ || last === 0x27 /* ' */) multiline = true;
+    },
   };
-  if (slice.includes('&')) options.listener = (_event, s) => void (state ??= s as unknown as { anchorMap?: object });
   let value: unknown;
   try {
     value = load(slice, options);
   } catch {
     return { kind: 'error' };
   }
-  if (state?.anchorMap && Object.keys(state.anchorMap).length > 0) return { kind: 'careful' };
+  if (multiline || (anchorMap && Object.keys(anchorMap).length > 0)) return { kind: 'careful' };
   return { kind: 'value', value };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Positions of a fast document, for its locator
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * PositionTree holds where each node of a document starts (absolute offsets, yaml's node starts:
+ * a key at its first character, an item at its content), shaped like the document's value.
+ */
+export interface PositionTree {
+  start: number;
+  /** For a map: each key's own start and its value's tree (absent for a null value). */
+  keys?: Map<string, { key: number; value: PositionTree | undefined }>;
+  /** For a list: each item's tree. */
+  items?: PositionTree[];
+}
+
+/** RawNode is one node as js-yaml's listener saw it open and close. */
+interface RawNode {
+  open: number;
+  children: RawNode[];
+  result?: unknown;
+}
+
+/**
+ * positionTree re-reads a fast document with js-yaml, recording where each node opens, and matches
+ * the nodes to the value; undefined when they do not line up one to one (a shape this does not
+ * know), and the locator then asks yaml instead.
+ */
+export function positionTree(text: string, segment: Segment, lim: LoadLimits): PositionTree | undefined {
+  const slice = text.slice(segment.start, segment.end);
+  const top: RawNode = { open: 0, children: [] };
+  const stack: RawNode[] = [top];
+  const options: LoadOptions & { maxDepth: number } = {
+    schema: CORE_SCHEMA,
+    maxDepth: lim.maxDepth,
+    listener: (event, state) => {
+      if (event === 'open') {
+        const node: RawNode = { open: state.position, children: [] };
+        stack[stack.length - 1]!.children.push(node);
+        stack.push(node);
+      } else {
+        stack.pop()!.result = state.result;
+      }
+    },
+  };
+  let value: unknown;
+  try {
+    value = load(slice, options);
+  } catch {
+    return undefined;
+  }
+  const root = top.children[0];
+  return root ? match(slice, root, value, segment.start) : undefined;
+}
+
+function match(slice: string, raw: RawNode, value: unknown, base: number): PositionTree | undefined {
+  // js-yaml reads a value that starts on its own line by first trying it as a map key: the node
+  // then wraps the attempt, which holds the same result.
+  while (raw.children.length === 1 && raw.children[0]!.result === value && typeof value === 'object' && value !== null) {
+    raw = raw.children[0]!;
+  }
+  const start = base + contentStart(slice, raw.open);
+  if (Array.isArray(value)) {
+    if (raw.children.length !== value.length) return undefined;
+    const items: PositionTree[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const item = match(slice, raw.children[i]!, value[i], base);
+      if (!item) return undefined;
+      items.push(item);
+    }
+    return { start, items };
+  }
+  if (typeof value === 'object' && value !== null) {
+    const names = Object.keys(value);
+    if (raw.children.length !== names.length * 2) return undefined;
+    const keys = new Map<string, { key: number; value: PositionTree | undefined }>();
+    for (let i = 0; i < names.length; i++) {
+      const keyNode = raw.children[2 * i]!;
+      const valueNode = raw.children[2 * i + 1]!;
+      if (String(keyNode.result) !== names[i]) return undefined;
+      const v = (value as Record<string, unknown>)[names[i]!];
+      const tree = v === null || v === undefined ? undefined : match(slice, valueNode, v, base);
+      if (v !== null && v !== undefined && !tree) return undefined;
+      keys.set(names[i]!, { key: base + contentStart(slice, keyNode.open), value: tree });
+    }
+    return { start, keys };
+  }
+  return { start };
+}
+
+/** contentStart skips the blanks, line breaks and comments before a node's first character. */
+function contentStart(slice: string, at: number): number {
+  let p = at;
+  for (;;) {
+    const c = slice.charCodeAt(p);
+    if (c === 0x20 || c === 0x0a || c === 0x0d) p++;
+    else if (c === 0x23 /* # */) {
+      const nl = slice.indexOf('\n', p);
+      if (nl === -1) return slice.length;
+      p = nl + 1;
+    } else if (c === 0x2d /* - */ && p === 0 && slice.startsWith('---')) p += 3;
+    else return p;
+  }
+}
+
+/**
+ * findTreeOffset walks a path as parse-documents' findOffset walks yaml's nodes: a key resolves
+ * to the key, an index to the item, and a missing step stops at the deepest step that exists.
+ */
+export function findTreeOffset(root: PositionTree, path: ReadonlyArray<string | number>): number {
+  let node: PositionTree | undefined = root;
+  let here = root.start;
+  for (const step of path) {
+    if (!node) break;
+    if (node.items && typeof step === 'number') {
+      const item: PositionTree | undefined = node.items[step];
+      if (!item) break;
+      node = item;
+      here = item.start;
+    } else if (node.keys) {
+      const pair = node.keys.get(String(step));
+      if (!pair) break;
+      here = pair.key;
+      node = pair.value;
+    } else {
+      break;
+    }
+  }
+  return here;
 }
