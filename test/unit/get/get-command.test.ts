@@ -190,3 +190,31 @@ test('toGetOptions: TYPE/NAME arguments, -L lists, -o', () => {
 test('MANAGED_BY_VALUE is what the fake pods carry', () => {
   expect(MANAGED_BY_VALUE).toBe('kubeplay');
 });
+
+test('watchGet: the first observation, then an event when a row changes, appears or goes away, until aborted', async () => {
+  const { watchGet } = await import('../../../src/commands/get');
+  const { podRow } = await import('../../../src/print/get/pod-row');
+  const e = await engineWith([['a', {}]]);
+  const controller = new AbortController();
+  const events: string[] = [];
+  let initial = '';
+  const key = (p: import('@kubernetes/client-node').V1Pod) => podRow(p, now).status;
+  const done = watchGet(opts({ watchIntervalSeconds: 0.01 }), deps(e), key, (r) => (initial = r.pods.map((p) => p.metadata?.name).join()), (ev) => {
+    events.push(`${ev.type} ${ev.pod.metadata?.name} ${podRow(ev.pod, now).status}`);
+  }, controller.signal);
+  const until = async (n: number) => {
+    while (events.length < n) await new Promise((r) => setTimeout(r, 5));
+  };
+  await new Promise((r) => setTimeout(r, 30));
+  expect(events).toEqual([]); // nothing changed, nothing printed
+  e.mutate('a', (p) => {
+    p.containers[1]!.state = 'exited';
+  });
+  await until(1);
+  await e.removePod('a', { force: true });
+  await until(2);
+  controller.abort();
+  await done;
+  expect(initial).toBe('a');
+  expect(events).toEqual(['MODIFIED a Completed', 'DELETED a Completed']);
+});
