@@ -25,7 +25,8 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
     builder: (y: Argv) =>
       y
         .positional('args', { type: 'string', array: true, describe: 'pod NAME..., pod/NAME..., or pods with -l or --all' })
-        .option('filename', { alias: 'f', type: 'string', array: true, default: [], describe: 'Delete the pods these files name (a file, a directory, or - for stdin; repeatable)' })
+        // Not `array: true`: yargs then drops `-f -` (stdin) and swallows the words after -f as more files.
+        .option('filename', { alias: 'f', type: 'string', describe: 'Delete the pods these files name (a file, a directory, or - for stdin; repeatable)' })
         .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
         .option('selector', { alias: 'l', type: 'string', describe: 'Label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
         .option('all', { type: 'boolean', default: false, describe: 'Delete every pod kubeplay created' })
@@ -83,7 +84,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
 export function toDeleteOptions(argv: Record<string, unknown>): DeleteOptions {
   const opts: DeleteOptions = {
     args: ((argv['args'] as unknown[] | undefined) ?? []).map(String),
-    files: ((argv['filename'] as unknown[] | undefined) ?? []).map(String),
+    files: toList(argv['filename']),
     recursive: Boolean(argv['recursive']),
     all: Boolean(argv['all']),
     includeUnmanaged: Boolean(argv['include-unmanaged']),
@@ -97,6 +98,11 @@ export function toDeleteOptions(argv: Record<string, unknown>): DeleteOptions {
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
   if (typeof argv['ignore-not-found'] === 'boolean') opts.ignoreNotFound = argv['ignore-not-found'];
   return opts;
+}
+
+function toList(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
 }
 
 /** toDeleteDryRun maps --dry-run's values (a bare flag is client, as in kubectl). */

@@ -2,7 +2,7 @@
  * The delete command end to end on the fake engine: argv → yargs → handler → runDelete → printers
  * → main's error mapper. What Podman really does is tested in test/integration/delete.test.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -237,5 +237,29 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stderr).toBe("error: --now and --grace-period cannot be specified together\nSee 'kubeplay --help' for usage.\n");
     expect(r.code).toBe(1);
     expect(r.connected).toBe(false);
+  });
+});
+
+describe('kubeplay delete -f on the command line', () => {
+  test('-f - reads stdin, -f repeats, and words after -f stay arguments', async () => {
+    const engine = await engineWith(`${pod('a')}---\n${pod('b')}`);
+    const stdin = file('stdin.yaml', pod('a'));
+    const out = new PassThrough();
+    let stdout = '';
+    out.on('data', (d: Buffer) => (stdout += d.toString()));
+    const io: Io = { stdout: out, stderr: new PassThrough(), env: {}, exit: () => undefined, readStdin: async () => readFileSync(stdin) };
+    const ctx = { connectEngine: async () => engine, detach: async () => undefined };
+    const parse = (args: string[]) =>
+      yargs(args)
+        .command(deleteCommand(io, ctx))
+        .strict()
+        .fail((msg, e) => {
+          throw e ?? new UsageError(msg);
+        })
+        .exitProcess(false)
+        .parseAsync();
+    await parse(['delete', '-f', '-', '-f', file('b.yaml', pod('b')), '--dry-run=client']);
+    expect(stdout).toBe('pod "a" deleted (dry run)\npod "b" deleted (dry run)\n');
+    await expect(parse(['delete', '-f', stdin, 'pod', 'x'])).rejects.toThrow('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
   });
 });
