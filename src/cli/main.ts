@@ -70,7 +70,8 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
       'Apply Pod manifests to Podman: create, replace or leave each pod',
       (y) =>
         y
-          .option('filename', { alias: 'f', type: 'string', array: true, default: [], describe: 'A file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable)' })
+          // Not `array: true`: yargs would then swallow `-` and the words after -f (kubectl takes one value per -f).
+          .option('filename', { alias: 'f', type: 'string', describe: 'A file, a directory of .yaml/.yml/.json files, or - for stdin (repeatable)' })
           .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
           .option('dry-run', { type: 'string', describe: 'client: print what would be done, without Podman; server: check against Podman, change nothing; none' })
           .option('validate', { type: 'string', default: 'strict', describe: 'strict: unknown fields are errors; warn: warnings; ignore: skipped (also true/false)' })
@@ -140,7 +141,7 @@ async function makeProgress(io: Io) {
 
 /** toApplyOptions turns yargs' argv into typed ApplyOptions. */
 export function toApplyOptions(argv: Record<string, unknown>): ApplyOptions {
-  const files = ((argv['filename'] as string[] | undefined) ?? []).map(String);
+  const files = argv['filename'] === undefined ? [] : ([] as unknown[]).concat(argv['filename']).map(String);
   const opts: ApplyOptions = {
     files,
     recursive: Boolean(argv['recursive']),

@@ -142,6 +142,16 @@ describe('apply -f: the seed scenarios', () => {
     expect((await runCli(['apply', '-f', v3])).stdout).toBe(`pod/${name} unchanged\n`);
   });
 
+  test('-f - reads the manifests from stdin, and -f repeats', async () => {
+    const name = `${prefix}-stdin`;
+    const r = await runCli(['apply', '-f', '-'], { stdin: busyboxPod(name) });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`pod/${name} created\n`);
+    const other = yamlFile('second.yaml', busyboxPod(`${prefix}-second`));
+    const both = await runCli(['apply', '-f', '-', '-f', other], { stdin: busyboxPod(name) });
+    expect(both.stdout).toBe(`pod/${name} unchanged\npod/${prefix}-second created\n`);
+  });
+
   test('drift behind kubeplay\'s back is restored on the next apply', async () => {
     const name = `${prefix}-drift`;
     const f = yamlFile('drift.yaml', busyboxPod(name));
