@@ -26,14 +26,19 @@ export interface Segment {
   start: number;
   end: number;
   index: number;
-  /** A line longer than LONG_LINE: yaml limits implicit keys to 1024 characters, js-yaml does not. */
-  longLine: boolean;
+  /**
+   * The document goes to the careful path without trying js-yaml: it has a line longer than
+   * LONG_LINE (yaml limits implicit keys to 1024 characters, js-yaml does not), content after its
+   * `---` (js-yaml accepts a block map there, yaml does not), or more characters than its tokens
+   * may take (see MAX_TOKENS_PER_CHAR).
+   */
+  careful: boolean;
 }
 
 /** FastResult is what the fast path made of one document; see the module comment. */
 export type FastResult = { kind: 'value'; value: unknown } | { kind: 'careful' } | { kind: 'error' };
 
-/** Lines longer than this send their document to the careful path (see Segment.longLine). */
+/** Lines longer than this send their document to the careful path (see Segment.careful). */
 const LONG_LINE = 1000;
 
 /**
@@ -90,7 +95,7 @@ export function splitDocuments(text: string, lim: LoadLimits): Segment[] | undef
   if (text.length === 0) return [];
   if ((text.includes('\r') || text.includes('\uFEFF')) && UNSPLITTABLE.test(text)) return undefined;
   const starts: number[] = [];
-  const longLines: number[] = [];
+  const oddLines: number[] = []; // starts of long lines and of `---` lines with content
   for (let p = 0; p < text.length; ) {
     const nl = text.indexOf('\n', p);
     const next = nl === -1 ? text.length : nl + 1;
@@ -99,12 +104,14 @@ export function splitDocuments(text: string, lim: LoadLimits): Segment[] | undef
       const after = text.charCodeAt(p + 3);
       // After `---` yaml and js-yaml agree on a space or a line end; anything else (a tab, `---#`,
       // `----`) they read differently, so it is left to yaml.
-      if (p + 3 === text.length || after === 0x20 || after === 0x0a || after === 0x0d) starts.push(p);
-      else return undefined;
+      if (p + 3 === text.length || after === 0x20 || after === 0x0a || after === 0x0d) {
+        starts.push(p);
+        if (after === 0x20 && !/^ *(?:#|\r?\n|$)/.test(text.slice(p + 3, next))) oddLines.push(p);
+      } else return undefined;
     } else if (c === 0x25 /* % */ || (c === 0x2e /* . */ && text.startsWith('...', p))) {
       return undefined; // directives and document-end markers: left to yaml
     }
-    if (next - p > LONG_LINE) longLines.push(p);
+    if (next - p > LONG_LINE) oddLines.push(p);
     p = next;
   }
   // The text before the first `---` is a document of its own only when it holds content.
@@ -119,12 +126,12 @@ export function splitDocuments(text: string, lim: LoadLimits): Segment[] | undef
   let l = 0;
   return starts.map((start, index) => {
     const end = starts[index + 1] ?? text.length;
-    let longLine = end - start > maxChars;
-    while (l < longLines.length && longLines[l]! < end) {
-      longLine = true;
+    let careful = end - start > maxChars;
+    while (l < oddLines.length && oddLines[l]! < end) {
+      careful = true;
       l++;
     }
-    return { start, end, index, longLine };
+    return { start, end, index, careful };
   });
 }
 
@@ -167,7 +174,7 @@ const CAREFUL_SYNTAX =
 
 /** fastDocument reads one document with js-yaml, or says why it cannot (see FastResult). */
 export function fastDocument(text: string, segment: Segment, lim: LoadLimits): FastResult {
-  if (segment.longLine) return { kind: 'careful' };
+  if (segment.careful) return { kind: 'careful' };
   const slice = text.slice(segment.start, segment.end);
   if (CAREFUL_SYNTAX.test(`\n${slice}`)) return { kind: 'careful' };
   // The listener sees every node open and close, with js-yaml's state:

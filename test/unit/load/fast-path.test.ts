@@ -194,6 +194,18 @@ describe('fast path ≡ careful path: generated documents', () => {
       `a: ${'['.repeat(64)}${']'.repeat(64)}\n`,
       `a: ${'['.repeat(63)}1${']'.repeat(63)}\n`,
       `a: ${'['.repeat(64)}1${']'.repeat(64)}\n`,
+      // Found by the random mutations below: js-yaml accepts these and yaml does not, or reads them differently.
+      'a:\n  b:\n  - \n- c\n',
+      'a:\n  - # c\n- c\n',
+      'a:\n  - - \n- c\n',
+      'spec:\n  containers:\n  - args: ["-c", "echo Hello \n  from the container"]\n',
+      'spec:\n  args: [a,\nb]\n',
+      'v: {:}\n',
+      'v: [:{"b": 80}]\n',
+      'v: [: x]\n',
+      '---# comment: 1\na: 2\n',
+      '--- name: liveness\n    image: busybox\n',
+      'v: !\n',
     ];
     for (const d of docs) {
       expectSame(d);
