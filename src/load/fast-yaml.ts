@@ -182,10 +182,15 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
   //    whose anchor map stays empty has neither;
   //  - a flow collection or quoted scalar that spans lines must be indented as yaml wants, which
   //    js-yaml does not check (`args: ["a\n  b"]` under a deeper key is an error in yaml only):
-  //    any such node, found by its closing `]` `}` `"` `'` on a later line, goes careful.
+  //    any such node, found by its closing `]` `}` `"` `'` on a later line, goes careful;
+  //  - a map's child that is a collection but none of the map's values was a key (`{a: 1, [b]}`),
+  //    which js-yaml stringifies and yaml refuses.
   let anchorMap: object | undefined;
   let multiline = false;
+  let collectionKey = false;
   const openLines: number[] = [];
+  const childCollections: unknown[][] = []; // per open node: the collections among its children
+  let depth = 0;
   const options: LoadOptions & { maxDepth: number } = {
     schema: CORE_SCHEMA,
     // js-yaml's depth counts every node, scalars included, so this is at least as strict as the
@@ -195,7 +200,22 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
       if (event === 'open') {
         openLines.push(state.line);
         anchorMap ??= (state as State & { anchorMap?: object }).anchorMap;
+        const children = childCollections[depth];
+        if (children) children.length = 0;
+        else childCollections[depth] = [];
+        depth++;
         return;
+      }
+      depth--;
+      const result: unknown = state.result;
+      if (typeof result === 'object' && result !== null) {
+        const children = childCollections[depth]!;
+        if (children.length > 0 && state.kind === 'mapping') {
+          const values = Object.values(result);
+          // A value read on its own line is first tried as a key, so a node can wrap its own result.
+          for (const child of children) if (child !== result && !values.includes(child)) collectionKey = true;
+        }
+        if (depth > 0) childCollections[depth - 1]!.push(result);
       }
       if (state.line === openLines.pop()) return;
       const last = state.input.charCodeAt(state.position - 1);
@@ -208,7 +228,7 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
   } catch {
     return { kind: 'error' };
   }
-  if (multiline || (anchorMap && Object.keys(anchorMap).length > 0)) return { kind: 'careful' };
+  if (multiline || collectionKey || (anchorMap && Object.keys(anchorMap).length > 0)) return { kind: 'careful' };
   return { kind: 'value', value };
 }
 

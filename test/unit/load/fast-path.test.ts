@@ -206,6 +206,8 @@ describe('fast path ≡ careful path: generated documents', () => {
       '---# comment: 1\na: 2\n',
       '--- name: liveness\n    image: busybox\n',
       'v: !\n',
+      '{"a": {"b":, [1]}}\n',
+      'a: {b: 1, {c: d}}\n',
     ];
     for (const d of docs) {
       expectSame(d);
