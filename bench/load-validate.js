@@ -192,6 +192,14 @@ function table(rows) {
 
 async function bench(opts) {
   const file = opts.file ?? writeInput(opts.pods);
+  try {
+    await measure(opts, file);
+  } finally {
+    if (!opts.file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+}
+
+async function measure(opts, file) {
   // The same pods asking for resources.requests: every pod then gets a located warning.
   const warned = opts.file ? undefined : writeInput(opts.pods, { requests: true }, path.dirname(file));
   const size = fs.statSync(file).size;
@@ -241,7 +249,6 @@ async function bench(opts) {
     'in-process time is the stage itself, measured inside the process after its modules were loaded.',
   ].join('\n');
   process.stdout.write(text + '\n');
-  if (!opts.file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
   if (opts.write) writeDoc(text);
 }
 
