@@ -186,8 +186,11 @@ async function connectEngine(io: Io, verbosity: number): Promise<ContainerEngine
     if (verbosity > 0) io.stderr.write(`kubeplay: ${line}\n`);
   };
   const { connectEngineSocket } = await import('../engine/connect');
-  const { DockerodeContainerEngine } = await import('../engine/dockerode-container-engine');
-  const { socketPath } = await connectEngineSocket({ env: io.env, log });
+  const connecting = connectEngineSocket({ env: io.env, log });
+  // Loading the adapter and its transport (~15 ms of CPU) overlaps Podman's answer to the ping.
+  const { DockerodeContainerEngine, preloadTransport } = await import('../engine/dockerode-container-engine');
+  preloadTransport();
+  const { socketPath } = await connecting;
   const onCall = (c: EngineCall) => log(`${c.method} ${c.path} ${c.status} ${c.durationMs.toFixed(0)}ms`);
   return new DockerodeContainerEngine({ socketPath, onCall });
 }

@@ -6,6 +6,7 @@
  * protobuf for BuildKit) against ~50 ms for the modem, and commands that never reach Podman pay
  * nothing. This is the only file that touches dockerode.
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
@@ -677,17 +678,31 @@ const ALL_STATUSES: Record<number, boolean> = Object.fromEntries(Array.from({ le
 
 /**
  * loadModem builds the docker-modem that `new Dockerode({ socketPath }).modem` would be, from
- * dockerode's own copy of it. docker-modem takes defaults from DOCKER_HOST / DOCKER_TLS_VERIFY,
- * which would send these requests elsewhere or over TLS; kubeplay's socket comes from connect.ts.
+ * dockerode's own copy of it. The build bundles that copy into dist/engine/docker-modem.js
+ * (scripts/bundle-modem.js: one file, ssh2 left out, ~9 ms to load instead of ~40 ms); run from
+ * the sources (tests), the copy in node_modules is used. docker-modem takes defaults from
+ * DOCKER_HOST / DOCKER_TLS_VERIFY, which would send these requests elsewhere or over TLS;
+ * kubeplay's socket comes from connect.ts.
  */
 function loadModem(socketPath: string): DockerModem {
-  const dockerodeDir = path.dirname(require.resolve('dockerode/package.json'));
-  const Modem = require(require.resolve('docker-modem', { paths: [dockerodeDir] })) as typeof DockerModem;
+  const Modem = requireModem();
   const modem = new Modem({ socketPath, protocol: 'http' });
   const fields = modem as unknown as { host?: string; socketPath?: string };
   delete fields.host;
   fields.socketPath = socketPath;
   return modem;
+}
+
+/** preloadTransport loads docker-modem now, so a caller can overlap it with waiting on I/O. */
+export function preloadTransport(): void {
+  requireModem();
+}
+
+function requireModem(): typeof DockerModem {
+  const bundled = path.join(__dirname, 'docker-modem.js');
+  if (existsSync(bundled)) return require(bundled) as typeof DockerModem;
+  const dockerodeDir = path.dirname(require.resolve('dockerode/package.json'));
+  return require(require.resolve('docker-modem', { paths: [dockerodeDir] })) as typeof DockerModem;
 }
 
 function toEnginePod(r: PodListReport): EnginePod {
