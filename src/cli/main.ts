@@ -6,11 +6,15 @@
 import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import {
+  BadRequestError,
   ConflictError,
   EngineError,
   InternalError,
   ManifestError,
+  NotFoundError,
+  ObjectError,
   PartialFailureError,
+  ReportedError,
   UsageError,
 } from '../domain/errors';
 import type { ContainerEngine, EngineCall } from '../engine/container-engine';
@@ -217,6 +221,19 @@ export function reportError(e: unknown, io: Io, verbose: number): number {
     for (const f of e.failures) io.stderr.write(`error: ${f.ref}: ${f.message}\n`);
     return 1;
   }
+  if (e instanceof NotFoundError) {
+    io.stderr.write(e.lines());
+    return 1;
+  }
+  if (e instanceof BadRequestError) {
+    io.stderr.write(`Error from server (BadRequest): ${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof ObjectError) {
+    io.stderr.write(`error: ${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof ReportedError) return e.exitCode;
   if (e instanceof EngineError) {
     io.stderr.write(`error: ${e.message}\n`);
     if (verbose > 0 && e.cause) io.stderr.write(`  (${e.operation}${e.status ? `, HTTP ${e.status}` : ''})\n`);

@@ -50,3 +50,50 @@ export class PartialFailureError extends Error {
 export class InternalError extends Error {
   override readonly name = 'InternalError';
 }
+
+/** NotFoundItem is one object that is not there; `context` precedes kubectl's words (`error when deleting "f.yaml": `). */
+export interface NotFoundItem {
+  name: string;
+  context?: string;
+}
+
+/**
+ * NotFoundError names objects that do not exist, printed in kubectl's words, one line each:
+ * `Error from server (NotFound): pods "web" not found`. Exit 1.
+ */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(readonly items: readonly NotFoundItem[], readonly resource = 'pods') {
+    super(items.map((i) => `${i.context ?? ''}${resource} "${i.name}" not found`).join('\n'));
+  }
+
+  /** lines are the messages as printed, each ending in a newline. */
+  lines(): string {
+    return this.items.map((i) => `Error from server (NotFound): ${i.context ?? ''}${this.resource} "${i.name}" not found\n`).join('');
+  }
+}
+
+/**
+ * BadRequestError is a request about an object that the object's state cannot serve, in the
+ * words kubectl prints after `Error from server (BadRequest): ` (a container waiting to start,
+ * no previous run to show). Exit 1.
+ */
+export class BadRequestError extends Error {
+  override readonly name = 'BadRequestError';
+}
+
+/** ObjectError is a request kubectl refuses itself, printed as `error: MESSAGE` (a container that is not in the pod). Exit 1. */
+export class ObjectError extends Error {
+  override readonly name = 'ObjectError';
+}
+
+/**
+ * ReportedError ends a command whose outcome is already on the screen (the remote command's own
+ * output, say) with an exit status and no further message.
+ */
+export class ReportedError extends Error {
+  override readonly name = 'ReportedError';
+  constructor(readonly exitCode = 1) {
+    super(`exit status ${exitCode}`);
+  }
+}

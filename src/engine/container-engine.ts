@@ -105,7 +105,7 @@ export interface EngineCall {
 }
 
 /** ContainerEngine is the engine port; see the module comment. */
-export interface ContainerEngine {
+export interface ContainerEngine extends ContainerLooker {
   /** Checks the engine answers; resolves to its version string. */
   ping(): Promise<string>;
   /**
@@ -146,4 +146,102 @@ export interface ContainerEngine {
   removePod(name: string, options: RemoveOptions): Promise<void>;
   /** Calls made so far, in order (for `-v`). */
   calls(): readonly EngineCall[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Looking into pods: logs, events and exec (describe, logs, exec commands).
+// ---------------------------------------------------------------------------------------------
+
+/** LogOptions selects a container's log lines, as Podman's logs endpoint takes them. */
+export interface LogOptions {
+  /** Keep the stream open and deliver new lines until the signal aborts. */
+  follow: boolean;
+  /** Only the last N lines (before following). */
+  tail?: number;
+  /** Only lines written after this instant. */
+  since?: Date;
+  /** Only lines written before this instant. */
+  until?: Date;
+  /** Prefix each line with the time Podman recorded it (Podman 4.3: to the second). */
+  timestamps: boolean;
+}
+
+/** LogFrame is one piece of a container's output, usually one line, with the stream it came from. */
+export interface LogFrame {
+  stream: 'stdout' | 'stderr';
+  data: Buffer;
+}
+
+/** EventFilter selects engine events; every part given must hold. */
+export interface EventFilter {
+  /** Object type: container or pod. */
+  type?: 'container' | 'pod';
+  /** key=value labels the container carried (all must match). */
+  labels?: Record<string, string>;
+  /** One container, by id or name. */
+  container?: string;
+  /** One event name (Podman ANDs repeated values, so only one is accepted). */
+  event?: string;
+  since?: Date;
+  until?: Date;
+}
+
+/** EngineEvent is one event of Podman's event log. */
+export interface EngineEvent {
+  /** When it happened, to the millisecond. */
+  time: Date;
+  /** Nanoseconds since the epoch, for exact ordering and log boundaries. */
+  timeNano: bigint;
+  type: string;
+  /** create, init, start, died, restart, health_status, kill, cleanup, remove, … */
+  action: string;
+  id: string;
+  name: string;
+  /** Pod id the container belonged to; Podman leaves it out of some events (died). */
+  podId: string;
+  /** The exit code of a `died` event. */
+  exitCode?: number;
+  /** healthy or unhealthy, for a `health_status` event. */
+  healthStatus?: string;
+  /** The container's labels, as the event carries them. */
+  labels: Record<string, string>;
+}
+
+/** ExecSpec is a command to run in a running container. */
+export interface ExecSpec {
+  command: string[];
+  tty: boolean;
+  /** Attach stdin to the command. */
+  stdin: boolean;
+}
+
+/** ExecStreams connects an exec session to the caller: its input and where its output goes. */
+export interface ExecStreams {
+  /** Read and sent to the command when the session has stdin; its end closes the command's stdin. */
+  stdin?: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  /** Without a TTY, the command's stderr arrives separately; with one it is merged into stdout. */
+  stderr: NodeJS.WritableStream;
+}
+
+/** ExecStatus is an exec session as inspected after (or while) it ran. */
+export interface ExecStatus {
+  running: boolean;
+  exitCode: number;
+}
+
+/** ContainerLooker is what describe, logs and exec need of the engine beyond the listing. */
+export interface ContainerLooker {
+  /** Streams a container's log frames to onFrame; resolves when the log ends (or the signal aborts while following). */
+  containerLogs(container: string, options: LogOptions, onFrame: (f: LogFrame) => void, signal?: AbortSignal): Promise<void>;
+  /** Reads the events the filter selects, oldest first, without waiting for new ones. */
+  listEvents(filter: EventFilter): Promise<EngineEvent[]>;
+  /** Creates an exec session in a running container; resolves to its id. */
+  execCreate(container: string, spec: ExecSpec): Promise<string>;
+  /** Starts the session attached to the streams; resolves when its output has ended. */
+  execStart(execId: string, tty: boolean, streams: ExecStreams): Promise<void>;
+  /** Tells the session's TTY its new size. */
+  execResize(execId: string, rows: number, columns: number): Promise<void>;
+  /** Inspects the session: whether it runs, and its exit code once it ended. */
+  execInspect(execId: string): Promise<ExecStatus>;
 }

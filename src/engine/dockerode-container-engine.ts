@@ -20,7 +20,14 @@ import type {
   EngineCall,
   EngineContainer,
   EngineContainerDetail,
+  EngineEvent,
   EnginePod,
+  EventFilter,
+  ExecSpec,
+  ExecStatus,
+  ExecStreams,
+  LogFrame,
+  LogOptions,
   RemoveOptions,
 } from './container-engine';
 import {
@@ -416,6 +423,186 @@ export class DockerodeContainerEngine implements ContainerEngine {
   /** calls returns the calls made so far, in order. */
   calls(): readonly EngineCall[] {
     return this.recorded;
+  }
+
+  // --- Looking into pods: logs, events, exec ---------------------------------------------------
+
+  /**
+   * containerLogs streams GET /containers/{id}/logs. Podman multiplexes stdout and stderr with
+   * docker's 8-byte frame header (non-TTY containers), one frame per log line; a TTY
+   * container's log comes as plain bytes, all stdout.
+   */
+  async containerLogs(container: string, options: LogOptions, onFrame: (f: LogFrame) => void, signal?: AbortSignal): Promise<void> {
+    const what = `read the logs of container ${container}`;
+    const query: Record<string, string | number | boolean> = {
+      stdout: true,
+      stderr: true,
+      follow: options.follow,
+      timestamps: options.timestamps,
+    };
+    if (options.tail !== undefined && options.tail >= 0) query.tail = options.tail;
+    if (options.since !== undefined) query.since = options.since.toISOString();
+    if (options.until !== undefined) query.until = options.until.toISOString();
+    const started = performance.now();
+    const logPath = `/containers/${encodeURIComponent(container)}/logs`;
+    let res: IncomingMessage;
+    try {
+      res = await this.dial({ method: 'GET', path: logPath, query });
+    } catch (err) {
+      this.record('GET', `${API_PREFIX}${logPath}`, statusOf(err) ?? 0, started);
+      throw this.toEngineError(err, 'containerLogs', what);
+    }
+    const status = res.statusCode ?? 0;
+    if (!OK_STATUSES.has(status)) {
+      const text = await readAll(res);
+      this.record('GET', `${API_PREFIX}${logPath}`, status, started);
+      throw new EngineError(`cannot ${what}: ${podmanMessage(parseJson(text) ?? text, status)}`, 'containerLogs', status);
+    }
+    const demux = new FrameDemuxer((stream, data) => onFrame({ stream, data }));
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        res.destroy();
+        resolve();
+      };
+      if (signal?.aborted) stop();
+      signal?.addEventListener('abort', stop, { once: true });
+      res.on('data', (chunk: Buffer) => demux.push(chunk));
+      res.on('end', () => {
+        demux.end();
+        signal?.removeEventListener('abort', stop);
+        resolve();
+      });
+      res.on('error', (err) => {
+        signal?.removeEventListener('abort', stop);
+        if (signal?.aborted) resolve();
+        else reject(this.toEngineError(err, 'containerLogs', what));
+      });
+    });
+    this.record('GET', `${API_PREFIX}${logPath}`, status, started);
+  }
+
+  /** listEvents reads GET /events?stream=false with the filter; Podman answers one JSON object a line. */
+  async listEvents(filter: EventFilter): Promise<EngineEvent[]> {
+    const filters: Record<string, string[]> = {};
+    if (filter.type !== undefined) filters['type'] = [filter.type];
+    if (filter.container !== undefined) filters['container'] = [filter.container];
+    if (filter.event !== undefined) filters['event'] = [filter.event];
+    const labels = Object.entries(filter.labels ?? {});
+    // Podman 4.3 ANDs repeated values of one key, which is what several labels mean here.
+    if (labels.length > 0) filters['label'] = labels.map(([k, v]) => `${k}=${v}`);
+    const query: Record<string, string | number | boolean> = { stream: false };
+    if (Object.keys(filters).length > 0) query.filters = JSON.stringify(filters);
+    if (filter.since !== undefined) query.since = filter.since.toISOString();
+    if (filter.until !== undefined) query.until = filter.until.toISOString();
+    const res = await this.request({ operation: 'listEvents', what: 'read Podman events', method: 'GET', path: '/events', query });
+    const text = typeof res.body === 'string' ? res.body : res.body === undefined ? '' : JSON.stringify(res.body);
+    return text
+      .split('\n')
+      .map((line) => {
+        const report = parseJson(line) as EventReport | undefined;
+        // JSON numbers lose timeNano's last digits; the exact ones are taken from the text.
+        const nano = /"timeNano":(\d+)/.exec(line)?.[1];
+        return report !== undefined && nano !== undefined ? { ...report, timeNano: nano } : report;
+      })
+      .filter((e): e is EventReport => e !== undefined && typeof e === 'object')
+      .map(toEngineEvent);
+  }
+
+  /** execCreate creates an exec session (POST /containers/{id}/exec) attached to the streams asked for. */
+  async execCreate(container: string, spec: ExecSpec): Promise<string> {
+    const res = await this.request({
+      operation: 'execCreate',
+      what: `run a command in container ${container}`,
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(container)}/exec`,
+      body: { AttachStdin: spec.stdin, AttachStdout: true, AttachStderr: true, Tty: spec.tty, Cmd: spec.command },
+    });
+    return idOf(res.body);
+  }
+
+  /**
+   * execStart starts the session (POST /exec/{id}/start, not detached) on a hijacked connection,
+   * as dockerode does: the HTTP connection is upgraded to a raw stream carrying stdin one way and
+   * the output the other, multiplexed with the 8-byte header unless the session has a TTY.
+   * Resolves when Podman closes the output, that is when the command has ended.
+   */
+  async execStart(execId: string, tty: boolean, streams: ExecStreams): Promise<void> {
+    const what = 'start the command';
+    const started = performance.now();
+    const startPath = `/exec/${encodeURIComponent(execId)}/start`;
+    this.modem ??= loadModem(this.socketPath);
+    const modem = this.modem;
+    let sock: NodeJS.ReadWriteStream;
+    try {
+      sock = await new Promise<NodeJS.ReadWriteStream>((resolve, reject) => {
+        modem.dial(
+          {
+            method: 'POST',
+            path: `${API_PREFIX}${startPath}`,
+            isStream: true,
+            hijack: true,
+            openStdin: true,
+            statusCodes: { 101: true, 200: true, 204: true },
+            options: { _body: { Detach: false, Tty: tty } },
+          },
+          (err, s) => (err ? reject(err) : resolve(s as NodeJS.ReadWriteStream)),
+        );
+      });
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      this.record('POST', `${API_PREFIX}${startPath}`, status ?? 0, started);
+      const json = (err as { json?: unknown }).json;
+      if (status !== undefined) throw new EngineError(`cannot ${what}: ${podmanMessage(json, status)}`, 'execStart', status, err);
+      throw this.toEngineError(err, 'execStart', what);
+    }
+    this.record('POST', `${API_PREFIX}${startPath}`, 101, started);
+    if (streams.stdin !== undefined) {
+      const input = streams.stdin;
+      const onData = (b: Buffer | string) => sock.write(b);
+      // Half-closing the connection is how the command learns its stdin ended.
+      const onEnd = () => (sock as unknown as { end: () => void }).end();
+      input.on('data', onData);
+      input.once('end', onEnd);
+      sock.once('close', () => {
+        input.removeListener('data', onData);
+        input.removeListener('end', onEnd);
+      });
+    }
+    const demux = tty ? undefined : new FrameDemuxer((stream, data) => (stream === 'stderr' ? streams.stderr : streams.stdout).write(data));
+    await new Promise<void>((resolve, reject) => {
+      sock.on('data', (chunk: Buffer) => (demux ? demux.push(chunk) : streams.stdout.write(chunk)));
+      sock.once('end', () => {
+        demux?.end();
+        resolve();
+      });
+      sock.once('close', () => resolve());
+      sock.once('error', (err: Error) => reject(this.toEngineError(err, 'execStart', what)));
+    });
+  }
+
+  /** execResize sets the session TTY's size (POST /exec/{id}/resize). */
+  async execResize(execId: string, rows: number, columns: number): Promise<void> {
+    await this.request({
+      operation: 'execResize',
+      what: 'resize the terminal',
+      method: 'POST',
+      path: `/exec/${encodeURIComponent(execId)}/resize`,
+      query: { h: rows, w: columns },
+      // A session that has just ended cannot be resized; that is no failure.
+      accept: [404, 409, 500],
+    });
+  }
+
+  /** execInspect reads GET /exec/{id}/json. */
+  async execInspect(execId: string): Promise<ExecStatus> {
+    const res = await this.request({
+      operation: 'execInspect',
+      what: 'inspect the command',
+      method: 'GET',
+      path: `/exec/${encodeURIComponent(execId)}/json`,
+    });
+    const body = res.body as { Running?: boolean; ExitCode?: number };
+    return { running: body.Running === true, exitCode: body.ExitCode ?? 0 };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -891,4 +1078,76 @@ function readAll(res: IncomingMessage): Promise<string> {
     res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     res.on('error', reject);
   });
+}
+
+// --- Looking into pods: event and stream decoding ---------------------------------------------
+
+interface EventReport {
+  id?: string;
+  Type?: string;
+  Action?: string;
+  status?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> | null };
+  time?: number;
+  timeNano?: number | string;
+}
+
+// Event attributes that are Podman's own, not the container's labels.
+const EVENT_ATTRIBUTES: ReadonlySet<string> = new Set(['name', 'image', 'podId', 'containerExitCode', 'health_status']);
+
+function toEngineEvent(r: EventReport): EngineEvent {
+  const attrs = r.Actor?.Attributes ?? {};
+  const nano = typeof r.timeNano === 'string' ? BigInt(r.timeNano) : BigInt(Math.round(r.timeNano ?? (r.time ?? 0) * 1e9));
+  const e: EngineEvent = {
+    time: new Date(Number(nano / 1_000_000n)),
+    timeNano: nano,
+    type: r.Type ?? '',
+    action: r.Action ?? r.status ?? '',
+    id: r.Actor?.ID ?? r.id ?? '',
+    name: attrs['name'] ?? '',
+    podId: attrs['podId'] ?? '',
+    labels: Object.fromEntries(Object.entries(attrs).filter(([k]) => !EVENT_ATTRIBUTES.has(k))),
+  };
+  if (e.action === 'died' && attrs['containerExitCode'] !== undefined) e.exitCode = Number(attrs['containerExitCode']);
+  if (attrs['health_status'] !== undefined && attrs['health_status'] !== '') e.healthStatus = attrs['health_status'];
+  return e;
+}
+
+/**
+ * FrameDemuxer splits docker's multiplexed stream: each frame is an 8-byte header (stream type
+ * 1 stdout or 2 stderr, three zero bytes, a big-endian length) and that many bytes. A stream
+ * whose first byte is no valid type is not multiplexed (a TTY) and passes through as stdout.
+ */
+export class FrameDemuxer {
+  private buffer: Buffer = Buffer.alloc(0);
+  private raw = false;
+
+  constructor(private readonly emit: (stream: 'stdout' | 'stderr', data: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    if (this.raw) {
+      this.emit('stdout', chunk);
+      return;
+    }
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    while (this.buffer.length >= 8) {
+      const type = this.buffer[0];
+      if (type !== 0 && type !== 1 && type !== 2) {
+        this.raw = true;
+        this.emit('stdout', this.buffer);
+        this.buffer = Buffer.alloc(0);
+        return;
+      }
+      const length = this.buffer.readUInt32BE(4);
+      if (this.buffer.length < 8 + length) return;
+      this.emit(type === 2 ? 'stderr' : 'stdout', this.buffer.subarray(8, 8 + length));
+      this.buffer = this.buffer.subarray(8 + length);
+    }
+  }
+
+  /** end delivers what is left of a stream that stopped mid-frame. */
+  end(): void {
+    if (this.buffer.length > 0) this.emit('stdout', this.buffer.subarray(this.buffer[0]! <= 2 && this.buffer.length >= 8 ? 8 : 0));
+    this.buffer = Buffer.alloc(0);
+  }
 }

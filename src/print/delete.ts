@@ -1,7 +1,8 @@
 /**
  * Printers for delete's result, in kubectl's words: `pod "NAME" deleted` (or `force deleted`, with
- * ` (dry run)` / ` (server dry run)`), `pod/NAME` for -o name, kubectl's NotFound lines, and
- * `No resources found` when a selector matched nothing. Printers return strings.
+ * ` (dry run)` / ` (server dry run)`), `pod/NAME` for -o name, and `No resources found` when a
+ * selector matched nothing. kubectl's NotFound lines are NotFoundError's (domain/errors.ts).
+ * Printers return strings.
  */
 import type { DeleteReport } from '../commands/delete';
 import type { Action } from '../diff/plan';
@@ -23,17 +24,6 @@ export function formatDeleteReport(report: DeleteReport, output: DeleteOutput): 
   const verb = report.force ? 'force deleted' : 'deleted';
   const suffix = report.dryRun === 'client' ? ' (dry run)' : report.dryRun === 'server' ? ' (server dry run)' : '';
   return done.map((a) => (output === 'name' ? `pod/${a.name}\n` : `pod "${a.name}" ${verb}${suffix}\n`)).join('');
-}
-
-/**
- * formatNotFound renders kubectl's line for each named pod that is not there:
- * `Error from server (NotFound): pods "NAME" not found`, and for a pod named by a file
- * `Error from server (NotFound): error when deleting "FILE": pods "NAME" not found`.
- */
-export function formatNotFound(report: DeleteReport): string {
-  return report.plan.notFound
-    .map((t) => `Error from server (NotFound): ${t.source !== undefined ? `error when deleting "${t.source}": ` : ''}pods "${t.name}" not found\n`)
-    .join('');
 }
 
 /** formatDeleteWarnings renders, for stderr, the force-deletion notice and the unmanaged pods a selector left alone. */

@@ -10,7 +10,14 @@ import type {
   EngineCall,
   EngineContainer,
   EngineContainerDetail,
+  EngineEvent,
   EnginePod,
+  EventFilter,
+  ExecSpec,
+  ExecStatus,
+  ExecStreams,
+  LogFrame,
+  LogOptions,
   RemoveOptions,
 } from '../../src/engine/container-engine';
 import { EngineError } from '../../src/domain/errors';
@@ -142,6 +149,65 @@ export class FakeContainerEngine implements ContainerEngine {
   }
   calls(): readonly EngineCall[] {
     return [];
+  }
+
+  // --- logs, events, exec -------------------------------------------------------------------
+
+  /** logLines holds, by container name or id, the frames containerLogs returns (tail/since applied). */
+  readonly logLines = new Map<string, Array<LogFrame & { time: Date }>>();
+  /** events is the event log listEvents filters. */
+  readonly events: EngineEvent[] = [];
+  /** execRun answers an exec session: what it writes and its exit code. */
+  execRun: (container: string, spec: ExecSpec, stdin: string) => { stdout?: string; stderr?: string; exitCode: number } = () => ({ exitCode: 0 });
+  /** resizes records execResize calls as `id rows x cols`. */
+  readonly resizes: string[] = [];
+  private readonly execs = new Map<string, { container: string; spec: ExecSpec; status: ExecStatus }>();
+
+  async containerLogs(container: string, o: LogOptions, onFrame: (f: LogFrame) => void): Promise<void> {
+    this.record(`containerLogs ${container}`);
+    let lines = (this.logLines.get(container) ?? []).filter((l) => (o.since === undefined || l.time > o.since) && (o.until === undefined || l.time <= o.until));
+    if (o.tail !== undefined && o.tail >= 0) lines = lines.slice(Math.max(0, lines.length - o.tail));
+    for (const l of lines) {
+      const prefix = o.timestamps ? `${l.time.toISOString().replace(/\.\d+Z$/, 'Z')} ` : '';
+      onFrame({ stream: l.stream, data: Buffer.concat([Buffer.from(prefix), l.data]) });
+    }
+  }
+  async listEvents(f: EventFilter): Promise<EngineEvent[]> {
+    this.record(`listEvents ${JSON.stringify(f)}`);
+    return this.events.filter(
+      (e) =>
+        (f.type === undefined || e.type === f.type) &&
+        (f.container === undefined || e.id === f.container || e.name === f.container) &&
+        (f.event === undefined || e.action === f.event) &&
+        (f.since === undefined || e.time >= f.since) &&
+        (f.until === undefined || e.time <= f.until) &&
+        Object.entries(f.labels ?? {}).every(([k, v]) => e.labels[k] === v),
+    );
+  }
+  async execCreate(container: string, spec: ExecSpec): Promise<string> {
+    this.record(`execCreate ${container} ${spec.command.join(' ')}`);
+    const id = `exec${++this.seq}`;
+    this.execs.set(id, { container, spec, status: { running: false, exitCode: 0 } });
+    return id;
+  }
+  async execStart(execId: string, _tty: boolean, streams: ExecStreams): Promise<void> {
+    this.record(`execStart ${execId}`);
+    const e = this.execs.get(execId);
+    if (!e) throw new EngineError(`no such exec session ${execId}`, 'execStart', 404);
+    let input = '';
+    if (streams.stdin) for await (const chunk of streams.stdin) input += String(chunk);
+    const out = this.execRun(e.container, e.spec, input);
+    if (out.stdout) streams.stdout.write(out.stdout);
+    if (out.stderr) streams.stderr.write(out.stderr);
+    e.status = { running: false, exitCode: out.exitCode };
+  }
+  async execResize(execId: string, rows: number, columns: number): Promise<void> {
+    this.resizes.push(`${execId} ${rows}x${columns}`);
+  }
+  async execInspect(execId: string): Promise<ExecStatus> {
+    const e = this.execs.get(execId);
+    if (!e) throw new EngineError(`no such exec session ${execId}`, 'execInspect', 404);
+    return e.status;
   }
 
   /** mutate lets a test change a pod behind kubeplay's back. */

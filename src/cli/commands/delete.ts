@@ -4,7 +4,7 @@
  * module is loaded inside the handler, so other commands pay nothing for this one at start-up.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { ManifestError, PartialFailureError, UsageError } from '../../domain/errors';
+import { ManifestError, NotFoundError, PartialFailureError, UsageError } from '../../domain/errors';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { DeleteOptions } from '../../commands/delete';
 import type { DryRun } from '../../commands/apply';
@@ -70,12 +70,14 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
       }
       io.stderr.write(print.formatDeleteWarnings(report));
       io.stdout.write(print.formatDeleteReport(report, opts.output === 'name' ? 'name' : ''));
-      const notFound = print.formatNotFound(report);
-      io.stderr.write(notFound);
       const failures = print.deleteFailures(report);
-      // The NotFound lines are already written in kubectl's words; the error carries only the
-      // other failures, and main's mapper turns it into exit 1.
-      if (failures.length > 0 || notFound !== '') throw new PartialFailureError(failures);
+      const notFound = report.plan.notFound.length > 0
+        ? new NotFoundError(report.plan.notFound.map((t) => ({ name: t.name, ...(t.source !== undefined ? { context: `error when deleting "${t.source}": ` } : {}) })))
+        : undefined;
+      if (failures.length === 0 && notFound) throw notFound;
+      // Both kinds: kubectl names the missing pods first, then the failures; exit 1 either way.
+      if (notFound) io.stderr.write(notFound.lines());
+      if (failures.length > 0) throw new PartialFailureError(failures);
     },
   };
 }

@@ -4,6 +4,7 @@
  * that `kubeplay get` starts fast.
  */
 import type { CommandModule } from 'yargs';
+import { NotFoundError, ReportedError } from '../../domain/errors';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { GetOptions } from '../../commands/get';
 import type { Io } from '../main';
@@ -103,15 +104,15 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
       const report = (r: { pods: unknown[]; notFound: string[] }) => {
         const listing = opts.output === 'table' || opts.output === 'wide' || opts.output === 'name';
         if (r.pods.length === 0 && r.notFound.length === 0 && listing) io.stderr.write('No resources found.\n');
-        for (const n of r.notFound) io.stderr.write(`Error from server (NotFound): pods "${n}" not found\n`);
-        // kubectl's exit status for a missing pod; see the report about a NotFoundError for main.ts.
-        if (r.notFound.length > 0) io.exit(1);
       };
+      const notFound = (r: { notFound: string[] }) => (r.notFound.length > 0 ? new NotFoundError(r.notFound.map((name) => ({ name }))) : undefined);
 
       if (!opts.watch) {
         const r = await runGet(opts, deps);
         io.stdout.write(formatPods(r.pods, { ...print, single: r.single }, new Date()));
         report(r);
+        const missing = notFound(r);
+        if (missing) throw missing;
         return;
       }
 
@@ -126,6 +127,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         return [c[1], c[2], (c[3] ?? '').replace(/ \(.*\)$/, ''), c[5]].join('|');
       };
       let widths: string[] | undefined;
+      let missingWhileWatching = false;
       try {
         await watchGet(
           opts,
@@ -142,6 +144,13 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
               io.stdout.write(formatPods(r.pods, print, new Date()));
             }
             report(r);
+            // Watching goes on for the pods that are there; the missing ones are named now and
+            // make the exit status 1 when the watch ends.
+            const missing = notFound(r);
+            if (missing) {
+              io.stderr.write(missing.lines());
+              missingWhileWatching = true;
+            }
           },
           (e) => {
             const pod = e.type === 'DELETED' ? { ...e.pod, metadata: { ...e.pod.metadata, deletionTimestamp: new Date() } } : e.pod;
@@ -158,6 +167,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         process.removeListener('SIGINT', stop);
         process.removeListener('SIGTERM', stop);
       }
+      if (missingWhileWatching) throw new ReportedError(1);
     },
   };
 }
