@@ -3,7 +3,7 @@
 #
 # Idempotent: every step first checks whether its work is already done, so a second run only
 # checks (a few seconds). Steps:
-#   1. apt packages podman, runc, busybox-static (only when one is missing)
+#   1. apt packages podman, runc, busybox-static, tmux (only when one is missing)
 #   2. host configuration in containers.conf (only keys that are missing; never overwrites)
 #   3. the local image localhost/busybox:stable (only when missing), then a test run of it
 #   4. npm ci (only when node_modules is missing or stale), npm run build (only when sources changed)
@@ -32,8 +32,10 @@ ensure_packages() {
   pkg_installed runc && command -v runc >/dev/null 2>&1 || missing+=(runc)
   # busybox-static, not busybox: the image has no libc, so only a static binary runs in it.
   pkg_installed busybox-static || missing+=(busybox-static)
+  # tmux drives the interactive `exec -it` test: it gives the CLI a real pseudo-terminal.
+  command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   if [ "${#missing[@]}" -eq 0 ]; then
-    log "packages present: podman $(podman --version | awk '{print $3}'), runc, busybox-static"
+    log "packages present: podman $(podman --version | awk '{print $3}'), runc, busybox-static, tmux"
     return
   fi
   is_root || die "packages ${missing[*]} are missing and installing them needs root; rerun as root (sudo bash scripts/setup.sh)."
@@ -41,7 +43,7 @@ ensure_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # With recommends: catatonit (among them) is what Podman builds its pod infra image from.
-  apt-get install -y -qq podman runc busybox-static >/dev/null
+  apt-get install -y -qq podman runc busybox-static tmux >/dev/null
   command -v podman >/dev/null 2>&1 || die "apt-get reported success but podman is still not on PATH; check apt's output above."
 }
 
@@ -116,10 +118,14 @@ ensure_containers_conf() {
   local before kept=0; before="$(cksum <"$file")"
   conf_ensure "$file" engine runtime '"runc"' \
     "crun refuses this host's hybrid cgroups (\"cgroups in hybrid mode not supported\"); runc works" || kept=1
+  # This one is for kubeplay describe and logs -p, which read the pods' container events from
+  # Podman's event log: Podman 4.3 rotates that log at 1 MB, a few minutes of one crash-looping pod.
+  conf_ensure "$file" engine events_logfile_max_size '"20m"' \
+    "describe and logs -p read Podman's event log, which the 1 MB default rotates away within minutes" || kept=1
   conf_ensure "$file" containers default_ulimits "[\"nofile=$nofile:$nofile\", \"nproc=$nproc:$nproc\"]" \
     "without CAP_SYS_RESOURCE Podman's default rlimits fail (\"setrlimit: Operation not permitted\")" || kept=1
   if [ "$kept" -eq 0 ] && [ "$before" = "$(cksum <"$file")" ]; then
-    log "containers.conf: $file already has runtime runc and default_ulimits"
+    log "containers.conf: $file already has runtime runc, events_logfile_max_size and default_ulimits"
   fi
 }
 

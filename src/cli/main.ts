@@ -23,6 +23,7 @@ import type { ApplyOptions, DryRun } from '../commands/apply';
 import type { ApplyOutput } from '../print/apply';
 import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
+import { describeCommand } from './commands/describe';
 
 /** Io is the process surface the CLI uses; tests inject their own. */
 export interface Io {
@@ -123,6 +124,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
     )
     .command(getCommand(io, engineContext(io)))
     .command(deleteCommand(io, engineContext(io)))
+    .command(describeCommand(io, engineContext(io)))
     .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
     .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
     .strict()

@@ -1,0 +1,57 @@
+/**
+ * `kubeplay describe`: the yargs command. The builder only declares; the handler turns argv into
+ * DescribeOptions, runs runDescribe and prints through src/print/describe.ts. Everything heavy is
+ * imported inside the handler.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { ContainerEngine } from '../../engine/container-engine';
+import type { DescribeOptions } from '../../commands/describe';
+import type { Io } from '../main';
+
+/** DescribeContext is what the composition root lends the command. */
+export interface DescribeCommandContext {
+  connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+}
+
+function strings(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+/** toDescribeOptions turns yargs' argv into typed DescribeOptions. */
+export function toDescribeOptions(argv: Record<string, unknown>, split: (args: string[]) => { resource: string; names: string[] }): DescribeOptions {
+  const { resource, names } = split(strings(argv['args']));
+  const o: DescribeOptions = { resource, names, files: strings(argv['filename']), recursive: Boolean(argv['recursive']) };
+  if (typeof argv['selector'] === 'string') o.selector = argv['selector'];
+  return o;
+}
+
+/** describeCommand builds the yargs module of `kubeplay describe`. */
+export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandModule {
+  return {
+    command: 'describe [args..]',
+    describe: 'Show a pod in detail: containers, states, last states, conditions, volumes and events',
+    builder: (y: Argv) =>
+      y
+        .positional('args', { type: 'string', array: true, describe: 'pod NAME..., pod/NAME..., or pods (with -l, or for all)' })
+        .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Describe the pods these files name (a file, a directory, or - for stdin)' })
+        .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
+        .option('selector', { alias: 'l', type: 'string', describe: 'Label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
+        .example('kubeplay describe pod web', 'Describe one pod')
+        .example('kubeplay describe pods -l app=front', 'Describe the pods whose labels match')
+        .example('kubeplay describe -f pod.yaml', 'Describe the pods a manifest names'),
+    handler: async (argv) => {
+      if (argv['help'] === true) return;
+      const verbosity = Number(argv['verbose'] ?? 0);
+      const { runDescribe, toDescribeArgs } = await import('../../commands/describe');
+      const { formatDescribe } = await import('../../print/describe');
+      const { NotFoundError } = await import('../../domain/errors');
+      const { hostname } = await import('node:os');
+      const opts = toDescribeOptions(argv as Record<string, unknown>, toDescribeArgs);
+      const r = await runDescribe(opts, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date() });
+      io.stdout.write(formatDescribe(r.pods, { now: new Date(), node: hostname() }));
+      if (r.pods.length === 0 && r.notFound.length === 0) io.stderr.write('No resources found in default namespace.\n');
+      if (r.notFound.length > 0) throw new NotFoundError(r.notFound.map((name) => ({ name })));
+    },
+  };
+}

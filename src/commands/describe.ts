@@ -1,0 +1,212 @@
+/**
+ * runDescribe: `kubeplay describe pod NAME` (also -f FILE, -l SELECTOR). It observes the pods as
+ * get does (every container inspected), reads Podman's events for their containers, turns them
+ * into kubectl's Events rows, and returns data; it prints nothing and changes nothing.
+ */
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { UsageError } from '../domain/errors';
+import { LABEL_CONTAINER, LABEL_MANAGED_BY, LABEL_POD, MANAGED_BY_VALUE } from '../domain/labels';
+import { parseSelector } from '../domain/selector';
+import type { ContainerEngine, EngineEvent } from '../engine/container-engine';
+import type { DescribedPod, DescribeEvent } from '../print/describe';
+import { namesFromFiles, observeGet, RESOURCE_ALIASES, type GetQuery } from './get';
+
+/** DescribeOptions are describe's arguments and flags, typed. */
+export interface DescribeOptions {
+  /** The resource word (pods, pod, po); '' with -f. */
+  resource: string;
+  names: string[];
+  files: string[];
+  recursive: boolean;
+  selector?: string;
+}
+
+/** DescribeDeps are what describe needs from outside. */
+export interface DescribeDeps {
+  engine: () => Promise<ContainerEngine>;
+  readStdin: (maxBytes: number) => Promise<Buffer>;
+  now: () => Date;
+}
+
+/** DescribeResult: the pods found, in the order asked for, and the names that are not there. */
+export interface DescribeResult {
+  pods: DescribedPod[];
+  notFound: string[];
+}
+
+/** toDescribeArgs splits `pod NAME...`, `pod/NAME...` and `NAME` forms into resource and names. */
+export function toDescribeArgs(args: readonly string[]): { resource: string; names: string[] } {
+  const slashed = args.filter((a) => a.includes('/'));
+  if (slashed.length > 0) {
+    if (slashed.length !== args.length) {
+      throw new UsageError('there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. kubeplay describe pod/web)');
+    }
+    const types = new Set(slashed.map((a) => a.slice(0, a.indexOf('/')).toLowerCase()));
+    const resource = [...types].find((t) => !RESOURCE_ALIASES.includes(t)) ?? 'pods';
+    return { resource, names: slashed.map((a) => a.slice(a.indexOf('/') + 1)) };
+  }
+  const [resource = '', ...names] = args;
+  return { resource: resource.toLowerCase(), names };
+}
+
+/** validateDescribeOptions checks the arguments as kubectl describe does. */
+export function validateDescribeOptions(o: DescribeOptions): void {
+  if (o.files.length === 0 && o.resource === '') {
+    throw new UsageError('you must specify the type of resource to describe: kubeplay describe pod NAME, kubeplay describe pods -l SELECTOR, or kubeplay describe -f FILE');
+  }
+  if (o.resource !== '' && !RESOURCE_ALIASES.includes(o.resource)) {
+    throw new UsageError(`the server doesn't have a resource type "${o.resource}": kubeplay describes pods only (pods, pod, po)`);
+  }
+  if (o.files.length > 0 && (o.resource !== '' || o.names.length > 0)) {
+    throw new UsageError('-f and resource names cannot be used together: use kubeplay describe -f FILE, or kubeplay describe pod NAME');
+  }
+  if (o.names.length > 0 && o.selector !== undefined) {
+    throw new UsageError('name cannot be provided when a selector is specified: use kubeplay describe pod NAME, or kubeplay describe pods -l SELECTOR');
+  }
+  if (o.selector !== undefined) parseSelector(o.selector);
+}
+
+/** runDescribe runs describe; see the module comment. */
+export async function runDescribe(o: DescribeOptions, deps: DescribeDeps): Promise<DescribeResult> {
+  validateDescribeOptions(o);
+  const names = o.files.length > 0 ? await namesFromFiles(o.files, o.recursive, deps.readStdin) : o.names;
+  const q: GetQuery = { names: [...new Set(names)], fields: [], inspectAll: true, single: false };
+  if (o.selector !== undefined) q.selector = parseSelector(o.selector);
+  const engine = await deps.engine();
+  const found = await observeGet(q, engine, deps.now);
+  const pods = await Promise.all(found.pods.map(async (pod) => describedPod(pod, await podEvents(engine, pod))));
+  return { pods, notFound: found.notFound };
+}
+
+/**
+ * podEvents reads the events of the pod's containers since the pod was made: by the pod label
+ * for kubeplay's pods (Podman filters), by time for others; then keeps those of containers that
+ * belonged to this pod. Podman leaves the pod id out of `died` events, so those are matched by
+ * container id.
+ */
+export async function podEvents(engine: ContainerEngine, pod: V1Pod): Promise<EngineEvent[]> {
+  const name = pod.metadata?.name ?? '';
+  const created = pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp) : undefined;
+  const managed = pod.metadata?.uid !== undefined && isManagedPod(pod);
+  const events = await engine.listEvents({
+    type: 'container',
+    ...(managed ? { labels: { [LABEL_POD]: name } } : {}),
+    // A second early: the pod's creation time and its first container's are milliseconds apart.
+    ...(created ? { since: new Date(created.getTime() - 1000) } : {}),
+  });
+  return eventsOfPod(events, pod.metadata?.uid ?? '');
+}
+
+/** isManagedPod tells, from the rendered pod, whether kubeplay made it (its spec came from last-applied). */
+function isManagedPod(pod: V1Pod): boolean {
+  const applied = pod.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+  return applied !== undefined || pod.metadata?.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_VALUE;
+}
+
+/** eventsOfPod keeps the events of containers of the pod whose uid (from the Podman pod id) is given. */
+export function eventsOfPod(events: readonly EngineEvent[], uid: string): EngineEvent[] {
+  const prefix = uid.replace(/-/g, '');
+  if (prefix === '') return [];
+  const ids = new Set(events.filter((e) => e.podId !== '' && e.podId.startsWith(prefix)).map((e) => e.id));
+  return events.filter((e) => ids.has(e.id)).sort((a, b) => (a.timeNano < b.timeNano ? -1 : a.timeNano > b.timeNano ? 1 : 0));
+}
+
+/** containerNameOf is an event's container name as the manifest has it. */
+function containerNameOf(e: EngineEvent, podName: string): string {
+  const label = e.labels[LABEL_CONTAINER];
+  if (label) return label;
+  return e.name.startsWith(`${podName}-`) ? e.name.slice(podName.length + 1) : e.name;
+}
+
+/**
+ * toDescribeEvents turns Podman's container events into kubectl's Events rows, aggregated as the
+ * API server aggregates repeats (count, first and last time):
+ *
+ *   create → Normal Created "Created container NAME"
+ *   start → Normal Started "Started container NAME"
+ *   died → Normal Completed (exit 0) or Warning Failed "Container NAME exited with code N"
+ *   restart → Warning BackOff "Back-off restarting failed container NAME in pod POD_NAMESPACE(UID)"
+ *   health_status unhealthy → Warning Unhealthy "Liveness probe failed"
+ *   kill → Normal Killing "Stopping container NAME"
+ *
+ * Podman's init, cleanup, remove, attach and healthy-status events have no kubelet counterpart
+ * and are left out. Podman restarts a failed container at once, with no back-off; the reason is
+ * kept because `get` shows such a container as CrashLoopBackOff.
+ */
+export function toDescribeEvents(events: readonly EngineEvent[], pod: { name: string; namespace: string; uid: string }): DescribeEvent[] {
+  const rows = new Map<string, DescribeEvent>();
+  for (const e of events) {
+    const c = containerNameOf(e, pod.name);
+    let row: Omit<DescribeEvent, 'count' | 'first' | 'last'> | undefined;
+    switch (e.action) {
+      case 'create':
+        row = { type: 'Normal', reason: 'Created', from: 'podman', message: `Created container ${c}` };
+        break;
+      case 'start':
+        row = { type: 'Normal', reason: 'Started', from: 'podman', message: `Started container ${c}` };
+        break;
+      case 'died':
+        row =
+          (e.exitCode ?? 0) === 0
+            ? { type: 'Normal', reason: 'Completed', from: 'podman', message: `Container ${c} exited with code 0` }
+            : { type: 'Warning', reason: 'Failed', from: 'podman', message: `Container ${c} exited with code ${e.exitCode}` };
+        break;
+      case 'restart':
+        row = { type: 'Warning', reason: 'BackOff', from: 'podman', message: `Back-off restarting failed container ${c} in pod ${pod.name}_${pod.namespace}(${pod.uid})` };
+        break;
+      case 'health_status':
+        if (e.healthStatus === 'unhealthy') row = { type: 'Warning', reason: 'Unhealthy', from: 'podman', message: `Liveness probe failed: container ${c} is unhealthy` };
+        break;
+      case 'kill':
+        row = { type: 'Normal', reason: 'Killing', from: 'podman', message: `Stopping container ${c}` };
+        break;
+      default:
+        break;
+    }
+    if (!row) continue;
+    const key = `${row.type}|${row.reason}|${row.message}`;
+    const seen = rows.get(key);
+    if (seen) {
+      seen.count++;
+      seen.last = e.time;
+    } else {
+      rows.set(key, { ...row, count: 1, first: e.time, last: e.time });
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.last.getTime() - b.last.getTime());
+}
+
+/**
+ * withExitCodesFromEvents corrects each restarted container's last state from its latest `died`
+ * event: while a restarted container runs again, Podman 4.3's inspect reports exit code 0 for
+ * it, while the event has the code the last run really ended with.
+ */
+export function withExitCodesFromEvents(pod: V1Pod, events: readonly EngineEvent[]): V1Pod {
+  const lastDied = new Map<string, EngineEvent>();
+  for (const e of events) if (e.action === 'died') lastDied.set(e.id, e);
+  const fix = (s: V1ContainerStatus): V1ContainerStatus => {
+    const t = s.lastState?.terminated;
+    const id = (s.containerID ?? '').replace(/^podman:\/\//, '');
+    const died = lastDied.get(id);
+    if (!t || !died || died.exitCode === undefined) return s;
+    const exitCode = died.exitCode;
+    return { ...s, lastState: { terminated: { ...t, exitCode, reason: t.reason === 'OOMKilled' ? t.reason : exitCode === 0 ? 'Completed' : 'Error' } } };
+  };
+  const status = pod.status ?? {};
+  return {
+    ...pod,
+    status: {
+      ...status,
+      ...(status.containerStatuses ? { containerStatuses: status.containerStatuses.map(fix) } : {}),
+      ...(status.initContainerStatuses ? { initContainerStatuses: status.initContainerStatuses.map(fix) } : {}),
+    },
+  };
+}
+
+function describedPod(pod: V1Pod, events: EngineEvent[]): DescribedPod {
+  const md = pod.metadata ?? {};
+  return {
+    pod: withExitCodesFromEvents(pod, events),
+    events: toDescribeEvents(events, { name: md.name ?? '', namespace: md.namespace ?? 'default', uid: md.uid ?? '' }),
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * formatDescribe renders pods in kubectl describe's layout: Name, Namespace, Node, Start Time,
+ * Labels, Annotations, Status, IP, Init Containers, Containers, Conditions, Volumes and Events,
+ * laid out through Go's tabwriter rules (print/tabwriter.ts) as kubectl does. Pure: the pod (a v1
+ * Pod as get renders it), its events and the clock in, text out.
+ *
+ * Differences from kubectl, because Podman is not a cluster: times are printed in UTC; Node
+ * is the host's name; fields Podman has no counterpart for (Priority, Service Account, QoS
+ * Class, Tolerations, Image ID) are left out rather than invented.
+ */
+import type {
+  V1Container,
+  V1ContainerState,
+  V1ContainerStatus,
+  V1EnvVar,
+  V1Pod,
+  V1Probe,
+  V1Volume,
+} from '@kubernetes/client-node';
+import { LABEL_LAST_APPLIED } from '../domain/labels';
+import { humanDuration } from './get/duration';
+import { alignTabs } from './tabwriter';
+
+/** DescribeEvent is one row of the Events table: kubectl's Event, aggregated (count, first and last time). */
+export interface DescribeEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  from: string;
+  message: string;
+  count: number;
+  first: Date;
+  last: Date;
+}
+
+/** DescribedPod is what describe prints for one pod. */
+export interface DescribedPod {
+  pod: V1Pod;
+  /** Oldest first; printed newest last, as kubectl does. */
+  events: DescribeEvent[];
+}
+
+/** DescribeContext is what the printer needs from outside: the clock and the host's name. */
+export interface DescribeContext {
+  now: Date;
+  node: string;
+}
+
+// kubectl describe leaves this annotation out: it is the whole manifest again.
+const SKIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([LABEL_LAST_APPLIED]);
+
+/** formatDescribe renders each pod, separated by a blank line as kubectl does. */
+export function formatDescribe(pods: readonly DescribedPod[], ctx: DescribeContext): string {
+  return pods.map((p) => alignTabs(describePod(p, ctx))).join('\n\n') + (pods.length > 0 ? '\n' : '');
+}
+
+/** rfc1123z renders a time as Go's time.RFC1123Z, in UTC: `Sat, 21 Nov 2026 07:53:37 +0000`. */
+export function rfc1123z(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]}, ${p(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+function asDate(v: Date | string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = v instanceof Date ? v : new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Lines of `Title: k=v` with one pair a line, aligned under the first (kubectl's printLabelsMultiline). */
+function multiline(indent: string, title: string, pairs: string[]): string[] {
+  if (pairs.length === 0) return [`${indent}${title}:\t<none>`];
+  return pairs.map((p, i) => (i === 0 ? `${indent}${title}:\t${p}` : `${indent}\t${p}`));
+}
+
+function describePod({ pod, events }: DescribedPod, ctx: DescribeContext): string {
+  const md = pod.metadata ?? {};
+  const st = pod.status ?? {};
+  const spec = pod.spec ?? { containers: [] };
+  const lines: string[] = [];
+  lines.push(`Name:\t${md.name ?? ''}`);
+  lines.push(`Namespace:\t${md.namespace ?? 'default'}`);
+  lines.push(`Node:\t${ctx.node}`);
+  const start = asDate(st.startTime);
+  if (start) lines.push(`Start Time:\t${rfc1123z(start)}`);
+  const labels = Object.entries(md.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  lines.push(...multiline('', 'Labels', labels.map(([k, v]) => `${k}=${v}`)));
+  const annotations = Object.entries(md.annotations ?? {})
+    .filter(([k]) => !SKIPPED_ANNOTATIONS.has(k))
+    .sort(([a], [b]) => a.localeCompare(b));
+  lines.push(...multiline('', 'Annotations', annotations.map(([k, v]) => `${k}: ${v}`)));
+  if (md.deletionTimestamp) lines.push(`Status:\tTerminating (lasts ${humanDuration(ctx.now.getTime() - (asDate(md.deletionTimestamp)?.getTime() ?? ctx.now.getTime()))})`);
+  else lines.push(`Status:\t${st.phase ?? 'Unknown'}`);
+  if (st.reason) lines.push(`Reason:\t${st.reason}`);
+  if (st.message) lines.push(`Message:\t${st.message}`);
+  lines.push(`IP:\t${st.podIP ?? ''}`);
+  const ips = st.podIPs ?? [];
+  if (ips.length === 0) lines.push('IPs:\t<none>');
+  else lines.push('IPs:', ...ips.map((ip) => `  IP:\t${ip.ip}`));
+
+  const initSpecs = spec.initContainers ?? [];
+  if (initSpecs.length > 0) {
+    lines.push('Init Containers:');
+    for (const c of initSpecs) lines.push(...describeContainer(c, (st.initContainerStatuses ?? []).find((s) => s.name === c.name)));
+  }
+  lines.push('Containers:');
+  for (const c of spec.containers ?? []) lines.push(...describeContainer(c, (st.containerStatuses ?? []).find((s) => s.name === c.name)));
+
+  const conditions = st.conditions ?? [];
+  if (conditions.length > 0) {
+    lines.push('Conditions:', '  Type\tStatus');
+    for (const c of conditions) lines.push(`  ${c.type} \t${c.status} `);
+  }
+  lines.push(...describeVolumes(spec.volumes ?? []));
+  lines.push(...describeEvents(events, ctx.now));
+  return lines.join('\n');
+}
+
+function portList(ports: Array<{ port: number; protocol: string }>): string {
+  return ports.map((p) => `${p.port}/${p.protocol}`).join(', ');
+}
+
+function describeContainer(c: V1Container, status: V1ContainerStatus | undefined): string[] {
+  const l: string[] = [`  ${c.name}:`];
+  if (status?.containerID) l.push(`    Container ID:\t${status.containerID}`);
+  l.push(`    Image:\t${c.image ?? ''}`);
+  const ports = c.ports ?? [];
+  const protocol = (p: { protocol?: string }) => p.protocol ?? 'TCP';
+  if (ports.length === 0) {
+    l.push('    Port:\t<none>', '    Host Port:\t<none>');
+  } else {
+    const s = ports.length > 1 ? 's' : '';
+    l.push(`    Port${s}:\t${portList(ports.map((p) => ({ port: p.containerPort, protocol: protocol(p) })))}`);
+    l.push(`    Host Port${s}:\t${portList(ports.map((p) => ({ port: p.hostPort ?? 0, protocol: protocol(p) })))}`);
+  }
+  if (c.command && c.command.length > 0) l.push('    Command:', ...c.command.map((a) => `      ${a}`));
+  if (c.args && c.args.length > 0) l.push('    Args:', ...c.args.map((a) => `      ${a}`));
+  if (status) {
+    l.push(...describeState('State', status.state ?? {}));
+    if (status.lastState?.terminated) l.push(...describeState('Last State', status.lastState));
+    l.push(`    Ready:\t${status.ready ? 'True' : 'False'}`);
+    l.push(`    Restart Count:\t${status.restartCount ?? 0}`);
+  }
+  for (const [title, list] of [['Limits', c.resources?.limits], ['Requests', c.resources?.requests]] as const) {
+    const entries = Object.entries(list ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    if (entries.length > 0) l.push(`    ${title}:`, ...entries.map(([k, v]) => `      ${k}:\t${String(v)}`));
+  }
+  if (c.livenessProbe) l.push(`    Liveness:\t${describeProbe(c.livenessProbe)}`);
+  if (c.readinessProbe) l.push(`    Readiness:\t${describeProbe(c.readinessProbe)}`);
+  if (c.startupProbe) l.push(`    Startup:\t${describeProbe(c.startupProbe)}`);
+  const env = c.env ?? [];
+  if (env.length === 0) l.push('    Environment:\t<none>');
+  else l.push('    Environment:', ...env.map((e) => `      ${e.name}:\t${envValue(e)}`));
+  const mounts = c.volumeMounts ?? [];
+  if (mounts.length === 0) l.push('    Mounts:\t<none>');
+  else
+    l.push(
+      '    Mounts:',
+      ...mounts.map((m) => `      ${m.mountPath} from ${m.name} (${m.readOnly ? 'ro' : 'rw'}${m.subPath ? `,path="${m.subPath}"` : ''})`),
+    );
+  return l;
+}
+
+/** describeState prints a container state as kubectl's describeStatus does. */
+function describeState(title: string, s: V1ContainerState): string[] {
+  if (s.running) {
+    const started = asDate(s.running.startedAt);
+    return [`    ${title}:\tRunning`, ...(started ? [`      Started:\t${rfc1123z(started)}`] : [])];
+  }
+  if (s.waiting) {
+    return [
+      `    ${title}:\tWaiting`,
+      ...(s.waiting.reason ? [`      Reason:\t${s.waiting.reason}`] : []),
+      ...(s.waiting.message ? [`      Message:\t${s.waiting.message}`] : []),
+    ];
+  }
+  if (s.terminated) {
+    const t = s.terminated;
+    const started = asDate(t.startedAt);
+    const finished = asDate(t.finishedAt);
+    return [
+      `    ${title}:\tTerminated`,
+      ...(t.reason ? [`      Reason:\t${t.reason}`] : []),
+      ...(t.message ? [`      Message:\t${t.message}`] : []),
+      `      Exit Code:\t${t.exitCode}`,
+      ...(t.signal ? [`      Signal:\t${t.signal}`] : []),
+      ...(started ? [`      Started:\t${rfc1123z(started)}`] : []),
+      ...(finished ? [`      Finished:\t${rfc1123z(finished)}`] : []),
+    ];
+  }
+  return [`    ${title}:\tWaiting`];
+}
+
+/** describeProbe is kubectl's one-line probe summary: `exec [cat /x] delay=0s timeout=1s period=10s #success=1 #failure=3`. */
+export function describeProbe(p: V1Probe): string {
+  let how = 'unknown';
+  if (p.exec) how = `exec [${(p.exec.command ?? []).join(' ')}]`;
+  else if (p.httpGet) how = `http-get ${(p.httpGet.scheme ?? 'HTTP').toLowerCase()}://${p.httpGet.host ?? ''}:${String(p.httpGet.port)}${p.httpGet.path ?? ''}`;
+  else if (p.tcpSocket) how = `tcp-socket ${p.tcpSocket.host ?? ''}:${String(p.tcpSocket.port)}`;
+  else if (p.grpc) how = `grpc <pod>:${p.grpc.port} ${p.grpc.service ?? ''}`;
+  return `${how} delay=${p.initialDelaySeconds ?? 0}s timeout=${p.timeoutSeconds ?? 1}s period=${p.periodSeconds ?? 10}s #success=${p.successThreshold ?? 1} #failure=${p.failureThreshold ?? 3}`;
+}
+
+function envValue(e: V1EnvVar): string {
+  if (e.value !== undefined) return e.value;
+  const from = e.valueFrom;
+  if (from?.fieldRef) return ` (${from.fieldRef.apiVersion ?? 'v1'}:${from.fieldRef.fieldPath})`;
+  if (from?.resourceFieldRef) return `${from.resourceFieldRef.resource} (${from.resourceFieldRef.containerName ?? ''})`;
+  if (from?.configMapKeyRef) return `<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name ?? ''}'>`;
+  if (from?.secretKeyRef) return `<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name ?? ''}'>`;
+  return '';
+}
+
+function describeVolumes(volumes: readonly V1Volume[]): string[] {
+  if (volumes.length === 0) return ['Volumes:\t<none>'];
+  const l = ['Volumes:'];
+  for (const v of volumes) {
+    l.push(`  ${v.name}:`);
+    if (v.emptyDir) {
+      l.push('    Type:\tEmptyDir (a temporary directory that shares a pod\'s lifetime)');
+      l.push(`    Medium:\t${v.emptyDir.medium ?? ''}`);
+      l.push(`    SizeLimit:\t${v.emptyDir.sizeLimit !== undefined ? String(v.emptyDir.sizeLimit) : '<unset>'}`);
+    } else if (v.hostPath) {
+      l.push('    Type:\tHostPath (bare host directory volume)');
+      l.push(`    Path:\t${v.hostPath.path}`);
+      l.push(`    HostPathType:\t${v.hostPath.type ?? ''}`);
+    } else if (v.persistentVolumeClaim) {
+      l.push('    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)');
+      l.push(`    ClaimName:\t${v.persistentVolumeClaim.claimName}`);
+      l.push(`    ReadOnly:\t${v.persistentVolumeClaim.readOnly === true ? 'true' : 'false'}`);
+    } else {
+      l.push('    Type:\t(a volume kubeplay does not carry out)');
+    }
+  }
+  return l;
+}
+
+/** describeEvents prints kubectl's Events table, newest last; AGE shows `(xN over D)` for repeated events. */
+function describeEvents(events: readonly DescribeEvent[], now: Date): string[] {
+  if (events.length === 0) return ['Events:\t<none>'];
+  const sorted = [...events].sort((a, b) => a.last.getTime() - b.last.getTime());
+  const age = (d: Date) => humanDuration(now.getTime() - d.getTime());
+  return [
+    'Events:',
+    '  Type\tReason\tAge\tFrom\tMessage',
+    '  ----\t------\t----\t----\t-------',
+    ...sorted.map((e) => `  ${e.type}\t${e.reason}\t${e.count > 1 ? `${age(e.last)} (x${e.count} over ${age(e.first)})` : age(e.last)}\t${e.from}\t${e.message.trim()}`),
+  ];
+}
