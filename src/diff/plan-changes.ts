@@ -13,6 +13,7 @@ import {
   MANAGED_BY_VALUE,
 } from '../domain/labels';
 import type { Action, Conflict, Plan, Step } from './plan';
+import { removeSteps } from './stop-steps';
 
 /** PlanOptions are the apply flags and injected helpers the planner needs. */
 export interface PlanOptions {
@@ -79,10 +80,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       continue;
     }
     const previous = isManaged(current.labels) ? opts.previousOf(current) : undefined;
-    const removeOld: Step[] = [
-      { op: 'removePod', name: pod.name, timeoutSeconds: stopTimeout(previous ?? pod) },
-      ...(previous ? emptyDirNames(previous) : emptyDirNames(pod)).map((name): Step => ({ op: 'removeVolume', name })),
-    ];
+    const removeOld = removeSteps(pod.name, stopTimeout(previous ?? pod), previous ? emptyDirNames(previous) : emptyDirNames(pod));
     actions.push({
       kind: 'recreate',
       ref,
@@ -105,10 +103,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
         name: p.name,
         cause: `managed, matches -l ${opts.prune.selector}, not in the input`,
         needsImages: [],
-        steps: [
-          { op: 'removePod', name: p.name, timeoutSeconds: previous ? stopTimeout(previous) : 30 },
-          ...(previous ? emptyDirNames(previous) : []).map((name): Step => ({ op: 'removeVolume', name })),
-        ],
+        steps: removeSteps(p.name, previous ? stopTimeout(previous) : 30, previous ? emptyDirNames(previous) : []),
         rollback: [],
       });
     }

@@ -1,14 +1,15 @@
 /**
  * planDeletes: the plan stage of delete. What the user asked for (pods named by argument or by
  * file, a label selector, or --all) × the observed pods → one `delete` action per pod, in input
- * order, each removing the pod after its grace period and then its emptyDir volumes (PVC volumes
- * stay, as in Kubernetes); plus the names that are not there, and the unmanaged pods a selector
+ * order, each stopping the pod within its grace period and, once every pod is stopped, removing
+ * it and then its emptyDir volumes (PVC volumes stay, as in Kubernetes); plus the names that are not there, and the unmanaged pods a selector
  * matched but may not touch. Pure: no engine, no fs, no clock.
  */
 import type { DesiredPod } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
-import type { Action, Plan, Step } from './plan';
+import type { Action, Plan } from './plan';
 import { isManaged, stopTimeout } from './plan-changes';
+import { removeSteps } from './stop-steps';
 
 /** DEFAULT_GRACE_SECONDS is Kubernetes' default terminationGracePeriodSeconds. */
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -100,24 +101,8 @@ function deleteAction(pod: ObservedPod, opts: DeletePlanOptions, why: string): A
   const parts = [why, grace.from];
   if (emptyDirs.length > 0) parts.push(`removes emptyDir ${emptyDirs.join(', ')}`);
   if (claims.length > 0) parts.push(`keeps PVC ${claims.join(', ')}`);
-  const steps: Step[] = [...stopSteps(pod.name, grace.seconds), ...emptyDirs.map((name): Step => ({ op: 'removeVolume', name }))];
+  const steps = removeSteps(pod.name, grace.seconds, emptyDirs);
   return { kind: 'delete', ref: `pod/${pod.name}`, name: pod.name, cause: parts.filter((p) => p !== '').join('; '), needsImages: [], steps, rollback: [] };
-}
-
-/**
- * stopSteps stop a pod as the kubelet does: SIGTERM, wait up to the grace period for its
- * containers to exit, then remove it (which SIGKILLs what still runs). kubeplay keeps the clock
- * itself rather than asking Podman to stop the pod with a time-out, because Podman's API service
- * runs at most NumCPU×3 container stops at once: 20 pods stopped that way on 2 cores took three
- * grace periods instead of one. A signal is quick, so every pod's grace period runs at once.
- */
-export function stopSteps(name: string, graceSeconds: number): Step[] {
-  if (graceSeconds <= 0) return [{ op: 'removePod', name, timeoutSeconds: 0 }];
-  return [
-    { op: 'signalPod', name, signal: 'SIGTERM' },
-    { op: 'awaitPodExit', name, timeoutSeconds: graceSeconds },
-    { op: 'removePod', name, timeoutSeconds: 0 },
-  ];
 }
 
 function unobservedAction(name: string, gracePeriod: number): Action {
@@ -128,7 +113,7 @@ function unobservedAction(name: string, gracePeriod: number): Action {
     name,
     cause: `not checked against Podman (--dry-run=client); ${gracePeriod < 0 ? "the pod's own grace period" : grace.from}`,
     needsImages: [],
-    steps: stopSteps(name, grace.seconds),
+    steps: removeSteps(name, grace.seconds, []),
     rollback: [],
   };
 }

@@ -22,7 +22,19 @@ export type Step =
   /** Sends a signal to every container of the pod; a pod gone or with nothing running is fine. */
   | { op: 'signalPod'; name: string; signal: string }
   /** Waits until no app container of the pod runs, or timeoutSeconds pass (a grace period). */
-  | { op: 'awaitPodExit'; name: string; timeoutSeconds: number };
+  | { op: 'awaitPodExit'; name: string; timeoutSeconds: number }
+  /**
+   * Waits until Podman has cleaned up every container of the pod after it stopped (its state is
+   * `exited`, no longer `stopped`), or timeoutSeconds pass; a pod that is gone is done.
+   */
+  | { op: 'awaitPodCleanup'; name: string; timeoutSeconds: number }
+  /**
+   * Splits the plan in phases: no step after a barrier starts before every action has finished
+   * its steps before it (or failed). Delete kills every pod and waits for Podman's cleanup before
+   * removing any: on this kind of host, removing a pod while others are still being cleaned up
+   * stalls ~3 s in cgroup removal.
+   */
+  | { op: 'barrier'; label: string };
 
 /** Action is the plan for one object: its kind, why, and the steps that carry it out. */
 export interface Action {
@@ -101,5 +113,9 @@ export function formatStep(s: Step): string {
       return `signalPod ${s.name} ${s.signal}`;
     case 'awaitPodExit':
       return `awaitPodExit ${s.name} (up to ${s.timeoutSeconds}s)`;
+    case 'awaitPodCleanup':
+      return `awaitPodCleanup ${s.name} (up to ${s.timeoutSeconds}s)`;
+    case 'barrier':
+      return `barrier: ${s.label}`;
   }
 }

@@ -5,8 +5,9 @@
  */
 import type { Action, Plan, Step } from '../diff/plan';
 import { formatStep } from '../diff/plan';
-import type { ContainerEngine } from '../engine/container-engine';
-import { EngineError } from '../domain/errors';
+import type { ContainerEngine, EngineContainer } from '../engine/container-engine';
+import { EngineError, InternalError } from '../domain/errors';
+import { executeInPhases, hasBarriers } from './phases';
 
 /** ActionResult is how one action went. */
 export interface ActionResult {
@@ -44,6 +45,7 @@ export interface ExecuteOptions {
 
 /** executePlan runs the plan against the engine; see the module comment. */
 export async function executePlan(engine: ContainerEngine, plan: Plan, opts: ExecuteOptions): Promise<ExecutionReport> {
+  if (hasBarriers(plan)) return executeInPhases(plan, (phase) => executePlan(engine, phase, opts));
   const failedPulls = new Map<string, string>();
   await runBounded(plan.pulls, opts.concurrency, async (image) => {
     opts.onProgress?.({ ref: image, step: 'pulling' });
@@ -112,7 +114,12 @@ export async function runStep(engine: ContainerEngine, step: Step, hostFs?: Host
         if (!(e instanceof EngineError && (e.status === 404 || e.status === 409))) throw e;
       });
     case 'awaitPodExit':
-      return awaitPodExit(engine, step.name, step.timeoutSeconds);
+      return awaitPod(engine, step.name, step.timeoutSeconds, isRunningApp);
+    case 'awaitPodCleanup':
+      return awaitPod(engine, step.name, step.timeoutSeconds, isNotCleanedUp);
+    case 'barrier':
+      // executePlan splits the plan at barriers (phases.ts); one reaching here is a bug.
+      throw new InternalError(`a barrier step reached the step runner: ${step.label}`);
   }
 }
 
@@ -121,8 +128,22 @@ export async function runStep(engine: ContainerEngine, step: Step, hostFs?: Host
 const listings = new WeakMap<ContainerEngine, { at: number; pods: ReturnType<ContainerEngine['listPods']> }>();
 const POLL_MS = 200;
 
-/** awaitPodExit resolves once no app container of the pod is running (or the pod is gone), or after timeoutSeconds. */
-async function awaitPodExit(engine: ContainerEngine, name: string, timeoutSeconds: number): Promise<void> {
+/** An app container that still runs (awaitPodExit waits for none to). */
+function isRunningApp(c: EngineContainer): boolean {
+  return !c.isInfra && (c.state === 'running' || c.state === 'paused' || c.state === 'stopping');
+}
+
+/**
+ * A container, infra included, that runs or has stopped but is not yet cleaned up by Podman
+ * (awaitPodCleanup waits for none to): Podman lists a container that died as `stopped` until its
+ * cleanup (unmounts, network teardown) is done, then as `exited`.
+ */
+function isNotCleanedUp(c: EngineContainer): boolean {
+  return c.state === 'running' || c.state === 'paused' || c.state === 'stopping' || c.state === 'stopped';
+}
+
+/** awaitPod resolves once no container of the pod is `busy` (or the pod is gone), or after timeoutSeconds. */
+async function awaitPod(engine: ContainerEngine, name: string, timeoutSeconds: number, busy: (c: EngineContainer) => boolean): Promise<void> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
     let cached = listings.get(engine);
@@ -131,8 +152,7 @@ async function awaitPodExit(engine: ContainerEngine, name: string, timeoutSecond
       listings.set(engine, cached);
     }
     const pod = (await cached.pods).find((p) => p.name === name);
-    const active = (pod?.containers ?? []).some((c) => !c.isInfra && (c.state === 'running' || c.state === 'paused' || c.state === 'stopping'));
-    if (!active || Date.now() >= deadline) return;
+    if (!(pod?.containers ?? []).some(busy) || Date.now() >= deadline) return;
     await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
   }
 }

@@ -113,8 +113,8 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('pod "b" deleted\npod "a" deleted\n');
     expect(r.stderr).toBe('Error from server (NotFound): pods "missing" not found\n');
     expect(r.code).toBe(1);
-    // SIGTERM, the wait (the fake's containers exit at once), then removal SIGKILLs what is left.
-    expect(engine.signals).toEqual(['b SIGTERM', 'a SIGTERM']);
+    // SIGTERM, the wait (the fake's containers exit at once), SIGKILL for what is left, then removal.
+    expect(engine.signals).toEqual(['b SIGTERM', 'a SIGTERM', 'b SIGKILL', 'a SIGKILL']);
     expect(engine.removals).toEqual(['b force=true timeout=0', 'a force=true timeout=0']);
     expect([...engine.pods.keys()]).toEqual([]);
   });
@@ -133,7 +133,7 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('pod "web" deleted\n');
     expect(r.code).toBe(0);
     expect([...engine.volumes.keys()]).toEqual(['keep-me']);
-    expect(engine.log.filter((l) => !l.startsWith('stopPod'))).toEqual(['listPods', 'killPod web', 'listPods', 'removePod web', 'removeVolume web_cache']);
+    expect(engine.log.filter((l) => !l.startsWith('stopPod'))).toEqual(['listPods', 'killPod web', 'listPods', 'killPod web', 'removePod web', 'removeVolume web_cache']);
   });
 
   test('-f: a missing pod names the file, as kubectl does', async () => {
@@ -182,7 +182,7 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('pod/a\npod/b\n');
     expect(r.stderr).toContain('    awaitPodExit a (up to 1s)\n');
     expect(r.stderr).toContain('    awaitPodExit b (up to 1s)\n');
-    expect(engine.signals).toEqual(['a SIGTERM', 'b SIGTERM']);
+    expect(engine.signals).toEqual(['a SIGTERM', 'b SIGTERM', 'a SIGKILL', 'b SIGKILL']);
   });
 
   test('--force --grace-period=0 says "force deleted" and kills at once', async () => {
@@ -191,7 +191,7 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('pod "a" force deleted\n');
     expect(r.stderr).toBe('Warning: Immediate deletion: the containers get SIGKILL at once, without a graceful stop.\n');
     expect(engine.removals).toEqual(['a force=true timeout=0']);
-    expect(engine.signals).toEqual([]);
+    expect(engine.signals).toEqual(['a SIGKILL']);
   });
 
   test('--dry-run=client with names does not touch Podman; server checks and changes nothing', async () => {
@@ -228,7 +228,8 @@ describe('kubeplay delete on the fake engine', () => {
     const r = await run(engine, ['delete', 'pod', 'web', '-v']);
     expect(r.stderr).toBe(
       'delete    pod/web  grace period 3s (terminationGracePeriodSeconds); removes emptyDir web_cache; keeps PVC keep-me\n' +
-        '    signalPod web SIGTERM\n    awaitPodExit web (up to 3s)\n    removePod web (timeout 0s)\n    removeVolume web_cache\n',
+        '    signalPod web SIGTERM\n    awaitPodExit web (up to 3s)\n    signalPod web SIGKILL\n    awaitPodCleanup web (up to 10s)\n' +
+          '    barrier: every pod stopped and cleaned up\n    removePod web (timeout 0s)\n    removeVolume web_cache\n',
     );
   });
 

@@ -33,11 +33,17 @@ describe('planDeletes', () => {
       'delete    pod/web  grace period 5s (terminationGracePeriodSeconds); removes emptyDir web_cache; keeps PVC claim-1\n' +
         '    signalPod web SIGTERM\n' +
         '    awaitPodExit web (up to 5s)\n' +
+        '    signalPod web SIGKILL\n' +
+        '    awaitPodCleanup web (up to 10s)\n' +
+        '    barrier: every pod stopped and cleaned up\n' +
         '    removePod web (timeout 0s)\n' +
         '    removeVolume web_cache\n' +
         'delete    pod/api  grace period 30s (terminationGracePeriodSeconds)\n' +
         '    signalPod api SIGTERM\n' +
         '    awaitPodExit api (up to 30s)\n' +
+        '    signalPod api SIGKILL\n' +
+        '    awaitPodCleanup api (up to 10s)\n' +
+        '    barrier: every pod stopped and cleaned up\n' +
         '    removePod api (timeout 0s)\n',
     );
     expect(plan.notFound).toEqual([]);
@@ -53,7 +59,8 @@ describe('planDeletes', () => {
     const plan = planDeletes(names('foreign'), state, { ...opts, previousOf: () => web });
     expect(formatPlan(plan, { steps: true })).toBe(
       "delete    pod/foreign  not created by kubeplay, named explicitly; grace period 30s (Kubernetes' default)\n" +
-        '    signalPod foreign SIGTERM\n    awaitPodExit foreign (up to 30s)\n    removePod foreign (timeout 0s)\n',
+        '    signalPod foreign SIGTERM\n    awaitPodExit foreign (up to 30s)\n    signalPod foreign SIGKILL\n' +
+        '    awaitPodCleanup foreign (up to 10s)\n    barrier: every pod stopped and cleaned up\n    removePod foreign (timeout 0s)\n',
     );
   });
 
@@ -77,14 +84,23 @@ describe('planDeletes', () => {
   test('--grace-period overrides, 0 (--force) kills at once', () => {
     expect(planDeletes(names('web'), state, { ...opts, gracePeriod: 2 }).actions[0]!.steps[1]).toEqual({ op: 'awaitPodExit', name: 'web', timeoutSeconds: 2 });
     const forced = planDeletes(names('web'), state, { ...opts, gracePeriod: 0 }).actions[0]!;
-    // No SIGTERM and no wait: removal SIGKILLs at once.
-    expect(forced.steps).toEqual([{ op: 'removePod', name: 'web', timeoutSeconds: 0 }, { op: 'removeVolume', name: 'web_cache' }]);
+    // No SIGTERM and no grace period: SIGKILL at once, Podman's cleanup, then (once every pod is there) removal.
+    expect(forced.steps).toEqual([
+      { op: 'signalPod', name: 'web', signal: 'SIGKILL' },
+      { op: 'awaitPodCleanup', name: 'web', timeoutSeconds: 10 },
+      { op: 'barrier', label: 'every pod stopped and cleaned up' },
+      { op: 'removePod', name: 'web', timeoutSeconds: 0 },
+      { op: 'removeVolume', name: 'web_cache' },
+    ]);
     expect(forced.cause).toContain('force: killed at once');
   });
 
   test('a managed pod whose label cannot be read gets the default grace period and no volume steps', () => {
     const plan = planDeletes(names('web'), state, { ...opts, previousOf: () => undefined });
-    expect(formatPlan(plan, { steps: true })).toBe("delete    pod/web  grace period 30s (Kubernetes' default)\n    signalPod web SIGTERM\n    awaitPodExit web (up to 30s)\n    removePod web (timeout 0s)\n");
+    expect(formatPlan(plan, { steps: true })).toBe(
+      "delete    pod/web  grace period 30s (Kubernetes' default)\n    signalPod web SIGTERM\n    awaitPodExit web (up to 30s)\n" +
+        '    signalPod web SIGKILL\n    awaitPodCleanup web (up to 10s)\n    barrier: every pod stopped and cleaned up\n    removePod web (timeout 0s)\n',
+    );
   });
 
   test('not observed (client dry run): every name is planned, nothing is NotFound', () => {
