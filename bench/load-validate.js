@@ -12,6 +12,7 @@
 //   npm run bench:load                     # 10,000 pods, 5 runs, updates docs/benchmarks.md
 //   node bench/load-validate.js --pods 2000 --runs 3 --no-write
 //   node bench/load-validate.js --file some.yaml --no-write
+//   node bench/load-validate.js --json FILE      # also write the load + validate medians as JSON (bench/run.js)
 //
 // Peak RSS is process.resourceUsage().maxRSS of the measured process itself: the stage runs are
 // children of this script, and the CLI run gets this file preloaded (`node -r`) to report its own
@@ -250,6 +251,8 @@ async function measure(opts, file) {
   ].join('\n');
   process.stdout.write(text + '\n');
   if (opts.write) writeDoc(text);
+  // For bench/run.js's targets table: the load + validate row's medians.
+  if (opts.json) fs.writeFileSync(opts.json, JSON.stringify({ wallMs: median(validateRow.wall), rssMB: Math.round(median(validateRow.rss) / 1024) }));
 }
 
 /** writeDoc replaces the text between the markers in docs/benchmarks.md, creating the section if needed. */
@@ -272,7 +275,8 @@ function parseArgs(argv) {
     else if (a === '--runs') opts.runs = Number(argv[++i]);
     else if (a === '--file') opts.file = path.resolve(argv[++i]);
     else if (a === '--no-write') opts.write = false;
-    else throw new Error(`unknown argument "${a}": use --pods N, --runs N, --file PATH, --no-write`);
+    else if (a === '--json') opts.json = path.resolve(argv[++i]);
+    else throw new Error(`unknown argument "${a}": use --pods N, --runs N, --file PATH, --no-write, --json FILE`);
   }
   if (!(opts.pods > 0 && opts.runs > 0)) throw new Error('--pods and --runs must be positive numbers');
   return opts;

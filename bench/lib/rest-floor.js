@@ -5,7 +5,8 @@
 // Whatever kubeplay does on top of these calls is its overhead; the floor is what Podman itself
 // costs on this machine.
 //
-//   node bench/lib/rest-floor.js SOCKET N CONCURRENCY     # one create + delete round, prints JSON
+//   node bench/lib/rest-floor.js SOCKET N CONCURRENCY [naive]   # one create + delete round, prints JSON
+//   (naive: remove each pod right after killing it, to see the stall)
 'use strict';
 
 const http = require('node:http');
@@ -94,22 +95,27 @@ async function createPods(socketPath, pods, concurrency) {
  * says `stopped`), then removes every pod. Removing a pod while its containers are being cleaned
  * up stalls ~3 s in cgroup removal on this host; this order avoids it.
  */
-async function deletePods(socketPath, names, label, concurrency) {
+async function deletePods(socketPath, names, concurrency) {
   const t0 = performance.now();
   await bounded(names, concurrency, async (name) => {
     const res = await request(socketPath, 'POST', `/pods/${encodeURIComponent(name)}/kill?signal=SIGKILL`);
-    if (res.status >= 300 && res.status !== 409) throw new Error(`kill ${name}: HTTP ${res.status}`);
+    if (res.status >= 300 && res.status !== 409 && res.status !== 404) throw new Error(`kill ${name}: HTTP ${res.status}`);
   });
   // The pod listing carries every container's state, the infra container's included.
-  const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
-  for (;;) {
-    const pods = await ok(socketPath, 'GET', `/pods/json?filters=${filters}`);
-    const busy = pods.flatMap((p) => p.Containers ?? []).filter((c) => !['exited', 'created', 'configured'].includes(c.Status));
+  const wanted = new Set(names);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const pods = (await ok(socketPath, 'GET', '/pods/json')) ?? [];
+    const busy = pods
+      .filter((p) => wanted.has(p.Name))
+      .flatMap((p) => p.Containers ?? [])
+      .filter((c) => !['exited', 'created', 'configured'].includes(c.Status));
     if (busy.length === 0) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   await bounded(names, concurrency, async (name) => {
-    await ok(socketPath, 'DELETE', `/pods/${encodeURIComponent(name)}?force=true&timeout=0`);
+    const res = await request(socketPath, 'DELETE', `/pods/${encodeURIComponent(name)}?force=true&timeout=0`);
+    if (res.status >= 300 && res.status !== 404) throw new Error(`remove ${name}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   });
   return performance.now() - t0;
 }
@@ -125,10 +131,10 @@ async function naiveDeletePods(socketPath, names, concurrency) {
 }
 
 /** floorRound creates then deletes the pods at one concurrency; resolves to { createMs, deleteMs }. */
-async function floorRound(socketPath, pods, label, concurrency, { naiveDelete = false } = {}) {
+async function floorRound(socketPath, pods, concurrency, { naiveDelete = false } = {}) {
   const createMs = await createPods(socketPath, pods, concurrency);
   const names = pods.map((p) => p.name);
-  const deleteMs = naiveDelete ? await naiveDeletePods(socketPath, names, concurrency) : await deletePods(socketPath, names, label, concurrency);
+  const deleteMs = naiveDelete ? await naiveDeletePods(socketPath, names, concurrency) : await deletePods(socketPath, names, concurrency);
   return { createMs, deleteMs };
 }
 
@@ -136,14 +142,9 @@ module.exports = { request, createPods, deletePods, naiveDeletePods, floorRound 
 
 if (require.main === module) {
   const [socketPath, n, c, mode] = process.argv.slice(2);
-  const label = `kubeplay-bench=floor${process.pid}`;
-  const [k, v] = label.split('=');
-  const pods = Array.from({ length: Number(n) }, (_, i) => ({
-    name: `kpf${process.pid}-${i}`,
-    labels: { [k]: v },
-    containers: ['a', 'b'].map((name) => ({ name, image: 'localhost/busybox:stable', command: ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'] })),
-  }));
-  floorRound(socketPath, pods, label, Number(c), { naiveDelete: mode === 'naive' }).then(
+  const { floorPods } = require('./manifests');
+  const pods = floorPods(`kpf${process.pid}`, `floor${process.pid}`, Number(n));
+  floorRound(socketPath, pods, Number(c), { naiveDelete: mode === 'naive' }).then(
     (r) => console.log(JSON.stringify(r)),
     (e) => {
       console.error(e);
