@@ -24,6 +24,8 @@ import type { ApplyOutput } from '../print/apply';
 import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
+import { logsCommand } from './commands/logs';
+import { execCommand } from './commands/exec';
 
 /** Io is the process surface the CLI uses; tests inject their own. */
 export interface Io {
@@ -125,6 +127,8 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
     .command(getCommand(io, engineContext(io)))
     .command(deleteCommand(io, engineContext(io)))
     .command(describeCommand(io, engineContext(io)))
+    .command(logsCommand(io, engineContext(io)))
+    .command(execCommand(io, engineContext(io)))
     .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
     .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
     .strict()

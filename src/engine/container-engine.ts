@@ -224,6 +224,13 @@ export interface ExecStreams {
   stderr: NodeJS.WritableStream;
 }
 
+/** ExecStartOptions: whether the session has a TTY, and its size in characters when known. */
+export interface ExecStartOptions {
+  tty: boolean;
+  rows?: number;
+  columns?: number;
+}
+
 /** ExecStatus is an exec session as inspected after (or while) it ran. */
 export interface ExecStatus {
   running: boolean;
@@ -238,8 +245,8 @@ export interface ContainerLooker {
   listEvents(filter: EventFilter): Promise<EngineEvent[]>;
   /** Creates an exec session in a running container; resolves to its id. */
   execCreate(container: string, spec: ExecSpec): Promise<string>;
-  /** Starts the session attached to the streams; resolves when its output has ended. */
-  execStart(execId: string, tty: boolean, streams: ExecStreams): Promise<void>;
+  /** Starts the session attached to the streams (a TTY of the given size); resolves when its output has ended. */
+  execStart(execId: string, options: ExecStartOptions, streams: ExecStreams): Promise<void>;
   /** Tells the session's TTY its new size. */
   execResize(execId: string, rows: number, columns: number): Promise<void>;
   /** Inspects the session: whether it runs, and its exit code once it ended. */

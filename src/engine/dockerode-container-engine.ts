@@ -24,6 +24,7 @@ import type {
   EnginePod,
   EventFilter,
   ExecSpec,
+  ExecStartOptions,
   ExecStatus,
   ExecStreams,
   LogFrame,
@@ -526,7 +527,8 @@ export class DockerodeContainerEngine implements ContainerEngine {
    * the output the other, multiplexed with the 8-byte header unless the session has a TTY.
    * Resolves when Podman closes the output, that is when the command has ended.
    */
-  async execStart(execId: string, tty: boolean, streams: ExecStreams): Promise<void> {
+  async execStart(execId: string, options: ExecStartOptions, streams: ExecStreams): Promise<void> {
+    const tty = options.tty;
     const what = 'start the command';
     const started = performance.now();
     const startPath = `/exec/${encodeURIComponent(execId)}/start`;
@@ -543,7 +545,8 @@ export class DockerodeContainerEngine implements ContainerEngine {
             hijack: true,
             openStdin: true,
             statusCodes: { 101: true, 200: true, 204: true },
-            options: { _body: { Detach: false, Tty: tty } },
+            // libpod sizes the TTY from h and w before the command starts, so the first prompt fits.
+            options: { _body: { Detach: false, Tty: tty, ...(tty && options.rows && options.columns ? { h: options.rows, w: options.columns } : {}) } },
           },
           (err, s) => (err ? reject(err) : resolve(s as NodeJS.ReadWriteStream)),
         );

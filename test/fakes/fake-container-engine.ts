@@ -14,6 +14,7 @@ import type {
   EnginePod,
   EventFilter,
   ExecSpec,
+  ExecStartOptions,
   ExecStatus,
   ExecStreams,
   LogFrame,
@@ -190,7 +191,7 @@ export class FakeContainerEngine implements ContainerEngine {
     this.execs.set(id, { container, spec, status: { running: false, exitCode: 0 } });
     return id;
   }
-  async execStart(execId: string, _tty: boolean, streams: ExecStreams): Promise<void> {
+  async execStart(execId: string, _o: ExecStartOptions, streams: ExecStreams): Promise<void> {
     this.record(`execStart ${execId}`);
     const e = this.execs.get(execId);
     if (!e) throw new EngineError(`no such exec session ${execId}`, 'execStart', 404);
