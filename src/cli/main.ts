@@ -95,17 +95,22 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
           .example('kubeplay apply --prune -l app=web -f web/', 'Apply, and remove managed app=web pods no longer in web/'),
       async (argv) => {
         setVerbose(Number(argv['verbose'] ?? 0));
-        const { runApply } = await import('../commands/apply');
-        const { formatApplyReport, failuresOf } = await import('../print/apply');
-        const { formatWarnings } = await import('../print/issues');
+        const { runApply, validateApplyOptions } = await import('../commands/apply');
         const opts = toApplyOptions(argv);
         const output = toOutput(argv['output']);
         const verbosity = Number(argv['verbose'] ?? 0);
+        validateApplyOptions(opts);
+        // Podman lists the pods while the manifests are loaded and validated. Only a socket that
+        // answers is used early: a service is started, if need be, once the manifests are valid.
+        const early = opts.dryRun === 'client' ? undefined : prefetchingEngine(io, verbosity);
+        early?.catch(() => undefined); // its failure is handled when the engine is asked for
+        const { formatApplyReport, failuresOf } = await import('../print/apply');
+        const { formatWarnings } = await import('../print/issues');
         const progress = await makeProgress(io);
         try {
           const report = await runApply(opts, {
             readStdin: io.readStdin,
-            engine: () => connectEngine(io, verbosity),
+            engine: () => (early ?? Promise.reject(new Error('no early connection'))).catch(() => connectEngine(io, verbosity)),
             probe: { portFree: (await import('../observe/host-port-probe')).bindProbe, statPath: (await import('../observe/host-path')).statPath },
             hostFs: (await import('../observe/host-path')).nodeHostFs,
             ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
@@ -191,12 +196,18 @@ function engineContext(io: Io): { connectEngine: (verbosity: number) => Promise<
   return { connectEngine: (v) => connectEngine(io, v) };
 }
 
-async function connectEngine(io: Io, verbosity: number): Promise<ContainerEngine> {
+/** prefetchingEngine connects to a socket that answers (starting none) and has Podman list the pods at once. */
+async function prefetchingEngine(io: Io, verbosity: number): Promise<ContainerEngine> {
+  const { withPrefetchedPods } = await import('../engine/prefetched-pods');
+  return withPrefetchedPods(await connectEngine(io, verbosity, { startIfNone: false }));
+}
+
+async function connectEngine(io: Io, verbosity: number, how: { startIfNone?: boolean } = {}): Promise<ContainerEngine> {
   const log = (line: string) => {
     if (verbosity > 0) io.stderr.write(`kubeplay: ${line}\n`);
   };
   const { connectEngineSocket } = await import('../engine/connect');
-  const connecting = connectEngineSocket({ env: io.env, log });
+  const connecting = connectEngineSocket({ env: io.env, log, ...how });
   // Loading the adapter and its transport (~15 ms of CPU) overlaps Podman's answer to the ping.
   const { DockerodeContainerEngine, preloadTransport } = await import('../engine/dockerode-container-engine');
   preloadTransport();

@@ -36,6 +36,8 @@ export interface ConnectOptions {
   podmanCommand?: string;
   /** How long to wait for a started service to answer. Default 10000 ms. */
   startTimeoutMs?: number;
+  /** Whether to start a service when no socket answers (default); false rejects instead. */
+  startIfNone?: boolean;
 }
 
 /** ConnectedSocket is the socket to use and whether this run started the service behind it. */
@@ -90,6 +92,9 @@ export async function connectEngineSocket(opts: ConnectOptions): Promise<Connect
     log(`${socketPath}: ${answer}`);
   }
 
+  if (opts.startIfNone === false) {
+    throw new EngineError(`cannot reach Podman: no API socket answered (tried ${tried.join(', ')})`, 'connect');
+  }
   await startService(dir, privateSocket, opts, tried);
   return { socketPath: privateSocket, startedService: true };
 }

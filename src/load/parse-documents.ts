@@ -16,24 +16,19 @@
  * about 200 MB. A Locator re-parses its own document (only that slice of the text) the first time it
  * is called, which happens only for documents with problems.
  */
-import {
-  Composer,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  Lexer,
-  LineCounter,
-  Parser,
-  type Alias,
-  type Document,
-  type Node as YamlNode,
-  type CST,
-  type YAMLError,
-} from 'yaml';
+import type { Alias, Document, Node as YamlNode, CST, YAMLError } from 'yaml';
 import type { Issue, JsonPath, LoadedDocument, Locator, Position } from '../domain/types';
 import { fastDocument, findTreeOffset, positionTree, splitDocuments, type FastResult, type PositionTree, type Segment } from './fast-yaml';
+import { LineStarts } from './line-starts';
+
+let yamlModule: typeof import('yaml') | undefined;
+/**
+ * yaml is loaded at the first careful parse or careful locator: a source of plain documents takes
+ * the fast path and never needs it, and loading it costs ~25 ms of every apply's start-up.
+ */
+function yaml(): typeof import('yaml') {
+  return (yamlModule ??= require('yaml') as typeof import('yaml'));
+}
 
 /** LoadLimits bounds what one source may cost to load. */
 export interface LoadLimits {
@@ -153,7 +148,7 @@ function decodeAndParse(
 interface SourceText {
   file: string;
   text: string;
-  lines: LineCounter;
+  lines: LineStarts;
 }
 
 /** IssueSink collects issues of one source and caps their number. */
@@ -217,7 +212,7 @@ function parseFast(file: string, text: string, lim: LoadLimits): ParseResult | u
     results.push(result);
   }
 
-  const lines = new LineCounter();
+  const lines = new LineStarts();
   lines.addNewLine(0);
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
   const src: SourceText = { file, text, lines };
@@ -287,7 +282,7 @@ class PositionTrees {
 
 /** parseCarefully runs yaml's Lexer → Parser → Composer over the whole source. */
 function parseCarefully(file: string, text: string, lim: LoadLimits): ParseResult {
-  const lines = new LineCounter();
+  const lines = new LineStarts();
   const src: SourceText = { file, text, lines };
   const sink = new IssueSink(src);
   const documents: LoadedDocument[] = [];
@@ -320,11 +315,11 @@ function parseRange(
   onNewLine?: (offset: number) => void,
 ): RangeOutcome {
   const text = start === 0 && end === src.text.length ? src.text : src.text.slice(start, end);
-  const lexer = new Lexer();
-  const parser = new Parser(onNewLine);
+  const lexer = new (yaml().Lexer)();
+  const parser = new (yaml().Parser)(onNewLine);
   // uniqueKeys is off because yaml checks it pairwise (quadratic: a 1,000,000-key map would hang);
   // checkDocument finds duplicates with one Set per map instead. merge: `<<` keys as kubectl has them.
-  const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
+  const composer = new (yaml().Composer)({ merge: true, uniqueKeys: false, prettyErrors: false });
   let rawDocuments = 0; // document tokens seen by the parser: the index of the one being parsed
   let composed = 0; // documents handed out by the composer
   let stopped = false;
@@ -414,7 +409,7 @@ function handleDocument(
   for (const warning of doc.warnings) sink.add(documentIndex, base + warning.pos[0], yamlMessage(warning), [], 'warning');
 
   const root = doc.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return; // empty document: skipped
+  if (root === null || (yaml().isScalar(root) && root.value === null)) return; // empty document: skipped
   if (sink.errorCount > before) return;
 
   const lineOf = (offset: number): number => positionOf(src, base + offset).line;
@@ -504,32 +499,32 @@ function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number)
 
   // yaml's getAliasCount, over the aliases already resolved in the walk.
   const aliasCountOf = (node: unknown): number => {
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = targets.get(node);
       const use = target && uses.get(target);
       return use ? use.count * use.aliasCount : 0;
     }
-    if (isMap(node) || isSeq(node)) {
+    if (yaml().isMap(node) || yaml().isSeq(node)) {
       let max = 0;
       for (const item of node.items) max = Math.max(max, aliasCountOf(item));
       return max;
     }
-    if (isPair(node)) return Math.max(aliasCountOf(node.key), aliasCountOf(node.value));
+    if (yaml().isPair(node)) return Math.max(aliasCountOf(node.key), aliasCountOf(node.value));
     return 1;
   };
 
   // Nesting height of a node with aliases followed (0 for a scalar); only called for alias targets.
   const heightOf = (node: unknown): number => {
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = targets.get(node);
       return target ? heightOf(target) : 0;
     }
-    if (!isMap(node) && !isSeq(node)) return 0;
+    if (!yaml().isMap(node) && !yaml().isSeq(node)) return 0;
     const known = heights.get(node);
     if (known !== undefined) return known;
     let max = 0;
     for (const item of node.items) {
-      const h = isPair(item) ? Math.max(heightOf(item.key), heightOf(item.value)) : heightOf(item);
+      const h = yaml().isPair(item) ? Math.max(heightOf(item.key), heightOf(item.value)) : heightOf(item);
       if (h > max) max = h;
     }
     heights.set(node, max + 1);
@@ -579,15 +574,15 @@ function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number)
   // depth = number of maps and lists enclosing `node` (not counting itself).
   const visit = (node: unknown, depth: number): void => {
     if (failed) return;
-    if (isAlias(node)) return visitAlias(node, depth);
-    if (!isMap(node) && !isSeq(node)) {
-      if (isScalar(node) && node.anchor) anchors.set(node.anchor, node);
+    if (yaml().isAlias(node)) return visitAlias(node, depth);
+    if (!yaml().isMap(node) && !yaml().isSeq(node)) {
+      if (yaml().isScalar(node) && node.anchor) anchors.set(node.anchor, node);
       return;
     }
     // Anchors are registered on entry, as yaml resolves an alias to the last anchor before it.
     if (node.anchor) anchors.set(node.anchor, node);
     open.add(node);
-    if (isSeq(node)) {
+    if (yaml().isSeq(node)) {
       node.items.forEach((item, i) => {
         path.push(i);
         visit(item, depth + 1);
@@ -600,13 +595,13 @@ function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number)
         const pair = node.items[i]!;
         let key: unknown = pair.key;
         visit(key, depth + 1);
-        if (isAlias(key)) key = targets.get(key);
-        if (isMap(key) || isSeq(key)) {
-          report(pair.key as YamlNode, `a map key must be a plain value, got ${isMap(key) ? 'a map' : 'a list'}; use a string key`, path);
+        if (yaml().isAlias(key)) key = targets.get(key);
+        if (yaml().isMap(key) || yaml().isSeq(key)) {
+          report(pair.key as YamlNode, `a map key must be a plain value, got ${yaml().isMap(key) ? 'a map' : 'a list'}; use a string key`, path);
           failed = true;
           break;
         }
-        const name = isScalar(key) ? keyName(key.value) : undefined;
+        const name = yaml().isScalar(key) ? keyName(key.value) : undefined;
         if (name !== undefined) {
           const prior = seen ? seen.get(name) : linearFind(node.items, i, name);
           if (prior) {
@@ -634,7 +629,7 @@ function keyName(value: unknown): string | undefined {
 function linearFind(items: ReadonlyArray<{ key: unknown }>, before: number, name: string): YamlNode | undefined {
   for (let j = 0; j < before; j++) {
     const key = items[j]?.key;
-    if (isScalar(key) && keyName(key.value) === name) return key;
+    if (yaml().isScalar(key) && keyName(key.value) === name) return key;
   }
   return undefined;
 }
@@ -645,8 +640,8 @@ function linearFind(items: ReadonlyArray<{ key: unknown }>, before: number, name
 
 /** reparse rebuilds the AST of one document from its slice of the text, offsets made absolute. */
 function reparse(text: string, start: number, end: number): YamlNode | null {
-  const parser = new Parser();
-  const composer = new Composer({ merge: true, uniqueKeys: false });
+  const parser = new (yaml().Parser)();
+  const composer = new (yaml().Composer)({ merge: true, uniqueKeys: false });
   let doc: Document.Parsed | undefined;
   const keep = (d: Document.Parsed): void => {
     doc ??= d;
@@ -663,14 +658,14 @@ function shiftRanges(root: YamlNode, by: number): YamlNode {
   const shift = (node: unknown): void => {
     if (!node || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
-    if (isPair(node)) {
+    if (yaml().isPair(node)) {
       shift(node.key);
       shift(node.value);
       return;
     }
     const n = node as YamlNode;
     if (n.range) n.range = [n.range[0] + by, n.range[1] + by, n.range[2] + by];
-    if (isMap(n) || isSeq(n)) for (const item of n.items) shift(item);
+    if (yaml().isMap(n) || yaml().isSeq(n)) for (const item of n.items) shift(item);
   };
   shift(root);
   return root;
@@ -696,12 +691,12 @@ function findOffset(root: YamlNode, path: JsonPath): number | undefined {
   let here = root.range?.[0];
   for (const step of path) {
     node = follow(node, anchors);
-    if (isSeq(node) && typeof step === 'number') {
+    if (yaml().isSeq(node) && typeof step === 'number') {
       const item = node.items[step];
       if (item === undefined) break;
       node = item;
       here = (item as YamlNode).range?.[0] ?? here;
-    } else if (isMap(node)) {
+    } else if (yaml().isMap(node)) {
       const pair = findPair(node, String(step), anchors);
       if (!pair) break;
       here = (pair.key as YamlNode | null)?.range?.[0] ?? here;
@@ -719,15 +714,15 @@ function findPair(map: { items: AnyPair[] }, name: string, anchors: Map<YamlNode
   let found: AnyPair | undefined;
   for (const pair of map.items) {
     const key = follow(pair.key, anchors);
-    if (isScalar(key) && keyName(key.value) === name) found = pair; // the last one wins, as in toJS
+    if (yaml().isScalar(key) && keyName(key.value) === name) found = pair; // the last one wins, as in toJS
   }
   if (found || guard > 16) return found;
   for (const pair of map.items) {
-    if (!isScalar(pair.key) || typeof pair.key.value !== 'symbol') continue;
+    if (!yaml().isScalar(pair.key) || typeof pair.key.value !== 'symbol') continue;
     const sources = follow(pair.value, anchors);
-    const list = isSeq(sources) ? sources.items.map((s) => follow(s, anchors)) : [sources];
+    const list = yaml().isSeq(sources) ? sources.items.map((s) => follow(s, anchors)) : [sources];
     for (const s of list) {
-      if (!isMap(s)) continue;
+      if (!yaml().isMap(s)) continue;
       const hit = findPair(s as { items: AnyPair[] }, name, anchors, guard + 1);
       if (hit) return hit;
     }
@@ -740,26 +735,26 @@ function collectAnchors(root: YamlNode): Map<YamlNode, YamlNode> {
   const byName = new Map<string, YamlNode>();
   const result = new Map<YamlNode, YamlNode>();
   const walk = (node: unknown): void => {
-    if (isAlias(node)) {
+    if (yaml().isAlias(node)) {
       const target = byName.get(node.source);
       if (target) result.set(node, target);
       return;
     }
-    if (isPair(node)) {
+    if (yaml().isPair(node)) {
       walk(node.key);
       walk(node.value);
       return;
     }
-    if (!isMap(node) && !isSeq(node) && !isScalar(node)) return;
+    if (!yaml().isMap(node) && !yaml().isSeq(node) && !yaml().isScalar(node)) return;
     if (node.anchor) byName.set(node.anchor, node);
-    if (isMap(node) || isSeq(node)) for (const item of node.items) walk(item);
+    if (yaml().isMap(node) || yaml().isSeq(node)) for (const item of node.items) walk(item);
   };
   walk(root);
   return result;
 }
 
 function follow(node: unknown, anchors: Map<YamlNode, YamlNode>): unknown {
-  for (let i = 0; i < 16 && isAlias(node); i++) node = anchors.get(node);
+  for (let i = 0; i < 16 && yaml().isAlias(node); i++) node = anchors.get(node);
   return node;
 }
 
