@@ -74,7 +74,12 @@ export async function runDescribe(o: DescribeOptions, deps: DescribeDeps): Promi
   if (o.selector !== undefined) q.selector = parseSelector(o.selector);
   const engine = await deps.engine();
   const found = await observeGet(q, engine, deps.now);
-  const pods = await Promise.all(found.pods.map(async (pod) => describedPod(pod, await podEvents(engine, pod))));
+  const pods = await Promise.all(
+    found.pods.map(async (pod) => {
+      const [events, failures] = await Promise.all([podEvents(engine, pod), probeFailures(engine, pod)]);
+      return describedPod(pod, events, failures);
+    }),
+  );
   return { pods, notFound: found.notFound };
 }
 
@@ -111,6 +116,32 @@ export function eventsOfPod(events: readonly EngineEvent[], uid: string): Engine
   return events.filter((e) => ids.has(e.id)).sort((a, b) => (a.timeNano < b.timeNano ? -1 : a.timeNano > b.timeNano ? 1 : 0));
 }
 
+/** ProbeFailure is a failed run of a container's liveness probe (a Podman healthcheck), from its health log. */
+export interface ProbeFailure {
+  container: string;
+  time: Date;
+  exitCode: number;
+  output: string;
+}
+
+/**
+ * probeFailures reads the failed healthcheck runs Podman keeps (its last five) for the pod's
+ * containers that have a liveness probe.
+ */
+export async function probeFailures(engine: ContainerEngine, pod: V1Pod): Promise<ProbeFailure[]> {
+  const probed = new Set((pod.spec?.containers ?? []).filter((c) => c.livenessProbe !== undefined).map((c) => c.name));
+  const byId = new Map(
+    (pod.status?.containerStatuses ?? [])
+      .filter((s) => probed.has(s.name) && (s.containerID ?? '') !== '')
+      .map((s) => [(s.containerID ?? '').replace(/^podman:\/\//, ''), s.name]),
+  );
+  if (byId.size === 0) return [];
+  const details = await engine.inspectContainers([...byId.keys()]);
+  return details.flatMap((d) =>
+    (d.healthLog ?? []).filter((h) => h.exitCode !== 0).map((h) => ({ container: byId.get(d.id) ?? d.name, time: h.start, exitCode: h.exitCode, output: h.output })),
+  );
+}
+
 /** containerNameOf is an event's container name as the manifest has it. */
 function containerNameOf(e: EngineEvent, podName: string): string {
   const label = e.labels[LABEL_CONTAINER];
@@ -126,15 +157,31 @@ function containerNameOf(e: EngineEvent, podName: string): string {
  *   start → Normal Started "Started container NAME"
  *   died → Normal Completed (exit 0) or Warning Failed "Container NAME exited with code N"
  *   restart → Warning BackOff "Back-off restarting failed container NAME in pod POD_NAMESPACE(UID)"
- *   health_status unhealthy → Warning Unhealthy "Liveness probe failed"
  *   kill → Normal Killing "Stopping container NAME"
+ *   a failed healthcheck run → Warning Unhealthy "Liveness probe failed: OUTPUT"
  *
- * Podman's init, cleanup, remove, attach and healthy-status events have no kubelet counterpart
- * and are left out. Podman restarts a failed container at once, with no back-off; the reason is
- * kept because `get` shows such a container as CrashLoopBackOff.
+ * Podman's init, cleanup, remove and exec events have no kubelet counterpart and are left out.
+ * Its health_status event is not used: Podman 4.3 stamps it with the status from before the
+ * check ran, so failed checks come from the container's health log instead (probeFailures).
+ * Podman restarts a failed container at once, with no back-off; the reason is kept because
+ * `get` shows such a container as CrashLoopBackOff.
  */
-export function toDescribeEvents(events: readonly EngineEvent[], pod: { name: string; namespace: string; uid: string }): DescribeEvent[] {
+export function toDescribeEvents(
+  events: readonly EngineEvent[],
+  pod: { name: string; namespace: string; uid: string },
+  probeFailures: readonly ProbeFailure[] = [],
+): DescribeEvent[] {
   const rows = new Map<string, DescribeEvent>();
+  const add = (row: Omit<DescribeEvent, 'count' | 'first' | 'last'>, time: Date) => {
+    const key = `${row.type}|${row.reason}|${row.message}`;
+    const seen = rows.get(key);
+    if (!seen) rows.set(key, { ...row, count: 1, first: time, last: time });
+    else {
+      seen.count++;
+      if (time < seen.first) seen.first = time;
+      if (time > seen.last) seen.last = time;
+    }
+  };
   for (const e of events) {
     const c = containerNameOf(e, pod.name);
     let row: Omit<DescribeEvent, 'count' | 'first' | 'last'> | undefined;
@@ -154,24 +201,17 @@ export function toDescribeEvents(events: readonly EngineEvent[], pod: { name: st
       case 'restart':
         row = { type: 'Warning', reason: 'BackOff', from: 'podman', message: `Back-off restarting failed container ${c} in pod ${pod.name}_${pod.namespace}(${pod.uid})` };
         break;
-      case 'health_status':
-        if (e.healthStatus === 'unhealthy') row = { type: 'Warning', reason: 'Unhealthy', from: 'podman', message: `Liveness probe failed: container ${c} is unhealthy` };
-        break;
       case 'kill':
         row = { type: 'Normal', reason: 'Killing', from: 'podman', message: `Stopping container ${c}` };
         break;
       default:
         break;
     }
-    if (!row) continue;
-    const key = `${row.type}|${row.reason}|${row.message}`;
-    const seen = rows.get(key);
-    if (seen) {
-      seen.count++;
-      seen.last = e.time;
-    } else {
-      rows.set(key, { ...row, count: 1, first: e.time, last: e.time });
-    }
+    if (row) add(row, e.time);
+  }
+  for (const f of probeFailures) {
+    const why = f.output.trim() !== '' ? f.output.trim() : `the command exited with code ${f.exitCode}`;
+    add({ type: 'Warning', reason: 'Unhealthy', from: 'podman', message: `Liveness probe failed: ${why}` }, f.time);
   }
   return [...rows.values()].sort((a, b) => a.last.getTime() - b.last.getTime());
 }
@@ -203,10 +243,10 @@ export function withExitCodesFromEvents(pod: V1Pod, events: readonly EngineEvent
   };
 }
 
-function describedPod(pod: V1Pod, events: EngineEvent[]): DescribedPod {
+function describedPod(pod: V1Pod, events: EngineEvent[], failures: ProbeFailure[]): DescribedPod {
   const md = pod.metadata ?? {};
   return {
     pod: withExitCodesFromEvents(pod, events),
-    events: toDescribeEvents(events, { name: md.name ?? '', namespace: md.namespace ?? 'default', uid: md.uid ?? '' }),
+    events: toDescribeEvents(events, { name: md.name ?? '', namespace: md.namespace ?? 'default', uid: md.uid ?? '' }, failures),
   };
 }

@@ -80,6 +80,15 @@ export interface EngineContainerDetail {
   ip: string;
   /** Podman's last error for this container (e.g. why it failed to start); '' when none. */
   error: string;
+  /** The last healthcheck runs Podman keeps (up to 5), oldest first; absent without a healthcheck. */
+  healthLog?: HealthCheckRun[];
+}
+
+/** HealthCheckRun is one run of a container's healthcheck: when, its exit code and what it printed. */
+export interface HealthCheckRun {
+  start: Date;
+  exitCode: number;
+  output: string;
 }
 
 /** ContainerFilter narrows listContainers: both parts, when given, must hold. */

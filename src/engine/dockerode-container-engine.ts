@@ -126,7 +126,7 @@ interface ContainerInspectReport {
     Error?: string;
     StartedAt?: string;
     FinishedAt?: string;
-    Health?: { Status?: string } | null;
+    Health?: { Status?: string; Log?: Array<{ Start?: string; ExitCode?: number; Output?: string }> | null } | null;
     Healthcheck?: { Status?: string } | null;
   };
   HostConfig?: { RestartPolicy?: { Name?: string } | null };
@@ -968,6 +968,13 @@ function toContainerDetail(r: ContainerInspectReport): EngineContainerDetail {
   if (started !== undefined) d.startedAt = started;
   const finished = toDate(st.FinishedAt);
   if (finished !== undefined) d.finishedAt = finished;
+  const log = st.Health?.Log;
+  if (Array.isArray(log) && log.length > 0) {
+    d.healthLog = log.flatMap((h) => {
+      const start = toDate(h.Start);
+      return start ? [{ start, exitCode: h.ExitCode ?? 0, output: h.Output ?? '' }] : [];
+    });
+  }
   return d;
 }
 
@@ -1093,6 +1100,8 @@ interface EventReport {
   Actor?: { ID?: string; Attributes?: Record<string, string> | null };
   time?: number;
   timeNano?: number | string;
+  /** A health_status event's new status (Podman puts it beside the attributes, not among them). */
+  HealthStatus?: string;
 }
 
 // Event attributes that are Podman's own, not the container's labels.
@@ -1112,7 +1121,8 @@ function toEngineEvent(r: EventReport): EngineEvent {
     labels: Object.fromEntries(Object.entries(attrs).filter(([k]) => !EVENT_ATTRIBUTES.has(k))),
   };
   if (e.action === 'died' && attrs['containerExitCode'] !== undefined) e.exitCode = Number(attrs['containerExitCode']);
-  if (attrs['health_status'] !== undefined && attrs['health_status'] !== '') e.healthStatus = attrs['health_status'];
+  const health = r.HealthStatus ?? attrs['health_status'];
+  if (health !== undefined && health !== '') e.healthStatus = health;
   return e;
 }
 

@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_IMAGE, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, type CliResult, type PodmanService } from './support';
+import { TEST_IMAGE, podman, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, type CliResult, type PodmanService } from './support';
 
 const prefix = runId();
 let service: PodmanService;
@@ -49,6 +49,17 @@ spec:
   - {name: setup, image: ${TEST_IMAGE}, command: [sh, -c, "echo prepared"]}
   containers:
   - {name: app, image: ${TEST_IMAGE}, command: [sh, -c, "${sleeper}"]}
+`,
+    `apiVersion: v1
+kind: Pod
+metadata: {name: ${prefix}-probe, labels: {run: ${prefix}}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: ${TEST_IMAGE}
+    command: [sh, -c, "${sleeper}"]
+    livenessProbe: {exec: {command: [sh, -c, "exit 1"]}, periodSeconds: 60, failureThreshold: 1}
 `,
   ];
   const file = join(tmp, 'pods.yaml');
@@ -145,7 +156,7 @@ test('-l describes every pod the selector matches, in name order, separated by b
   const r = await runCli(['describe', 'pods', '-l', `run=${prefix}`]);
   expect(r.code).toBe(0);
   const names = [...r.stdout.matchAll(/^Name:\s+(\S+)$/gm)].map((m) => m[1]);
-  expect(names).toEqual([`${prefix}-crash`, `${prefix}-healthy`, `${prefix}-init`]);
+  expect(names).toEqual([`${prefix}-crash`, `${prefix}-healthy`, `${prefix}-init`, `${prefix}-probe`]);
   expect(r.stdout).toMatch(/\n\nName:/);
 });
 
@@ -154,4 +165,15 @@ test('a pod that is not there: kubectl\'s NotFound, exit 1; the others are still
   expect(r.code).toBe(1);
   expect(r.stderr).toBe(`Error from server (NotFound): pods "${prefix}-nope" not found\n`);
   expect(r.stdout).toMatch(new RegExp(`^Name:\\s+${prefix}-healthy`));
+});
+
+test('a failing liveness probe: the probe is shown, and the healthcheck\'s failure is a Warning Unhealthy event', async () => {
+  await describeUntil(['pod', `${prefix}-probe`], (x) => /State:\s+Running/.test(x.stdout));
+  // Podman runs healthchecks from systemd timers, and this host has no systemd: the test runs the
+  // check itself, as the timer would.
+  const check = await podman(['healthcheck', 'run', `${prefix}-probe-app`]);
+  expect(check.stdout.trim()).toBe('unhealthy');
+  const r = await describeUntil(['pod', `${prefix}-probe`], (x) => x.stdout.includes('Unhealthy'));
+  expect(section(r.stdout, '  app:')).toMatch(/Liveness:\s+exec \[sh -c exit 1\] delay=0s timeout=1s period=60s #success=1 #failure=1/);
+  expect(section(r.stdout, 'Events:')).toMatch(/Warning\s+Unhealthy\s+\S+\s+podman\s+Liveness probe failed: the command exited with code 1/);
 });
