@@ -74,32 +74,29 @@ export async function runDescribe(o: DescribeOptions, deps: DescribeDeps): Promi
   if (o.selector !== undefined) q.selector = parseSelector(o.selector);
   const engine = await deps.engine();
   const found = await observeGet(q, engine, deps.now);
-  const pods = await Promise.all(
-    found.pods.map(async (pod) => {
-      const [events, failures] = await Promise.all([podEvents(engine, pod), probeFailures(engine, pod)]);
-      return describedPod(pod, events, failures);
-    }),
-  );
+  const [events, failures] = await Promise.all([eventsForPods(engine, found.pods), Promise.all(found.pods.map((p) => probeFailures(engine, p)))]);
+  const pods = found.pods.map((pod, i) => describedPod(pod, events[i] ?? [], failures[i] ?? []));
   return { pods, notFound: found.notFound };
 }
 
 /**
- * podEvents reads the events of the pod's containers since the pod was made: by the pod label
- * for kubeplay's pods (Podman filters), by time for others; then keeps those of containers that
- * belonged to this pod. Podman leaves the pod id out of `died` events, so those are matched by
- * container id.
+ * eventsForPods reads the events of the pods' containers since the oldest pod was made, in one
+ * read of Podman's event log (Podman reads the whole log for every query, so one query for all
+ * pods, not one each): for one pod kubeplay made, Podman filters on its pod label; otherwise by
+ * type and time, and the events are shared out by pod here. Results follow `pods`' order.
  */
-export async function podEvents(engine: ContainerEngine, pod: V1Pod): Promise<EngineEvent[]> {
-  const name = pod.metadata?.name ?? '';
-  const created = pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp) : undefined;
-  const managed = pod.metadata?.uid !== undefined && isManagedPod(pod);
+export async function eventsForPods(engine: ContainerEngine, pods: readonly V1Pod[]): Promise<EngineEvent[][]> {
+  if (pods.length === 0) return [];
+  const created = pods.map((p) => (p.metadata?.creationTimestamp ? new Date(p.metadata.creationTimestamp).getTime() : Number.NaN));
+  const oldest = created.some(Number.isNaN) ? undefined : Math.min(...created);
+  const only = pods.length === 1 ? pods[0] : undefined;
   const events = await engine.listEvents({
     type: 'container',
-    ...(managed ? { labels: { [LABEL_POD]: name } } : {}),
+    ...(only && isManagedPod(only) ? { labels: { [LABEL_POD]: only.metadata?.name ?? '' } } : {}),
     // A second early: the pod's creation time and its first container's are milliseconds apart.
-    ...(created ? { since: new Date(created.getTime() - 1000) } : {}),
+    ...(oldest !== undefined ? { since: new Date(oldest - 1000) } : {}),
   });
-  return eventsOfPod(events, pod.metadata?.uid ?? '');
+  return pods.map((p) => eventsOfPod(events, p.metadata?.uid ?? ''));
 }
 
 /** isManagedPod tells, from the rendered pod, whether kubeplay made it (its spec came from last-applied). */
@@ -108,11 +105,13 @@ function isManagedPod(pod: V1Pod): boolean {
   return applied !== undefined || pod.metadata?.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_VALUE;
 }
 
-/** eventsOfPod keeps the events of containers of the pod whose uid (from the Podman pod id) is given. */
+/** eventsOfPod keeps the events of the (non-infra) containers of the pod whose uid (from the Podman pod id) is given. */
 export function eventsOfPod(events: readonly EngineEvent[], uid: string): EngineEvent[] {
   const prefix = uid.replace(/-/g, '');
   if (prefix === '') return [];
-  const ids = new Set(events.filter((e) => e.podId !== '' && e.podId.startsWith(prefix)).map((e) => e.id));
+  // The infra container (Podman names it after the pod id's first 12 digits) is no container of the Pod.
+  const infra = `${prefix.slice(0, 12)}-infra`;
+  const ids = new Set(events.filter((e) => e.podId !== '' && e.podId.startsWith(prefix) && e.name !== infra).map((e) => e.id));
   return events.filter((e) => ids.has(e.id)).sort((a, b) => (a.timeNano < b.timeNano ? -1 : a.timeNano > b.timeNano ? 1 : 0));
 }
 
@@ -142,11 +141,9 @@ export async function probeFailures(engine: ContainerEngine, pod: V1Pod): Promis
   );
 }
 
-/** containerNameOf is an event's container name as the manifest has it. */
-function containerNameOf(e: EngineEvent, podName: string): string {
-  const label = e.labels[LABEL_CONTAINER];
-  if (label) return label;
-  return e.name.startsWith(`${podName}-`) ? e.name.slice(podName.length + 1) : e.name;
+/** containerNameOf is an event's container name as describe shows it: the manifest's (kubeplay's label), else Podman's. */
+function containerNameOf(e: EngineEvent): string {
+  return e.labels[LABEL_CONTAINER] || e.name;
 }
 
 /**
@@ -183,7 +180,7 @@ export function toDescribeEvents(
     }
   };
   for (const e of events) {
-    const c = containerNameOf(e, pod.name);
+    const c = containerNameOf(e);
     let row: Omit<DescribeEvent, 'count' | 'first' | 'last'> | undefined;
     switch (e.action) {
       case 'create':

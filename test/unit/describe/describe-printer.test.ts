@@ -131,6 +131,8 @@ const crashEvents: EngineEvent[] = [
   ev('health_status', 'side', 3, { healthStatus: 'unhealthy' }),
   // Another pod's container, same name prefix: never this pod's.
   ev('start', 'other', 2, { id: 'id-other', podId: 'ffff' }),
+  // The pod's infra container: no container of the Pod.
+  ev('start', 'infra', 119, { id: 'id-infra', name: `${podId.slice(0, 12)}-infra`, labels: {} }),
 ];
 
 describe('describe printer', () => {
@@ -140,7 +142,7 @@ describe('describe printer', () => {
 
   test('a crash-looping pod with an init container: last state with the exit code from the events, restart count, events newest last', () => {
     const events = eventsOfPod(crashEvents, uid);
-    expect(events.some((e) => e.id === 'id-other')).toBe(false);
+    expect(events.some((e) => e.id === 'id-other' || e.id === 'id-infra')).toBe(false);
     expect(events.filter((e) => e.action === 'died').length).toBe(4);
     const pod = withExitCodesFromEvents(crashing, events);
     golden('crashing', formatDescribe([{ pod, events: toDescribeEvents(events, { name: 'web', namespace: 'default', uid }, probeFailures) }], { now, node: 'host1' }));
