@@ -601,6 +601,13 @@ function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number)
           failed = true;
           break;
         }
+        // A `!!binary` key is a scalar whose value is bytes: toJS would stringify it and print a
+        // process warning on the user's terminal (found by fuzzing), so it is refused here.
+        if (yaml().isScalar(key) && key.value !== null && typeof key.value === 'object') {
+          report(pair.key as YamlNode, 'a map key must be a plain value, got binary data (!!binary); use a string key', path);
+          failed = true;
+          break;
+        }
         const name = yaml().isScalar(key) ? keyName(key.value) : undefined;
         if (name !== undefined) {
           const prior = seen ? seen.get(name) : linearFind(node.items, i, name);

@@ -252,6 +252,21 @@ describe('parseDocuments: hostile input', () => {
     ]);
   });
 
+  // Found by fuzzing: yaml turned the bytes into a string key and printed a process warning.
+  test('a !!binary map key is refused, and no process warning is printed', () => {
+    const warnings: unknown[] = [];
+    const emitWarning = process.emitWarning;
+    process.emitWarning = ((w: unknown) => void warnings.push(w)) as typeof process.emitWarning;
+    try {
+      expect(parseText('a:\n  !!binary aGVsbG8=: 1\n').issues.map(brief)).toEqual([
+        'error inline.yaml#0 2:12 [a] a map key must be a plain value, got binary data (!!binary); use a string key',
+      ]);
+    } finally {
+      process.emitWarning = emitWarning;
+    }
+    expect(warnings).toEqual([]);
+  });
+
   test('tabs used as indentation are a syntax error at the tab', () => {
     expect(parseFixture('tabs.yaml').issues.map(brief)).toEqual([
       'error tabs.yaml#0 5:1 [] invalid YAML: a tab is used for indentation; YAML allows only spaces there, so indent with spaces',
