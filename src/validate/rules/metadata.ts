@@ -36,7 +36,8 @@ export const metadataRule: DocumentRule = {
     if (annotations) {
       let total = 0;
       for (const [k, v] of Object.entries(annotations)) {
-        total += k.length + (typeof v === 'string' ? v.length : 0);
+        // Kubernetes counts bytes (Go's len of the UTF-8 strings), not characters.
+        total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
         for (const e of isQualifiedName(k)) out.push({ path: ['metadata', 'annotations', k], message: `invalid annotation key "${k}": ${e}` });
       }
       if (total > TOTAL_ANNOTATION_SIZE_LIMIT)
