@@ -18,7 +18,7 @@ import {
   UsageError,
 } from '../domain/errors';
 import type { ContainerEngine, EngineCall } from '../engine/container-engine';
-import type { ValidateMode } from '../validate';
+import type { SecurityProfile, ValidateMode } from '../validate';
 import type { ApplyOptions, DryRun } from '../commands/apply';
 import type { ApplyOutput } from '../print/apply';
 import { getCommand } from './commands/get';
@@ -87,12 +87,14 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
           .option('selector', { alias: 'l', type: 'string', describe: 'Label selector for --prune (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
           .option('force', { type: 'boolean', default: false, describe: 'Replace a pod of the same name that kubeplay did not create' })
           .option('concurrency', { type: 'number', default: 4, describe: 'How many pods to create at once' })
+          .option('security-profile', { type: 'string', default: 'privileged', describe: 'Pod Security Standards level to enforce before anything runs: privileged (no checks), baseline or restricted' })
           .example('kubeplay apply -f pod.yaml', 'Apply the pod in pod.yaml')
           .example('kubeplay apply -f examples/', 'Apply every manifest in a directory (-R to recurse)')
           .example('cat pod.yaml | kubeplay apply -f -', 'Apply a manifest read from stdin')
           .example('kubeplay apply --dry-run=client -f pod.yaml', 'Validate and print the plan, touching nothing')
           .example('kubeplay apply --dry-run=server -f pod.yaml', 'Also check images and ports against Podman')
-          .example('kubeplay apply --prune -l app=web -f web/', 'Apply, and remove managed app=web pods no longer in web/'),
+          .example('kubeplay apply --prune -l app=web -f web/', 'Apply, and remove managed app=web pods no longer in web/')
+          .example('kubeplay apply --security-profile=restricted -f pod.yaml', 'Refuse pods that break the restricted Pod Security Standard'),
       async (argv) => {
         setVerbose(Number(argv['verbose'] ?? 0));
         const { runApply, validateApplyOptions } = await import('../commands/apply');
@@ -165,6 +167,7 @@ export function toApplyOptions(argv: Record<string, unknown>): ApplyOptions {
     force: Boolean(argv['force']),
     prune: Boolean(argv['prune']),
     concurrency: Number(argv['concurrency'] ?? 4),
+    securityProfile: toSecurityProfile(argv['security-profile']),
   };
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
   return opts;
@@ -176,6 +179,13 @@ export function toDryRun(v: unknown): DryRun {
   if (v === '' || v === true || v === 'true' || v === 'client') return 'client';
   if (v === 'server') return 'server';
   throw new UsageError(`invalid --dry-run value "${String(v)}": use client, server or none`);
+}
+
+/** toSecurityProfile checks --security-profile's value (the Pod Security Standards levels). */
+export function toSecurityProfile(v: unknown): SecurityProfile {
+  if (v === undefined || v === '') return 'privileged';
+  if (v === 'privileged' || v === 'baseline' || v === 'restricted') return v;
+  throw new UsageError(`invalid --security-profile value "${String(v)}": use privileged, baseline or restricted`);
 }
 
 /** toValidateMode maps --validate's values, with kubectl's legacy true/false. */

@@ -10,7 +10,7 @@ import { matchesSelector, parseSelector } from '../domain/selector';
 import type { ContainerEngine } from '../engine/container-engine';
 import { loadManifests } from '../load';
 import { validateManifests } from '../validate';
-import type { ValidateMode } from '../validate';
+import type { SecurityProfile, ValidateMode } from '../validate';
 import { toDesiredPod } from '../translate/pod';
 import { withHash } from '../translate/hash';
 import { observeState } from '../observe/observe-state';
@@ -34,6 +34,8 @@ export interface ApplyOptions {
   prune: boolean;
   selector?: string;
   concurrency: number;
+  /** --security-profile: the Pod Security Standards level checked before anything runs (default privileged). */
+  securityProfile?: SecurityProfile;
 }
 
 /** ApplyDeps are what apply needs from outside, injected by the composition root. */
@@ -69,9 +71,10 @@ export async function loadAndValidate(
   recursive: boolean,
   mode: ValidateMode,
   readStdin: (maxBytes: number) => Promise<Buffer>,
+  profile: SecurityProfile = 'privileged',
 ): Promise<{ manifests: ValidManifest[]; warnings: Issue[] }> {
   const loaded = await loadManifests(files, { recursive, readStdin });
-  const result = validateManifests(loaded.documents, mode);
+  const result = validateManifests(loaded.documents, mode, profile);
   const sources = files;
   if (loaded.issues.some((i: Issue) => i.severity === 'error') || !result.ok) {
     const issues = [...loaded.issues, ...(result.ok ? result.warnings : result.issues)];
@@ -100,7 +103,7 @@ export function previousFromLabel(observed: ObservedPod): ReturnType<typeof toDe
 export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   validateApplyOptions(opts);
   const selector = opts.selector !== undefined ? parseSelector(opts.selector) : undefined;
-  const { manifests, warnings } = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin);
+  const { manifests, warnings } = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin, opts.securityProfile);
   const desired = manifests.map((m) => withHash(toDesiredPod(m)));
 
   const planOpts = {

@@ -32,6 +32,11 @@ const no = (path: string, why: string): Field => [path, { kind: 'no', why }];
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 const isFalse = (v: unknown): boolean => v === false;
+const isRuntimeDefault = (v: unknown): boolean => v === 'RuntimeDefault';
+
+// Podman gives every container its default seccomp profile unless told otherwise, which is what
+// RuntimeDefault asks for; kubeplay never asks otherwise, so other profiles are not carried out.
+const SECCOMP_WHY = "only RuntimeDefault (Podman's default seccomp profile, always applied) is carried out";
 
 /** The downward-API field paths translate/pod.ts resolves for env valueFrom.fieldRef. */
 const SUPPORTED_FIELD_REF = /^(metadata\.name|metadata\.namespace|metadata\.(labels|annotations)\['.+'\])$/;
@@ -87,6 +92,7 @@ const CONTAINER_FIELDS: readonly Field[] = [
   yes('securityContext.capabilities.drop'),
   yes('securityContext.readOnlyRootFilesystem'),
   yes('securityContext.allowPrivilegeEscalation'),
+  when('securityContext.seccompProfile.type', isRuntimeDefault, SECCOMP_WHY),
   no('securityContext', 'only runAsUser, runAsGroup, privileged, capabilities, readOnlyRootFilesystem and allowPrivilegeEscalation are set'),
   yes('livenessProbe.exec.command'),
   yes('livenessProbe.httpGet.port'),
@@ -159,6 +165,7 @@ const FIELDS: readonly Field[] = [
   no('spec.hostnameOverride', 'set spec.hostname instead'),
   yes('spec.securityContext.runAsUser'),
   yes('spec.securityContext.runAsGroup'),
+  when('spec.securityContext.seccompProfile.type', isRuntimeDefault, SECCOMP_WHY),
   no('spec.securityContext', 'only runAsUser and runAsGroup are set from the pod security context'),
 
   when('spec.hostNetwork', isFalse, 'pods always get their own network namespace'),

@@ -17,6 +17,9 @@ import { volumesRule } from './rules/volumes';
 import type { DocumentRule, Finding, InputRule, PodLike } from './rules/rule';
 import { asRecord, toIssue } from './rules/rule';
 import { unsupportedFields, unsupportedReason } from '../translate/supported-fields';
+import { podSecurityRule, type SecurityProfile } from './security';
+
+export { SECURITY_PROFILES, type SecurityProfile } from './security';
 
 /** ValidateMode is kubectl's --validate: strict rejects unknown fields, warn reports them, ignore drops them. */
 export type ValidateMode = 'strict' | 'warn' | 'ignore';
@@ -31,8 +34,16 @@ export const DOCUMENT_RULES: readonly DocumentRule[] = [metadataRule, containers
 /** INPUT_RULES run once over all Pod documents of the input. */
 export const INPUT_RULES: readonly InputRule[] = [uniqueNamesRule, uniqueHostPortsRule];
 
-/** validateManifests checks every loaded document and returns the valid manifests or all issues. */
-export function validateManifests(docs: readonly LoadedDocument[], mode: ValidateMode = 'strict'): ValidationResult {
+/**
+ * validateManifests checks every loaded document and returns the valid manifests or all issues.
+ * A security profile other than `privileged` also applies that Pod Security Standards level.
+ */
+export function validateManifests(
+  docs: readonly LoadedDocument[],
+  mode: ValidateMode = 'strict',
+  profile: SecurityProfile = 'privileged',
+): ValidationResult {
+  const documentRules = withSecurity(profile);
   const issues: Issue[] = [];
   const pods: Array<{ pod: PodLike; doc: LoadedDocument }> = [];
   for (const doc of docs) {
@@ -43,7 +54,7 @@ export function validateManifests(docs: readonly LoadedDocument[], mode: Validat
     }
     const before = issues.length;
     for (const f of schemaFindings(validatePodSchema(doc.value), mode)) issues.push(toIssue('schema', doc, f));
-    for (const rule of DOCUMENT_RULES) for (const f of rule.check(doc.value, doc)) issues.push(toIssue(rule.name, doc, f));
+    for (const rule of documentRules) for (const f of rule.check(doc.value, doc)) issues.push(toIssue(rule.name, doc, f));
     if (issues.slice(before).every((i) => i.severity !== 'error')) {
       for (const path of unsupportedFields(doc.value))
         issues.push(
@@ -72,6 +83,11 @@ export function validateManifests(docs: readonly LoadedDocument[], mode: Validat
     };
   });
   return { ok: true, manifests, warnings: issues };
+}
+
+function withSecurity(profile: SecurityProfile): readonly DocumentRule[] {
+  const security = podSecurityRule(profile);
+  return security ? [...DOCUMENT_RULES, security] : DOCUMENT_RULES;
 }
 
 function reasonOf(path: readonly (string | number)[]): string {

@@ -122,11 +122,18 @@ describe('unsupportedFields', () => {
     ],
     [
       'container securityContext fields not carried out',
-      pod({ securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' }, privileged: true } }),
+      pod({ securityContext: { runAsNonRoot: true, seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' }, privileged: true } }),
       [
         ['spec', 'containers', 0, 'securityContext', 'runAsNonRoot'],
-        ['spec', 'containers', 0, 'securityContext', 'seccompProfile'],
+        ['spec', 'containers', 0, 'securityContext', 'seccompProfile', 'type'],
+        ['spec', 'containers', 0, 'securityContext', 'seccompProfile', 'localhostProfile'],
       ],
+    ],
+    // Podman applies its default seccomp profile to every container: RuntimeDefault is what it does.
+    [
+      'seccompProfile RuntimeDefault is carried out, on the pod and on a container',
+      pod({ securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }, { securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }),
+      [],
     ],
     ['mountPropagation', pod({ volumeMounts: [{ name: 'v', mountPath: '/v', mountPropagation: 'HostToContainer' }] }), [['spec', 'containers', 0, 'volumeMounts', 0, 'mountPropagation']]],
     ['stdinOnce true', pod({ stdinOnce: true }), [['spec', 'containers', 0, 'stdinOnce']]],
