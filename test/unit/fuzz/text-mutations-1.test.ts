@@ -1,0 +1,4 @@
+// Fuzz, 15,000 cases (half 1 of 30,000): YAML text mutations never crash the loader or the validator (see properties.ts).
+import { textMutations } from './properties';
+
+test('YAML text mutations never crash the loader or the validator', () => textMutations('text mutations 1/2', 15_000));

@@ -1,0 +1,4 @@
+// Fuzz, 15,000 cases (half 2 of 30,000): mutated values never crash the loader or the validator (see properties.ts).
+import { valueMutations } from './properties';
+
+test('mutated values never crash the loader or the validator', () => valueMutations('value mutations 2/2', 15_000));
