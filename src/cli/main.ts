@@ -10,6 +10,7 @@ import {
   ConflictError,
   EngineError,
   InternalError,
+  InterruptedError,
   ManifestError,
   NotFoundError,
   ObjectError,
@@ -34,6 +35,11 @@ export interface Io {
   readStdin: (maxBytes: number) => Promise<Buffer>;
   env: NodeJS.ProcessEnv;
   exit: (code: number) => void;
+  /**
+   * Calls handler on SIGINT or SIGTERM, with the signal's name, until the returned function is
+   * called. A second signal ends the process at once. Absent in tests that do not need it.
+   */
+  onInterrupt?: (handler: (signal: string) => void) => () => void;
 }
 
 /** EXIT_CODES documents kubeplay's exit statuses (shown in --help). */
@@ -54,7 +60,27 @@ function processIo(): Io {
       const { readStream } = await import('../load/read-sources');
       return readStream(process.stdin, maxBytes);
     },
+    onInterrupt: (handler) => {
+      let seen = 0;
+      const on = (signal: NodeJS.Signals) => {
+        // The first signal asks for a clean stop; a second one means "now", as in most CLIs.
+        if (++seen > 1) process.exit(exitCodeOfSignal(signal));
+        handler(signal);
+      };
+      process.on('SIGINT', on);
+      process.on('SIGTERM', on);
+      return () => {
+        process.off('SIGINT', on);
+        process.off('SIGTERM', on);
+      };
+    },
   };
+}
+
+/** exitCodeOfSignal is the shell's status for a process stopped by a signal: 128 + its number (130 for SIGINT). */
+export function exitCodeOfSignal(signal: string): number {
+  const n = (require('node:os') as typeof import('node:os')).constants.signals[signal as NodeJS.Signals];
+  return 128 + (n ?? 2);
 }
 
 /** main runs kubeplay with the given arguments; it never throws. */
@@ -102,21 +128,40 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
         const output = toOutput(argv['output']);
         const verbosity = Number(argv['verbose'] ?? 0);
         validateApplyOptions(opts);
+        const engines = engineContext(io);
         // Podman lists the pods while the manifests are loaded and validated. Only a socket that
         // answers is used early: a service is started, if need be, once the manifests are valid.
-        const early = opts.dryRun === 'client' ? undefined : prefetchingEngine(io, verbosity);
+        const early = opts.dryRun === 'client' ? undefined : engines.prefetchingEngine(verbosity);
         early?.catch(() => undefined); // its failure is handled when the engine is asked for
         const { formatApplyReport, failuresOf } = await import('../print/apply');
         const { formatWarnings } = await import('../print/issues');
         const progress = await makeProgress(io);
+        // SIGINT/SIGTERM: stop starting pods, roll back the half-made ones, report, exit 128+n.
+        const interrupt = new AbortController();
+        let signalName = 'SIGINT';
+        const unhook = io.onInterrupt?.((signal) => {
+          signalName = signal;
+          progress?.clear();
+          io.stderr.write(`kubeplay: ${signal}: starting no new pods and rolling back the ones half-made (${signal} again to exit at once)\n`);
+          interrupt.abort();
+        });
         try {
-          const report = await runApply(opts, {
-            readStdin: io.readStdin,
-            engine: () => (early ?? Promise.reject(new Error('no early connection'))).catch(() => connectEngine(io, verbosity)),
-            probe: { portFree: (await import('../observe/host-port-probe')).bindProbe, statPath: (await import('../observe/host-path')).statPath },
-            hostFs: (await import('../observe/host-path')).nodeHostFs,
-            ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
-          });
+          let report;
+          try {
+            report = await runApply(opts, {
+              readStdin: io.readStdin,
+              engine: () => (early ?? Promise.reject(new Error('no early connection'))).catch(() => engines.connectEngine(verbosity)),
+              lock: () => engines.lockConnection(interrupt.signal),
+              signal: interrupt.signal,
+              probe: { portFree: (await import('../observe/host-port-probe')).bindProbe, statPath: (await import('../observe/host-path')).statPath },
+              hostFs: (await import('../observe/host-path')).nodeHostFs,
+              ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
+            });
+          } catch (e) {
+            // Interrupted before any change (e.g. while waiting for the lock): nothing to report.
+            if (interrupt.signal.aborted && !(e instanceof InterruptedError)) throw new InterruptedError(signalName, []);
+            throw e;
+          }
           progress?.clear();
           io.stderr.write(formatWarnings(report.warnings));
           if (verbosity > 0) {
@@ -125,8 +170,10 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
           }
           io.stdout.write(formatApplyReport(report, output));
           const failures = failuresOf(report);
+          if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);
           if (failures.length > 0) throw new PartialFailureError(failures);
         } finally {
+          unhook?.();
           progress?.clear();
         }
       },
@@ -202,17 +249,42 @@ function toOutput(v: unknown): ApplyOutput {
   throw new UsageError(`unable to match a printer suitable for the output format "${String(v)}", allowed formats are: json, name, yaml`);
 }
 
-function engineContext(io: Io): { connectEngine: (verbosity: number) => Promise<ContainerEngine> } {
-  return { connectEngine: (v) => connectEngine(io, v) };
+/** EngineContext connects a command to Podman and locks that connection for commands that change pods. */
+interface EngineContext {
+  connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** Connects to a socket that answers (starting none) and has Podman list the pods at once. */
+  prefetchingEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** Takes the connection lock (src/engine/connection-lock.ts) of the socket last connected to; resolves to its release. */
+  lockConnection: (signal?: AbortSignal) => Promise<() => Promise<void>>;
 }
 
-/** prefetchingEngine connects to a socket that answers (starting none) and has Podman list the pods at once. */
-async function prefetchingEngine(io: Io, verbosity: number): Promise<ContainerEngine> {
-  const { withPrefetchedPods } = await import('../engine/prefetched-pods');
-  return withPrefetchedPods(await connectEngine(io, verbosity, { startIfNone: false }));
+function engineContext(io: Io): EngineContext {
+  let socketPath: string | undefined;
+  const connect = async (v: number, how: { startIfNone?: boolean } = {}) => {
+    const c = await connectEngineAt(io, v, how);
+    socketPath = c.socketPath;
+    return c.engine;
+  };
+  return {
+    connectEngine: (v) => connect(v),
+    prefetchingEngine: async (v) => {
+      const { withPrefetchedPods } = await import('../engine/prefetched-pods');
+      return withPrefetchedPods(await connect(v, { startIfNone: false }));
+    },
+    lockConnection: async (signal) => {
+      if (socketPath === undefined) throw new InternalError('the connection lock was asked for before connecting to Podman');
+      const at = socketPath;
+      const { acquireConnectionLock } = await import('../engine/connection-lock');
+      const held = await acquireConnectionLock(at, {
+        onWait: (pid) => io.stderr.write(`waiting for another kubeplay (pid ${pid}) to finish with ${at}...\n`),
+        ...(signal ? { signal } : {}),
+      });
+      return () => held.release();
+    },
+  };
 }
 
-async function connectEngine(io: Io, verbosity: number, how: { startIfNone?: boolean } = {}): Promise<ContainerEngine> {
+async function connectEngineAt(io: Io, verbosity: number, how: { startIfNone?: boolean } = {}): Promise<{ engine: ContainerEngine; socketPath: string }> {
   const log = (line: string) => {
     if (verbosity > 0) io.stderr.write(`kubeplay: ${line}\n`);
   };
@@ -223,7 +295,7 @@ async function connectEngine(io: Io, verbosity: number, how: { startIfNone?: boo
   preloadTransport();
   const { socketPath } = await connecting;
   const onCall = (c: EngineCall) => log(`${c.method} ${c.path} ${c.status} ${c.durationMs.toFixed(0)}ms`);
-  return new DockerodeContainerEngine({ socketPath, onCall });
+  return { engine: new DockerodeContainerEngine({ socketPath, onCall }), socketPath };
 }
 
 /** reportError prints an error as the user should see it and returns the exit code. */
@@ -243,6 +315,14 @@ export function reportError(e: unknown, io: Io, verbose: number): number {
     for (const c of e.conflicts) io.stderr.write(`error: ${c}\n`);
     io.stderr.write('error: nothing was changed: resolve the conflicts above and apply again.\n');
     return 1;
+  }
+  if (e instanceof InterruptedError) {
+    for (const f of e.failures) io.stderr.write(`error: ${f.ref}: ${f.message}\n`);
+    io.stderr.write(
+      `error: interrupted by ${e.signal}: kubeplay started no new work and rolled back what it was half-way through; ` +
+        'the lines above say what was done; apply again to finish\n',
+    );
+    return exitCodeOfSignal(e.signal);
   }
   if (e instanceof PartialFailureError) {
     for (const f of e.failures) io.stderr.write(`error: ${f.ref}: ${f.message}\n`);

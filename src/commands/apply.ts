@@ -46,6 +46,13 @@ export interface ApplyDeps {
   probe: HostProbe;
   hostFs: HostFs;
   onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Takes the lock of the engine's connection (one kubeplay changing pods at a time), held from
+   * before observing until the plan is carried out; resolves to its release.
+   */
+  lock?: () => Promise<() => Promise<void>>;
+  /** Aborted when the user interrupts: the executor stops and rolls back what is half-made. */
+  signal?: AbortSignal;
 }
 
 /** ApplyReport is what apply did (or would do, on a dry run). */
@@ -115,14 +122,21 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     return { dryRun: 'client', manifests, warnings, plan: planChanges(desired, { pods: [] }, planOpts) };
   }
   const engine = await deps.engine();
-  const observed = await observeState(engine, desired, deps.probe);
-  const plan = planChanges(desired, observed, planOpts);
-  if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
-  if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
-  const execution = await executePlan(engine, plan, {
-    concurrency: opts.concurrency,
-    hostFs: deps.hostFs,
-    ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
-  });
-  return { dryRun: 'none', manifests, warnings, plan, execution };
+  // A server dry run changes nothing, so it need not wait for another kubeplay.
+  const release = opts.dryRun === 'none' && deps.lock ? await deps.lock() : undefined;
+  try {
+    const observed = await observeState(engine, desired, deps.probe);
+    const plan = planChanges(desired, observed, planOpts);
+    if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
+    if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
+    const execution = await executePlan(engine, plan, {
+      concurrency: opts.concurrency,
+      hostFs: deps.hostFs,
+      ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    });
+    return { dryRun: 'none', manifests, warnings, plan, execution };
+  } finally {
+    await release?.();
+  }
 }

@@ -60,6 +60,8 @@ export interface DeleteDeps {
   detach: (args: string[]) => Promise<void>;
   /** Pods worked on at once; default DELETE_CONCURRENCY. */
   concurrency?: number;
+  /** Takes the lock of the engine's connection (see ApplyDeps.lock); resolves to its release. */
+  lock?: () => Promise<() => Promise<void>>;
 }
 
 /** DeleteReport is what delete did (or would do, on a dry run, or asked a background kubeplay to do). */
@@ -244,18 +246,24 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
   // kubectl's client dry run does not ask the server about named objects; a selector must list.
   if (opts.dryRun === 'client' && request.by === 'names') return report(planDeletes(request, undefined, planOpts));
   const engine = await deps.engine();
-  const filter = r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
-  const observed = (await engine.listPods(filter)).map(toObservedPod);
-  const out = report(planDeletes(request, observed, planOpts));
-  if (opts.dryRun !== 'none') return out;
-  if (!opts.wait) {
-    if (out.plan.actions.length > 0) {
-      const args = detachedArgs(out.plan, r.gracePeriod);
-      await deps.detach(args);
-      out.detached = args;
+  // Observed under the lock, so a pod another kubeplay is making is deleted whole, not half-made.
+  const release = opts.dryRun === 'none' && deps.lock ? await deps.lock() : undefined;
+  try {
+    const filter = r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
+    const observed = (await engine.listPods(filter)).map(toObservedPod);
+    const out = report(planDeletes(request, observed, planOpts));
+    if (opts.dryRun !== 'none') return out;
+    if (!opts.wait) {
+      if (out.plan.actions.length > 0) {
+        const args = detachedArgs(out.plan, r.gracePeriod);
+        await deps.detach(args);
+        out.detached = args;
+      }
+      return out;
     }
+    out.execution = await executePlan(engine, out.plan, { concurrency: deps.concurrency ?? DELETE_CONCURRENCY });
     return out;
+  } finally {
+    await release?.();
   }
-  out.execution = await executePlan(engine, out.plan, { concurrency: deps.concurrency ?? DELETE_CONCURRENCY });
-  return out;
 }

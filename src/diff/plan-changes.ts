@@ -48,8 +48,9 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       });
       continue;
     }
-    const drift = current ? driftOf(pod, current) : undefined;
-    if (current && drift === undefined) {
+    const incomplete = current && isManaged(current.labels) ? incompleteOf(current) : undefined;
+    const drift = current && incomplete === undefined ? driftOf(pod, current) : undefined;
+    if (current && incomplete === undefined && drift === undefined) {
       const running = current.containers.filter((c) => !c.isInfra).length;
       actions.push({ kind: 'unchanged', ref, name: pod.name, cause: `hash ${pod.labels[LABEL_MANIFEST_HASH] ?? '?'}, ${running} container(s) as declared`, needsImages: [], steps: [], rollback: [] });
       continue;
@@ -77,6 +78,20 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
     const undoMake: Step[] = [{ op: 'removePod', name: pod.name, timeoutSeconds: 0 }, ...emptyDirNames(pod).map((name): Step => ({ op: 'removeVolume', name }))];
     if (!current) {
       actions.push({ kind: 'create', ref, name: pod.name, cause: 'not found in Podman', needsImages: uniq(needsImages), steps: make, rollback: undoMake });
+      continue;
+    }
+    if (incomplete !== undefined) {
+      // Its creation never finished, so it is made again from nothing (and reported as created):
+      // the remains hold no state worth keeping, and there is no previous version to restore.
+      actions.push({
+        kind: 'create',
+        ref,
+        name: pod.name,
+        cause: `incomplete: ${incomplete}`,
+        needsImages: uniq(needsImages),
+        steps: [{ op: 'removePod', name: pod.name, timeoutSeconds: 0 }, ...make],
+        rollback: undoMake,
+      });
       continue;
     }
     const previous = isManaged(current.labels) ? opts.previousOf(current) : undefined;
@@ -124,6 +139,28 @@ export function driftOf(pod: DesiredPod, current: ObservedPod): string | undefin
     const ok = seen.state === 'running' || (c.restartPolicy !== 'always' && seen.state === 'exited');
     if (!ok) return `restoring: container ${c.name} is ${seen.state}`;
   }
+  return undefined;
+}
+
+// Podman's states for a container that was made but never started.
+const NEVER_STARTED: ReadonlySet<string> = new Set(['created', 'initialized']);
+
+/**
+ * incompleteOf says why a managed pod is the remains of a creation that never finished (an apply
+ * killed, interrupted or cut off from Podman half-way), or undefined when its creation completed.
+ * Creation ends by starting the pod, which starts the infra container and every container, so a
+ * pod with no infra container, an infra container that never started, or a container that never
+ * started was not finished. A finished pod whose container was removed or stopped later is drift
+ * (driftOf), not this.
+ */
+export function incompleteOf(current: ObservedPod): string | undefined {
+  const infra = current.containers.find((c) => c.isInfra);
+  const made = current.containers.filter((c) => !c.isInfra).length;
+  const what = `an earlier apply did not finish making it (${made} container(s) made`;
+  if (infra === undefined) return `${what}, no infra container)`;
+  if (NEVER_STARTED.has(infra.state)) return `${what}, never started)`;
+  const idle = current.containers.find((c) => !c.isInfra && NEVER_STARTED.has(c.state));
+  if (idle !== undefined) return `${what}, container ${idle.name} never started)`;
   return undefined;
 }
 

@@ -97,3 +97,23 @@ export class ReportedError extends Error {
     super(`exit status ${exitCode}`);
   }
 }
+
+/**
+ * EngineUnavailableError is an EngineError where Podman could not be reached at all, or the
+ * connection dropped in the middle of a call (the API service died or was restarted). Exit 1.
+ * The executor stops starting new work on it: every later call would fail the same way.
+ */
+export class EngineUnavailableError extends EngineError {}
+
+/**
+ * InterruptedError reports a run stopped by a signal (SIGINT, SIGTERM), with what it left undone.
+ * Exit 128 + the signal's number (130 for SIGINT), the shell's convention that kubectl follows.
+ */
+export class InterruptedError extends Error {
+  constructor(
+    readonly signal: string,
+    readonly failures: ReadonlyArray<{ ref: string; message: string }>,
+  ) {
+    super(`interrupted by ${signal}`);
+  }
+}

@@ -11,7 +11,8 @@ import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import type DockerModem from 'docker-modem';
-import { EngineError } from '../domain/errors';
+import { EngineError, EngineUnavailableError } from '../domain/errors';
+import { connectionFailureMessage, connectionFailureOf, explainStartFailures } from './podman-messages';
 import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
 import type {
   ContainerEngine,
@@ -357,13 +358,13 @@ export class DockerodeContainerEngine implements ContainerEngine {
     // Per-container failures come as the report's Errs; a failed init container as a plain message.
     if (errs.length === 0) errs.push(podmanMessage(res.body, res.status));
     const names = await this.containerNamesById(name);
-    const detail = errs.map((e) => plain(nameContainers(e, names))).join('; ');
-    throw new EngineError(
-      `pod ${name} did not start: ${detail}; fix the container's image, command or mounts and apply again ` +
-        `(podman logs <container> may say more)`,
-      'startPod',
-      res.status,
-    );
+    const raw = errs.map((e) => plain(nameContainers(e, names)));
+    const explained = explainStartFailures(raw);
+    // An explained failure already says what to do; Podman's own words need the generic advice.
+    const advice = explained.some((e) => !raw.includes(e))
+      ? ''
+      : "; fix the container's image, command or mounts and apply again (podman logs <container> may say more)";
+    throw new EngineError(`pod ${name} did not start: ${explained.join('; ')}${advice}`, 'startPod', res.status);
   }
 
   /**
@@ -847,15 +848,11 @@ export class DockerodeContainerEngine implements ContainerEngine {
 
   private toEngineError(err: unknown, operation: string, what: string): EngineError {
     if (err instanceof EngineError) return err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'EACCES') {
-      return new EngineError(
-        `cannot ${what}: Podman's API socket ${this.socketPath} does not answer (${code}); start the service ` +
-          `(podman system service) or set CONTAINER_HOST to a socket that answers`,
-        operation,
-        undefined,
-        err,
-      );
+    const e = err as NodeJS.ErrnoException;
+    const failure = connectionFailureOf(e);
+    if (failure !== undefined) {
+      const code = e.code ?? e.message;
+      return new EngineUnavailableError(connectionFailureMessage(failure, what, this.socketPath, code), operation, undefined, err);
     }
     return new EngineError(`cannot ${what}: ${(err as Error).message ?? String(err)}`, operation, undefined, err);
   }

@@ -6,7 +6,7 @@
 import type { DesiredPod, PortMapping } from '../domain/types';
 import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import type { ContainerEngine, EnginePod } from '../engine/container-engine';
-import { driftOf } from '../diff/plan-changes';
+import { driftOf, incompleteOf, isManaged } from '../diff/plan-changes';
 
 /** HostProbe looks at the host itself: whether a port can be bound now, and what a path is. */
 export interface HostProbe {
@@ -37,7 +37,7 @@ export async function observeState(
   const byName = new Map(pods.map((p) => [p.name, p]));
   const toMake = desired.filter((d) => {
     const cur = byName.get(d.name);
-    return !cur || driftOf(d, cur) !== undefined;
+    return !cur || driftOf(d, cur) !== undefined || (isManaged(cur.labels) && incompleteOf(cur) !== undefined);
   });
   if (toMake.length === 0) return { pods };
 

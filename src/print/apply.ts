@@ -50,7 +50,9 @@ export function failuresOf(report: ApplyReport): Array<{ ref: string; message: s
         ? '; the previous version was put back and runs again'
         : r.rollback === 'removed'
           ? '; what was made of it was removed'
-          : '';
+          : r.rollback === 'left'
+            ? '; what was made of it is left half-made, and the next apply removes and remakes it'
+            : '';
     out.push({ ref: r.action.ref, message: `${r.error ?? 'failed'}${rb}` });
   }
   if (!report.execution) for (const a of report.plan.actions) if (a.kind === 'blocked') out.push({ ref: a.ref, message: a.cause });

@@ -6,7 +6,7 @@
 import type { Action, Plan, Step } from '../diff/plan';
 import { formatStep } from '../diff/plan';
 import type { ContainerEngine, EngineContainer } from '../engine/container-engine';
-import { EngineError, InternalError } from '../domain/errors';
+import { EngineError, EngineUnavailableError, InternalError } from '../domain/errors';
 import { executeInPhases, hasBarriers } from './phases';
 
 /** ActionResult is how one action went. */
@@ -15,13 +15,23 @@ export interface ActionResult {
   outcome: 'done' | 'failed';
   /** What went wrong, in words, when failed. */
   error?: string;
-  /** After a failure: whether the half-made pod was removed and the previous version put back. */
-  rollback?: 'removed' | 'restored' | 'rollback-failed';
+  /**
+   * After a failure: whether the half-made pod was removed and the previous version put back, or
+   * left as it was because Podman could not be reached (the next apply remakes it).
+   */
+  rollback?: 'removed' | 'restored' | 'rollback-failed' | 'left';
+  /** False when the action was never started (the run was interrupted or lost Podman first). */
+  started?: false;
 }
+
+/** StopReason is why the executor stopped starting new actions before the end of the plan. */
+export type StopReason = 'interrupted' | 'engine-unavailable';
 
 /** ExecutionReport is the execute stage's output, in plan order. */
 export interface ExecutionReport {
   results: ActionResult[];
+  /** Set when the run stopped early: the actions not started are failed with started: false. */
+  stopped?: StopReason;
 }
 
 /** ProgressEvent tells the CLI which step a pod is at, for live progress on a terminal. */
@@ -41,34 +51,72 @@ export interface ExecuteOptions {
   concurrency: number;
   hostFs?: HostFs;
   onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Aborted when the user interrupts the run: no new action starts, and an action in flight stops
+   * at its next step and runs its rollback (removing the half-made pod, putting back the previous).
+   */
+  signal?: AbortSignal;
+  /**
+   * Set by executePlan itself for the second and later phases of a phased plan: its actions have
+   * begun, so a stop rolls them back (or leaves them) instead of reporting them not started.
+   */
+  begun?: boolean;
 }
+
+/** INTERRUPTED is the error text of the work an interruption stopped. */
+const INTERRUPTED = 'kubeplay was interrupted';
 
 /** executePlan runs the plan against the engine; see the module comment. */
 export async function executePlan(engine: ContainerEngine, plan: Plan, opts: ExecuteOptions): Promise<ExecutionReport> {
-  if (hasBarriers(plan)) return executeInPhases(plan, (phase) => executePlan(engine, phase, opts));
+  if (hasBarriers(plan)) {
+    let phase = 0;
+    return executeInPhases(plan, (p) => executePlan(engine, p, { ...opts, begun: phase++ > 0 }));
+  }
+  // Why no new work may start: the user interrupted, or Podman stopped answering (every later
+  // call would fail the same way, and half-made pods would pile up).
+  let stopped: StopReason | undefined;
+  const stopReason = (): StopReason | undefined => {
+    if (stopped === undefined && opts.signal?.aborted) stopped = 'interrupted';
+    return stopped;
+  };
+  const noteFailure = (e: unknown): void => {
+    if (e instanceof EngineUnavailableError) stopped ??= 'engine-unavailable';
+  };
+
   const failedPulls = new Map<string, string>();
   await runBounded(plan.pulls, opts.concurrency, async (image) => {
+    if (stopReason()) return;
     opts.onProgress?.({ ref: image, step: 'pulling' });
     try {
       await engine.pullImage(image);
     } catch (e) {
+      noteFailure(e);
       failedPulls.set(image, messageOf(e));
     }
   });
   const results = await runBounded(plan.actions, opts.concurrency, async (action): Promise<ActionResult> => {
     if (action.kind === 'unchanged') return { action, outcome: 'done' };
     if (action.kind === 'blocked') return { action, outcome: 'failed', error: action.cause };
+    const stop = stopReason();
+    if (stop && !opts.begun) return { action, outcome: 'failed', started: false, error: notStarted(stop) };
+    if (stop === 'engine-unavailable') return { action, outcome: 'failed', error: `stopped half-way: ${LOST}`, ...(action.rollback.length > 0 ? { rollback: 'left' as const } : {}) };
     const pullError = action.needsImages.map((i) => failedPulls.get(i)).find((m) => m !== undefined);
     if (pullError !== undefined) return { action, outcome: 'failed', error: pullError };
     try {
       for (const step of action.steps) {
+        if (opts.signal?.aborted) throw new Interrupted();
         opts.onProgress?.({ ref: action.ref, step: formatStep(step) });
         await runStep(engine, step, opts.hostFs);
       }
       opts.onProgress?.({ ref: action.ref, step: 'done' });
       return { action, outcome: 'done' };
     } catch (e) {
-      const error = messageOf(e);
+      noteFailure(e);
+      const error = e instanceof Interrupted ? `stopped half-way: ${INTERRUPTED}` : messageOf(e);
+      if (e instanceof EngineUnavailableError) {
+        // The rollback's calls would fail the same way; the next apply sees the remains as incomplete.
+        return { action, outcome: 'failed', error, ...(action.rollback.length > 0 ? { rollback: 'left' as const } : {}) };
+      }
       if (action.rollback.length === 0) return { action, outcome: 'failed', error };
       opts.onProgress?.({ ref: action.ref, step: 'rolling back' });
       const restores = action.rollback.some((s) => s.op === 'createPod');
@@ -76,11 +124,22 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
         for (const step of action.rollback) await runStep(engine, step, opts.hostFs);
         return { action, outcome: 'failed', error, rollback: restores ? 'restored' : 'removed' };
       } catch (e2) {
+        noteFailure(e2);
         return { action, outcome: 'failed', error: `${error}; rollback failed too: ${messageOf(e2)}`, rollback: 'rollback-failed' };
       }
     }
   });
-  return { results };
+  return stopped ? { results, stopped } : { results };
+}
+
+/** Interrupted stops an action between two steps when the run is interrupted. */
+class Interrupted extends Error {}
+
+const LOST = 'the connection to Podman was lost while other pods were applied';
+
+function notStarted(reason: StopReason): string {
+  if (reason === 'interrupted') return `not started: ${INTERRUPTED} before it got to this pod; apply again to finish`;
+  return `not started: ${LOST}; apply again once Podman answers`;
 }
 
 /** runStep carries out one step. Removing what is already gone is not an error. */

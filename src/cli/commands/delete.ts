@@ -13,6 +13,8 @@ import type { Io } from '../main';
 /** DeleteCommandContext is what the composition root lends the command. */
 export interface DeleteCommandContext {
   connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** Takes the lock of the connection connectEngine made, so delete and apply do not interleave. */
+  lockConnection?: () => Promise<() => Promise<void>>;
   /** Starts the background kubeplay of --wait=false; defaults to a detached `node bin/kubeplay.js`. */
   detach?: (args: string[], io: Io) => Promise<void>;
 }
@@ -56,6 +58,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
           readStdin: io.readStdin,
           engine: () => ctx.connectEngine(verbosity),
           detach: (args) => detach(args, io),
+          ...(ctx.lockConnection ? { lock: ctx.lockConnection } : {}),
         });
       } catch (e) {
         if (!(e instanceof ManifestError)) throw e;
