@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -84,4 +85,74 @@ export async function runCli(args: readonly string[], opts: RunCliOptions = {}):
   }
   const runOpts = { env, cwd: opts.cwd ?? repoRoot, timeoutMs: opts.timeoutMs ?? 120_000 };
   return runProcess(process.execPath, [cliPath, ...args], opts.stdin === undefined ? runOpts : { ...runOpts, stdin: opts.stdin });
+}
+
+/** RunningCli is a kubeplay started by startCli: signal it, watch its output, await its end. */
+export interface RunningCli {
+  pid: number;
+  /** Sends a signal to the kubeplay process. */
+  kill(signal: NodeJS.Signals): void;
+  /** Output so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when it has exited, as runCli does. */
+  done: Promise<CliResult>;
+}
+
+/**
+ * startCli starts kubeplay like runCli but does not wait for it, so a test can act while it runs
+ * (kill the Podman service, interrupt kubeplay, start a second one). Await `done` before the test ends.
+ */
+export function startCli(args: readonly string[], opts: RunCliOptions = {}): RunningCli {
+  assertBuildIsCurrent();
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined };
+  const containerHost = opts.containerHost ?? currentPodmanService()?.containerHost;
+  if (containerHost === undefined) throw new Error('startCli has no Podman service: call startPodmanService() in beforeAll, or pass containerHost.');
+  env['CONTAINER_HOST'] = containerHost;
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const child = spawn(process.execPath, [cliPath, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timeoutMs = opts.timeoutMs ?? 180_000;
+  const done = new Promise<CliResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kubeplay ${args.join(' ')} did not finish within ${timeoutMs} ms and was killed.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return {
+    pid: child.pid ?? -1,
+    kill: (signal) => child.kill(signal),
+    stdout: () => stdout,
+    stderr: () => stderr,
+    done,
+  };
+}
+
+/**
+ * waitUntil polls `check` every 50 ms until it returns a value other than undefined or false, and
+ * resolves with it; it rejects, naming `what`, after timeoutMs (default 60 s). For triggers in
+ * tests (act once a pod exists), never for asserting how long something took.
+ */
+export async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}, in vain`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -18,6 +18,7 @@ export {
   type PodmanStateOptions,
 } from './podman';
 export { startPodmanService, currentPodmanService, pingSocket, type PodmanService } from './podman-service';
-export { runCli, runId, type CliResult, type RunCliOptions } from './cli';
+export { runCli, runId, startCli, waitUntil, type CliResult, type RunCliOptions, type RunningCli } from './cli';
 export { materialize, prefixedName, RUN_LABEL_KEY, type Materialized, type MaterializeOptions } from './materialize';
 export { freePortBase, httpGet, type HttpResponse, type HttpGetOptions } from './net';
+export { sleeperPods, podSummary, containersNotRunning, resultLines, type SleeperOptions } from './pods';
