@@ -135,7 +135,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
 /** Interrupted stops an action between two steps when the run is interrupted. */
 class Interrupted extends Error {}
 
-const LOST = 'the connection to Podman was lost while other pods were applied';
+const LOST = 'the connection to Podman was lost while other pods were worked on';
 
 function notStarted(reason: StopReason): string {
   if (reason === 'interrupted') return `not started: ${INTERRUPTED} before it got to this pod; apply again to finish`;

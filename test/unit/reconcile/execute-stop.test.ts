@@ -33,7 +33,7 @@ describe('executePlan when Podman goes away', () => {
     const report = await executePlan(engine, await planFor(engine, pods), { concurrency: 1 });
     expect(report.stopped).toBe('engine-unavailable');
     expect(summary(report.results)).toEqual(['pod/a done', 'pod/b failed left', 'pod/c failed not-started', 'pod/d failed not-started']);
-    expect(report.results[2]!.error).toBe('not started: the connection to Podman was lost while other pods were applied; apply again once Podman answers');
+    expect(report.results[2]!.error).toBe('not started: the connection to Podman was lost while other pods were worked on; apply again once Podman answers');
     // No rollback call was tried against the dead service.
     expect(engine.log.filter((l) => l === 'removePod b')).toEqual([]);
 
