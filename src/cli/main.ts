@@ -131,13 +131,15 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
         const engines = engineContext(io);
         // Podman lists the pods while the manifests are loaded and validated. Only a socket that
         // answers is used early: a service is started, if need be, once the manifests are valid.
-        const early = opts.dryRun === 'client' ? undefined : engines.prefetchingEngine(verbosity);
+        // SIGINT/SIGTERM: stop starting pods, roll back the half-made ones, report, exit 128+n.
+        const interrupt = new AbortController();
+        // A real apply takes the connection lock before that listing: a listing taken while another
+        // kubeplay changes pods would be stale by the time this one plans.
+        const early = opts.dryRun === 'client' ? undefined : engines.prefetchingEngine(verbosity, opts.dryRun === 'none' ? { lock: interrupt.signal } : {});
         early?.catch(() => undefined); // its failure is handled when the engine is asked for
         const { formatApplyReport, failuresOf } = await import('../print/apply');
         const { formatWarnings } = await import('../print/issues');
         const progress = await makeProgress(io);
-        // SIGINT/SIGTERM: stop starting pods, roll back the half-made ones, report, exit 128+n.
-        const interrupt = new AbortController();
         let signalName = 'SIGINT';
         const unhook = io.onInterrupt?.((signal) => {
           signalName = signal;
@@ -175,6 +177,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
         } finally {
           unhook?.();
           progress?.clear();
+          await engines.release();
         }
       },
     )
@@ -252,14 +255,31 @@ function toOutput(v: unknown): ApplyOutput {
 /** EngineContext connects a command to Podman and locks that connection for commands that change pods. */
 interface EngineContext {
   connectEngine: (verbosity: number) => Promise<ContainerEngine>;
-  /** Connects to a socket that answers (starting none) and has Podman list the pods at once. */
-  prefetchingEngine: (verbosity: number) => Promise<ContainerEngine>;
-  /** Takes the connection lock (src/engine/connection-lock.ts) of the socket last connected to; resolves to its release. */
+  /**
+   * Connects to a socket that answers (starting none) and has Podman list the pods at once; with
+   * `lock`, takes the connection lock first (aborting the signal gives up waiting for it).
+   */
+  prefetchingEngine: (verbosity: number, opts?: { lock?: AbortSignal }) => Promise<ContainerEngine>;
+  /**
+   * Takes the connection lock (src/engine/connection-lock.ts) of the socket last connected to, or
+   * hands over the one prefetchingEngine took for it; resolves to its release.
+   */
   lockConnection: (signal?: AbortSignal) => Promise<() => Promise<void>>;
+  /** Releases a lock taken and not handed over (the command ended before it needed it). */
+  release: () => Promise<void>;
 }
 
 function engineContext(io: Io): EngineContext {
   let socketPath: string | undefined;
+  let held: { at: string; release: () => Promise<void> } | undefined;
+  const lock = async (at: string, signal?: AbortSignal): Promise<() => Promise<void>> => {
+    const { acquireConnectionLock } = await import('../engine/connection-lock');
+    const h = await acquireConnectionLock(at, {
+      onWait: (pid) => io.stderr.write(`waiting for another kubeplay (pid ${pid}) to finish with ${at}...\n`),
+      ...(signal ? { signal } : {}),
+    });
+    return () => h.release();
+  };
   const connect = async (v: number, how: { startIfNone?: boolean } = {}) => {
     const c = await connectEngineAt(io, v, how);
     socketPath = c.socketPath;
@@ -267,19 +287,25 @@ function engineContext(io: Io): EngineContext {
   };
   return {
     connectEngine: (v) => connect(v),
-    prefetchingEngine: async (v) => {
+    prefetchingEngine: async (v, opts = {}) => {
       const { withPrefetchedPods } = await import('../engine/prefetched-pods');
-      return withPrefetchedPods(await connect(v, { startIfNone: false }));
+      const engine = await connect(v, { startIfNone: false });
+      if (opts.lock !== undefined && socketPath !== undefined) held = { at: socketPath, release: await lock(socketPath, opts.lock) };
+      return withPrefetchedPods(engine);
     },
     lockConnection: async (signal) => {
       if (socketPath === undefined) throw new InternalError('the connection lock was asked for before connecting to Podman');
-      const at = socketPath;
-      const { acquireConnectionLock } = await import('../engine/connection-lock');
-      const held = await acquireConnectionLock(at, {
-        onWait: (pid) => io.stderr.write(`waiting for another kubeplay (pid ${pid}) to finish with ${at}...\n`),
-        ...(signal ? { signal } : {}),
-      });
-      return () => held.release();
+      if (held !== undefined && held.at === socketPath) {
+        const handed = held.release;
+        held = undefined;
+        return handed;
+      }
+      return lock(socketPath, signal);
+    },
+    release: async () => {
+      const h = held;
+      held = undefined;
+      await h?.release();
     },
   };
 }
