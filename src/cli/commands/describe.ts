@@ -8,7 +8,7 @@ import type { ContainerEngine } from '../../engine/container-engine';
 import type { DescribeOptions } from '../../commands/describe';
 import type { Io } from '../main';
 
-/** DescribeContext is what the composition root lends the command. */
+/** DescribeCommandContext is what the composition root lends the command. */
 export interface DescribeCommandContext {
   connectEngine: (verbosity: number) => Promise<ContainerEngine>;
 }
