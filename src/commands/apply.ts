@@ -6,6 +6,7 @@ import type { Issue, ValidManifest } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
 import { ConflictError, ManifestError, UsageError } from '../domain/errors';
 import { LABEL_LAST_APPLIED } from '../domain/labels';
+import { parseLastApplied } from '../domain/last-applied';
 import { matchesSelector, parseSelector } from '../domain/selector';
 import type { ContainerEngine } from '../engine/container-engine';
 import { loadManifests } from '../load';
@@ -91,19 +92,18 @@ export async function loadAndValidate(
   return { manifests: result.manifests, warnings: sortIssues([...loaded.issues, ...result.warnings], sources) };
 }
 
-/** previousFromLabel rebuilds the previous desired pod from a managed pod's last-applied label. */
+/**
+ * previousFromLabel rebuilds the previous desired pod from a managed pod's last-applied label, the
+ * version a failed replacement puts back. The label is untrusted: it must be a valid Pod manifest
+ * of this very pod, or there is no rollback target (a label naming another pod would otherwise
+ * make a failed replacement create that pod, or remove its volumes).
+ */
 export function previousFromLabel(observed: ObservedPod): ReturnType<typeof toDesiredPod> | undefined {
-  const raw = observed.labels[LABEL_LAST_APPLIED];
-  if (!raw) return undefined;
-  let object: unknown;
-  try {
-    object = JSON.parse(raw);
-  } catch {
-    return undefined; // a label damaged by hand: no rollback target, the pod is simply replaced
-  }
+  const object = parseLastApplied(observed.labels[LABEL_LAST_APPLIED], observed.name);
+  if (!object) return undefined;
   const check = validateManifests([{ source: `label of pod ${observed.name}`, documentIndex: 0, basePath: [], value: object as Record<string, unknown>, locate: () => undefined }], 'ignore');
   const m = check.ok ? check.manifests[0] : undefined;
-  return m ? withHash(toDesiredPod(m)) : undefined;
+  return m && m.ref.name === observed.name ? withHash(toDesiredPod(m)) : undefined;
 }
 
 /** runApply runs the apply pipeline; see the module comment. */

@@ -13,6 +13,7 @@
  *   a later init container or an app container has run is shown as terminated with exit code 0.
  */
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
+import { parseLastApplied } from '../../domain/last-applied';
 import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../domain/labels';
 
 /** ContainerSnapshot is one (non-infra) Podman container of a pod, as listed and, when needed, inspected. */
@@ -57,20 +58,13 @@ export function isManaged(s: Pick<PodSnapshot, 'labels'>): boolean {
   return s.labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE;
 }
 
-/** lastAppliedOf parses the manifest kept in the last-applied label; undefined when absent or damaged. */
-export function lastAppliedOf(s: Pick<PodSnapshot, 'labels'>): V1Pod | undefined {
-  const raw = s.labels[LABEL_LAST_APPLIED];
-  if (raw === undefined || raw === '') return undefined;
-  try {
-    const v = JSON.parse(raw) as unknown;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as V1Pod) : undefined;
-  } catch {
-    return undefined;
-  }
+/** lastAppliedOf is the manifest kept in the last-applied label; undefined when absent, damaged or not this pod's. */
+export function lastAppliedOf(s: Pick<PodSnapshot, 'labels' | 'name'>): V1Pod | undefined {
+  return parseLastApplied(s.labels[LABEL_LAST_APPLIED], s.name);
 }
 
 /** userLabelsOf returns the labels a kubectl user sees: the manifest's for kubeplay's pods, Podman's otherwise. */
-export function userLabelsOf(s: Pick<PodSnapshot, 'labels'>): Record<string, string> {
+export function userLabelsOf(s: Pick<PodSnapshot, 'labels' | 'name'>): Record<string, string> {
   if (!isManaged(s)) return { ...s.labels };
   const applied = lastAppliedOf(s)?.metadata?.labels;
   if (applied) return { ...applied };
