@@ -132,6 +132,10 @@ async function targetFor(engine: ContainerEngine, pod: V1Pod, name: string, o: L
   }
   const [detail] = await engine.inspectContainers([id]);
   if (detail === undefined) throw new NotFoundError([{ name: podName }]);
+  // Made but never started (its pod is still starting, or an init container failed): no log yet.
+  if ((detail.state === 'created' || detail.state === 'initialized') && detail.restartCount === 0 && detail.startedAt === undefined) {
+    throw new BadRequestError(`container "${name}" in pod "${podName}" is waiting to start: ${status?.state?.waiting?.reason ?? 'ContainerCreating'}`);
+  }
   let window: LogWindow = {};
   if (detail.restartCount > 0 || o.previous) {
     const deaths = (await engine.listEvents({ type: 'container', container: id, event: 'died' })).map((e) => e.time);
