@@ -4,7 +4,7 @@
  * Everything made here is named with this run's prefix, lives on a private Podman service, and
  * only that is removed afterwards.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_IMAGE, podman, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, type CliResult, type PodmanService } from './support';
@@ -72,6 +72,7 @@ afterAll(async () => {
   await removePodsByPrefix(prefix);
   await removeVolumesByPrefix(prefix);
   await service?.stop();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Runs describe until `until` holds (Podman restarts and starts containers in its own time). */

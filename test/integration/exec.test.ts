@@ -5,7 +5,7 @@
  * made here is named with this run's prefix, lives on a private Podman service, and only that
  * is removed afterwards.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_IMAGE, removePodsByPrefix, removeVolumesByPrefix, repoRoot, runCli, runId, runProcess, startPodmanService, type PodmanService } from './support';
@@ -16,9 +16,10 @@ const done = `${prefix}-done`;
 let service: PodmanService;
 const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-exec-'));
 const sleeper = "trap 'exit 0' TERM; sleep 100000 & wait";
-// A tmux server of this run only, so other tmux sessions on the machine are never touched.
-const tmuxSocket = `${prefix}-tmux`;
-const tmux = (args: string[]) => runProcess('tmux', ['-L', tmuxSocket, ...args], { timeoutMs: 10_000 });
+// A tmux server of this run only, on a socket in this run's directory, so other tmux sessions
+// on the machine are never touched and nothing is left behind.
+const tmuxSocket = join(tmp, 'tmux.sock');
+const tmux = (args: string[]) => runProcess('tmux', ['-S', tmuxSocket, ...args], { timeoutMs: 10_000 });
 
 beforeAll(async () => {
   service = await startPodmanService();
@@ -49,6 +50,7 @@ spec:
 
 afterAll(async () => {
   await tmux(['kill-server']);
+  rmSync(tmp, { recursive: true, force: true });
   await removePodsByPrefix(prefix);
   await removeVolumesByPrefix(prefix);
   await service?.stop();

@@ -6,7 +6,7 @@
  * removed afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_IMAGE, podmanExec, removePodsByPrefix, removeVolumesByPrefix, repoRoot, runCli, runId, startPodmanService, type CliResult, type PodmanService } from './support';
@@ -54,6 +54,7 @@ afterAll(async () => {
   await removePodsByPrefix(prefix);
   await removeVolumesByPrefix(prefix);
   await service?.stop();
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Runs logs until `until` holds (containers write in their own time). */

@@ -3,7 +3,7 @@
  * restarted container's log is cut to, kubectl's errors and the exit status a remote command
  * passes through. What Podman really does is in test/integration/{logs,exec,describe}.test.ts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -16,6 +16,7 @@ import type { EngineEvent } from '../../../src/engine/container-engine';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeplay-inspect-unit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const now = new Date('2026-11-21T08:00:00Z');
 const at = (s: number) => new Date(now.getTime() - s * 1000);
 
