@@ -7,11 +7,11 @@
  * nothing. This is the only file that touches dockerode.
  */
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import type DockerModem from 'docker-modem';
 import { EngineError, EngineUnavailableError } from '../domain/errors';
+import { makeSubPathWithin, SubPathError } from './subpath-within';
 import { connectionFailureMessage, connectionFailureOf, explainStartFailures } from './podman-messages';
 import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
 import type {
@@ -767,8 +767,11 @@ export class DockerodeContainerEngine implements ContainerEngine {
       for (const m of container.mounts) {
         if (m.kind !== 'volume' || m.volume !== volume || m.subPath === undefined || m.subPath === '') continue;
         try {
-          await mkdir(subPathSource(info.Mountpoint, m.subPath), { recursive: true });
+          await makeSubPathWithin(info.Mountpoint, m.subPath);
         } catch (err) {
+          if (err instanceof SubPathError || err instanceof RangeError) {
+            throw new EngineError(`cannot ${what}: subPath ${m.subPath} of volume ${volume}: ${err.message}`, 'createContainer', undefined, err);
+          }
           throw new EngineError(
             `cannot ${what}: cannot create subPath ${m.subPath} in volume ${volume}: ${(err as Error).message}; ` +
               'kubeplay must run on the same machine and as the same user as the Podman service for subPath',

@@ -1,0 +1,68 @@
+/**
+ * A container leaves a symbolic link to / in a persistent volume; a later pod mounts the volume with
+ * a subPath through that link. kubeplay must neither make directories on the host through the link
+ * nor bind the host's files into the pod: the pod fails cleanly, naming the link, and nothing of it
+ * is left.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { podmanExec, podmanState, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, TEST_IMAGE, type PodmanService } from './support';
+
+const prefix = runId();
+let service: PodmanService;
+const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-subpath-'));
+const claim = `${prefix}-data`;
+const SCRIPT = "trap 'exit 0' TERM; sleep 600 & wait";
+
+beforeAll(async () => {
+  service = await startPodmanService();
+});
+
+afterAll(async () => {
+  await removePodsByPrefix(prefix);
+  await removeVolumesByPrefix(prefix);
+  await service?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function podFile(name: string, subPath?: string): string {
+  const f = join(tmp, `${name}.yaml`);
+  writeFileSync(
+    f,
+    stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${prefix}-${name}` },
+      spec: {
+        containers: [{ name: 'app', image: TEST_IMAGE, command: ['sh', '-c', SCRIPT], volumeMounts: [{ name: 'data', mountPath: '/data', ...(subPath ? { subPath } : {}) }] }],
+        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }],
+      },
+    }),
+  );
+  return f;
+}
+
+test('a subPath through a link a container left in the volume is refused; nothing is made or mounted outside', async () => {
+  expect((await runCli(['apply', '-f', podFile('planter')])).code).toBe(0);
+  expect((await podmanExec(`${prefix}-planter-app`, ['ln', '-s', '/', '/data/escape'])).code).toBe(0);
+  const made = `/tmp/${prefix}-made-through-link`;
+
+  for (const [name, subPath] of [['victim', `escape${made}`], ['victim2', 'escape']] as const) {
+    const r = await runCli(['apply', '-f', podFile(name, subPath)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`error: pod/${prefix}-${name}:`);
+    expect(r.stderr).toContain(`subPath ${subPath} of volume ${claim}: "escape" is a symbolic link inside the volume; kubeplay does not follow links in a subPath`);
+    expect(await podmanState({ prefix: `${prefix}-${name}` })).toBe('');
+  }
+  expect(existsSync(made)).toBe(false);
+
+  // A plain subPath in the same volume still works, made inside it.
+  const ok = await runCli(['apply', '-f', podFile('inside', 'sub/dir')]);
+  expect(ok.stderr).toBe('');
+  expect(ok.code).toBe(0);
+  expect((await podmanExec(`${prefix}-planter-app`, ['test', '-d', '/data/sub/dir'])).code).toBe(0);
+});
