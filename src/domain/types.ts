@@ -91,7 +91,14 @@ export type DesiredVolume =
 /** DesiredMount mounts a named Podman volume or a host path into a container. */
 export type DesiredMount =
   | { kind: 'volume'; volume: string; destination: string; readOnly: boolean; subPath?: string }
-  | { kind: 'bind'; source: string; destination: string; readOnly: boolean };
+  | {
+      kind: 'bind';
+      source: string;
+      destination: string;
+      readOnly: boolean;
+      /** For a hostPath mounted with a subPath: the hostPath the source must stay inside, links not followed. */
+      within?: string;
+    };
 
 /** DesiredHealthcheck is a liveness probe expressed as a Podman healthcheck. */
 export interface DesiredHealthcheck {

@@ -745,6 +745,17 @@ export class DockerodeContainerEngine implements ContainerEngine {
    */
   private async resolveSubPaths(container: DesiredContainer, what: string): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
+    // A hostPath's subPath is made inside the hostPath the same way, never through a link.
+    for (const m of container.mounts) {
+      if (m.kind !== 'bind' || m.within === undefined) continue;
+      const subPath = path.posix.relative(m.within, m.source);
+      try {
+        await makeSubPathWithin(m.within, subPath);
+      } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${m.within} does not exist` : (err as Error).message;
+        throw new EngineError(`cannot ${what}: subPath ${subPath} of hostPath ${m.within}: ${why}`, 'createContainer', undefined, err);
+      }
+    }
     for (const volume of subPathsOf(container)) {
       const res = await this.request({
         operation: 'createContainer',

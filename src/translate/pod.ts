@@ -258,8 +258,8 @@ function toDesiredMount(vm: V1VolumeMount, volumes: ReadonlyMap<string, DesiredV
   if (!vol) return [];
   const readOnly = vm.readOnly ?? false;
   if (vol.kind === 'hostPath') {
-    const source = vm.subPath ? posix.join(vol.path, vm.subPath) : vol.path;
-    return [{ kind: 'bind', source, destination: vm.mountPath, readOnly }];
+    if (!vm.subPath) return [{ kind: 'bind', source: vol.path, destination: vm.mountPath, readOnly }];
+    return [{ kind: 'bind', source: posix.join(vol.path, vm.subPath), destination: vm.mountPath, readOnly, within: vol.path }];
   }
   const mount: DesiredMount = {
     kind: 'volume',

@@ -1,11 +1,10 @@
 /**
- * A container leaves a symbolic link to / in a persistent volume; a later pod mounts the volume with
- * a subPath through that link. kubeplay must neither make directories on the host through the link
+ * A container leaves a symbolic link to / in a persistent volume (or in a hostPath directory); a
+ * later pod mounts it with a subPath through that link. kubeplay must neither make directories on the host through the link
  * nor bind the host's files into the pod: the pod fails cleanly, naming the link, and nothing of it
  * is left.
  */
-import { existsSync } from 'node:fs';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -28,7 +27,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function podFile(name: string, subPath?: string): string {
+function podFile(name: string, subPath?: string, hostPath?: string): string {
   const f = join(tmp, `${name}.yaml`);
   writeFileSync(
     f,
@@ -38,7 +37,7 @@ function podFile(name: string, subPath?: string): string {
       metadata: { name: `${prefix}-${name}` },
       spec: {
         containers: [{ name: 'app', image: TEST_IMAGE, command: ['sh', '-c', SCRIPT], volumeMounts: [{ name: 'data', mountPath: '/data', ...(subPath ? { subPath } : {}) }] }],
-        volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }],
+        volumes: [hostPath ? { name: 'data', hostPath: { path: hostPath } } : { name: 'data', persistentVolumeClaim: { claimName: claim } }],
       },
     }),
   );
@@ -65,4 +64,21 @@ test('a subPath through a link a container left in the volume is refused; nothin
   expect(ok.stderr).toBe('');
   expect(ok.code).toBe(0);
   expect((await podmanExec(`${prefix}-planter-app`, ['test', '-d', '/data/sub/dir'])).code).toBe(0);
+});
+
+test('the same through a link in a hostPath directory', async () => {
+  const dir = join(tmp, 'host-dir');
+  mkdirSync(dir);
+  symlinkSync('/', join(dir, 'escape'));
+  const made = `/tmp/${prefix}-made-through-host-link`;
+  const r = await runCli(['apply', '-f', podFile('hostvictim', `escape${made}`, dir)]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`subPath escape${made} of hostPath ${dir}: "escape" is a symbolic link inside the volume`);
+  expect(existsSync(made)).toBe(false);
+  expect(await podmanState({ prefix: `${prefix}-hostvictim` })).toBe('');
+
+  const ok = await runCli(['apply', '-f', podFile('hostinside', 'logs/app', dir)]);
+  expect(ok.stderr).toBe('');
+  expect(ok.code).toBe(0);
+  expect(existsSync(join(dir, 'logs/app'))).toBe(true);
 });

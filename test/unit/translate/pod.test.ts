@@ -389,7 +389,8 @@ describe('toDesiredPod: volumes and mounts', () => {
       { kind: 'volume', volume: 'web_cache', destination: '/cache', readOnly: false },
       { kind: 'volume', volume: 'web_shm', destination: '/dev/shm', readOnly: true, subPath: 'part' },
       { kind: 'bind', source: '/srv/data', destination: '/data', readOnly: false },
-      { kind: 'bind', source: '/srv/data/logs/app', destination: '/logs', readOnly: true },
+      // `within`: the adapter makes the subPath inside the hostPath without following links.
+      { kind: 'bind', source: '/srv/data/logs/app', destination: '/logs', readOnly: true, within: '/srv/data' },
       { kind: 'volume', volume: 'db-data', destination: '/var/lib/db', readOnly: false },
       // A claim that is read-only in the pod is read-only in every mount.
       { kind: 'volume', volume: 'assets', destination: '/assets', readOnly: true },
