@@ -818,7 +818,8 @@ export class DockerodeContainerEngine implements ContainerEngine {
       status = statusOf(err) ?? status;
       throw this.toEngineError(err, spec.operation, spec.what);
     } finally {
-      this.record(spec.method, `${API_PREFIX}${spec.path}`, status, started);
+      // The query is part of what was asked (a signal, a time-out, a filter): `-v` shows it, as kubectl's -v=6 shows URLs.
+      this.record(spec.method, `${API_PREFIX}${spec.path}${queryString(spec.query)}`, status, started);
     }
   }
 
@@ -1174,4 +1175,11 @@ export class FrameDemuxer {
     if (this.buffer.length > 0) this.emit('stdout', this.buffer.subarray(this.buffer[0]! <= 2 && this.buffer.length >= 8 ? 8 : 0));
     this.buffer = Buffer.alloc(0);
   }
+}
+
+/** queryString renders a request's query for the call log: `?k=v&…`, or '' when there is none. */
+function queryString(query: Record<string, string | number | boolean> | undefined): string {
+  if (query === undefined) return '';
+  const q = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  return q === '' ? '' : `?${q}`;
 }

@@ -168,6 +168,15 @@ describe('delete pods -l', () => {
   });
 });
 
+/**
+ * signalsSent reads, from `-v` output, the signals kubeplay sent to pods, in order, as
+ * `NAME SIGNAL`. The tests below show the stop protocol from these calls, not from wall time:
+ * these machines are too noisy for upper bounds on time.
+ */
+function signalsSent(stderr: string): string[] {
+  return [...stderr.matchAll(/POST \/v[\d.]+\/libpod\/pods\/([^/\s]+)\/kill\?signal=(SIG[A-Z]+) /g)].map((m) => `${decodeURIComponent(m[1] ?? '')} ${m[2] ?? ''}`);
+}
+
 describe('graceful stop', () => {
   test('a pod whose PID 1 ignores SIGTERM is killed after its terminationGracePeriodSeconds; --now after 1 s; --force at once', async () => {
     const slow = `${prefix}-grace-slow`;
@@ -175,46 +184,52 @@ describe('graceful stop', () => {
     const force = `${prefix}-grace-force`;
     await apply([slow, now, force].map((n) => pod(n, { grace: 4, pid1: 'sleep' })).join('---\n'), 'grace.yaml');
 
-    const g = await timed(() => runCli(['delete', 'pod', slow]));
+    // A lower bound is safe on a noisy machine: it shows the grace period was waited out.
+    const g = await timed(() => runCli(['delete', 'pod', slow, '-v']));
     expect(g.value.stdout).toBe(`pod "${slow}" deleted\n`);
+    expect(signalsSent(g.value.stderr)).toEqual([`${slow} SIGTERM`, `${slow} SIGKILL`]);
     expect(g.seconds).toBeGreaterThanOrEqual(3.8);
-    expect(g.seconds).toBeLessThan(4 * 2.5);
 
-    const n = await timed(() => runCli(['delete', 'pod', now, '--now']));
+    const n = await timed(() => runCli(['delete', 'pod', now, '--now', '-v']));
     expect(n.value.stdout).toBe(`pod "${now}" deleted\n`);
+    expect(signalsSent(n.value.stderr)).toEqual([`${now} SIGTERM`, `${now} SIGKILL`]);
     expect(n.seconds).toBeGreaterThanOrEqual(0.9);
-    expect(n.seconds).toBeLessThan(3.5);
 
-    const f = await timed(() => runCli(['delete', 'pod', force, '--force', '--grace-period=0']));
-    expect(f.value.stdout).toBe(`pod "${force}" force deleted\n`);
-    expect(f.value.stderr).toBe('Warning: Immediate deletion: the containers get SIGKILL at once, without a graceful stop.\n');
-    expect(f.seconds).toBeLessThan(3);
+    const f = await runCli(['delete', 'pod', force, '--force', '--grace-period=0', '-v']);
+    expect(f.stdout).toBe(`pod "${force}" force deleted\n`);
+    expect(f.stderr).toContain('Warning: Immediate deletion: the containers get SIGKILL at once, without a graceful stop.\n');
+    expect(signalsSent(f.stderr)).toEqual([`${force} SIGKILL`]);
     expect(await podmanState({ prefix: `${prefix}-grace-` })).toBe('');
-    process.stdout.write(`delete timings: grace 4 s took ${g.seconds.toFixed(2)} s, --now ${n.seconds.toFixed(2)} s, --force ${f.seconds.toFixed(2)} s\n`);
+    process.stdout.write(`delete timings: grace 4 s took ${g.seconds.toFixed(2)} s, --now ${n.seconds.toFixed(2)} s\n`);
   });
 
   test('--grace-period=N overrides the pod\'s own', async () => {
     const p = `${prefix}-grace-override`;
     await apply(pod(p, { grace: 30, pid1: 'sleep' }), 'override.yaml');
-    const t = await timed(() => runCli(['delete', 'pod', p, '--grace-period=2']));
+    const t = await timed(() => runCli(['delete', 'pod', p, '--grace-period=2', '-v']));
     expect(t.value.stdout).toBe(`pod "${p}" deleted\n`);
+    expect(signalsSent(t.value.stderr)).toEqual([`${p} SIGTERM`, `${p} SIGKILL`]);
     expect(t.seconds).toBeGreaterThanOrEqual(1.8);
-    expect(t.seconds).toBeLessThan(6);
+    // Not a speed bound: the pod's own 30 s grace period was not the one waited out.
+    expect(t.seconds).toBeLessThan(30);
   });
 
   // kubeplay signals every pod at once and keeps the grace-period clock itself: asking Podman to
   // stop each pod with a time-out took three grace periods for 20 pods here, because Podman's API
-  // service runs at most NumCPU×3 container stops at once. What remains beyond one grace period
-  // is Podman tearing down 20 pods killed at the same moment (~3 s on 2 cores).
-  test('20 pods that ignore SIGTERM stop concurrently: about one grace period in all, not 20', async () => {
+  // service runs at most NumCPU×3 container stops at once. The calls show it: every pod gets its
+  // SIGTERM before any gets its SIGKILL, so the grace periods run at the same time.
+  test('20 pods that ignore SIGTERM stop concurrently: every SIGTERM before any SIGKILL', async () => {
     const grace = 6;
     const names = Array.from({ length: 20 }, (_, i) => `${prefix}-many-${String(i).padStart(2, '0')}`);
     await apply(names.map((n) => pod(n, { grace, pid1: 'sleep', labels: { batch: 'many' } })).join('---\n'), 'many.yaml');
-    const t = await timed(() => runCli(['delete', 'pods', '-l', `${run},batch=many`]));
+    const t = await timed(() => runCli(['delete', 'pods', '-l', `${run},batch=many`, '-v']));
     expect(t.value.stdout).toBe(names.map((n) => `pod "${n}" deleted\n`).join(''));
     expect(t.value.code).toBe(0);
+    const sent = signalsSent(t.value.stderr);
+    const firstKill = sent.findIndex((s) => s.endsWith('SIGKILL'));
+    expect(sent.slice(0, firstKill).sort()).toEqual(names.map((n) => `${n} SIGTERM`));
+    expect(sent.slice(firstKill).sort()).toEqual(names.map((n) => `${n} SIGKILL`));
     expect(t.seconds).toBeGreaterThanOrEqual(grace - 0.2);
-    expect(t.seconds).toBeLessThan(grace * 2.5);
     expect(await podmanState({ prefix: `${prefix}-many-` })).toBe('');
     process.stdout.write(`delete timings: 20 pods with a ${grace} s grace period took ${t.seconds.toFixed(2)} s\n`);
   });
@@ -241,10 +256,10 @@ describe('dry runs and --wait=false', () => {
   test('--wait=false returns once deletion is requested; a background kubeplay finishes the graceful stop', async () => {
     const a = `${prefix}-nowait`;
     await apply(pod(a, { grace: 3, pid1: 'sleep', volumes: true }), 'nowait.yaml');
-    const t = await timed(() => runCli(['delete', 'pod', a, '--wait=false']));
-    expect(t.value.stdout).toBe(`pod "${a}" deleted\n`);
-    expect(t.value.code).toBe(0);
-    expect(t.seconds).toBeLessThan(2.5);
+    const t = await runCli(['delete', 'pod', a, '--wait=false']);
+    expect(t.stdout).toBe(`pod "${a}" deleted\n`);
+    expect(t.code).toBe(0);
+    // It returned inside the pod's 3 s grace period: the pod is still there.
     expect((await podman(['pod', 'exists', a])).code).toBe(0);
     const gone = async () => (await podman(['pod', 'exists', a])).code === 1 && !(await listVolumes()).includes(`${a}_cache`);
     const deadline = Date.now() + 15_000;
