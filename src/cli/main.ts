@@ -254,7 +254,8 @@ function toOutput(v: unknown): ApplyOutput {
 
 /** EngineContext connects a command to Podman and locks that connection for commands that change pods. */
 interface EngineContext {
-  connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** `startIfNone: false` only takes a socket that answers already (see connect.ts). */
+  connectEngine: (verbosity: number, how?: { startIfNone?: boolean }) => Promise<ContainerEngine>;
   /**
    * Connects to a socket that answers (starting none) and has Podman list the pods at once; with
    * `lock`, takes the connection lock first (aborting the signal gives up waiting for it).
@@ -286,7 +287,7 @@ function engineContext(io: Io): EngineContext {
     return c.engine;
   };
   return {
-    connectEngine: (v) => connect(v),
+    connectEngine: (v, how) => connect(v, how),
     prefetchingEngine: async (v, opts = {}) => {
       const { withPrefetchedPods } = await import('../engine/prefetched-pods');
       const engine = await connect(v, { startIfNone: false });

@@ -11,7 +11,8 @@ import type { Io } from '../main';
 
 /** GetContext is what the composition root lends the command. */
 export interface GetContext {
-  connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** `startIfNone: false` only takes a socket that answers already (see connect.ts). */
+  connectEngine: (verbosity: number, how?: { startIfNone?: boolean }) => Promise<ContainerEngine>;
 }
 
 function strings(v: unknown): string[] {
@@ -84,6 +85,10 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
       // With exitProcess(false) yargs still runs the handler after printing --help for a command given arguments.
       if (argv['help'] === true) return;
       const verbosity = Number(argv['verbose'] ?? 0);
+      // Podman answers the ping while the modules below load (and yargs caches its help text).
+      // Only a socket that answers is taken this early; otherwise runGet connects as usual.
+      const early = ctx.connectEngine(verbosity, { startIfNone: false });
+      early.catch(() => undefined); // its failure is handled when the engine is asked for
       const { runGet, watchGet } = await import('../../commands/get');
       const { formatPods, parseOutput, tableCells, tableHeaders, alignColumns } = await import('../../print/get/format');
       const opts = toGetOptions(argv as Record<string, unknown>, (v) => {
@@ -100,7 +105,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         single: false,
         node: hostname(),
       };
-      const deps = { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date() };
+      const deps = { engine: () => early.catch(() => ctx.connectEngine(verbosity)), readStdin: io.readStdin, now: () => new Date() };
       const report = (r: { pods: unknown[]; notFound: string[] }) => {
         const listing = opts.output === 'table' || opts.output === 'wide' || opts.output === 'name';
         if (r.pods.length === 0 && r.notFound.length === 0 && listing) io.stderr.write('No resources found.\n');
