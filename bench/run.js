@@ -491,6 +491,8 @@ function loadValidate() {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
+  // The podman CLI must run locally (as a user would): with these set it would talk to a service.
+  for (const v of ['CONTAINER_HOST', 'CONTAINER_CONNECTION', 'CONTAINER_SSHKEY']) delete process.env[v];
   const started = performance.now();
   if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run npm run build first (npm run bench does)');
   if (spawnSync('podman', ['image', 'exists', 'localhost/busybox:stable']).status !== 0) throw new Error('the image localhost/busybox:stable is missing: run bash scripts/setup.sh first');
