@@ -90,28 +90,71 @@ async function createPods(socketPath, pods, concurrency) {
 }
 
 /**
- * deletePods kills every pod (SIGKILL), waits until Podman has cleaned up every container of
- * theirs (the listing then says `exited`, where a container that died but is not yet cleaned up
- * says `stopped`), then removes every pod. Removing a pod while its containers are being cleaned
- * up stalls ~3 s in cgroup removal on this host; this order avoids it.
+ * watchCleanups opens Podman's event stream of container `cleanup` events; `wait(ids, ms)`
+ * resolves once every id was seen (since the stream opened) or after ms.
+ */
+function watchCleanups(socketPath) {
+  return new Promise((resolve, reject) => {
+    const filters = encodeURIComponent(JSON.stringify({ type: ['container'], event: ['cleanup'] }));
+    const req = http.get({ socketPath, path: `${API}/events?stream=true&filters=${filters}` }, (res) => {
+      const seen = new Set();
+      let waiter;
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => {
+        buffer += chunk;
+        let nl;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          try {
+            const ev = JSON.parse(line);
+            seen.add(ev.id ?? ev.Actor?.ID);
+          } catch {
+            // not an event line
+          }
+          waiter?.();
+        }
+      });
+      resolve({
+        wait: (ids, ms) =>
+          new Promise((done) => {
+            const timer = setTimeout(done, ms);
+            waiter = () => {
+              if (ids.every((id) => seen.has(id))) {
+                clearTimeout(timer);
+                done();
+              }
+            };
+            waiter();
+          }),
+        close: () => req.destroy(),
+      });
+    });
+    req.on('error', reject);
+  });
+}
+
+/**
+ * deletePods lists the pods once (to know their containers), kills every pod (SIGKILL), waits for
+ * Podman's cleanup event of every container that ran, then removes every pod. Removing a pod
+ * while containers are still being cleaned up stalls ~3 s in cgroup removal on this host; this
+ * order avoids it.
  */
 async function deletePods(socketPath, names, concurrency) {
   const t0 = performance.now();
-  await bounded(names, concurrency, async (name) => {
-    const res = await request(socketPath, 'POST', `/pods/${encodeURIComponent(name)}/kill?signal=SIGKILL`);
-    if (res.status >= 300 && res.status !== 409 && res.status !== 404) throw new Error(`kill ${name}: HTTP ${res.status}`);
-  });
-  // The pod listing carries every container's state, the infra container's included.
   const wanted = new Set(names);
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const pods = (await ok(socketPath, 'GET', '/pods/json')) ?? [];
-    const busy = pods
-      .filter((p) => wanted.has(p.Name))
-      .flatMap((p) => p.Containers ?? [])
-      .filter((c) => !['exited', 'created', 'configured'].includes(c.Status));
-    if (busy.length === 0) break;
-    await new Promise((r) => setTimeout(r, 50));
+  const watcher = await watchCleanups(socketPath);
+  try {
+    const pods = ((await ok(socketPath, 'GET', '/pods/json')) ?? []).filter((p) => wanted.has(p.Name));
+    const ids = pods.flatMap((p) => (p.Containers ?? []).filter((c) => !['exited', 'created', 'configured'].includes(c.Status)).map((c) => c.Id));
+    await bounded(names, concurrency, async (name) => {
+      const res = await request(socketPath, 'POST', `/pods/${encodeURIComponent(name)}/kill?signal=SIGKILL`);
+      if (res.status >= 300 && res.status !== 409 && res.status !== 404) throw new Error(`kill ${name}: HTTP ${res.status}`);
+    });
+    await watcher.wait(ids, 30_000);
+  } finally {
+    watcher.close();
   }
   await bounded(names, concurrency, async (name) => {
     const res = await request(socketPath, 'DELETE', `/pods/${encodeURIComponent(name)}?force=true&timeout=0`);

@@ -24,10 +24,10 @@ export type Step =
   /** Waits until no app container of the pod runs, or timeoutSeconds pass (a grace period). */
   | { op: 'awaitPodExit'; name: string; timeoutSeconds: number }
   /**
-   * Waits until Podman has cleaned up every container of the pod after it stopped (its state is
-   * `exited`, no longer `stopped`), or timeoutSeconds pass; a pod that is gone is done.
+   * SIGKILLs what still runs in the pod and waits until Podman has cleaned up every container of
+   * it (unmounts, network teardown), at most cleanupSeconds; a pod that is gone is done.
    */
-  | { op: 'awaitPodCleanup'; name: string; timeoutSeconds: number }
+  | { op: 'killPod'; name: string; cleanupSeconds: number }
   /**
    * Splits the plan in phases: no step after a barrier starts before every action has finished
    * its steps before it (or failed). Delete kills every pod and waits for Podman's cleanup before
@@ -113,8 +113,8 @@ export function formatStep(s: Step): string {
       return `signalPod ${s.name} ${s.signal}`;
     case 'awaitPodExit':
       return `awaitPodExit ${s.name} (up to ${s.timeoutSeconds}s)`;
-    case 'awaitPodCleanup':
-      return `awaitPodCleanup ${s.name} (up to ${s.timeoutSeconds}s)`;
+    case 'killPod':
+      return `killPod ${s.name} (and await its cleanup, up to ${s.cleanupSeconds}s)`;
     case 'barrier':
       return `barrier: ${s.label}`;
   }

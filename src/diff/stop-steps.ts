@@ -29,8 +29,7 @@ export function stopSteps(name: string, graceSeconds: number): Step[] {
       : [];
   return [
     ...term,
-    { op: 'signalPod', name, signal: 'SIGKILL' },
-    { op: 'awaitPodCleanup', name, timeoutSeconds: CLEANUP_WAIT_SECONDS },
+    { op: 'killPod', name, cleanupSeconds: CLEANUP_WAIT_SECONDS },
     STOPPED_BARRIER,
   ];
 }

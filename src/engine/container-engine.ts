@@ -151,6 +151,12 @@ export interface ContainerEngine extends ContainerLooker {
   stopPod(name: string, timeoutSeconds: number): Promise<void>;
   /** Sends a signal to every container of the pod. */
   killPod(name: string, signal: string): Promise<void>;
+  /**
+   * Sends SIGKILL to whatever still runs in the pod, then waits until Podman has cleaned up every
+   * container of it that was not cleaned up yet (a container that died is listed `stopped` until
+   * then), at most timeoutSeconds. A pod that is gone, or has nothing to clean up, is done at once.
+   */
+  killPodAndAwaitCleanup(name: string, timeoutSeconds: number): Promise<void>;
   /** Removes the pod and its containers. Anonymous volumes go with it; named volumes stay. */
   removePod(name: string, options: RemoveOptions): Promise<void>;
   /** Calls made so far, in order (for `-v`). */

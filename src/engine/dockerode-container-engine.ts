@@ -402,6 +402,40 @@ export class DockerodeContainerEngine implements ContainerEngine {
   }
 
   /**
+   * killPodAndAwaitCleanup SIGKILLs what still runs in the pod and waits for Podman's `cleanup`
+   * event of every container not cleaned up yet, the ones that died before included (listed
+   * `stopped` until their cleanup is done), at most timeoutSeconds. The event stream is opened
+   * before the pod is inspected, so no cleanup can happen between the look and the wait unseen.
+   * Waiting for these events does not take Podman's container locks, where polling a listing
+   * while dozens of pods are torn down took seconds a call here.
+   */
+  async killPodAndAwaitCleanup(name: string, timeoutSeconds: number): Promise<void> {
+    const watcher = await this.watchCleanup('killPod');
+    try {
+      let pod: PodInspectReport;
+      try {
+        pod = await this.inspectPod(name, 'killPod');
+      } catch (err) {
+        if (err instanceof EngineError && err.status === 404) return;
+        throw err;
+      }
+      const containers = pod.Containers ?? [];
+      const unclean = containers.filter((c) => isActiveState(c.State) || toState(c.State) === 'stopped').map((c) => c.Id);
+      if (unclean.length === 0) return;
+      watcher.track(unclean);
+      if (containers.some((c) => isActiveState(c.State))) {
+        await this.killPod(name, 'SIGKILL').catch((err: unknown) => {
+          // 409: it all died meanwhile; 404: the pod went away. Neither leaves anything to kill.
+          if (!(err instanceof EngineError && (err.status === 409 || err.status === 404))) throw err;
+        });
+      }
+      await watcher.done(Math.max(0, timeoutSeconds) * 1000);
+    } finally {
+      watcher.close();
+    }
+  }
+
+  /**
    * removePod removes the pod and its containers. With `force`, running containers are stopped
    * first (SIGTERM, SIGKILL after timeoutSeconds; at once for 0) and removal waits for Podman's
    * `cleanup` event of each: deleting a pod right after its containers died stalls ~3 s in
@@ -623,7 +657,8 @@ export class DockerodeContainerEngine implements ContainerEngine {
     );
     if (running.size === 0) return;
 
-    const watcher = await this.watchCleanup(running, operation);
+    const watcher = await this.watchCleanup(operation);
+    watcher.track(running);
     try {
       if (timeoutSeconds <= 0) {
         await this.killPod(name, 'SIGKILL');
@@ -644,11 +679,13 @@ export class DockerodeContainerEngine implements ContainerEngine {
     }
   }
 
-  /** Opens Podman's event stream filtered to container cleanup events and tracks the given ids. */
+  /**
+   * Opens Podman's event stream filtered to container cleanup events. `track` names the containers
+   * to wait for (those cleaned up since the stream opened count as done); `done` waits for them.
+   */
   private async watchCleanup(
-    ids: Set<string>,
     operation: string,
-  ): Promise<{ done: (timeoutMs: number) => Promise<void>; close: () => void }> {
+  ): Promise<{ track: (ids: Iterable<string>) => void; done: (timeoutMs: number) => Promise<void>; close: () => void }> {
     const started = performance.now();
     const eventsPath = '/events';
     // Podman 4.3 ANDs repeated filter values, so containers are matched here, not by a filter.
@@ -668,7 +705,9 @@ export class DockerodeContainerEngine implements ContainerEngine {
       this.record('GET', `${API_PREFIX}${eventsPath}`, statusOf(err) ?? 0, started);
       throw this.toEngineError(err, operation, 'watch Podman events');
     }
-    const pending = new Set(ids);
+    const pending = new Set<string>();
+    const cleaned = new Set<string>();
+    let tracking = false;
     let resolveDone: () => void = () => undefined;
     const allDone = new Promise<void>((resolve) => {
       resolveDone = resolve;
@@ -682,8 +721,11 @@ export class DockerodeContainerEngine implements ContainerEngine {
         const ev = parseJson(buffer.slice(0, nl)) as PodEvent | undefined;
         buffer = buffer.slice(nl + 1);
         const id = ev?.id ?? ev?.Actor?.ID;
-        if (id !== undefined && (ev?.status ?? ev?.Action) === 'cleanup') pending.delete(id);
-        if (pending.size === 0) resolveDone();
+        if (id !== undefined && (ev?.status ?? ev?.Action) === 'cleanup') {
+          cleaned.add(id);
+          pending.delete(id);
+        }
+        if (tracking && pending.size === 0) resolveDone();
       }
     });
     // A stream that ends early leaves nothing to wait for.
@@ -691,6 +733,11 @@ export class DockerodeContainerEngine implements ContainerEngine {
     res.on('error', () => resolveDone());
     let closed = false;
     return {
+      track: (ids) => {
+        for (const id of ids) if (!cleaned.has(id)) pending.add(id);
+        tracking = true;
+        if (pending.size === 0) resolveDone();
+      },
       done: async (timeoutMs) => {
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<void>((resolve) => {

@@ -5,7 +5,7 @@
  */
 import type { Action, Plan, Step } from '../diff/plan';
 import { formatStep } from '../diff/plan';
-import type { ContainerEngine, EngineContainer } from '../engine/container-engine';
+import type { ContainerEngine } from '../engine/container-engine';
 import { EngineError, EngineUnavailableError, InternalError } from '../domain/errors';
 import { executeInPhases, hasBarriers } from './phases';
 
@@ -173,9 +173,9 @@ export async function runStep(engine: ContainerEngine, step: Step, hostFs?: Host
         if (!(e instanceof EngineError && (e.status === 404 || e.status === 409))) throw e;
       });
     case 'awaitPodExit':
-      return awaitPod(engine, step.name, step.timeoutSeconds, isRunningApp);
-    case 'awaitPodCleanup':
-      return awaitPod(engine, step.name, step.timeoutSeconds, isNotCleanedUp);
+      return awaitPodExit(engine, step.name, step.timeoutSeconds);
+    case 'killPod':
+      return engine.killPodAndAwaitCleanup(step.name, step.cleanupSeconds);
     case 'barrier':
       // executePlan splits the plan at barriers (phases.ts); one reaching here is a bug.
       throw new InternalError(`a barrier step reached the step runner: ${step.label}`);
@@ -187,22 +187,8 @@ export async function runStep(engine: ContainerEngine, step: Step, hostFs?: Host
 const listings = new WeakMap<ContainerEngine, { at: number; pods: ReturnType<ContainerEngine['listPods']> }>();
 const POLL_MS = 200;
 
-/** An app container that still runs (awaitPodExit waits for none to). */
-function isRunningApp(c: EngineContainer): boolean {
-  return !c.isInfra && (c.state === 'running' || c.state === 'paused' || c.state === 'stopping');
-}
-
-/**
- * A container, infra included, that runs or has stopped but is not yet cleaned up by Podman
- * (awaitPodCleanup waits for none to): Podman lists a container that died as `stopped` until its
- * cleanup (unmounts, network teardown) is done, then as `exited`.
- */
-function isNotCleanedUp(c: EngineContainer): boolean {
-  return c.state === 'running' || c.state === 'paused' || c.state === 'stopping' || c.state === 'stopped';
-}
-
-/** awaitPod resolves once no container of the pod is `busy` (or the pod is gone), or after timeoutSeconds. */
-async function awaitPod(engine: ContainerEngine, name: string, timeoutSeconds: number, busy: (c: EngineContainer) => boolean): Promise<void> {
+/** awaitPodExit resolves once no app container of the pod is running (or the pod is gone), or after timeoutSeconds. */
+async function awaitPodExit(engine: ContainerEngine, name: string, timeoutSeconds: number): Promise<void> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   for (;;) {
     let cached = listings.get(engine);
@@ -211,7 +197,8 @@ async function awaitPod(engine: ContainerEngine, name: string, timeoutSeconds: n
       listings.set(engine, cached);
     }
     const pod = (await cached.pods).find((p) => p.name === name);
-    if (!(pod?.containers ?? []).some(busy) || Date.now() >= deadline) return;
+    const active = (pod?.containers ?? []).some((c) => !c.isInfra && (c.state === 'running' || c.state === 'paused' || c.state === 'stopping'));
+    if (!active || Date.now() >= deadline) return;
     await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
   }
 }

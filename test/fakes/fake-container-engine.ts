@@ -140,9 +140,14 @@ export class FakeContainerEngine implements ContainerEngine {
     const p = this.pods.get(name);
     if (p) for (const c of p.containers) c.state = 'exited';
   }
-  async killPod(name: string): Promise<void> {
+  async killPod(name: string, _signal?: string): Promise<void> {
     this.record(`killPod ${name}`);
     await this.stopPod(name);
+  }
+  /** killPodAndAwaitCleanup kills through killPod (so spies see a SIGKILL); the fake cleans up at once. */
+  async killPodAndAwaitCleanup(name: string): Promise<void> {
+    if (!this.pods.has(name)) return;
+    await this.killPod(name, 'SIGKILL');
   }
   async removePod(name: string, _o: RemoveOptions): Promise<void> {
     this.record(`removePod ${name}`);

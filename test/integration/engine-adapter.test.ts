@@ -278,6 +278,21 @@ describe('DockerodeContainerEngine', () => {
     expect(await engine.listPods({ app: prefix })).toEqual([]);
   });
 
+  it('killPodAndAwaitCleanup leaves every container of the pod cleaned up (exited, not stopped), and a gone pod is fine', async () => {
+    const pod = `${prefix}-kill`;
+    const loop = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.2; done'];
+    await createAll(desiredPod(pod, { containers: [container(pod, 'a', { entrypoint: loop }), container(pod, 'b', { entrypoint: loop })] }));
+    await engine.startPod(pod);
+    await engine.killPodAndAwaitCleanup(pod, 10);
+    // Podman lists a container that died as `stopped` until its cleanup is done, then `exited`.
+    const states = (await engine.listContainers()).filter((c) => c.podName === pod).map((c) => c.state);
+    expect(states).toHaveLength(3);
+    expect(new Set(states)).toEqual(new Set(['exited']));
+    await engine.killPodAndAwaitCleanup(pod, 10); // nothing left to kill or clean up
+    await engine.removePod(pod, { force: false });
+    await expect(engine.killPodAndAwaitCleanup(pod, 10)).resolves.toBeUndefined();
+  });
+
   it('names the init container that failed, and does not start the app containers', async () => {
     const pod = `${prefix}-initfail`;
     const desired = desiredPod(pod, {

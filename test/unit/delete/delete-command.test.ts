@@ -228,7 +228,7 @@ describe('kubeplay delete on the fake engine', () => {
     const r = await run(engine, ['delete', 'pod', 'web', '-v']);
     expect(r.stderr).toBe(
       'delete    pod/web  grace period 3s (terminationGracePeriodSeconds); removes emptyDir web_cache; keeps PVC keep-me\n' +
-        '    signalPod web SIGTERM\n    awaitPodExit web (up to 3s)\n    signalPod web SIGKILL\n    awaitPodCleanup web (up to 10s)\n' +
+        '    signalPod web SIGTERM\n    awaitPodExit web (up to 3s)\n    killPod web (and await its cleanup, up to 10s)\n' +
           '    barrier: every pod stopped and cleaned up\n    removePod web (timeout 0s)\n    removeVolume web_cache\n',
     );
   });

@@ -33,16 +33,16 @@ describe('planDeletes', () => {
       'delete    pod/web  grace period 5s (terminationGracePeriodSeconds); removes emptyDir web_cache; keeps PVC claim-1\n' +
         '    signalPod web SIGTERM\n' +
         '    awaitPodExit web (up to 5s)\n' +
-        '    signalPod web SIGKILL\n' +
-        '    awaitPodCleanup web (up to 10s)\n' +
+        '    killPod web (and await its cleanup, up to 10s)\n' +
+        '' +
         '    barrier: every pod stopped and cleaned up\n' +
         '    removePod web (timeout 0s)\n' +
         '    removeVolume web_cache\n' +
         'delete    pod/api  grace period 30s (terminationGracePeriodSeconds)\n' +
         '    signalPod api SIGTERM\n' +
         '    awaitPodExit api (up to 30s)\n' +
-        '    signalPod api SIGKILL\n' +
-        '    awaitPodCleanup api (up to 10s)\n' +
+        '    killPod api (and await its cleanup, up to 10s)\n' +
+        '' +
         '    barrier: every pod stopped and cleaned up\n' +
         '    removePod api (timeout 0s)\n',
     );
@@ -59,8 +59,8 @@ describe('planDeletes', () => {
     const plan = planDeletes(names('foreign'), state, { ...opts, previousOf: () => web });
     expect(formatPlan(plan, { steps: true })).toBe(
       "delete    pod/foreign  not created by kubeplay, named explicitly; grace period 30s (Kubernetes' default)\n" +
-        '    signalPod foreign SIGTERM\n    awaitPodExit foreign (up to 30s)\n    signalPod foreign SIGKILL\n' +
-        '    awaitPodCleanup foreign (up to 10s)\n    barrier: every pod stopped and cleaned up\n    removePod foreign (timeout 0s)\n',
+        '    signalPod foreign SIGTERM\n    awaitPodExit foreign (up to 30s)\n    killPod foreign (and await its cleanup, up to 10s)\n' +
+        '    barrier: every pod stopped and cleaned up\n    removePod foreign (timeout 0s)\n',
     );
   });
 
@@ -86,8 +86,7 @@ describe('planDeletes', () => {
     const forced = planDeletes(names('web'), state, { ...opts, gracePeriod: 0 }).actions[0]!;
     // No SIGTERM and no grace period: SIGKILL at once, Podman's cleanup, then (once every pod is there) removal.
     expect(forced.steps).toEqual([
-      { op: 'signalPod', name: 'web', signal: 'SIGKILL' },
-      { op: 'awaitPodCleanup', name: 'web', timeoutSeconds: 10 },
+      { op: 'killPod', name: 'web', cleanupSeconds: 10 },
       { op: 'barrier', label: 'every pod stopped and cleaned up' },
       { op: 'removePod', name: 'web', timeoutSeconds: 0 },
       { op: 'removeVolume', name: 'web_cache' },
@@ -99,7 +98,7 @@ describe('planDeletes', () => {
     const plan = planDeletes(names('web'), state, { ...opts, previousOf: () => undefined });
     expect(formatPlan(plan, { steps: true })).toBe(
       "delete    pod/web  grace period 30s (Kubernetes' default)\n    signalPod web SIGTERM\n    awaitPodExit web (up to 30s)\n" +
-        '    signalPod web SIGKILL\n    awaitPodCleanup web (up to 10s)\n    barrier: every pod stopped and cleaned up\n    removePod web (timeout 0s)\n',
+        '    killPod web (and await its cleanup, up to 10s)\n    barrier: every pod stopped and cleaned up\n    removePod web (timeout 0s)\n',
     );
   });
 

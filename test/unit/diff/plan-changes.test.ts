@@ -104,7 +104,7 @@ describe('planChanges', () => {
     const plan = planChanges([pod], { pods: [running(old)] }, { ...opts, previousOf: () => old });
     expect(formatPlan(plan, { steps: true })).toBe(
       `recreate  pod/vol  spec changed (${old.labels[LABEL_MANIFEST_HASH]} → ${pod.labels[LABEL_MANIFEST_HASH]})\n` +
-        '    signalPod vol SIGTERM\n    awaitPodExit vol (up to 30s)\n    signalPod vol SIGKILL\n    awaitPodCleanup vol (up to 10s)\n' +
+        '    signalPod vol SIGTERM\n    awaitPodExit vol (up to 30s)\n    killPod vol (and await its cleanup, up to 10s)\n' +
         '    barrier: every pod stopped and cleaned up\n    removePod vol (timeout 0s)\n' +
         '    removeVolume vol_cache\n    createVolume vol_cache\n    ensureVolume data-claim\n' +
         '    createPod vol\n    createContainer vol-init\n    createContainer vol-app\n    startPod vol\n',

@@ -57,21 +57,13 @@ describe('phases', () => {
     expect(report.results.map((r) => `${r.action.ref} ${r.outcome}`)).toEqual(['pod/old done', 'pod/same done']);
   });
 
-  test('awaitPodCleanup waits while a container is stopped but not yet cleaned up (infra included)', async () => {
+  test('killPod kills and waits for the cleanup through the engine; a pod that is gone is done', async () => {
     const engine = new FakeContainerEngine();
-    const pod = runningPod('a');
-    pod.containers[0]!.state = 'stopped';
-    pod.containers[1]!.state = 'exited';
-    engine.pods.set('a', pod);
-    let cleaned = false;
-    setTimeout(() => {
-      cleaned = true;
-      engine.mutate('a', (p) => (p.containers[0]!.state = 'exited'));
-    }, 300);
-    await runStep(engine, { op: 'awaitPodCleanup', name: 'a', timeoutSeconds: 10 });
-    expect(cleaned).toBe(true);
-    // A pod that is gone is cleaned up.
-    await runStep(engine, { op: 'awaitPodCleanup', name: 'gone', timeoutSeconds: 10 });
+    engine.pods.set('a', runningPod('a'));
+    await runStep(engine, { op: 'killPod', name: 'a', cleanupSeconds: 10 });
+    expect(engine.pods.get('a')!.containers.map((c) => c.state)).toEqual(['exited', 'exited']);
+    await runStep(engine, { op: 'killPod', name: 'gone', cleanupSeconds: 10 });
+    expect(engine.log.filter((l) => l.startsWith('killPod'))).toEqual(['killPod a']);
   });
 
   test('a barrier never reaches the step runner', async () => {
