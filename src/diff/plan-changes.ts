@@ -75,7 +75,14 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
     conflicts.push(...portConflicts(pod, observed.portClaims ?? []));
 
     const make = [...hostPaths.steps, ...createSteps(pod)];
-    const undoMake: Step[] = [{ op: 'removePod', name: pod.name, timeoutSeconds: 0 }, ...emptyDirNames(pod).map((name): Step => ({ op: 'removeVolume', name }))];
+    // Removing the pod removes its containers; a container whose creation was cut off can be left in
+    // Podman's storage alone, holding its name, so the names are cleared too.
+    const clearNames = containerNames(pod).map((name): Step => ({ op: 'removeContainer', name }));
+    const undoMake: Step[] = [
+      { op: 'removePod', name: pod.name, timeoutSeconds: 0 },
+      ...clearNames,
+      ...emptyDirNames(pod).map((name): Step => ({ op: 'removeVolume', name })),
+    ];
     if (!current) {
       actions.push({ kind: 'create', ref, name: pod.name, cause: 'not found in Podman', needsImages: uniq(needsImages), steps: make, rollback: undoMake });
       continue;
@@ -89,7 +96,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
         name: pod.name,
         cause: `incomplete: ${incomplete}`,
         needsImages: uniq(needsImages),
-        steps: [{ op: 'removePod', name: pod.name, timeoutSeconds: 0 }, ...make],
+        steps: [{ op: 'removePod', name: pod.name, timeoutSeconds: 0 }, ...clearNames, ...make],
         rollback: undoMake,
       });
       continue;
@@ -235,6 +242,10 @@ export function createSteps(pod: DesiredPod): Step[] {
   for (const c of [...pod.initContainers, ...pod.containers]) steps.push({ op: 'createContainer', pod, container: c });
   steps.push({ op: 'startPod', name: pod.name });
   return steps;
+}
+
+function containerNames(pod: DesiredPod): string[] {
+  return [...pod.initContainers, ...pod.containers].map((c) => c.name);
 }
 
 function emptyDirNames(pod: DesiredPod): string[] {

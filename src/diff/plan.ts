@@ -13,6 +13,11 @@ export type Step =
   | { op: 'pullImage'; image: string }
   | { op: 'removePod'; name: string; timeoutSeconds: number }
   | { op: 'removeVolume'; name: string }
+  /**
+   * Removes a container by name, even one Podman knows only in its storage (the debris of a
+   * container creation cut off half-way, which blocks the name); one that is gone is fine.
+   */
+  | { op: 'removeContainer'; name: string }
   | { op: 'createVolume'; name: string; labels: Record<string, string>; tmpfs: boolean }
   | { op: 'ensureVolume'; name: string; labels: Record<string, string> }
   | { op: 'createPod'; pod: DesiredPod }
@@ -97,6 +102,7 @@ export function formatStep(s: Step): string {
     case 'removePod':
       return `removePod ${s.name} (timeout ${s.timeoutSeconds}s)`;
     case 'removeVolume':
+    case 'removeContainer':
     case 'ensureVolume':
       return `${s.op} ${s.name}`;
     case 'createVolume':

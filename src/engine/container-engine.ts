@@ -159,6 +159,11 @@ export interface ContainerEngine extends ContainerLooker {
   killPodAndAwaitCleanup(name: string, timeoutSeconds: number): Promise<void>;
   /** Removes the pod and its containers. Anonymous volumes go with it; named volumes stay. */
   removePod(name: string, options: RemoveOptions): Promise<void>;
+  /**
+   * Removes a container by name or id, stopping it if it runs, including one Podman has only in
+   * its storage (the debris of a creation cut off half-way). Throws EngineError 404 when there is none.
+   */
+  removeContainer(name: string): Promise<void>;
   /** Calls made so far, in order (for `-v`). */
   calls(): readonly EngineCall[];
 }

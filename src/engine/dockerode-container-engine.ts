@@ -456,6 +456,21 @@ export class DockerodeContainerEngine implements ContainerEngine {
     });
   }
 
+  /**
+   * removeContainer removes one container (DELETE /containers/{name}?force=true&timeout=0).
+   * libpod's removal falls back to container storage, so a container whose creation was cut off
+   * and that only storage knows (`podman ps --external` shows it as Storage) goes too.
+   */
+  async removeContainer(name: string): Promise<void> {
+    await this.request({
+      operation: 'removeContainer',
+      what: `remove container ${name}`,
+      method: 'DELETE',
+      path: `/containers/${encodeURIComponent(name)}`,
+      query: { force: true, timeout: 0 },
+    });
+  }
+
   /** calls returns the calls made so far, in order. */
   calls(): readonly EngineCall[] {
     return this.recorded;

@@ -151,6 +151,8 @@ export async function runStep(engine: ContainerEngine, step: Step, hostFs?: Host
       return ignoreNotFound(engine.removePod(step.name, { force: true, timeoutSeconds: step.timeoutSeconds }));
     case 'removeVolume':
       return ignoreNotFound(engine.removeVolume(step.name, true));
+    case 'removeContainer':
+      return ignoreNotFound(engine.removeContainer(step.name));
     case 'createVolume':
       return engine.createVolume(step.name, step.labels, { tmpfs: step.tmpfs });
     case 'ensureVolume':

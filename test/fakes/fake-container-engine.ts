@@ -153,6 +153,17 @@ export class FakeContainerEngine implements ContainerEngine {
     this.record(`removePod ${name}`);
     if (!this.pods.delete(name)) throw new EngineError(`no such pod ${name}`, 'removePod', 404);
   }
+  async removeContainer(name: string): Promise<void> {
+    this.record(`removeContainer ${name}`);
+    for (const p of this.pods.values()) {
+      const i = p.containers.findIndex((c) => c.name === name || c.id === name);
+      if (i >= 0) {
+        p.containers.splice(i, 1);
+        return;
+      }
+    }
+    throw new EngineError(`no container with name or ID "${name}" found: no such container`, 'removeContainer', 404);
+  }
   calls(): readonly EngineCall[] {
     return [];
   }

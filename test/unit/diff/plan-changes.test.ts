@@ -109,7 +109,7 @@ describe('planChanges', () => {
         '    removeVolume vol_cache\n    createVolume vol_cache\n    ensureVolume data-claim\n' +
         '    createPod vol\n    createContainer vol-init\n    createContainer vol-app\n    startPod vol\n',
     );
-    expect(plan.actions[0]!.rollback.map((s) => s.op)).toEqual(['removePod', 'removeVolume', 'createPod', 'createContainer', 'startPod']);
+    expect(plan.actions[0]!.rollback.map((s) => s.op)).toEqual(['removePod', 'removeContainer', 'removeContainer', 'removeVolume', 'createPod', 'createContainer', 'startPod']);
   });
 
   test('prune removes managed pods that match and are not in the input', () => {
