@@ -112,6 +112,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
       return { action, outcome: 'done' };
     } catch (e) {
       noteFailure(e);
+      if (e instanceof Interrupted) stopped ??= 'interrupted';
       const error = e instanceof Interrupted ? `stopped half-way: ${INTERRUPTED}` : messageOf(e);
       if (e instanceof EngineUnavailableError) {
         // The rollback's calls would fail the same way; the next apply sees the remains as incomplete.

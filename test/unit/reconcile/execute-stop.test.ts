@@ -82,6 +82,27 @@ describe('executePlan when interrupted', () => {
     expect(engine.pods.get('web')?.status).toBe('Running');
   });
 
+  test('interrupted while the old version is being stopped for its replacement: the previous version is put back', async () => {
+    const engine = new FakeContainerEngine(['localhost/busybox:stable']);
+    const v1 = desiredPod('web');
+    await executePlan(engine, await planFor(engine, [v1]), { concurrency: 1 });
+    const v2 = desiredPod('web', { labels: { ...v1.labels, tier: 'v2' } });
+    const plan = planChanges([v2], await observeState(engine, [v2], free), { ...opts, previousOf: () => v1 });
+    const interrupt = new AbortController();
+    // Ctrl-C while kubeplay waits for the old version's containers to exit.
+    const original = engine.listPods.bind(engine);
+    engine.listPods = async (labels) => {
+      if (engine.log.includes('killPod web')) interrupt.abort();
+      return original(labels);
+    };
+    const report = await executePlan(engine, plan, { concurrency: 1, signal: interrupt.signal });
+    expect(report.stopped).toBe('interrupted');
+    expect(summary(report.results)).toEqual(['pod/web failed restored']);
+    expect(report.results[0]!.error).toBe('stopped half-way: kubeplay was interrupted');
+    expect(engine.pods.get('web')?.labels).toEqual(v1.labels);
+    expect(engine.pods.get('web')?.status).toBe('Running');
+  });
+
   test('interrupted before the execute stage: nothing starts, unchanged pods are still reported', async () => {
     const engine = new FakeContainerEngine(['localhost/busybox:stable']);
     await executePlan(engine, await planFor(engine, [pods[0]!]), { concurrency: 1 });
