@@ -47,6 +47,8 @@ export const containersRule: DocumentRule = {
       const image = c['image'];
       if (typeof image !== 'string' || image.trim() === '')
         out.push({ path: image === undefined ? path : [...path, 'image'], message: 'required field "image" is missing: every container needs an image' });
+      else if (image !== image.trim())
+        out.push({ path: [...path, 'image'], message: `invalid image ${JSON.stringify(image)}: must not have leading or trailing whitespace` });
       out.push(...oneOf(c['imagePullPolicy'], PULL_POLICIES, [...path, 'imagePullPolicy'], 'imagePullPolicy'));
 
       const portNames = new Set<string>();
