@@ -147,11 +147,10 @@ describe('parseDocuments: locators', () => {
 });
 
 describe('parseDocuments: hostile input', () => {
-  test('billion laughs is refused at the alias that crosses the budget, quickly and without memory growth', () => {
+  // No time bound is asserted (these machines are noisy): the test's own time-out catches a hang.
+  test('billion laughs is refused at the alias that crosses the budget, without memory growth', () => {
     const before = process.memoryUsage().heapUsed;
-    const started = Date.now();
     const r = parseFixture('billion-laughs.yaml');
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(50 * 1024 * 1024);
     expect(r.documents).toEqual([]);
     expect(r.issues.map(brief)).toEqual([
@@ -291,10 +290,8 @@ describe('parseDocuments: hostile input', () => {
     expect(r.issues.map(brief)).toEqual(['warning inline.yaml#0 3:18 [] YAML warning: unresolved tag: !custom; it is ignored']);
   });
 
-  test('100,000 nested [ do not overflow the stack: refused at the 65th level, fast', () => {
-    const started = Date.now();
+  test('100,000 nested [ do not overflow the stack: refused at the 65th level', () => {
     const r = parseText('['.repeat(100_000) + ']'.repeat(100_000));
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(r.issues.map(brief)).toEqual([
       'error inline.yaml#0 1:65 [] nesting too deep: maps and lists are nested more than 64 levels here; a Kubernetes object never needs that many (the rest of the file was not read)',
     ]);
@@ -358,10 +355,8 @@ describe('parseDocuments: scale', () => {
       `    - name: a\n      image: localhost/busybox:stable\n      ports:\n        - containerPort: 80\n` +
       `    - name: b\n      image: localhost/busybox:stable\n      command: [sleep, "1000"]\n`;
     const text = Array.from({ length: 1000 }, (_, i) => pod(i)).join('');
-    const started = Date.now();
+    // About 0.3 s on an idle 2-core machine; quadratic behaviour would hit the test's time-out.
     const r = parseText(text);
-    // Generous: about 0.3 s on an idle 2-core machine; this guards against quadratic behaviour.
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(r.issues).toEqual([]);
     expect(r.documents).toHaveLength(1000);
     expect(r.documents[999]!.locate(['spec', 'containers', 1, 'command', 1])).toEqual({ line: 15_000, column: 24 });
