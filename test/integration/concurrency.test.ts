@@ -96,3 +96,21 @@ test('the holder is SIGKILLed: the waiter gets the lock and converges', async ()
   expect(Object.values(await podSummary(`${prefix}-holder`)).every((s) => s === 'Running')).toBe(true);
   expect(await containersNotRunning(`${prefix}-holder`)).toEqual([]);
 });
+
+test('a waiter interrupted by SIGINT gives up waiting: exit 130, nothing changed by it; the holder finishes', async () => {
+  const { file, names } = pods('patient', 6, 3);
+  const holder = startCli(['apply', '-f', file, '--concurrency=1']);
+  await waitUntil('the holder to make a pod', async () => Object.keys(await podSummary(`${prefix}-patient`)).length >= 1);
+  const other = pods('impatient', 2);
+  const waiter = startCli(['apply', '-f', other.file]);
+  await waitUntil('the waiter to wait for the holder', async () => waiter.stderr().includes(`waiting for another kubeplay (pid ${holder.pid})`));
+  waiter.kill('SIGINT');
+  const w = await waiter.done;
+  expect(w.code).toBe(130);
+  expect(w.stdout).toBe('');
+  expect(w.stderr).toContain('error: interrupted by SIGINT');
+  const h = await holder.done;
+  expect(h.code).toBe(0);
+  expect(Object.keys(resultLines(h.stdout)).sort()).toEqual(names);
+  expect(await podSummary(`${prefix}-impatient`)).toEqual({});
+});
