@@ -1,6 +1,6 @@
 /**
  * Pods made by hand with kubeplay's labels and a damaged, hostile or huge last-applied manifest (and
- * a wrong hash) must not break kubeplay: get lists and prints them, apply replaces them with the
+ * a wrong hash) must not break kubeplay: get lists and prints them, describe shows them, apply replaces them with the
  * manifest's version, a failed replacement never "restores" a pod other than the one it replaced,
  * and delete removes them. The pods are made with the podman CLI, as someone editing labels would.
  */
@@ -74,6 +74,15 @@ beforeAll(async () => {
   for (const [k, make] of Object.entries(HOSTILE)) await handMade(`${prefix}-${k}`, make(`${prefix}-${k}`));
   // The "victim": a pod of the same kind someone else runs, whose emptyDir volume must survive.
   await podmanOk(['volume', 'create', `${prefix}-victim_data`]);
+});
+
+test('describe shows each', async () => {
+  for (const n of names) {
+    const r = await runCli(['describe', 'pod', n]);
+    expect(`${n}: ${r.stderr}`).toBe(`${n}: `);
+    expect(r.stdout).toMatch(new RegExp(`^Name:\\s+${n}$`, 'm'));
+    expect(r.code).toBe(0);
+  }
 });
 
 test('get lists them, by selector and by name, in every output format', async () => {
