@@ -165,8 +165,15 @@ export async function removePodsByPrefix(prefix: string): Promise<string[]> {
   assertSafePrefix(prefix);
   const pods = (await listPods()).filter((p) => p.Name.startsWith(prefix)).map((p) => p.Name);
   if (pods.length > 0) {
-    // -t 0: the test is over, there is nothing to stop gracefully.
-    await podmanOk(['pod', 'rm', '--force', '--ignore', '--time', '0', ...pods]);
+    // -t 0: the test is over, there is nothing to stop gracefully. Podman 4.3 can fail a forced
+    // removal while a restarting container changes state under it ("container state improper",
+    // "dependency exists"); the same removal a moment later succeeds, so it is tried three times.
+    for (let attempt = 1; ; attempt++) {
+      const r = await podman(['pod', 'rm', '--force', '--ignore', '--time', '0', ...pods]);
+      if (r.code === 0) break;
+      if (attempt === 3) throw new Error(`podman pod rm ${pods.join(' ')} failed with exit code ${String(r.code)}: ${r.stderr.trim()}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
   const loose = (await listContainers())
     .filter((c) => !c.Pod && (c.Names[0] ?? '').startsWith(prefix))
