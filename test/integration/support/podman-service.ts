@@ -75,6 +75,11 @@ export async function startPodmanService(opts: { readyTimeoutMs?: number } = {})
     child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  // A test file whose afterAll failed before stop() must not keep jest alive (a CI run would hang
+  // until its time limit): the child and its stderr pipe do not hold the event loop, and the exit
+  // hook above still kills the service when jest exits.
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
 
   const stop = async (): Promise<void> => {
     process.removeListener('exit', killOnExit);
