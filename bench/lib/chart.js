@@ -38,7 +38,7 @@ function panel(x0, y0, w, h, title, ns, series) {
     out.push(`<text x="${x0 + left - 6}" y="${y + 4}" text-anchor="end">${+v.toFixed(2)} s</text>`);
   }
   ns.forEach((n, i) => out.push(`<text x="${xOf(i)}" y="${y0 + h - bottom + 16}" text-anchor="middle">${n}</text>`));
-  out.push(`<text x="${x0 + left + pw / 2}" y="${y0 + h - 4}" text-anchor="middle">pods (N), two containers each</text>`);
+  out.push(`<text x="${x0 + left + pw / 2}" y="${y0 + h - 4}" text-anchor="middle">pods (N), two containers each; N evenly spaced, not to scale</text>`);
   series.forEach((s, si) => {
     const color = COLORS[si % COLORS.length];
     const pts = s.points.map((p) => ({ ...p, i: ns.indexOf(p.n) })).filter((p) => p.i >= 0 && Number.isFinite(p.median));
