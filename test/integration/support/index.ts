@@ -21,4 +21,6 @@ export { startPodmanService, currentPodmanService, pingSocket, type PodmanServic
 export { runCli, runId, startCli, waitUntil, type CliResult, type RunCliOptions, type RunningCli } from './cli';
 export { materialize, prefixedName, RUN_LABEL_KEY, type Materialized, type MaterializeOptions } from './materialize';
 export { freePortBase, httpGet, type HttpResponse, type HttpGetOptions } from './net';
+export { useIsolatedPodman, type IsolatedPodman, type IsolatedPodmanOptions } from './isolated-podman';
+export { runEveryStep, type CleanupStep } from './run-every-step';
 export { sleeperPods, podSummary, containersNotRunning, resultLines, type SleeperOptions } from './pods';
