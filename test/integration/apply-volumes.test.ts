@@ -2,25 +2,11 @@
  * apply against real Podman: volumes (hostPath type checks, a persistentVolumeClaim), init
  * containers, and --prune. Private service, own name prefix, removes only what it made.
  */
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { podmanOk, podmanState, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, type PodmanService } from './support';
+import { podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-vol-'));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { prefix, tmp } = useIsolatedPodman();
 
 function file(name: string, text: string): string {
   const p = join(tmp, name);

@@ -5,8 +5,7 @@
  * checked on everything carrying this run's prefix: all that these tests could make carries it,
  * and other runs on the same Podman do not disturb the check.
  */
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import {
@@ -16,28 +15,15 @@ import {
   materialize,
   podmanOk,
   podmanState,
-  removePodsByPrefix,
-  removeVolumesByPrefix,
   runCli,
-  runId,
-  startPodmanService,
-  type PodmanService,
+  useIsolatedPodman,
 } from './support';
 
-const prefix = runId();
-let service: PodmanService;
+const { prefix, tmp } = useIsolatedPodman();
 let base: number;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-apply-'));
 
 beforeAll(async () => {
-  service = await startPodmanService();
   base = await freePortBase(40);
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
 });
 
 /** example copies an example under this run's prefix, host ports shifted by `slot` * 10 into our range. */

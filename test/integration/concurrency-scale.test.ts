@@ -2,23 +2,11 @@
  * 50 pods applied with the default concurrency bound: no API error from overload, and the same
  * end state as a sequential run (--concurrency=1), compared as Podman describes both.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { podmanState, removePodsByPrefix, resultLines, runCli, runId, sleeperPods, startPodmanService, type PodmanService } from './support';
+import { podmanState, resultLines, runCli, sleeperPods, useIsolatedPodman } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await service?.stop();
-});
+const { prefix, tmp: dir } = useIsolatedPodman();
 
 /** normalised is podmanState without ids and with the run's tag replaced, so two runs compare. */
 async function normalised(tag: string): Promise<string> {

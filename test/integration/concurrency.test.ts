@@ -3,35 +3,20 @@
  * connection's lock (src/engine/connection-lock.ts), so two applies of one file make each pod
  * once, the second finding them unchanged; a lock whose holder is SIGKILLed is free at once.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   containersNotRunning,
   podSummary,
-  removePodsByPrefix,
   resultLines,
   runCli,
-  runId,
   sleeperPods,
   startCli,
-  startPodmanService,
+  useIsolatedPodman,
   waitUntil,
-  type PodmanService,
 } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await service?.stop();
-});
+const { prefix, tmp: dir } = useIsolatedPodman();
 
 function pods(tag: string, count: number, containers = 1): { file: string; names: string[] } {
   const { yaml, names } = sleeperPods(`${prefix}-${tag}`, count, { containers });

@@ -4,37 +4,12 @@
  * other people's pods live on the same Podman storage, so `--all` is run here only as a dry run
  * (its real effect is tested on the fake engine in test/unit/delete).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  RUN_LABEL_KEY,
-  listVolumes,
-  podman,
-  podmanOk,
-  podmanState,
-  removePodsByPrefix,
-  removeVolumesByPrefix,
-  runCli,
-  runId,
-  startPodmanService,
-  type PodmanService,
-} from './support';
+import { RUN_LABEL_KEY, listVolumes, podman, podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
 
-const prefix = runId();
+const { prefix, tmp } = useIsolatedPodman();
 const run = `${RUN_LABEL_KEY}=${prefix}`;
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-delete-'));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-});
 
 function yamlFile(name: string, text: string): string {
   const p = join(tmp, name);

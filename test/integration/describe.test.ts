@@ -4,18 +4,14 @@
  * Everything made here is named with this run's prefix, lives on a private Podman service, and
  * only that is removed afterwards.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_IMAGE, podman, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, type CliResult, type PodmanService } from './support';
+import { TEST_IMAGE, podman, runCli, useIsolatedPodman, type CliResult } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-describe-'));
+const { prefix, tmp } = useIsolatedPodman();
 const sleeper = "trap 'exit 0' TERM; sleep 100000 & wait";
 
 beforeAll(async () => {
-  service = await startPodmanService();
   const pods = [
     `apiVersion: v1
 kind: Pod
@@ -66,13 +62,6 @@ spec:
   writeFileSync(file, pods.join('---\n'));
   const r = await runCli(['apply', '-f', file]);
   if (r.code !== 0) throw new Error(`apply failed: ${r.stderr}`);
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Runs describe until `until` holds (Podman restarts and starts containers in its own time). */

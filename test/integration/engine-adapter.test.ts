@@ -3,7 +3,6 @@
 // people use this Podman at the same time.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { EngineError } from '../../src/domain/errors';
@@ -19,27 +18,16 @@ import {
   podmanExec,
   podmanOk,
   publishedHostPorts,
-  removePodsByPrefix,
-  removeVolumesByPrefix,
-  startPodmanService,
-  type PodmanService,
+  useIsolatedPodman,
 } from './support';
 
-const prefix = `kpe-${randomBytes(3).toString('hex')}`;
-let service: PodmanService;
+const isolated = useIsolatedPodman({ prefix: `kpe-${randomBytes(3).toString('hex')}` });
+const { prefix, tmp } = isolated;
 let engine: DockerodeContainerEngine;
 const observed: EngineCall[] = [];
-let tmp: string;
-// Services connectEngineSocket started in these tests; killed in afterAll.
+// Services connectEngineSocket started in these tests; killed first in the cleanup.
 const startedPids: number[] = [];
-
-beforeAll(async () => {
-  service = await startPodmanService();
-  engine = new DockerodeContainerEngine({ socketPath: service.socketPath, onCall: (c) => observed.push(c) });
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
-});
-
-afterAll(async () => {
+isolated.onCleanup('stop the services kubeplay started', () => {
   for (const pid of startedPids) {
     try {
       process.kill(pid, 'SIGTERM');
@@ -47,10 +35,10 @@ afterAll(async () => {
       // Already gone (idle timeout).
     }
   }
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  if (tmp) await fs.rm(tmp, { recursive: true, force: true });
+});
+
+beforeAll(() => {
+  engine = new DockerodeContainerEngine({ socketPath: isolated.service.socketPath, onCall: (c) => observed.push(c) });
 });
 
 function container(pod: string, name: string, over: Partial<DesiredContainer>): DesiredContainer {
@@ -360,8 +348,8 @@ describe('connectEngineSocket', () => {
 
   it('uses CONTAINER_HOST when it answers', async () => {
     const lines: string[] = [];
-    const r = await connectEngineSocket({ env: { CONTAINER_HOST: service.containerHost }, log: (l) => lines.push(l) });
-    expect(r).toEqual({ socketPath: service.socketPath, startedService: false });
+    const r = await connectEngineSocket({ env: { CONTAINER_HOST: isolated.service.containerHost }, log: (l) => lines.push(l) });
+    expect(r).toEqual({ socketPath: isolated.service.socketPath, startedService: false });
     expect(lines.join('\n')).toContain('from CONTAINER_HOST');
   });
 

@@ -5,24 +5,23 @@
  * made here is named with this run's prefix, lives on a private Podman service, and only that
  * is removed afterwards.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_IMAGE, removePodsByPrefix, removeVolumesByPrefix, repoRoot, runCli, runId, runProcess, startPodmanService, type PodmanService } from './support';
+import { TEST_IMAGE, repoRoot, runCli, runProcess, useIsolatedPodman } from './support';
 
-const prefix = runId();
+const isolated = useIsolatedPodman();
+const { prefix, tmp } = isolated;
 const pair = `${prefix}-pair`;
 const done = `${prefix}-done`;
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-exec-'));
 const sleeper = "trap 'exit 0' TERM; sleep 100000 & wait";
 // A tmux server of this run only, on a socket in this run's directory, so other tmux sessions
 // on the machine are never touched and nothing is left behind.
 const tmuxSocket = join(tmp, 'tmux.sock');
 const tmux = (args: string[]) => runProcess('tmux', ['-S', tmuxSocket, ...args], { timeoutMs: 10_000 });
+// Before tmp goes: the server is reached through its socket there.
+isolated.onCleanup('stop the tmux server', () => tmux(['kill-server']));
 
 beforeAll(async () => {
-  service = await startPodmanService();
   const file = join(tmp, 'pods.yaml');
   writeFileSync(
     file,
@@ -48,14 +47,6 @@ spec:
   if (r.code !== 0) throw new Error(`apply failed: ${r.stderr}`);
 });
 
-afterAll(async () => {
-  await tmux(['kill-server']);
-  rmSync(tmp, { recursive: true, force: true });
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-});
-
 test('the command\'s exit status is kubeplay\'s, its stdout and stderr stay apart, kubectl\'s note names the status', async () => {
   const r = await runCli(['exec', pair, '-c', 'side', '--', 'sh', '-c', 'echo out; echo err >&2; exit 7']);
   expect(r.code).toBe(7);
@@ -75,7 +66,7 @@ test('-i passes stdin to the command, and its end ends the command\'s input', as
 
 test('-it gives an interactive sh a terminal: a typed command runs and its output comes back, with the terminal\'s size', async () => {
   const session = `${prefix}-sh`;
-  const cmd = `env CONTAINER_HOST=${service.containerHost} NO_COLOR=1 ${process.execPath} ${join(repoRoot, 'bin', 'kubeplay.js')} exec -it ${pair} -c app -- sh; echo "kubeplay exited $?"; sleep 600`;
+  const cmd = `env CONTAINER_HOST=${isolated.service.containerHost} NO_COLOR=1 ${process.execPath} ${join(repoRoot, 'bin', 'kubeplay.js')} exec -it ${pair} -c app -- sh; echo "kubeplay exited $?"; sleep 600`;
   const started = await tmux(['new-session', '-d', '-s', session, '-x', '100', '-y', '30', cmd]);
   expect(started.code).toBe(0);
   // The pane's lines are padded with spaces to its width.

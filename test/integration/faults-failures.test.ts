@@ -3,44 +3,31 @@
  * that is missing and cannot be pulled, a replacement that fails to start, and a persistent
  * volume's data across delete and re-apply. Each against real Podman through the CLI.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   freePortBase,
   httpGet,
+  listVolumes,
+  podSummary,
   podmanExec,
   podmanOk,
   podmanState,
-  podSummary,
-  removePodsByPrefix,
-  removeVolumesByPrefix,
   resultLines,
   runCli,
-  runId,
   sleeperPods,
   startCli,
-  startPodmanService,
-  listVolumes,
-  type PodmanService,
+  useIsolatedPodman,
 } from './support';
 
-const prefix = runId();
-let service: PodmanService;
+const isolated = useIsolatedPodman();
+const { prefix, tmp: dir } = isolated;
 let base: number;
-const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
 
 beforeAll(async () => {
-  service = await startPodmanService();
   base = await freePortBase(10);
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
 });
 
 function file(name: string, text: string): string {
@@ -57,7 +44,7 @@ function onPodCreate(name: string): { created: Promise<void>; close: () => void 
   let req: http.ClientRequest | undefined;
   const created = new Promise<void>((resolve, reject) => {
     const filters = encodeURIComponent(JSON.stringify({ type: ['pod'], event: ['create'] }));
-    req = http.get({ socketPath: service.socketPath, path: `/v4.0.0/libpod/events?stream=true&filters=${filters}` }, (res) => {
+    req = http.get({ socketPath: isolated.service.socketPath, path: `/v4.0.0/libpod/events?stream=true&filters=${filters}` }, (res) => {
       let buf = '';
       res.setEncoding('utf8').on('data', (d: string) => {
         buf += d;

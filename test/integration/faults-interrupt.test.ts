@@ -3,35 +3,20 @@
  * removes the one it was half-way through, prints what was done and exits 130. SIGKILL: nothing
  * can clean up, and the next apply converges with no pod left in Created state.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   containersNotRunning,
   podSummary,
-  removePodsByPrefix,
   resultLines,
   runCli,
-  runId,
   sleeperPods,
   startCli,
-  startPodmanService,
+  useIsolatedPodman,
   waitUntil,
-  type PodmanService,
 } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await service?.stop();
-});
+const { prefix, tmp: dir } = useIsolatedPodman();
 
 function tenPods(tag: string): { file: string; names: string[] } {
   const { yaml, names } = sleeperPods(`${prefix}-${tag}`, 10, { containers: 3 });

@@ -3,28 +3,26 @@
  * own service, kills it (SIGKILL) once a few pods exist, and checks what kubeplay said and that the
  * next apply, on a restarted service, converges: every pod created or unchanged, each exactly once.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   containersNotRunning,
   podSummary,
-  removePodsByPrefix,
   resultLines,
   runCli,
-  runId,
   sleeperPods,
   startCli,
   startPodmanService,
+  useIsolatedPodman,
   waitUntil,
   type PodmanService,
 } from './support';
 
-const prefix = runId();
+// This file starts its services itself: the test kills the first one.
+const isolated = useIsolatedPodman({ service: false });
+const { prefix, tmp } = isolated;
 const services: PodmanService[] = [];
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
+isolated.onCleanup('stop the Podman API services', async () => {
   for (const s of services) await s.stop();
 });
 
@@ -33,7 +31,7 @@ test('the API service dies half-way: kubeplay says which pods were done and whic
   services.push(first);
   // Three containers a pod, one pod at a time: each pod takes a while, so the kill lands mid-run.
   const { yaml, names } = sleeperPods(prefix, 10, { containers: 3 });
-  const file = join(mkdtempSync(join(tmpdir(), `${prefix}-`)), 'ten.yaml');
+  const file = join(tmp, 'ten.yaml');
   writeFileSync(file, yaml);
 
   const run = startCli(['apply', '-f', file, '--concurrency=1']);

@@ -5,38 +5,15 @@
  * private Podman service, and only that is removed afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import {
-  TEST_IMAGE,
-  podmanOk,
-  removePodsByPrefix,
-  removeVolumesByPrefix,
-  repoRoot,
-  runCli,
-  runId,
-  startPodmanService,
-  type CliResult,
-  type PodmanService,
-} from './support';
+import { TEST_IMAGE, podmanOk, repoRoot, runCli, useIsolatedPodman, type CliResult } from './support';
 
-const prefix = runId();
+const isolated = useIsolatedPodman();
+const { prefix, tmp } = isolated;
 // Every pod here carries `run: <prefix>`, so selectors never reach other people's pods.
 const RUN = `run=${prefix}`;
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-get-'));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-});
 
 const sleeper = "trap 'exit 0' TERM; sleep 100000 & wait";
 
@@ -276,7 +253,7 @@ test('a pod made by another tool is listed with what Podman knows', async () => 
 test('-w prints a new row when the pod changes, until interrupted', async () => {
   await applyOk(file('watch.yaml', [{ name: 'watched', labels: { app: 'watch' } }]));
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'kubeplay.js'), 'get', 'pods', '-l', `${RUN},app=watch`, '-w', '--watch-interval', '0.5'], {
-    env: { ...process.env, CONTAINER_HOST: service.containerHost, NO_COLOR: '1' },
+    env: { ...process.env, CONTAINER_HOST: isolated.service.containerHost, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -4,26 +4,12 @@
  * manifest's version, a failed replacement never "restores" a pod other than the one it replaced,
  * and delete removes them. The pods are made with the podman CLI, as someone editing labels would.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { podmanOk, podmanState, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, TEST_IMAGE, type PodmanService } from './support';
+import { TEST_IMAGE, podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-labels-'));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { prefix, tmp } = useIsolatedPodman();
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 const SCRIPT = "trap 'exit 0' TERM; sleep 600 & wait";

@@ -5,26 +5,12 @@
  * labels and paths that would be flags or leave their directory are refused before anything runs;
  * the last-applied manifest kubeplay stores on the pod reads back intact, so a second apply is a no-op.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { podmanExec, podmanOk, podmanState, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, type PodmanService } from './support';
+import { podmanExec, podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-injection-'));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { prefix, tmp } = useIsolatedPodman();
 
 /** HOSTILE are strings a shell, a flag parser or a careless line-based format would act on. */
 const HOSTILE = [

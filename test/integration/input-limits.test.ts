@@ -3,25 +3,11 @@
  * file with a located, exact message, exits 1, and creates nothing, even for the valid pod passed
  * in the same command (`-f bad -f ok`): input is checked whole before anything runs.
  */
-import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { podmanState, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, type PodmanService } from './support';
+import { podmanState, runCli, useIsolatedPodman } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-limits-'));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { prefix, tmp } = useIsolatedPodman();
 
 const pod = (name: string, metadataExtra = '', containerExtra = '') =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${prefix}-${name}\n${metadataExtra}spec:\n  containers:\n    - name: app\n      image: localhost/busybox:stable\n${containerExtra}`;

@@ -6,20 +6,17 @@
  * removed afterwards.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_IMAGE, podmanExec, removePodsByPrefix, removeVolumesByPrefix, repoRoot, runCli, runId, startPodmanService, type CliResult, type PodmanService } from './support';
+import { TEST_IMAGE, podmanExec, repoRoot, runCli, useIsolatedPodman, type CliResult } from './support';
 
-const prefix = runId();
+const isolated = useIsolatedPodman();
+const { prefix, tmp } = isolated;
 const pair = `${prefix}-pair`;
 const crash = `${prefix}-crash`;
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-logs-'));
 const sleeper = "trap 'exit 0' TERM; sleep 100000 & wait";
 
 beforeAll(async () => {
-  service = await startPodmanService();
   const file = join(tmp, 'pods.yaml');
   writeFileSync(
     file,
@@ -48,13 +45,6 @@ spec:
   );
   const r = await runCli(['apply', '-f', file]);
   if (r.code !== 0) throw new Error(`apply failed: ${r.stderr}`);
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 /** Runs logs until `until` holds (containers write in their own time). */
@@ -101,7 +91,7 @@ test('--timestamps puts the time of each line before it', async () => {
 test('-f receives a line written after it started, until it is interrupted', async () => {
   await logsUntil([pair, '-c', 'side'], (x) => x.stdout !== '');
   const child = spawn(process.execPath, [join(repoRoot, 'bin', 'kubeplay.js'), 'logs', '-f', pair, '-c', 'side'], {
-    env: { ...process.env, CONTAINER_HOST: service.containerHost, NO_COLOR: '1' },
+    env: { ...process.env, CONTAINER_HOST: isolated.service.containerHost, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -3,27 +3,13 @@
  * and exits 1 (also on --dry-run=server), a pod that meets Restricted runs with what it asked for,
  * and the Podman API service kubeplay starts itself listens on a socket only its user can reach.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectEngineSocket } from '../../src/engine/connect';
 import { EngineError } from '../../src/domain/errors';
-import { podmanExec, podmanOk, podmanState, removePodsByPrefix, removeVolumesByPrefix, repoRoot, runCli, runId, startPodmanService, type PodmanService } from './support';
+import { podmanExec, podmanOk, podmanState, repoRoot, runCli, useIsolatedPodman } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-security-'));
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { prefix, tmp } = useIsolatedPodman();
 
 /** fixture copies test/fixtures/security/NAME.yaml with its pod renamed under this run's prefix. */
 function fixture(name: string): { file: string; pod: string } {

@@ -4,28 +4,14 @@
  * nor bind the host's files into the pod: the pod fails cleanly, naming the link, and nothing of it
  * is left.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { podmanExec, podmanState, removePodsByPrefix, removeVolumesByPrefix, runCli, runId, startPodmanService, TEST_IMAGE, type PodmanService } from './support';
+import { TEST_IMAGE, podmanExec, podmanState, runCli, useIsolatedPodman } from './support';
 
-const prefix = runId();
-let service: PodmanService;
-const tmp = mkdtempSync(join(tmpdir(), 'kubeplay-subpath-'));
+const { prefix, tmp } = useIsolatedPodman();
 const claim = `${prefix}-data`;
 const SCRIPT = "trap 'exit 0' TERM; sleep 600 & wait";
-
-beforeAll(async () => {
-  service = await startPodmanService();
-});
-
-afterAll(async () => {
-  await removePodsByPrefix(prefix);
-  await removeVolumesByPrefix(prefix);
-  await service?.stop();
-  rmSync(tmp, { recursive: true, force: true });
-});
 
 function podFile(name: string, subPath?: string, hostPath?: string): string {
   const f = join(tmp, `${name}.yaml`);
