@@ -429,7 +429,26 @@ export class DockerodeContainerEngine implements ContainerEngine {
           if (!(err instanceof EngineError && (err.status === 409 || err.status === 404))) throw err;
         });
       }
-      await watcher.done(Math.max(0, timeoutSeconds) * 1000);
+      // Podman's event stream can miss a cleanup that happens just as it opens (a container that
+      // died on the SIGTERM before was seen `stopped`, and its cleanup event never came: every
+      // graceful replacement then waited the whole time-out, 10 s). So the wait also looks at
+      // the pod again, rarely (0.5 s, then doubling to 2 s), and ends once nothing is left to
+      // clean up. The common case, a SIGKILL's cleanup events, ends before the first look.
+      const deadline = performance.now() + Math.max(0, timeoutSeconds) * 1000;
+      let pause = 500;
+      for (;;) {
+        const left = deadline - performance.now();
+        if (left <= 0 || (await watcher.done(Math.min(pause, left)))) return;
+        pause = Math.min(pause * 2, 2000);
+        let again: PodInspectReport;
+        try {
+          again = await this.inspectPod(name, 'killPod');
+        } catch (err) {
+          if (err instanceof EngineError && err.status === 404) return;
+          throw err;
+        }
+        if (!(again.Containers ?? []).some((c) => isActiveState(c.State) || toState(c.State) === 'stopped')) return;
+      }
     } finally {
       watcher.close();
     }
@@ -700,7 +719,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
    */
   private async watchCleanup(
     operation: string,
-  ): Promise<{ track: (ids: Iterable<string>) => void; done: (timeoutMs: number) => Promise<void>; close: () => void }> {
+  ): Promise<{ track: (ids: Iterable<string>) => void; done: (timeoutMs: number) => Promise<boolean>; close: () => void }> {
     const started = performance.now();
     const eventsPath = '/events';
     // Podman 4.3 ANDs repeated filter values, so containers are matched here, not by a filter.
@@ -753,13 +772,15 @@ export class DockerodeContainerEngine implements ContainerEngine {
         tracking = true;
         if (pending.size === 0) resolveDone();
       },
+      /** Resolves true once every tracked container is cleaned up (or the stream ended), false on time-out. */
       done: async (timeoutMs) => {
         let timer: NodeJS.Timeout | undefined;
-        const timedOut = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
+        const timedOut = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
         });
-        await Promise.race([allDone, timedOut]);
+        const finished = await Promise.race([allDone.then(() => true), timedOut]);
         if (timer !== undefined) clearTimeout(timer);
+        return finished;
       },
       close: () => {
         if (closed) return;
