@@ -56,7 +56,7 @@ async function startService() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeplay-bench-'));
   fs.chmodSync(dir, 0o700);
   const socketPath = path.join(dir, 'podman.sock');
-  const child = spawn('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], { cwd: '/', stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-2000)));
   const spawnFailed = new Promise((_, reject) => child.on('error', reject));

@@ -208,8 +208,10 @@ ensure_service_at() {
   # A socket file nobody answers on is left over from a service that died; podman cannot bind over it.
   if [ -S "$sock" ]; then rm -f "$sock"; fi
   log "starting podman system service on unix://$sock (log: $logfile)"
-  # setsid + nohup: the service must outlive this script and the terminal that ran it.
-  setsid nohup podman system service --time=0 "unix://$sock" >>"$logfile" 2>&1 </dev/null &
+  # setsid + nohup: the service must outlive this script and the terminal that ran it. From /:
+  # conmon inherits the service's working directory and fails every container start ("Failed to
+  # get working directory", then "write child: broken pipe") once the checkout it ran from is gone.
+  (cd / && exec setsid nohup podman system service --time=0 "unix://$sock" >>"$logfile" 2>&1 </dev/null) &
   local pid=$!
   for _ in $(seq 1 100); do
     ping_socket "$sock" && { log "Podman API answers at unix://$sock (pid $pid)"; return; }

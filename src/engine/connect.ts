@@ -172,7 +172,9 @@ async function startService(dir: string, socketPath: string, opts: ConnectOption
     let exited: { code: number | null; signal: string | null } | undefined;
     let spawnError: NodeJS.ErrnoException | undefined;
     try {
-      const child = spawn(command, args, { detached: true, stdio: ['ignore', 'ignore', logFile.fd] });
+      // cwd '/': the service outlives this process, and conmon, which it starts for every container,
+      // fails ("Failed to get working directory") once the directory it was started from is deleted.
+      const child = spawn(command, args, { detached: true, cwd: '/', stdio: ['ignore', 'ignore', logFile.fd] });
       child.on('error', (err) => {
         spawnError = err;
       });

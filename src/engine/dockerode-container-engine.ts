@@ -412,13 +412,8 @@ export class DockerodeContainerEngine implements ContainerEngine {
   async killPodAndAwaitCleanup(name: string, timeoutSeconds: number): Promise<void> {
     const watcher = await this.watchCleanup('killPod');
     try {
-      let pod: PodInspectReport;
-      try {
-        pod = await this.inspectPod(name, 'killPod');
-      } catch (err) {
-        if (err instanceof EngineError && err.status === 404) return;
-        throw err;
-      }
+      const pod = await this.inspectPodIfThere(name, 'killPod');
+      if (pod === undefined) return;
       const containers = pod.Containers ?? [];
       const unclean = containers.filter((c) => isActiveState(c.State) || toState(c.State) === 'stopped').map((c) => c.Id);
       if (unclean.length === 0) return;
@@ -440,17 +435,22 @@ export class DockerodeContainerEngine implements ContainerEngine {
         const left = deadline - performance.now();
         if (left <= 0 || (await watcher.done(Math.min(pause, left)))) return;
         pause = Math.min(pause * 2, 2000);
-        let again: PodInspectReport;
-        try {
-          again = await this.inspectPod(name, 'killPod');
-        } catch (err) {
-          if (err instanceof EngineError && err.status === 404) return;
-          throw err;
-        }
+        const again = await this.inspectPodIfThere(name, 'killPod');
+        if (again === undefined) return;
         if (!(again.Containers ?? []).some((c) => isActiveState(c.State) || toState(c.State) === 'stopped')) return;
       }
     } finally {
       watcher.close();
+    }
+  }
+
+  /** inspectPodIfThere inspects a pod; undefined when it is gone (404), which is not an error here. */
+  private async inspectPodIfThere(name: string, operation: string): Promise<PodInspectReport | undefined> {
+    try {
+      return await this.inspectPod(name, operation);
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) return undefined;
+      throw err;
     }
   }
 

@@ -51,7 +51,9 @@ export async function startPodmanService(opts: { readyTimeoutMs?: number } = {})
   const socketPath = path.join(dir, 'podman.sock');
   const containerHost = `unix://${socketPath}`;
 
+  // cwd '/': conmon inherits it, and fails every start once that directory is deleted.
   const child = spawn('podman', ['system', 'service', '--time=0', containerHost], {
+    cwd: '/',
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
