@@ -12,28 +12,11 @@ import {
   toPodCreateBody,
   toVolumeCreateBody,
 } from '../../../src/engine/to-create-body';
+import { container as buildContainer } from '../../fakes/builders';
 
+/** container is the shared builder's `app` container of pod `web` (named web-app). */
 function container(over: Partial<DesiredContainer> = {}): DesiredContainer {
-  return {
-    name: 'web-app',
-    manifestName: 'app',
-    image: 'localhost/busybox:stable',
-    pullPolicy: 'IfNotPresent',
-    env: {},
-    tty: false,
-    stdin: false,
-    mounts: [],
-    labels: {},
-    annotations: {},
-    restartPolicy: 'always',
-    stopTimeoutSeconds: 30,
-    privileged: false,
-    capAdd: [],
-    capDrop: [],
-    readOnlyRootFilesystem: false,
-    noNewPrivileges: false,
-    ...over,
-  };
+  return buildContainer('web', 'app', over);
 }
 
 function pod(over: Partial<DesiredPod> = {}): DesiredPod {
