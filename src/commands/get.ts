@@ -11,6 +11,7 @@ import { matchesSelector, parseSelector, type Selector } from '../domain/selecto
 import type { ContainerEngine, EngineContainer, EngineContainerDetail, EnginePod } from '../engine/container-engine';
 import type { OutputFormat } from '../print/get/format';
 import { toV1Pod, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from '../print/get/to-v1-pod';
+import { byText } from '../domain/order';
 
 /** RESOURCE_ALIASES are the resource names get accepts, all meaning pods. */
 export const RESOURCE_ALIASES: readonly string[] = ['pods', 'pod', 'po'];
@@ -250,7 +251,7 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
     const byName = new Map(listed.map((p) => [p.name, p]));
     pods = q.names.map((n) => byName.get(n)).filter((p): p is EnginePod => p !== undefined);
   } else {
-    pods = [...listed].sort((a, b) => a.name.localeCompare(b.name));
+    pods = [...listed].sort((a, b) => byText(a.name, b.name));
   }
   if (q.selector) {
     const sel = q.selector;

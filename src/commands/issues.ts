@@ -1,5 +1,6 @@
 /** sortIssues orders issues by the input's file order, then line, column and message. */
 import type { Issue } from '../domain/types';
+import { byText } from '../domain/order';
 
 /** sortIssues returns the issues sorted: files in the order given (others after, by name), then position. */
 export function sortIssues(issues: readonly Issue[], files: readonly string[]): Issue[] {
@@ -10,10 +11,10 @@ export function sortIssues(issues: readonly Issue[], files: readonly string[]): 
   return [...issues].sort(
     (a, b) =>
       rank(a.file) - rank(b.file) ||
-      a.file.localeCompare(b.file) ||
+      byText(a.file, b.file) ||
       a.documentIndex - b.documentIndex ||
       a.line - b.line ||
       a.column - b.column ||
-      a.message.localeCompare(b.message),
+      byText(a.message, b.message),
   );
 }

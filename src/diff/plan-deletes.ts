@@ -10,6 +10,7 @@ import type { ObservedPod } from '../domain/state';
 import type { Action, Plan } from './plan';
 import { isManaged, stopTimeout } from './plan-changes';
 import { removeSteps } from './stop-steps';
+import { byText } from '../domain/order';
 
 /** DEFAULT_GRACE_SECONDS is Kubernetes' default terminationGracePeriodSeconds. */
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -68,7 +69,7 @@ export function planDeletes(request: DeleteRequest, observed: readonly ObservedP
     }
     return plan;
   }
-  const pods = [...(observed ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+  const pods = [...(observed ?? [])].sort((a, b) => byText(a.name, b.name));
   for (const pod of pods) {
     if (request.by === 'selector' && !request.matches(pod.labels)) continue;
     if (!isManaged(pod.labels) && !opts.includeUnmanaged) {

@@ -40,6 +40,7 @@ import {
   toVolumeCreateBody,
   type VolumeCreateOptions,
 } from './to-create-body';
+import { byText } from '../domain/order';
 
 /** DockerodeContainerEngineOptions configures the adapter. */
 export interface DockerodeContainerEngineOptions {
@@ -179,7 +180,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
     }
     const res = await this.request({ operation: 'listPods', what: 'list pods', method: 'GET', path: '/pods/json', query });
     const reports = asArray<PodListReport>(res.body);
-    return reports.map(toEnginePod).sort((a, b) => a.name.localeCompare(b.name));
+    return reports.map(toEnginePod).sort((a, b) => byText(a.name, b.name));
   }
 
   /** listContainers lists every container (or those the filter selects) with full detail in one call. */
@@ -204,7 +205,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
     });
     return asArray<ContainerListReport>(res.body)
       .map(toEngineContainer)
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .sort((a, b) => byText(a.name, b.name));
   }
 
   /**
@@ -1010,7 +1011,7 @@ function toEnginePod(r: PodListReport): EnginePod {
         labels: {},
         ports: [],
       }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => byText(a.name, b.name)),
   };
   const created = toDate(r.Created);
   if (created !== undefined) pod.createdAt = created;

@@ -7,6 +7,7 @@ import type { DesiredPod, PortMapping } from '../domain/types';
 import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import type { ContainerEngine, EnginePod } from '../engine/container-engine';
 import { driftOf, incompleteOf, isManaged } from '../diff/plan-changes';
+import { byText } from '../domain/order';
 
 /** HostProbe looks at the host itself: whether a port can be bound now, and what a path is. */
 export interface HostProbe {
@@ -23,7 +24,7 @@ export function toObservedPod(p: EnginePod): ObservedPod {
     labels: p.labels,
     containers: p.containers
       .map((c) => ({ id: c.id, name: c.name, state: c.state, isInfra: c.isInfra }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => byText(a.name, b.name)),
   };
 }
 
@@ -33,7 +34,7 @@ export async function observeState(
   desired: readonly DesiredPod[],
   probe: HostProbe,
 ): Promise<ObservedState> {
-  const pods = (await engine.listPods()).map(toObservedPod).sort((a, b) => a.name.localeCompare(b.name));
+  const pods = (await engine.listPods()).map(toObservedPod).sort((a, b) => byText(a.name, b.name));
   const byName = new Map(pods.map((p) => [p.name, p]));
   const toMake = desired.filter((d) => {
     const cur = byName.get(d.name);
@@ -69,6 +70,6 @@ export async function observeState(
   unclaimed.forEach((w, n) => {
     if (!free[n]) portClaims.push({ hostIP: w.hostIP, hostPort: w.hostPort, protocol: w.protocol, holder: 'a process outside Podman' });
   });
-  portClaims.sort((a, b) => a.hostPort - b.hostPort || a.protocol.localeCompare(b.protocol) || a.holder.localeCompare(b.holder));
+  portClaims.sort((a, b) => a.hostPort - b.hostPort || byText(a.protocol, b.protocol) || byText(a.holder, b.holder));
   return { pods, images, portClaims, hostPaths };
 }

@@ -20,6 +20,7 @@ import type {
 import { LABEL_LAST_APPLIED } from '../domain/labels';
 import { humanDuration } from './get/duration';
 import { alignTabs } from './tabwriter';
+import { byText } from '../domain/order';
 
 /** DescribeEvent is one row of the Events table: kubectl's Event, aggregated (count, first and last time). */
 export interface DescribeEvent {
@@ -83,11 +84,11 @@ function describePod({ pod, events }: DescribedPod, ctx: DescribeContext): strin
   lines.push(`Node:\t${ctx.node}`);
   const start = asDate(st.startTime);
   if (start) lines.push(`Start Time:\t${rfc1123z(start)}`);
-  const labels = Object.entries(md.labels ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const labels = Object.entries(md.labels ?? {}).sort(([a], [b]) => byText(a, b));
   lines.push(...multiline('', 'Labels', labels.map(([k, v]) => `${k}=${v}`)));
   const annotations = Object.entries(md.annotations ?? {})
     .filter(([k]) => !SKIPPED_ANNOTATIONS.has(k))
-    .sort(([a], [b]) => a.localeCompare(b));
+    .sort(([a], [b]) => byText(a, b));
   lines.push(...multiline('', 'Annotations', annotations.map(([k, v]) => `${k}: ${v}`)));
   if (md.deletionTimestamp) lines.push(`Status:\tTerminating (lasts ${humanDuration(ctx.now.getTime() - (asDate(md.deletionTimestamp)?.getTime() ?? ctx.now.getTime()))})`);
   else lines.push(`Status:\t${st.phase ?? 'Unknown'}`);
@@ -142,7 +143,7 @@ function describeContainer(c: V1Container, status: V1ContainerStatus | undefined
     l.push(`    Restart Count:\t${status.restartCount ?? 0}`);
   }
   for (const [title, list] of [['Limits', c.resources?.limits], ['Requests', c.resources?.requests]] as const) {
-    const entries = Object.entries(list ?? {}).sort(([a], [b]) => a.localeCompare(b));
+    const entries = Object.entries(list ?? {}).sort(([a], [b]) => byText(a, b));
     if (entries.length > 0) l.push(`    ${title}:`, ...entries.map(([k, v]) => `      ${k}:\t${String(v)}`));
   }
   if (c.livenessProbe) l.push(`    Liveness:\t${describeProbe(c.livenessProbe)}`);

@@ -18,6 +18,7 @@ import type { DocumentRule, Finding, InputRule, PodLike } from './rules/rule';
 import { asRecord, toIssue } from './rules/rule';
 import { unsupportedFields, unsupportedReason } from '../translate/supported-fields';
 import { podSecurityRule, type SecurityProfile } from './security';
+import { byText } from '../domain/order';
 
 export { SECURITY_PROFILES, type SecurityProfile } from './security';
 
@@ -125,6 +126,6 @@ function sortIssues(issues: Issue[], docs: readonly LoadedDocument[]): void {
       (fileOrder.get(a.file) ?? 0) - (fileOrder.get(b.file) ?? 0) ||
       a.line - b.line ||
       a.column - b.column ||
-      a.message.localeCompare(b.message),
+      byText(a.message, b.message),
   );
 }

@@ -15,6 +15,7 @@
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
 import { parseLastApplied } from '../../domain/last-applied';
 import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../domain/labels';
+import { byText } from '../../domain/order';
 
 /** ContainerSnapshot is one (non-infra) Podman container of a pod, as listed and, when needed, inspected. */
 export interface ContainerSnapshot {
@@ -199,7 +200,7 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
 
   const spec: V1PodSpec = applied?.spec
     ? structuredClone(applied.spec)
-    : { containers: [...s.containers].sort((a, b) => a.podmanName.localeCompare(b.podmanName)).map((c) => ({ name: k8sNameOf(c, s.name, managed), image: c.image })) };
+    : { containers: [...s.containers].sort((a, b) => byText(a.podmanName, b.podmanName)).map((c) => ({ name: k8sNameOf(c, s.name, managed), image: c.image })) };
   const initSpecs = spec.initContainers ?? [];
   const appSpecs = spec.containers ?? [];
   const appRan = appSpecs.some((c) => everRan(byName.get(c.name)));
