@@ -95,7 +95,7 @@ export async function main(args: string[], io: Io = processIo()): Promise<void> 
 }
 
 function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv {
-  return yargs(args)
+  return skipHelpCache(yargs(args)
     .scriptName('kubeplay')
     .usage('kubeplay runs Kubernetes Pod manifests on Podman with kubectl\'s semantics.\n\nUsage: kubeplay <command> [flags]')
     .command(
@@ -198,7 +198,21 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
     })
     .exitProcess(false)
     .help()
-    .version();
+    .version());
+}
+
+/**
+ * skipHelpCache stops yargs from rendering a command's whole help text each time it runs the
+ * command's handler (~9 ms of every get and apply). yargs keeps that text for a handler that
+ * calls showHelp() later; kubeplay's handlers never do (usage errors throw through .fail, and
+ * --help is answered before any handler runs). Reached through yargs' internal methods: when a
+ * yargs version lacks them, nothing changes.
+ */
+function skipHelpCache(cli: Argv): Argv {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (cli as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+  return cli;
 }
 
 async function makeProgress(io: Io) {
