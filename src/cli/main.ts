@@ -3,7 +3,6 @@
  * printers, runs a command, and is the one place that maps errors to messages and exit codes.
  * Nothing happens at import time.
  */
-import yargs from 'yargs';
 import type { Argv } from 'yargs';
 import {
   BadRequestError,
@@ -19,6 +18,7 @@ import {
   UsageError,
 } from '../domain/errors';
 import type { ContainerEngine, EngineCall } from '../engine/container-engine';
+import type { HeadStart } from './head-start';
 import type { SecurityProfile, ValidateMode } from '../validate';
 import type { ApplyOptions, DryRun } from '../commands/apply';
 import type { ApplyOutput } from '../print/apply';
@@ -83,10 +83,19 @@ export function exitCodeOfSignal(signal: string): number {
   return 128 + (n ?? 2);
 }
 
-/** main runs kubeplay with the given arguments; it never throws. */
-export async function main(args: string[], io: Io = processIo()): Promise<void> {
+/**
+ * main runs kubeplay with the given arguments; it never throws. Run as the process (no `io`),
+ * it first gives apply and get their head start (./head-start.ts): Podman starts on the listing
+ * they will need while yargs loads.
+ */
+export async function main(args: string[], io?: Io): Promise<void> {
+  const head = io === undefined ? await giveHeadStart(args) : undefined;
+  return run(args, io ?? processIo(), head);
+}
+
+async function run(args: string[], io: Io, head: HeadStart | undefined): Promise<void> {
   let verbose = 0;
-  const cli = buildCli(args, io, (v) => (verbose = v));
+  const cli = buildCli(args, io, (v) => (verbose = v), head);
   try {
     await cli.parseAsync();
   } catch (e) {
@@ -94,7 +103,36 @@ export async function main(args: string[], io: Io = processIo()): Promise<void> 
   }
 }
 
-function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv {
+/**
+ * giveHeadStart asks for the listing the arguments call for, if any, and lets the event loop
+ * turn once so that the request leaves before yargs is loaded (~20 ms of synchronous work).
+ */
+async function giveHeadStart(args: string[]): Promise<HeadStart | undefined> {
+  let head: HeadStart | undefined;
+  try {
+    const { planHeadStart, startHeadStart } = require('./head-start') as typeof import('./head-start');
+    const plan = planHeadStart(args);
+    if (plan === undefined) return undefined;
+    const { socketCandidates } = require('../engine/connect') as typeof import('../engine/connect');
+    head = startHeadStart(plan, {
+      candidates: () => socketCandidates(process.env),
+      makeEngine: (socketPath, onCall) => {
+        const { DockerodeContainerEngine } = require('../engine/dockerode-container-engine') as typeof import('../engine/dockerode-container-engine');
+        return new DockerodeContainerEngine({ socketPath, onCall });
+      },
+      tryLock: (socketPath) => (require('../engine/connection-lock') as typeof import('../engine/connection-lock')).tryConnectionLock(socketPath),
+      prefetch: require('../engine/prefetched') as typeof import('../engine/prefetched'),
+    });
+  } catch {
+    return undefined; // the command finds out the same thing its own way
+  }
+  if (head !== undefined) await new Promise((resolve) => setImmediate(resolve));
+  return head;
+}
+
+function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head: HeadStart | undefined): Argv {
+  // Loaded here, not at import: the head start goes first.
+  const yargs = require('yargs') as typeof import('yargs');
   return skipHelpCache(yargs(args)
     .scriptName('kubeplay')
     .usage('kubeplay runs Kubernetes Pod manifests on Podman with kubectl\'s semantics.\n\nUsage: kubeplay <command> [flags]')
@@ -129,7 +167,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
         const output = toOutput(argv['output']);
         const verbosity = Number(argv['verbose'] ?? 0);
         validateApplyOptions(opts);
-        const engines = engineContext(io);
+        const engines = engineContext(io, head);
         // Podman lists the pods while the manifests are loaded and validated. Only a socket that
         // answers is used early: a service is started, if need be, once the manifests are valid.
         // SIGINT/SIGTERM: stop starting pods, roll back the half-made ones, report, exit 128+n.
@@ -182,11 +220,11 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void): Argv
         }
       },
     )
-    .command(getCommand(io, engineContext(io)))
-    .command(deleteCommand(io, engineContext(io)))
-    .command(describeCommand(io, engineContext(io)))
-    .command(logsCommand(io, engineContext(io)))
-    .command(execCommand(io, engineContext(io)))
+    .command(getCommand(io, engineContext(io, head)))
+    .command(deleteCommand(io, engineContext(io, head)))
+    .command(describeCommand(io, engineContext(io, head)))
+    .command(logsCommand(io, engineContext(io, head)))
+    .command(execCommand(io, engineContext(io, head)))
     .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
     .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
     .strict()
@@ -285,7 +323,7 @@ interface EngineContext {
   release: () => Promise<void>;
 }
 
-function engineContext(io: Io): EngineContext {
+function engineContext(io: Io, head: HeadStart | undefined): EngineContext {
   let socketPath: string | undefined;
   let held: { at: string; release: () => Promise<void> } | undefined;
   const lock = async (at: string, signal?: AbortSignal): Promise<() => Promise<void>> => {
@@ -297,16 +335,24 @@ function engineContext(io: Io): EngineContext {
     return () => h.release();
   };
   const connect = async (v: number, how: { startIfNone?: boolean } = {}) => {
-    const c = await connectEngineAt(io, v, how);
+    const c = await connectEngineAt(io, v, how, head);
     socketPath = c.socketPath;
     return c.engine;
   };
   return {
     connectEngine: (v, how) => connect(v, how),
     prefetchingEngine: async (v, opts = {}) => {
-      const { withPrefetchedPods } = await import('../engine/prefetched-pods');
+      const { withPrefetchedPods } = await import('../engine/prefetched');
       const engine = await connect(v, { startIfNone: false });
-      if (opts.lock !== undefined && socketPath !== undefined) held = { at: socketPath, release: await lock(socketPath, opts.lock) };
+      if (opts.lock !== undefined && socketPath !== undefined) {
+        // The head start took the lock on this socket, then listed the pods: both are this run's.
+        const headLock = head?.socketPath === socketPath ? await head.lock : undefined;
+        if (headLock !== undefined) {
+          held = { at: socketPath, release: () => headLock.release() };
+          return engine;
+        }
+        held = { at: socketPath, release: await lock(socketPath, opts.lock) };
+      }
       return withPrefetchedPods(engine);
     },
     lockConnection: async (signal) => {
@@ -326,7 +372,12 @@ function engineContext(io: Io): EngineContext {
   };
 }
 
-async function connectEngineAt(io: Io, verbosity: number, how: { startIfNone?: boolean } = {}): Promise<{ engine: ContainerEngine; socketPath: string }> {
+async function connectEngineAt(
+  io: Io,
+  verbosity: number,
+  how: { startIfNone?: boolean } = {},
+  head?: HeadStart,
+): Promise<{ engine: ContainerEngine; socketPath: string }> {
   const log = (line: string) => {
     if (verbosity > 0) io.stderr.write(`kubeplay: ${line}\n`);
   };
@@ -337,7 +388,16 @@ async function connectEngineAt(io: Io, verbosity: number, how: { startIfNone?: b
   preloadTransport();
   const { socketPath } = await connecting;
   const onCall = (c: EngineCall) => log(`${c.method} ${c.path} ${c.status} ${c.durationMs.toFixed(0)}ms`);
-  return { engine: new DockerodeContainerEngine({ socketPath, onCall }), socketPath };
+  const engine = new DockerodeContainerEngine({ socketPath, onCall });
+  if (head === undefined) return { engine, socketPath };
+  head.reportCallsTo(onCall);
+  if (head.socketPath !== socketPath) {
+    // Guessed another socket than the one that answered: its answers and lock are not this run's.
+    void head.lock.then((held) => held?.release());
+    return { engine, socketPath };
+  }
+  const { withPrefetched } = await import('../engine/prefetched');
+  return { engine: withPrefetched(engine, await head.takeAnswers()), socketPath };
 }
 
 /** reportError prints an error as the user should see it and returns the exit code. */

@@ -7,7 +7,9 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { ManifestError, UsageError } from '../domain/errors';
 import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domain/labels';
-import { matchesSelector, parseSelector, type Selector } from '../domain/selector';
+import { matchesSelector, parseSelector, pushDownLabels, type Selector } from '../domain/selector';
+
+export { pushDownLabels };
 import type { ContainerEngine, EngineContainer, EngineContainerDetail, EnginePod } from '../engine/container-engine';
 import type { OutputFormat } from '../print/get/format';
 import { toV1Pod, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from '../print/get/to-v1-pod';
@@ -157,12 +159,6 @@ export async function toQuery(o: GetOptions, deps: Pick<GetDeps, 'readStdin'>): 
   return q;
 }
 
-/** pushDownLabels picks the selector's key=value terms: Podman can filter on those, the rest is matched here. */
-export function pushDownLabels(sel: Selector | undefined): Record<string, string> | undefined {
-  const out: Record<string, string> = {};
-  for (const r of sel?.requirements ?? []) if (r.op === 'eq') out[r.key] = r.value;
-  return Object.keys(out).length > 0 ? out : undefined;
-}
 
 /** toSnapshot joins a listed pod, its listed containers and their inspections into a PodSnapshot. */
 export function toSnapshot(pod: EnginePod, containers: readonly EngineContainer[], details: ReadonlyMap<string, EngineContainerDetail>): PodSnapshot {

@@ -129,3 +129,10 @@ export function matchesSelector(sel: Selector, labels: Readonly<Record<string, s
     }
   });
 }
+
+/** pushDownLabels picks the selector's key=value terms: Podman can filter on those, the rest is matched by kubeplay. */
+export function pushDownLabels(sel: Selector | undefined): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const r of sel?.requirements ?? []) if (r.op === 'eq') out[r.key] = r.value;
+  return Object.keys(out).length > 0 ? out : undefined;
+}

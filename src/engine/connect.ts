@@ -16,7 +16,6 @@
  * Talks HTTP with node:http directly: this runs before every engine command, and loading
  * dockerode here would cost start-up time for nothing.
  */
-import { spawn } from 'node:child_process';
 import { chmod, lstat, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -78,9 +77,7 @@ export async function connectEngineSocket(opts: ConnectOptions): Promise<Connect
 
   const dir = privateDir(env, rootful);
   const privateSocket = path.join(dir, 'podman.sock');
-  const candidates = [privateSocket];
-  if (rootful) candidates.push(ROOTFUL_SOCKET);
-  else if (env.XDG_RUNTIME_DIR) candidates.push(path.join(env.XDG_RUNTIME_DIR, 'podman', 'podman.sock'));
+  const candidates = socketCandidates(env, rootful);
 
   for (const socketPath of candidates) {
     const answer = await ping(socketPath);
@@ -97,6 +94,20 @@ export async function connectEngineSocket(opts: ConnectOptions): Promise<Connect
   }
   await startService(dir, privateSocket, opts, tried);
   return { socketPath: privateSocket, startedService: true };
+}
+
+/**
+ * socketCandidates lists the sockets connectEngineSocket tries, in its order (see the module
+ * comment): CONTAINER_HOST's alone when it is set, else the private socket then the system one.
+ * Throws EngineError for a CONTAINER_HOST that is not unix://.
+ */
+export function socketCandidates(env: NodeJS.ProcessEnv, rootful = process.getuid?.() === 0): string[] {
+  const containerHost = env.CONTAINER_HOST;
+  if (containerHost !== undefined && containerHost !== '') return [unixPathOf(containerHost)];
+  const candidates = [path.join(privateDir(env, rootful), 'podman.sock')];
+  if (rootful) candidates.push(ROOTFUL_SOCKET);
+  else if (env.XDG_RUNTIME_DIR) candidates.push(path.join(env.XDG_RUNTIME_DIR, 'podman', 'podman.sock'));
+  return candidates;
 }
 
 /** ping resolves to true when `GET /_ping` on the socket answers 200, else to the reason it did not. */
@@ -176,6 +187,8 @@ async function startService(dir: string, socketPath: string, opts: ConnectOption
     try {
       // cwd '/': the service outlives this process, and conmon, which it starts for every container,
       // fails ("Failed to get working directory") once the directory it was started from is deleted.
+      // Required here: only a run that starts the service needs child_process (~2 ms to load).
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       const child = spawn(command, args, { detached: true, cwd: '/', stdio: ['ignore', 'ignore', logFile.fd] });
       child.on('error', (err) => {
         spawnError = err;

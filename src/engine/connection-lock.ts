@@ -66,6 +66,14 @@ export async function acquireConnectionLock(socketPath: string, opts: LockOption
   }
 }
 
+/**
+ * tryConnectionLock takes the lock for socketPath if no one holds it, and otherwise resolves to
+ * undefined at once, without waiting or telling anyone.
+ */
+export function tryConnectionLock(socketPath: string): Promise<HeldLock | undefined> {
+  return tryListen(lockAddress(socketPath));
+}
+
 function tryListen(address: string): Promise<HeldLock | undefined> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

@@ -1,5 +1,5 @@
-/** withPrefetchedPods: the pod listing is asked for at once and answers observeState's first call. */
-import { withPrefetchedPods } from '../../../src/engine/prefetched-pods';
+/** Prefetched listings: withPrefetchedPods (apply's pod listing, asked for at once) and withPrefetched (the head start's answers). */
+import { prefetchContainers, prefetchPods, withPrefetched, withPrefetchedPods } from '../../../src/engine/prefetched';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';
 import { desiredPod } from '../../fakes/builders';
 
@@ -34,5 +34,31 @@ describe('withPrefetchedPods', () => {
     await expect(wrapped.listPods()).rejects.toThrow('Podman went away');
     engine.failOn.clear();
     await expect(wrapped.listPods()).resolves.toEqual([]);
+  });
+});
+
+describe('withPrefetched', () => {
+  test('an answer serves only the call with its method and arguments, once; labels in any order match', async () => {
+    const engine = new FakeContainerEngine();
+    const answers = [prefetchContainers(engine, { labels: { a: '1', b: '2' } }), prefetchPods(engine)];
+    engine.log.length = 0;
+    const wrapped = withPrefetched(engine, answers);
+    await wrapped.listContainers({ labels: { b: '2', a: '1' } });
+    await wrapped.listPods({});
+    expect(engine.log).toEqual([]);
+    await wrapped.listContainers({ labels: { a: '1', b: '2' } });
+    await wrapped.listContainers({ labels: { a: '1' } });
+    await wrapped.listContainers();
+    await wrapped.listPods();
+    expect(engine.log).toEqual(['listContainers {"labels":{"a":"1","b":"2"}}', 'listContainers {"labels":{"a":"1"}}', 'listContainers', 'listPods']);
+  });
+
+  test('a failed answer is asked again of the engine', async () => {
+    const engine = new FakeContainerEngine();
+    engine.failOn.set('listPods', 'Podman went away');
+    const answers = [prefetchPods(engine)];
+    engine.failOn.clear();
+    await expect(withPrefetched(engine, answers).listPods()).resolves.toEqual([]);
+    expect(engine.log).toEqual(['listPods', 'listPods']);
   });
 });
