@@ -7,7 +7,7 @@
  * nothing. This is the only file that touches dockerode.
  */
 import { existsSync } from 'node:fs';
-import { Agent, type AgentOptions, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import type DockerModem from 'docker-modem';
 import { EngineError, EngineUnavailableError } from '../domain/errors';
@@ -972,24 +972,11 @@ const ALL_STATUSES: Record<number, boolean> = Object.fromEntries(Array.from({ le
  */
 function loadModem(socketPath: string): DockerModem {
   const Modem = requireModem();
-  const modem = new Modem({ socketPath, protocol: 'http', agent: unixSocketAgent() });
+  const modem = new Modem({ socketPath, protocol: 'http' });
   const fields = modem as unknown as { host?: string; socketPath?: string };
   delete fields.host;
   fields.socketPath = socketPath;
   return modem;
-}
-
-/**
- * unixSocketAgent is Node's global agent's settings (keep-alive, lifo, 5 s) with an empty TLS
- * server name. Without one, Node's agent works a server name out of the host for every request,
- * testing whether it is an IP address, and its first IPv6 test compiles a large regular
- * expression (~5 ms of every short command); over a unix socket with plain HTTP there is no
- * TLS, so no name is needed.
- */
-function unixSocketAgent(): Agent {
-  // servername is an option of every agent (Node merges it into each request), not in the types.
-  const options: AgentOptions & { servername: string } = { keepAlive: true, scheduling: 'lifo', timeout: 5000, servername: '' };
-  return new Agent(options);
 }
 
 /** preloadTransport loads docker-modem now, so a caller can overlap it with waiting on I/O. */
