@@ -419,6 +419,9 @@ export class DockerodeContainerEngine implements ContainerEngine {
       const unclean = containers.filter((c) => isActiveState(c.State) || toState(c.State) === 'stopped').map((c) => c.Id);
       if (unclean.length === 0) return;
       watcher.track(unclean);
+      // Only a container already `stopped` here can have had its cleanup event before the stream
+      // opened (see below); the cleanup of one this step kills comes after, on the stream.
+      const mayBeMissed = containers.some((c) => toState(c.State) === 'stopped');
       if (containers.some((c) => isActiveState(c.State))) {
         await this.killPod(name, 'SIGKILL').catch((err: unknown) => {
           // 409: it all died meanwhile; 404: the pod went away. Neither leaves anything to kill.
@@ -429,9 +432,11 @@ export class DockerodeContainerEngine implements ContainerEngine {
       // died on the SIGTERM before was seen `stopped`, and its cleanup event never came: every
       // graceful replacement then waited the whole time-out, 10 s). So the wait also looks at
       // the pod again, rarely (0.5 s, then doubling to 2 s), and ends once nothing is left to
-      // clean up. The common case, a SIGKILL's cleanup events, ends before the first look.
+      // clean up. When every container was killed here, its event cannot have been missed and
+      // the looks only guard against a lost stream: they start at 2 s. Each look takes the pod's
+      // locks, and 50 pods torn down at once made ~90 of them in 8 s, while Podman was busiest.
       const deadline = performance.now() + Math.max(0, timeoutSeconds) * 1000;
-      let pause = 500;
+      let pause = mayBeMissed ? 500 : 2000;
       for (;;) {
         const left = deadline - performance.now();
         if (left <= 0 || (await watcher.done(Math.min(pause, left)))) return;
