@@ -27,6 +27,7 @@ import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
 import { logsCommand } from './commands/logs';
 import { execCommand } from './commands/exec';
+import { startSequenceCommand } from './commands/start-sequence';
 
 /** Io is the process surface the CLI uses; tests inject their own. */
 export interface Io {
@@ -194,8 +195,22 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
               engine: () => (early ?? Promise.reject(new Error('no early connection'))).catch(() => engines.connectEngine(verbosity)),
               lock: () => engines.lockConnection(interrupt.signal),
               signal: interrupt.signal,
-              probe: { portFree: (await import('../observe/host-port-probe')).bindProbe, statPath: (await import('../observe/host-path')).statPath },
+              probe: {
+                portFree: (await import('../observe/host-port-probe')).bindProbe,
+                statPath: (await import('../observe/host-path')).statPath,
+                startRunning: async (pod) => {
+                  const { isLockHeld, startLockAddress } = await import('../engine/connection-lock');
+                  const at = engines.socketPath();
+                  return at !== undefined && isLockHeld(startLockAddress(at, pod));
+                },
+              },
               hostFs: (await import('../observe/host-path')).nodeHostFs,
+              startInBackground: async (sequence, resumeAt) => {
+                const { backgroundStarter } = await import('./commands/start-sequence');
+                const at = engines.socketPath();
+                if (at === undefined) throw new InternalError('a start was handed to the background before connecting to Podman');
+                return backgroundStarter(at, io.env)(sequence, resumeAt);
+              },
               ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
             });
           } catch (e) {
@@ -225,6 +240,10 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
     .command(describeCommand(io, engineContext(io, head)))
     .command(logsCommand(io, engineContext(io, head)))
     .command(execCommand(io, engineContext(io, head)))
+    .command(startSequenceCommand(io, (socketPath) => {
+      const { DockerodeContainerEngine } = require('../engine/dockerode-container-engine') as typeof import('../engine/dockerode-container-engine');
+      return new DockerodeContainerEngine({ socketPath });
+    }))
     .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
     .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
     .strict()
@@ -321,6 +340,8 @@ interface EngineContext {
   lockConnection: (signal?: AbortSignal) => Promise<() => Promise<void>>;
   /** Releases a lock taken and not handed over (the command ended before it needed it). */
   release: () => Promise<void>;
+  /** The socket last connected to; undefined before connecting. */
+  socketPath: () => string | undefined;
 }
 
 function engineContext(io: Io, head: HeadStart | undefined): EngineContext {
@@ -369,6 +390,7 @@ function engineContext(io: Io, head: HeadStart | undefined): EngineContext {
       held = undefined;
       await h?.release();
     },
+    socketPath: () => socketPath,
   };
 }
 

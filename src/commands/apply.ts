@@ -19,7 +19,7 @@ import type { HostProbe } from '../observe/observe-state';
 import { planChanges } from '../diff/plan-changes';
 import type { Plan } from '../diff/plan';
 import { executePlan } from '../reconcile/execute-plan';
-import type { ExecutionReport, HostFs, ProgressEvent } from '../reconcile/execute-plan';
+import type { ExecutionReport, HostFs, ProgressEvent, StartInBackground } from '../reconcile/execute-plan';
 import { sortIssues } from './issues';
 
 /** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
@@ -46,6 +46,8 @@ export interface ApplyDeps {
   engine: () => Promise<ContainerEngine>;
   probe: HostProbe;
   hostFs: HostFs;
+  /** Finishes a pod's start in a background process when an init container runs longer than apply waits. */
+  startInBackground?: StartInBackground;
   onProgress?: (e: ProgressEvent) => void;
   /**
    * Takes the lock of the engine's connection (one kubeplay changing pods at a time), held from
@@ -132,6 +134,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const execution = await executePlan(engine, plan, {
       concurrency: opts.concurrency,
       hostFs: deps.hostFs,
+      ...(deps.startInBackground ? { startInBackground: deps.startInBackground } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });

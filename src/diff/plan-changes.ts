@@ -12,7 +12,7 @@ import {
   LABEL_VOLUME_KIND,
   MANAGED_BY_VALUE,
 } from '../domain/labels';
-import type { Action, Conflict, Plan, Step } from './plan';
+import type { Action, Conflict, Plan, StartItem, StartSequence, Step } from './plan';
 import { removeSteps } from './stop-steps';
 
 /** PlanOptions are the apply flags and injected helpers the planner needs. */
@@ -48,7 +48,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       });
       continue;
     }
-    const incomplete = current && isManaged(current.labels) ? incompleteOf(current) : undefined;
+    const incomplete = current && isManaged(current.labels) ? incompleteOf(current, pod) : undefined;
     const drift = current && incomplete === undefined ? driftOf(pod, current) : undefined;
     if (current && incomplete === undefined && drift === undefined) {
       const running = current.containers.filter((c) => !c.isInfra).length;
@@ -139,6 +139,8 @@ export function driftOf(pod: DesiredPod, current: ObservedPod): string | undefin
   const have = current.labels[LABEL_MANIFEST_HASH];
   if (isManaged(current.labels) && want !== have) return `spec changed (${have ?? 'none'} → ${want ?? 'none'})`;
   if (!isManaged(current.labels)) return 'not managed by kubeplay';
+  // App containers wait, never started, while init containers run, or for good once one failed.
+  if (startPending(pod, current) !== undefined) return undefined;
   const byName = new Map(current.containers.map((c) => [c.name, c]));
   for (const c of pod.containers) {
     const seen = byName.get(c.name);
@@ -160,14 +162,36 @@ const NEVER_STARTED: ReadonlySet<string> = new Set(['created', 'initialized']);
  * started was not finished. A finished pod whose container was removed or stopped later is drift
  * (driftOf), not this.
  */
-export function incompleteOf(current: ObservedPod): string | undefined {
+export function incompleteOf(current: ObservedPod, desired?: DesiredPod): string | undefined {
   const infra = current.containers.find((c) => c.isInfra);
   const made = current.containers.filter((c) => !c.isInfra).length;
   const what = `an earlier apply did not finish making it (${made} container(s) made`;
   if (infra === undefined) return `${what}, no infra container)`;
-  if (NEVER_STARTED.has(infra.state)) return `${what}, never started)`;
+  // A sequenced start begins with an init container, which starts the infra container with it.
+  if (NEVER_STARTED.has(infra.state) && !current.starting) return `${what}, never started)`;
+  if (desired !== undefined && startPending(desired, current) !== undefined) return undefined;
   const idle = current.containers.find((c) => !c.isInfra && NEVER_STARTED.has(c.state));
   if (idle !== undefined) return `${what}, container ${idle.name} never started)`;
+  return undefined;
+}
+
+/**
+ * startPending says why a pod's containers are rightly not all started: a background kubeplay is
+ * still starting it ('starting'), or an init container failed and the pod's restartPolicy is Never
+ * ('init failed': the pod stays failed, as in Kubernetes). Undefined otherwise; then a container
+ * that never started means the start was cut off.
+ */
+export function startPending(pod: DesiredPod, current: ObservedPod): 'starting' | 'init failed' | undefined {
+  if (current.starting) return 'starting';
+  if (pod.initContainers.length === 0) return undefined;
+  const seq = startSequenceOf(pod);
+  if (seq.restartFailed) return undefined;
+  const byName = new Map(current.containers.map((c) => [c.name, c]));
+  for (const item of seq.items) {
+    const c = byName.get(item.name);
+    if (c === undefined || NEVER_STARTED.has(c.state)) return undefined;
+    if (item.until === 'exit' && c.exitCode !== undefined && c.exitCode !== 0) return 'init failed';
+  }
   return undefined;
 }
 
@@ -240,8 +264,26 @@ export function createSteps(pod: DesiredPod): Step[] {
   }
   steps.push({ op: 'createPod', pod });
   for (const c of [...pod.initContainers, ...pod.containers]) steps.push({ op: 'createContainer', pod, container: c });
-  steps.push({ op: 'startPod', name: pod.name });
+  // Without init containers Podman's pod start is one call that waits on nothing.
+  steps.push(pod.initContainers.length === 0 ? { op: 'startPod', name: pod.name } : { op: 'startInOrder', sequence: startSequenceOf(pod) });
   return steps;
+}
+
+/** INIT_WAIT_SECONDS is how long apply itself waits for init containers before the background takes over. */
+export const INIT_WAIT_SECONDS = 5;
+
+/** startSequenceOf is the order the kubelet starts a pod's containers in (see StartSequence). */
+export function startSequenceOf(pod: DesiredPod): StartSequence {
+  return {
+    pod: pod.name,
+    items: [
+      ...pod.initContainers.map((c): StartItem => ({ name: c.name, until: c.initKind === 'sidecar' ? 'started' : 'exit' })),
+      ...pod.containers.map((c): StartItem => ({ name: c.name, until: 'started' })),
+    ],
+    waitSeconds: INIT_WAIT_SECONDS,
+    // The pod's restartPolicy (Always or OnFailure) restarts failed init containers, as in Kubernetes.
+    restartFailed: (pod.containers[0]?.restartPolicy ?? 'no') !== 'no',
+  };
 }
 
 function containerNames(pod: DesiredPod): string[] {

@@ -23,6 +23,12 @@ export type Step =
   | { op: 'createPod'; pod: DesiredPod }
   | { op: 'createContainer'; pod: DesiredPod; container: DesiredPod['containers'][number] }
   | { op: 'startPod'; name: string }
+  /**
+   * Starts a pod with init containers as the kubelet does, one container at a time (see
+   * StartSequence): never Podman's pod start, which waits for each init container to exit while it
+   * holds the pod's lock, so that an init container that never ends hangs every call on the pod.
+   */
+  | { op: 'startInOrder'; sequence: StartSequence }
   | { op: 'ensureHostPath'; path: string; kind: 'directory' | 'file' }
   /** Sends a signal to every container of the pod; a pod gone or with nothing running is fine. */
   | { op: 'signalPod'; name: string; signal: string }
@@ -40,6 +46,30 @@ export type Step =
    * stalls ~3 s in cgroup removal.
    */
   | { op: 'barrier'; label: string };
+
+/** StartItem is one container of a start sequence and what must happen before the next starts. */
+export interface StartItem {
+  /** Podman container name. */
+  name: string;
+  /** `exit`: an init container, which must exit 0; `started`: a sidecar or an app container, started. */
+  until: 'exit' | 'started';
+}
+
+/**
+ * StartSequence starts a pod's containers in order: each init container runs to completion (exit
+ * 0) before the next container starts, a native sidecar only has to have started, then the app
+ * containers start. apply carries it out for up to waitSeconds in all; an init container still
+ * running then is left to a background kubeplay process, which finishes the sequence (and apply
+ * returns, as kubectl's does, with the pod at Init:N/M). A failed init container fails the pod
+ * while apply runs it; in the background it is restarted with the kubelet's back-off when
+ * restartFailed (the pod's restartPolicy is Always or OnFailure), else the pod stays failed.
+ */
+export interface StartSequence {
+  pod: string;
+  items: StartItem[];
+  waitSeconds: number;
+  restartFailed: boolean;
+}
 
 /** Action is the plan for one object: its kind, why, and the steps that carry it out. */
 export interface Action {
@@ -113,6 +143,8 @@ export function formatStep(s: Step): string {
       return `createContainer ${s.container.name}`;
     case 'startPod':
       return `startPod ${s.name}`;
+    case 'startInOrder':
+      return formatStartSequence(s.sequence);
     case 'ensureHostPath':
       return `ensureHostPath ${s.path} (${s.kind})`;
     case 'signalPod':
@@ -124,4 +156,11 @@ export function formatStep(s: Step): string {
     case 'barrier':
       return `barrier: ${s.label}`;
   }
+}
+
+/** formatStartSequence renders a start sequence: `startInOrder POD (…): a (exit 0), b (started), …`. */
+export function formatStartSequence(q: StartSequence): string {
+  const items = q.items.map((i) => `${i.name} (${i.until === 'exit' ? 'exit 0' : 'started'})`).join(', ');
+  const failed = q.restartFailed ? 'a failed init container restarted' : 'a failed init container fails the pod';
+  return `startInOrder ${q.pod} (here up to ${q.waitSeconds}s, then in the background; ${failed}): ${items}`;
 }

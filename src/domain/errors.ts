@@ -106,6 +106,13 @@ export class ReportedError extends Error {
 export class EngineUnavailableError extends EngineError {}
 
 /**
+ * EngineTimeoutError is a call Podman did not answer within its deadline (a service stuck on a
+ * lock, say). It is an EngineUnavailableError: the executor starts nothing more, and the next
+ * apply finishes the job. Exit 1.
+ */
+export class EngineTimeoutError extends EngineUnavailableError {}
+
+/**
  * InterruptedError reports a run stopped by a signal (SIGINT, SIGTERM), with what it left undone.
  * Exit 128 + the signal's number (130 for SIGINT), the shell's convention that kubectl follows.
  */

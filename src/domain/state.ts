@@ -6,6 +6,8 @@ export interface ObservedContainer {
   name: string;
   state: string;
   isInfra: boolean;
+  /** How its last run ended; observed only for the init containers of a pod whose start is unfinished. */
+  exitCode?: number;
 }
 
 /** ObservedPod is one Podman pod, managed by kubeplay or not. */
@@ -15,6 +17,8 @@ export interface ObservedPod {
   status: string;
   labels: Record<string, string>;
   containers: ObservedContainer[];
+  /** A background kubeplay is still starting it (its init containers are being waited for). */
+  starting?: boolean;
 }
 
 /** HostPortClaim is a host port already taken: by a Podman pod or container, or by another process. */

@@ -129,8 +129,14 @@ export interface DesiredContainer {
   mounts: DesiredMount[];
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /** 'once' for an init container, absent for an app container. */
-  initContainerType?: 'once';
+  /**
+   * For an init container: 'once' runs to completion before the next one starts; 'sidecar' (a
+   * native sidecar, `restartPolicy: Always`) is started in its turn and keeps running beside the
+   * app containers. Absent for an app container. kubeplay starts them itself, in order
+   * (start-sequence.ts): Podman's own init containers make the pod start wait on them while it
+   * holds the pod's lock.
+   */
+  initKind?: 'once' | 'sidecar';
   restartPolicy: 'always' | 'on-failure' | 'no';
   stopTimeoutSeconds: number;
   memoryLimitBytes?: number;

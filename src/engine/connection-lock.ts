@@ -135,3 +135,29 @@ function waitForHolder(address: string, signal: AbortSignal | undefined, onPid: 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * startLockAddress names the lock a background start of one pod holds while it runs
+ * (reconcile/start-sequence.ts): apply looks at it to tell a pod whose init containers are still
+ * being waited for from one whose start was cut off.
+ */
+export function startLockAddress(socketPath: string, pod: string): string {
+  return `${lockAddress(socketPath)}-start-${createHash('sha256').update(pod).digest('hex').slice(0, 16)}`;
+}
+
+/** tryLockAt takes the lock at an abstract address if no one holds it; undefined otherwise. */
+export function tryLockAt(address: string): Promise<HeldLock | undefined> {
+  return tryListen(address);
+}
+
+/** isLockHeld tells whether some process holds the lock at an abstract address now. */
+export function isLockHeld(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ path: address });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.once('error', () => resolve(false));
+  });
+}

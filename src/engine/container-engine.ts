@@ -145,8 +145,18 @@ export interface ContainerEngine extends ContainerLooker {
   createPod(pod: DesiredPod): Promise<string>;
   /** Creates one container inside an existing pod; resolves to its id. */
   createContainer(pod: DesiredPod, container: DesiredContainer): Promise<string>;
-  /** Starts the pod: init containers run to completion in order, then the app containers start. */
+  /** Starts the pod and every container in it at once (a pod without init containers). */
   startPod(name: string): Promise<void>;
+  /** Starts one container of a pod (the pod's infra container first, if it does not run); one already running is fine. */
+  startContainer(name: string): Promise<void>;
+  /**
+   * Waits until the container has exited, at most timeoutSeconds, and resolves to its exit code, or
+   * to undefined when it still runs then (no error: the caller decides what comes next). The wait
+   * holds no lock in Podman, so every other call goes on meanwhile.
+   */
+  awaitContainerExit(name: string, timeoutSeconds: number): Promise<number | undefined>;
+  /** Sends a signal to one container. */
+  killContainer(name: string, signal: string): Promise<void>;
   /** Stops the pod's containers: SIGTERM, then SIGKILL after timeoutSeconds. */
   stopPod(name: string, timeoutSeconds: number): Promise<void>;
   /** Sends a signal to every container of the pod. */

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import type DockerModem from 'docker-modem';
-import { EngineError, EngineUnavailableError } from '../domain/errors';
+import { EngineError, EngineTimeoutError, EngineUnavailableError } from '../domain/errors';
 import { makeSubPathWithin, SubPathError } from './subpath-within';
 import { connectionFailureMessage, connectionFailureOf, explainStartFailures } from './podman-messages';
 import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
@@ -73,7 +73,30 @@ interface RequestSpec {
   body?: unknown;
   /** Statuses that are answers rather than failures (404 for exists checks). */
   accept?: readonly number[];
+  /** Seconds Podman has to answer in full; the operation's default (DEADLINES) otherwise. */
+  deadlineSeconds?: number;
 }
+
+/**
+ * DEADLINES: seconds each operation has for Podman's whole answer. Podman answers most calls in
+ * milliseconds; a call that takes minutes is stuck (on a lock another call holds forever, say)
+ * and must not hang kubeplay with it. Calls not listed get DEFAULT_DEADLINE_SECONDS. Streams that
+ * follow (logs -f, exec, event watches) have no deadline: they end when their caller says.
+ */
+const DEADLINES: Readonly<Record<string, number>> = {
+  createContainer: 60,
+  createPod: 60,
+  // Starting every container of a pod at once (no init containers: nothing it waits on).
+  startPod: 120,
+  startContainer: 60,
+  removeContainer: 60,
+  // Lists and inspections of many pods while dozens are torn down took seconds a call here.
+  listPods: 60,
+  listContainers: 60,
+};
+const DEFAULT_DEADLINE_SECONDS = 30;
+/** Extra seconds a call that stops containers gets beyond its own stop time-out. */
+const STOP_DEADLINE_MARGIN_SECONDS = 60;
 
 interface Response {
   status: number;
@@ -368,6 +391,49 @@ export class DockerodeContainerEngine implements ContainerEngine {
     throw new EngineError(`pod ${name} did not start: ${explained.join('; ')}${advice}`, 'startPod', res.status);
   }
 
+  /** startContainer starts one container (POST /containers/{name}/start); 304, already running, is fine. */
+  async startContainer(name: string): Promise<void> {
+    await this.request({
+      operation: 'startContainer',
+      what: `start container ${name}`,
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(name)}/start`,
+    });
+  }
+
+  /**
+   * awaitContainerExit long-polls POST /containers/{name}/wait, which answers the exit code once the
+   * container has stopped; the request is given up after timeoutSeconds (undefined: still running).
+   */
+  async awaitContainerExit(name: string, timeoutSeconds: number): Promise<number | undefined> {
+    try {
+      const res = await this.request({
+        operation: 'awaitContainerExit',
+        what: `wait for container ${name} to exit`,
+        method: 'POST',
+        path: `/containers/${encodeURIComponent(name)}/wait`,
+        deadlineSeconds: Math.max(0.001, timeoutSeconds),
+      });
+      const code = typeof res.body === 'number' ? res.body : Number(String(res.body).trim());
+      if (!Number.isInteger(code)) throw new EngineError(`cannot wait for container ${name}: Podman answered ${JSON.stringify(res.body)}`, 'awaitContainerExit', res.status);
+      return code;
+    } catch (err) {
+      if (err instanceof EngineTimeoutError) return undefined;
+      throw err;
+    }
+  }
+
+  /** killContainer sends a signal to one container (POST /containers/{name}/kill). */
+  async killContainer(name: string, signal: string): Promise<void> {
+    await this.request({
+      operation: 'killContainer',
+      what: `send ${signal} to container ${name}`,
+      method: 'POST',
+      path: `/containers/${encodeURIComponent(name)}/kill`,
+      query: { signal },
+    });
+  }
+
   /**
    * stopPod stops the pod's containers: SIGTERM, then SIGKILL after timeoutSeconds. A timeout of 0
    * kills at once and waits for the containers to be cleaned up, because libpod reads `t=0` as
@@ -385,6 +451,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
       path: `/pods/${encodeURIComponent(name)}/stop`,
       query: { t: Math.ceil(timeoutSeconds) },
       accept: [409],
+      deadlineSeconds: timeoutSeconds + STOP_DEADLINE_MARGIN_SECONDS,
     });
     this.throwOnErrs(res, name, 'stopPod', 'stop');
   }
@@ -478,6 +545,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
       method: 'DELETE',
       path: `/pods/${encodeURIComponent(name)}`,
       query,
+      deadlineSeconds: timeout + STOP_DEADLINE_MARGIN_SECONDS,
     });
   }
 
@@ -710,6 +778,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
           path: `/pods/${encodeURIComponent(name)}/stop`,
           query: { t: Math.ceil(timeoutSeconds) },
           accept: [409],
+          deadlineSeconds: timeoutSeconds + STOP_DEADLINE_MARGIN_SECONDS,
         });
         this.throwOnErrs(res, name, operation, 'stop');
       }
@@ -731,8 +800,11 @@ export class DockerodeContainerEngine implements ContainerEngine {
     // Podman 4.3 ANDs repeated filter values, so containers are matched here, not by a filter.
     const query = { stream: true, filters: JSON.stringify({ type: ['container'], event: ['cleanup'] }) };
     let res: IncomingMessage;
+    // The stream has no end of its own, but Podman must at least answer it.
+    const unanswered = new AbortController();
+    const timer = setTimeout(() => unanswered.abort(), DEFAULT_DEADLINE_SECONDS * 1000);
     try {
-      res = await this.dial({ method: 'GET', path: eventsPath, query });
+      res = await this.dial({ method: 'GET', path: eventsPath, query, signal: unanswered.signal }).finally(() => clearTimeout(timer));
       if (!OK_STATUSES.has(res.statusCode ?? 0)) {
         const text = await readAll(res);
         throw new EngineError(
@@ -743,6 +815,9 @@ export class DockerodeContainerEngine implements ContainerEngine {
       }
     } catch (err) {
       this.record('GET', `${API_PREFIX}${eventsPath}`, statusOf(err) ?? 0, started);
+      if (unanswered.signal.aborted && !(err instanceof EngineError)) {
+        throw new EngineTimeoutError(`cannot watch Podman events: Podman did not answer within ${DEFAULT_DEADLINE_SECONDS} s; its API service may be stuck`, operation, undefined, err);
+      }
       throw this.toEngineError(err, operation, 'watch Podman events');
     }
     const pending = new Set<string>();
@@ -889,15 +964,19 @@ export class DockerodeContainerEngine implements ContainerEngine {
   private async request(spec: RequestSpec): Promise<Response> {
     const started = performance.now();
     let status = 0;
+    const deadline = spec.deadlineSeconds ?? DEADLINES[spec.operation] ?? DEFAULT_DEADLINE_SECONDS;
+    const expired = new AbortController();
+    const timer = setTimeout(() => expired.abort(), deadline * 1000);
     try {
       const res = await this.dial({
         method: spec.method,
         path: spec.path,
         ...(spec.query !== undefined ? { query: spec.query } : {}),
         ...(spec.body !== undefined ? { body: spec.body } : {}),
+        signal: expired.signal,
       });
       status = res.statusCode ?? 0;
-      const text = await readAll(res);
+      const text = await readAll(res, expired.signal);
       const body = parseJson(text) ?? text;
       if (!OK_STATUSES.has(status) && !(spec.accept ?? []).includes(status)) {
         throw new EngineError(`cannot ${spec.what}: ${podmanMessage(body, status)}${hintFor(status)}`, spec.operation, status);
@@ -905,8 +984,18 @@ export class DockerodeContainerEngine implements ContainerEngine {
       return { status, headers: res.headers, body };
     } catch (err) {
       status = statusOf(err) ?? status;
+      if (expired.signal.aborted && !(err instanceof EngineError)) {
+        throw new EngineTimeoutError(
+          `cannot ${spec.what}: Podman did not answer ${spec.method} ${API_PREFIX}${spec.path} within ${formatSeconds(deadline)}; ` +
+            `its API service at ${this.socketPath} may be stuck (see \`podman pod ps\`; restart the service if that hangs too), then apply again`,
+          spec.operation,
+          undefined,
+          err,
+        );
+      }
       throw this.toEngineError(err, spec.operation, spec.what);
     } finally {
+      clearTimeout(timer);
       // The query is part of what was asked (a signal, a time-out, a filter): `-v` shows it, as kubectl's -v=6 shows URLs.
       this.record(spec.method, `${API_PREFIX}${spec.path}${queryString(spec.query)}`, status, started);
     }
@@ -918,6 +1007,8 @@ export class DockerodeContainerEngine implements ContainerEngine {
     path: string;
     query?: Record<string, string | number | boolean>;
     body?: unknown;
+    /** Aborting it gives the request up (a deadline). */
+    signal?: AbortSignal;
   }): Promise<IncomingMessage> {
     this.modem ??= loadModem(this.socketPath);
     const modem = this.modem;
@@ -930,6 +1021,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
       path: `${API_PREFIX}${req.path}${hasQuery ? '?' : ''}`,
       isStream: true,
       statusCodes: ALL_STATUSES,
+      ...(req.signal !== undefined ? { abortSignal: req.signal } : {}),
       options: {
         ...(hasQuery ? { _query: req.query } : {}),
         // An empty `_body` keeps docker-modem from sending the query object as a body.
@@ -1147,6 +1239,11 @@ function nameContainers(message: string, names: ReadonlyMap<string, string>): st
   });
 }
 
+/** formatSeconds: `30 s`, `0.5 s`. */
+function formatSeconds(s: number): string {
+  return `${Math.round(s * 10) / 10} s`;
+}
+
 function statusOf(err: unknown): number | undefined {
   return err instanceof EngineError ? err.status : undefined;
 }
@@ -1182,8 +1279,14 @@ function parseJson(text: string): unknown {
   }
 }
 
-function readAll(res: IncomingMessage): Promise<string> {
+function readAll(res: IncomingMessage, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (signal !== undefined) {
+      const giveUp = () => res.destroy(new Error('deadline passed'));
+      if (signal.aborted) giveUp();
+      signal.addEventListener('abort', giveUp, { once: true });
+      res.once('close', () => signal.removeEventListener('abort', giveUp));
+    }
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));

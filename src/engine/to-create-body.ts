@@ -66,7 +66,6 @@ export interface ContainerCreateBody {
   annotations?: Record<string, string>;
   mounts?: OciMount[];
   volumes?: NamedVolumeMount[];
-  init_container_type?: 'once';
   restart_policy: string;
   stop_timeout: number;
   resource_limits?: { memory?: { limit: number }; cpu?: { quota?: number; period?: number } };
@@ -156,8 +155,6 @@ export function toContainerCreateBody(
   const { mounts, volumes } = toMounts(c.mounts, ctx);
   if (mounts.length > 0) body.mounts = mounts;
   if (volumes.length > 0) body.volumes = volumes;
-
-  if (c.initContainerType !== undefined) body.init_container_type = c.initContainerType;
 
   const limits: NonNullable<ContainerCreateBody['resource_limits']> = {};
   if (c.memoryLimitBytes !== undefined) limits.memory = { limit: c.memoryLimitBytes };

@@ -13,6 +13,8 @@ import { byText } from '../domain/order';
 export interface HostProbe {
   portFree: (port: PortMapping) => Promise<boolean>;
   statPath: (path: string) => Promise<HostPathKind>;
+  /** Whether a background kubeplay is still starting the pod (waiting for its init containers). */
+  startRunning?: (pod: string) => Promise<boolean>;
 }
 
 /** toObservedPod projects an engine pod onto what the planner needs. */
@@ -35,10 +37,11 @@ export async function observeState(
   probe: HostProbe,
 ): Promise<ObservedState> {
   const pods = (await engine.listPods()).map(toObservedPod).sort((a, b) => byText(a.name, b.name));
+  await observeStarts(engine, pods, desired, probe);
   const byName = new Map(pods.map((p) => [p.name, p]));
   const toMake = desired.filter((d) => {
     const cur = byName.get(d.name);
-    return !cur || driftOf(d, cur) !== undefined || (isManaged(cur.labels) && incompleteOf(cur) !== undefined);
+    return !cur || driftOf(d, cur) !== undefined || (isManaged(cur.labels) && incompleteOf(cur, d) !== undefined);
   });
   if (toMake.length === 0) return { pods };
 
@@ -73,3 +76,31 @@ export async function observeState(
   portClaims.sort((a, b) => a.hostPort - b.hostPort || byText(a.protocol, b.protocol) || byText(a.holder, b.holder));
   return { pods, images, portClaims, hostPaths };
 }
+
+/**
+ * observeStarts looks closer at the managed pods of the input whose start is sequenced (they have
+ * init containers) and has a container that never started: whether a background kubeplay is still
+ * starting it, and how its init containers exited. A pod with no such container costs nothing here.
+ */
+async function observeStarts(engine: ContainerEngine, pods: ObservedPod[], desired: readonly DesiredPod[], probe: HostProbe): Promise<void> {
+  const wanted = new Map(desired.filter((d) => d.initContainers.length > 0).map((d) => [d.name, d]));
+  const waiting = pods.filter((p) => wanted.has(p.name) && isManaged(p.labels) && p.containers.some((c) => !c.isInfra && NEVER_STARTED.has(c.state)));
+  await Promise.all(
+    waiting.map(async (p) => {
+      if (probe.startRunning !== undefined && (await probe.startRunning(p.name))) {
+        p.starting = true;
+        return;
+      }
+      const inits = new Set(wanted.get(p.name)!.initContainers.map((c) => c.name));
+      const exited = p.containers.filter((c) => inits.has(c.name) && (c.state === 'exited' || c.state === 'stopped'));
+      const details = await engine.inspectContainers(exited.map((c) => c.id));
+      for (const d of details) {
+        const c = p.containers.find((x) => x.id === d.id);
+        if (c !== undefined) c.exitCode = d.exitCode;
+      }
+    }),
+  );
+}
+
+// Podman's states for a container that was made but never started.
+const NEVER_STARTED: ReadonlySet<string> = new Set(['created', 'initialized']);

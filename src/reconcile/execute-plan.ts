@@ -3,7 +3,8 @@
  * a bound on how many pods are worked on at once. When a step fails it runs the action's rollback
  * steps and goes on with the other actions. It decides nothing: what to do is in the plan.
  */
-import type { Action, Plan, Step } from '../diff/plan';
+import type { Action, Plan, StartSequence, Step } from '../diff/plan';
+import { runStartSequence } from './start-sequence';
 import { formatStep } from '../diff/plan';
 import type { ContainerEngine } from '../engine/container-engine';
 import { EngineError, EngineUnavailableError, InternalError } from '../domain/errors';
@@ -46,10 +47,21 @@ export interface HostFs {
   ensureFile: (path: string) => Promise<void>;
 }
 
-/** ExecuteOptions bound the work in flight, report progress, and give access to the host's files. */
-export interface ExecuteOptions {
-  concurrency: number;
+/**
+ * StartInBackground hands the rest of a start sequence to a process that outlives this one (the
+ * init container at resumeAt is running); it resolves once that process has taken over.
+ */
+export type StartInBackground = (sequence: StartSequence, resumeAt: number) => Promise<void>;
+
+/** StepEnv is what steps need beyond the engine: the host's files, and a way to finish starts in the background. */
+export interface StepEnv {
   hostFs?: HostFs;
+  startInBackground?: StartInBackground;
+}
+
+/** ExecuteOptions bound the work in flight, report progress, and give access to the host's files. */
+export interface ExecuteOptions extends StepEnv {
+  concurrency: number;
   onProgress?: (e: ProgressEvent) => void;
   /**
    * Aborted when the user interrupts the run: no new action starts, and an action in flight stops
@@ -106,7 +118,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
       for (const step of action.steps) {
         if (opts.signal?.aborted) throw new Interrupted();
         opts.onProgress?.({ ref: action.ref, step: formatStep(step) });
-        await runStep(engine, step, opts.hostFs);
+        await runStep(engine, step, opts);
       }
       opts.onProgress?.({ ref: action.ref, step: 'done' });
       return { action, outcome: 'done' };
@@ -122,7 +134,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
       opts.onProgress?.({ ref: action.ref, step: 'rolling back' });
       const restores = action.rollback.some((s) => s.op === 'createPod');
       try {
-        for (const step of action.rollback) await runStep(engine, step, opts.hostFs);
+        for (const step of action.rollback) await runStep(engine, step, opts);
         return { action, outcome: 'failed', error, rollback: restores ? 'restored' : 'removed' };
       } catch (e2) {
         noteFailure(e2);
@@ -144,7 +156,8 @@ function notStarted(reason: StopReason): string {
 }
 
 /** runStep carries out one step. Removing what is already gone is not an error. */
-export async function runStep(engine: ContainerEngine, step: Step, hostFs?: HostFs): Promise<void> {
+export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv = {}): Promise<void> {
+  const hostFs = env.hostFs;
   switch (step.op) {
     case 'pullImage':
       return engine.pullImage(step.image);
@@ -167,6 +180,12 @@ export async function runStep(engine: ContainerEngine, step: Step, hostFs?: Host
       return;
     case 'startPod':
       return engine.startPod(step.name);
+    case 'startInOrder': {
+      const outcome = await runStartSequence(engine, step.sequence);
+      if (outcome.done) return;
+      if (!env.startInBackground) throw new InternalError(`pod ${step.sequence.pod}: an init container still runs and nothing was given to finish its start in the background`);
+      return env.startInBackground(step.sequence, outcome.resumeAt);
+    }
     case 'ensureHostPath':
       if (!hostFs) throw new Error(`cannot create host path ${step.path}: no host file access was given`);
       return step.kind === 'file' ? hostFs.ensureFile(step.path) : hostFs.ensureDirectory(step.path);

@@ -96,6 +96,8 @@ interface ContainerContext {
 }
 
 function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boolean): DesiredContainer {
+  // Kubernetes 1.29+: an init container with restartPolicy Always is a native sidecar.
+  const sidecar = isInit && c.restartPolicy === 'Always';
   const env = toEnv(c.env ?? [], ctx);
   const out: DesiredContainer = {
     // podman kube play's naming, so that `podman ps` reads the same for both tools.
@@ -114,18 +116,19 @@ function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boole
       [LABEL_CONTAINER]: c.name,
     },
     annotations: { ...ctx.annotations },
-    // An init container runs once to completion before the app containers, and is never restarted.
-    restartPolicy: isInit ? 'no' : ctx.restartPolicy,
+    // An init container runs once to completion before the app containers (kubeplay restarts a
+    // failed one itself when the pod's policy says so); a native sidecar is restarted whenever it exits.
+    restartPolicy: isInit ? (sidecar ? 'always' : 'no') : ctx.restartPolicy,
     stopTimeoutSeconds: ctx.stopTimeoutSeconds,
     ...toSecurity(c.securityContext ?? {}, ctx.podSecurity),
   };
-  if (isInit) out.initContainerType = 'once';
+  if (isInit) out.initKind = sidecar ? 'sidecar' : 'once';
   // An empty command or args list means "the image's", as in Kubernetes.
   if (c.command && c.command.length > 0) out.entrypoint = c.command.map((s) => expandReferences(s, env));
   if (c.args && c.args.length > 0) out.command = c.args.map((s) => expandReferences(s, env));
   if (c.workingDir) out.workingDir = c.workingDir;
   Object.assign(out, toLimits(c));
-  if (c.livenessProbe && !isInit) {
+  if (c.livenessProbe && (!isInit || sidecar)) {
     const hc = toHealthcheck(c.livenessProbe, c.ports ?? []);
     if (hc) out.healthcheck = hc;
   }

@@ -112,14 +112,14 @@ const CONTAINER_FIELDS: readonly Field[] = [
   no('readinessProbe', 'there are no Services or endpoints to take an unready pod out of'),
   no('startupProbe', 'Podman 4 healthchecks have no separate startup phase that kubeplay drives'),
   no('lifecycle', 'postStart and preStop hooks are not run'),
-  no('restartPolicy', "per-container restart policies (sidecars) are not supported; the pod's restartPolicy applies"),
+  no('restartPolicy', "an app container's restart policy is the pod's restartPolicy (only an init container may set Always, as a native sidecar)"),
   no('restartPolicyRules', "per-container restart rules are not supported; the pod's restartPolicy applies"),
   info('terminationMessagePath', 'only changes where Kubernetes reads a message for `kubectl describe`'),
   info('terminationMessagePolicy', 'only changes where Kubernetes reads a message for `kubectl describe`'),
 ];
 
 /** Container fields that mean nothing, or are not carried out, on an init container. */
-const NOT_FOR_INIT_CONTAINERS = /^(ports\[\]\.(hostPort|hostIP)|livenessProbe\.)/;
+const NOT_FOR_INIT_CONTAINERS = /^(ports\[\]\.(hostPort|hostIP)|restartPolicy$)/;
 
 /** FIELDS is every Pod field kubeplay knows about and how it treats it. */
 const FIELDS: readonly Field[] = [
@@ -147,7 +147,9 @@ const FIELDS: readonly Field[] = [
     ([p, t]): Field => [`spec.initContainers[].${p}`, t],
   ),
   no('spec.initContainers[].ports', 'an init container publishes no host ports'),
-  no('spec.initContainers[].livenessProbe', 'an init container runs to completion and is not probed'),
+  // Always makes it a native sidecar (Kubernetes 1.29+), which kubeplay runs as Kubernetes does;
+  // the API server allows no other value here, and a liveness probe only on a sidecar.
+  yes('spec.initContainers[].restartPolicy'),
   no('spec.ephemeralContainers', 'ephemeral containers are added by `kubectl debug`, not declared'),
 
   yes('spec.volumes[].name'),

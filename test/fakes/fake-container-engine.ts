@@ -135,6 +135,33 @@ export class FakeContainerEngine implements ContainerEngine {
     p.status = 'Running';
     for (const c of p.containers) c.state = 'running';
   }
+  /** exitCodes: the code a container exits with once started (absent: it keeps running, as a sidecar or an app). */
+  readonly exitCodes = new Map<string, number>();
+  async startContainer(name: string): Promise<void> {
+    this.record(`startContainer ${name}`);
+    const { pod, c } = this.findContainer(name, 'startContainer');
+    pod.status = 'Running';
+    for (const x of pod.containers) if (x.isInfra) x.state = 'running';
+    const code = this.exitCodes.get(c.name);
+    c.state = code === undefined ? 'running' : 'exited';
+    if (code !== undefined) c.exitCode = code;
+  }
+  async awaitContainerExit(name: string, _timeoutSeconds: number): Promise<number | undefined> {
+    this.record(`awaitContainerExit ${name}`);
+    const { c } = this.findContainer(name, 'awaitContainerExit');
+    return c.state === 'exited' ? c.exitCode : undefined;
+  }
+  async killContainer(name: string, signal: string): Promise<void> {
+    this.record(`killContainer ${name} ${signal}`);
+    this.findContainer(name, 'killContainer').c.state = 'exited';
+  }
+  private findContainer(name: string, op: string): { pod: EnginePod; c: EngineContainer } {
+    for (const pod of this.pods.values()) {
+      const c = pod.containers.find((x) => x.name === name || x.id === name);
+      if (c) return { pod, c };
+    }
+    throw new EngineError(`no container ${name}`, op, 404);
+  }
   async stopPod(name: string): Promise<void> {
     this.record(`stopPod ${name}`);
     const p = this.pods.get(name);

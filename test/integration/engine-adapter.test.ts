@@ -10,6 +10,8 @@ import type { DesiredContainer, DesiredPod } from '../../src/domain/types';
 import { connectEngineSocket } from '../../src/engine/connect';
 import type { EngineCall } from '../../src/engine/container-engine';
 import { DockerodeContainerEngine } from '../../src/engine/dockerode-container-engine';
+import { startSequenceOf } from '../../src/diff/plan-changes';
+import { runStartSequence } from '../../src/reconcile/start-sequence';
 import {
   TEST_IMAGE,
   httpGet,
@@ -117,7 +119,7 @@ describe('DockerodeContainerEngine', () => {
       volumes: [{ kind: 'emptyDir', name: 'shared', podmanVolume: shared, medium: '' }],
       initContainers: [
         container(pod, 'init', {
-          initContainerType: 'once',
+          initKind: 'once',
           restartPolicy: 'no',
           mounts: [mount],
           // Writes the page the app container serves: if it did not run first, there is nothing to serve.
@@ -151,7 +153,8 @@ describe('DockerodeContainerEngine', () => {
     await engine.createVolume(shared, { app: prefix, 'kubeplay.io/volume-kind': 'emptyDir' });
     expect(await engine.volumeExists(shared)).toBe(true);
     await createAll(desired);
-    await engine.startPod(pod);
+    // Started as apply starts a pod with init containers: one container at a time, in order.
+    expect(await runStartSequence(engine, startSequenceOf(desired))).toEqual({ done: true });
 
     // The published host port answers from the test process.
     const page = await httpGet(`http://127.0.0.1:${hostPort}/`);
@@ -171,17 +174,19 @@ describe('DockerodeContainerEngine', () => {
     expect(args[0]).toBe('-c');
     expect(args).toHaveLength(2);
 
-    // listPods is one call, filtered by label; the once-init container is gone after it ran.
+    // listPods is one call, filtered by label; the init container stays, exited, as in Kubernetes.
     const before = engine.calls().length;
     const pods = await engine.listPods({ app: prefix, tier: 'front' });
     expect(engine.calls().length - before).toBe(1);
     expect(pods.map((p) => p.name)).toEqual([pod]);
     const [p] = pods;
     expect(p?.labels).toMatchObject({ app: prefix, tier: 'front' });
-    expect(p?.status).toBe('Running');
+    // Podman calls a pod with an exited container Degraded; kubeplay's get reads the containers.
+    expect(p?.status).toBe('Degraded');
     expect(p?.containers.filter((c) => !c.isInfra).map((c) => [c.name, c.state])).toEqual([
       [`${pod}-fetch`, 'running'],
       [`${pod}-httpd`, 'running'],
+      [`${pod}-init`, 'exited'],
     ]);
     expect(p?.containers.filter((c) => c.isInfra)).toHaveLength(1);
     expect(await engine.listPods({ app: prefix, tier: 'back' })).toEqual([]);
@@ -284,11 +289,11 @@ describe('DockerodeContainerEngine', () => {
   it('names the init container that failed, and does not start the app containers', async () => {
     const pod = `${prefix}-initfail`;
     const desired = desiredPod(pod, {
-      initContainers: [container(pod, 'setup', { initContainerType: 'once', restartPolicy: 'no', entrypoint: ['sh', '-c', 'exit 3'] })],
+      initContainers: [container(pod, 'setup', { initKind: 'once', restartPolicy: 'no', entrypoint: ['sh', '-c', 'exit 3'] })],
       containers: [container(pod, 'app', { entrypoint: ['sleep', '60'] })],
     });
     await createAll(desired);
-    const err = await engine.startPod(pod).catch((e: unknown) => e);
+    const err = await runStartSequence(engine, startSequenceOf(desired)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).message).toContain(`init container ${pod}-setup exited with code 3`);
     const app = (await engine.listContainers()).find((c) => c.name === `${pod}-app`);

@@ -98,7 +98,7 @@ describe('planChanges', () => {
         { kind: 'emptyDir', name: 'cache', podmanVolume: 'vol_cache', medium: '' },
         { kind: 'pvc', name: 'data', podmanVolume: 'data-claim', readOnly: false },
       ],
-      initContainers: [container('vol', 'init', { initContainerType: 'once', restartPolicy: 'no' })],
+      initContainers: [container('vol', 'init', { initKind: 'once', restartPolicy: 'no' })],
     });
     const old = desiredPod('vol', { containers: [container('vol', 'app', { command: ['v1'] })] });
     const plan = planChanges([pod], { pods: [running(old)] }, { ...opts, previousOf: () => old });
@@ -107,7 +107,8 @@ describe('planChanges', () => {
         '    signalPod vol SIGTERM\n    awaitPodExit vol (up to 30s)\n    killPod vol (and await its cleanup, up to 10s)\n' +
         '    barrier: every pod stopped and cleaned up\n    removePod vol (timeout 0s)\n' +
         '    removeVolume vol_cache\n    createVolume vol_cache\n    ensureVolume data-claim\n' +
-        '    createPod vol\n    createContainer vol-init\n    createContainer vol-app\n    startPod vol\n',
+        '    createPod vol\n    createContainer vol-init\n    createContainer vol-app\n' +
+        '    startInOrder vol (here up to 5s, then in the background; a failed init container restarted): vol-init (exit 0), vol-app (started)\n',
     );
     expect(plan.actions[0]!.rollback.map((s) => s.op)).toEqual(['removePod', 'removeContainer', 'removeContainer', 'removeVolume', 'createPod', 'createContainer', 'startPod']);
   });

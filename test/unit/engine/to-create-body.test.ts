@@ -136,7 +136,8 @@ describe('toContainerCreateBody', () => {
         ],
       },
     ],
-    ['init container runs once', { initContainerType: 'once', restartPolicy: 'no' }, { ...BASE, restart_policy: 'no', init_container_type: 'once' }],
+    // kubeplay starts init containers itself, in order: none is Podman's init container.
+    ['init container runs once', { initKind: 'once', restartPolicy: 'no' }, { ...BASE, restart_policy: 'no' }],
     ['restart on failure, stop timeout truncated to whole seconds', { restartPolicy: 'on-failure', stopTimeoutSeconds: 2.7 }, { ...BASE, restart_policy: 'on-failure', stop_timeout: 2 }],
     [
       'memory and CPU limits',

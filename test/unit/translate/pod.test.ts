@@ -132,14 +132,17 @@ describe('toDesiredPod: containers and init containers', () => {
       initContainers: [
         { name: 'migrate', image: 'img:1' },
         { name: 'seed', image: 'img:1' },
+        // A native sidecar (Kubernetes 1.29+): restarted whenever it exits, probed like an app container.
+        { name: 'proxy', image: 'img:1', restartPolicy: 'Always', livenessProbe: { exec: { command: ['true'] } } },
       ],
     });
     const d = translate(pod);
-    expect(d.initContainers.map((c) => [c.name, c.initContainerType, c.restartPolicy])).toEqual([
-      ['web-migrate', 'once', 'no'],
-      ['web-seed', 'once', 'no'],
+    expect(d.initContainers.map((c) => [c.name, c.initKind, c.restartPolicy, c.healthcheck !== undefined])).toEqual([
+      ['web-migrate', 'once', 'no', false],
+      ['web-seed', 'once', 'no', false],
+      ['web-proxy', 'sidecar', 'always', true],
     ]);
-    expect(d.containers[0]?.initContainerType).toBeUndefined();
+    expect(d.containers[0]?.initKind).toBeUndefined();
     expect(d.initContainers[0]?.labels['kubeplay.io/container']).toBe('migrate');
   });
 
