@@ -13,7 +13,7 @@ import {
   MANAGED_BY_VALUE,
 } from '../domain/labels';
 import type { Action, Conflict, Plan, StartItem, StartSequence, Step } from './plan';
-import { removeSteps } from './stop-steps';
+import { appsBeforeSidecars, removeSteps } from './stop-steps';
 
 /** PlanOptions are the apply flags and injected helpers the planner needs. */
 export interface PlanOptions {
@@ -102,7 +102,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       continue;
     }
     const previous = isManaged(current.labels) ? opts.previousOf(current) : undefined;
-    const removeOld = removeSteps(pod.name, stopTimeout(previous ?? pod), previous ? emptyDirNames(previous) : emptyDirNames(pod));
+    const removeOld = removeSteps(pod.name, stopTimeout(previous ?? pod), previous ? emptyDirNames(previous) : emptyDirNames(pod), appsBeforeSidecars(previous));
     actions.push({
       kind: 'recreate',
       ref,
@@ -125,7 +125,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
         name: p.name,
         cause: `managed, matches -l ${opts.prune.selector}, not in the input`,
         needsImages: [],
-        steps: removeSteps(p.name, previous ? stopTimeout(previous) : 30, previous ? emptyDirNames(previous) : []),
+        steps: removeSteps(p.name, previous ? stopTimeout(previous) : 30, previous ? emptyDirNames(previous) : [], appsBeforeSidecars(previous)),
         rollback: [],
       });
     }

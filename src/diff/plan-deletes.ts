@@ -9,7 +9,7 @@ import type { DesiredPod } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
 import type { Action, Plan } from './plan';
 import { isManaged, stopTimeout } from './plan-changes';
-import { removeSteps } from './stop-steps';
+import { appsBeforeSidecars, removeSteps } from './stop-steps';
 import { byText } from '../domain/order';
 
 /** DEFAULT_GRACE_SECONDS is Kubernetes' default terminationGracePeriodSeconds. */
@@ -102,7 +102,7 @@ function deleteAction(pod: ObservedPod, opts: DeletePlanOptions, why: string): A
   const parts = [why, grace.from];
   if (emptyDirs.length > 0) parts.push(`removes emptyDir ${emptyDirs.join(', ')}`);
   if (claims.length > 0) parts.push(`keeps PVC ${claims.join(', ')}`);
-  const steps = removeSteps(pod.name, grace.seconds, emptyDirs);
+  const steps = removeSteps(pod.name, grace.seconds, emptyDirs, appsBeforeSidecars(previous));
   return { kind: 'delete', ref: `pod/${pod.name}`, name: pod.name, cause: parts.filter((p) => p !== '').join('; '), needsImages: [], steps, rollback: [] };
 }
 

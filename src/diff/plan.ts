@@ -32,6 +32,11 @@ export type Step =
   | { op: 'ensureHostPath'; path: string; kind: 'directory' | 'file' }
   /** Sends a signal to every container of the pod; a pod gone or with nothing running is fine. */
   | { op: 'signalPod'; name: string; signal: string }
+  /**
+   * Stops some containers of a pod at once (its app containers, before its sidecars): SIGTERM,
+   * SIGKILL after timeoutSeconds, and Podman does not restart them; one gone or stopped is fine.
+   */
+  | { op: 'stopContainers'; pod: string; names: string[]; timeoutSeconds: number }
   /** Waits until no app container of the pod runs, or timeoutSeconds pass (a grace period). */
   | { op: 'awaitPodExit'; name: string; timeoutSeconds: number }
   /**
@@ -149,6 +154,8 @@ export function formatStep(s: Step): string {
       return `ensureHostPath ${s.path} (${s.kind})`;
     case 'signalPod':
       return `signalPod ${s.name} ${s.signal}`;
+    case 'stopContainers':
+      return `stopContainers ${s.names.join(', ')} (SIGKILL after ${s.timeoutSeconds}s)`;
     case 'awaitPodExit':
       return `awaitPodExit ${s.name} (up to ${s.timeoutSeconds}s)`;
     case 'killPod':

@@ -155,8 +155,8 @@ export interface ContainerEngine extends ContainerLooker {
    * holds no lock in Podman, so every other call goes on meanwhile.
    */
   awaitContainerExit(name: string, timeoutSeconds: number): Promise<number | undefined>;
-  /** Sends a signal to one container. */
-  killContainer(name: string, signal: string): Promise<void>;
+  /** Stops one container (SIGTERM, SIGKILL after timeoutSeconds) so that its restart policy does not start it again; stopped already is fine. */
+  stopContainer(name: string, timeoutSeconds: number): Promise<void>;
   /** Stops the pod's containers: SIGTERM, then SIGKILL after timeoutSeconds. */
   stopPod(name: string, timeoutSeconds: number): Promise<void>;
   /** Sends a signal to every container of the pod. */

@@ -423,14 +423,15 @@ export class DockerodeContainerEngine implements ContainerEngine {
     }
   }
 
-  /** killContainer sends a signal to one container (POST /containers/{name}/kill). */
-  async killContainer(name: string, signal: string): Promise<void> {
+  /** stopContainer stops one container (POST /containers/{name}/stop?timeout=T); 304, already stopped, is fine. */
+  async stopContainer(name: string, timeoutSeconds: number): Promise<void> {
     await this.request({
-      operation: 'killContainer',
-      what: `send ${signal} to container ${name}`,
+      operation: 'stopContainer',
+      what: `stop container ${name}`,
       method: 'POST',
-      path: `/containers/${encodeURIComponent(name)}/kill`,
-      query: { signal },
+      path: `/containers/${encodeURIComponent(name)}/stop`,
+      query: { timeout: Math.max(0, Math.ceil(timeoutSeconds)) },
+      deadlineSeconds: timeoutSeconds + STOP_DEADLINE_MARGIN_SECONDS,
     });
   }
 

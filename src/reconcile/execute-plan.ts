@@ -194,6 +194,10 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
       return engine.killPod(step.name, step.signal).catch((e: unknown) => {
         if (!(e instanceof EngineError && (e.status === 404 || e.status === 409))) throw e;
       });
+    case 'stopContainers':
+      // A container kill would not do: Podman restarts a killed container under restart policy always.
+      await Promise.all(step.names.map((name) => ignoreNotFound(engine.stopContainer(name, step.timeoutSeconds))));
+      return;
     case 'awaitPodExit':
       return awaitPodExit(engine, step.name, step.timeoutSeconds);
     case 'killPod':

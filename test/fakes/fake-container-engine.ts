@@ -151,9 +151,9 @@ export class FakeContainerEngine implements ContainerEngine {
     const { c } = this.findContainer(name, 'awaitContainerExit');
     return c.state === 'exited' ? c.exitCode : undefined;
   }
-  async killContainer(name: string, signal: string): Promise<void> {
-    this.record(`killContainer ${name} ${signal}`);
-    this.findContainer(name, 'killContainer').c.state = 'exited';
+  async stopContainer(name: string, _timeoutSeconds: number): Promise<void> {
+    this.record(`stopContainer ${name}`);
+    this.findContainer(name, 'stopContainer').c.state = 'exited';
   }
   private findContainer(name: string, op: string): { pod: EnginePod; c: EngineContainer } {
     for (const pod of this.pods.values()) {

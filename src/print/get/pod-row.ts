@@ -27,12 +27,16 @@ function laterOf(a: Date | undefined, b: Date | string | undefined): Date | unde
 export function podStatusOf(pod: V1Pod, now: Date): { ready: string; status: string; restarts: string; restartCount: number } {
   const spec = pod.spec;
   const status = pod.status ?? {};
-  const total = spec?.containers?.length ?? 0;
+  const initSpecs = spec?.initContainers ?? [];
+  // kubectl 1.29+: a native sidecar (an init container with restartPolicy Always) counts in READY.
+  const isSidecar = (name: string) => initSpecs.some((c) => c.name === name && c.restartPolicy === 'Always');
+  const total = (spec?.containers?.length ?? 0) + initSpecs.filter((c) => c.restartPolicy === 'Always').length;
   let ready = 0;
   let restarts = 0;
   let lastRestart: Date | undefined;
+  let sidecarRestarts = 0;
+  let lastSidecarRestart: Date | undefined;
   let reason = status.reason || status.phase || '';
-  const initSpecs = spec?.initContainers ?? [];
 
   let initializing = false;
   const inits: V1ContainerStatus[] = status.initContainerStatuses ?? [];
@@ -40,9 +44,17 @@ export function podStatusOf(pod: V1Pod, now: Date): { ready: string; status: str
     const c = inits[i]!;
     restarts += c.restartCount;
     lastRestart = laterOf(lastRestart, c.lastState?.terminated?.finishedAt);
+    if (isSidecar(c.name)) {
+      sidecarRestarts += c.restartCount;
+      lastSidecarRestart = laterOf(lastSidecarRestart, c.lastState?.terminated?.finishedAt);
+    }
     const t = c.state?.terminated;
     const w = c.state?.waiting;
     if (t !== undefined && t.exitCode === 0) continue;
+    if (isSidecar(c.name) && c.started === true) {
+      if (c.ready) ready++;
+      continue;
+    }
     if (t !== undefined) {
       if (!t.reason) reason = t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
       else reason = `Init:${t.reason}`;
@@ -56,7 +68,8 @@ export function podStatusOf(pod: V1Pod, now: Date): { ready: string; status: str
   }
   const initializedTrue = (status.conditions ?? []).some((c) => c.type === 'Initialized' && c.status === 'True');
   if (!initializing || initializedTrue) {
-    restarts = 0;
+    restarts = sidecarRestarts;
+    lastRestart = lastSidecarRestart;
     let hasRunning = false;
     const cs = status.containerStatuses ?? [];
     // kubectl walks the statuses backwards, so the first container's state has the last word.

@@ -9,8 +9,11 @@
  *   restarted and whose current run is younger than CRASH_LOOP_WINDOW_MS, or that is down and
  *   will be restarted, is shown as kubelet shows a container in back-off: waiting, reason
  *   CrashLoopBackOff, not ready, with the last run as lastState.
- * - Podman removes an init container (`once`) after it ran. An init container that is gone while
- *   a later init container or an app container has run is shown as terminated with exit code 0.
+ * - Podman removed its own init containers (`once`) after they ran; pods made by earlier kubeplay
+ *   versions used them. An init container that is gone while a later init container or an app
+ *   container has run is shown as terminated with exit code 0.
+ * Native sidecars (init containers with restartPolicy Always) count as initialized once started,
+ * and in the pod's readiness, as the kubelet counts them.
  */
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
 import { parseLastApplied } from '../../domain/last-applied';
@@ -184,8 +187,8 @@ function isDone(s: V1ContainerStatus): boolean {
 }
 
 /** phaseOf derives the pod phase from its container statuses, as the kubelet does. */
-function phaseOf(init: V1ContainerStatus[], app: V1ContainerStatus[]): string {
-  if (!init.every(isDone)) return 'Pending';
+function phaseOf(initializing: boolean, app: V1ContainerStatus[]): string {
+  if (initializing) return 'Pending';
   if (app.length === 0) return 'Pending';
   if (app.some((s) => s.state?.running !== undefined || s.state?.waiting?.reason === 'CrashLoopBackOff')) return 'Running';
   if (app.every((s) => s.state?.terminated !== undefined)) return app.every(isDone) ? 'Succeeded' : 'Failed';
@@ -215,16 +218,20 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
     }
     return { name: ic.name, image: ic.image ?? '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: {} } };
   });
-  const initializing = !initStatuses.every(isDone);
+  // A native sidecar (restartPolicy Always) counts as initialized once it has started.
+  const initDone = (st: V1ContainerStatus, i: number) => isDone(st) || (initSpecs[i]?.restartPolicy === 'Always' && st.started === true);
+  const initializing = !initStatuses.every(initDone);
   const appStatuses = appSpecs.map((ac) =>
     containerStatusOf(ac.name, ac.image ?? '', byName.get(ac.name), {
       podName: s.name,
       now,
-      waitingReason: initializing ? 'PodInitializing' : 'ContainerCreating',
+      // The kubelet's reason for an app container until the pod's init containers are all done and it starts.
+      waitingReason: initializing || initSpecs.length > 0 ? 'PodInitializing' : 'ContainerCreating',
     }),
   );
-  const phase = phaseOf(initStatuses, appStatuses);
-  const allReady = appStatuses.length > 0 && appStatuses.every((c) => c.ready);
+  const phase = phaseOf(initializing, appStatuses);
+  const sidecarStatuses = initStatuses.filter((_, i) => initSpecs[i]?.restartPolicy === 'Always');
+  const allReady = appStatuses.length > 0 && [...appStatuses, ...sidecarStatuses].every((c) => c.ready);
   const cond = (type: string, ok: boolean): V1PodCondition => ({ type, status: ok ? 'True' : 'False' });
   const conditions = [
     cond('Initialized', !initializing),

@@ -7,6 +7,7 @@ import { toV1Pod, type ContainerSnapshot, type PodSnapshot } from '../../../src/
 const now = new Date('2026-05-01T12:00:00Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000);
 
+/** manifest: app containers, init containers (a name ending in `+` is a native sidecar, restartPolicy Always). */
 function manifest(containers: string[], init: string[] = [], restartPolicy = 'Always') {
   return {
     apiVersion: 'v1',
@@ -14,7 +15,9 @@ function manifest(containers: string[], init: string[] = [], restartPolicy = 'Al
     metadata: { name: 'p', labels: { app: 'x' } },
     spec: {
       restartPolicy,
-      ...(init.length ? { initContainers: init.map((name) => ({ name, image: 'busybox' })) } : {}),
+      ...(init.length
+        ? { initContainers: init.map((n) => (n.endsWith('+') ? { name: n.slice(0, -1), image: 'busybox', restartPolicy: 'Always' } : { name: n, image: 'busybox' })) }
+        : {}),
       containers: containers.map((name) => ({ name, image: 'busybox' })),
     },
   };
@@ -108,6 +111,27 @@ const cases: Array<[string, PodSnapshot, string]> = [
     'init container failed',
     pod(manifest(['app'], ['one']), [ctr('one', { state: 'exited', exitCode: 1, restartPolicy: 'no', finishedAt: ago(10) }), ctr('app', { state: 'created', startedAt: NEVER })]),
     '0/1 Init:Error 0 5m30s',
+  ],
+  // Native sidecars, as kubectl 1.29+ prints them (printers.go: restartable init containers).
+  [
+    'init done, sidecar running, app running: the sidecar counts in READY',
+    pod(manifest(['app'], ['one', 'proxy+']), [ctr('one', { state: 'exited', restartPolicy: 'no', finishedAt: ago(200) }), ctr('proxy'), ctr('app')]),
+    '2/2 Running 0 5m30s',
+  ],
+  [
+    'sidecar started, the init container after it still running',
+    pod(manifest(['app'], ['proxy+', 'two']), [ctr('proxy'), ctr('two'), ctr('app', { state: 'created', startedAt: NEVER })]),
+    '1/2 Init:1/2 0 5m30s',
+  ],
+  [
+    'sidecar restarted once long ago: its restarts show once the pod is initialized',
+    pod(manifest(['app'], ['proxy+']), [ctr('proxy', { restartCount: 1, startedAt: ago(120), finishedAt: ago(121) }), ctr('app')]),
+    '2/2 Running 1 (2m1s ago) 5m30s',
+  ],
+  [
+    'init done, app not started yet: PodInitializing',
+    pod(manifest(['app'], ['one']), [ctr('one', { state: 'exited', restartPolicy: 'no', finishedAt: ago(1) }), ctr('app', { state: 'created', startedAt: NEVER })]),
+    '0/1 PodInitializing 0 5m30s',
   ],
   ['init containers done and gone, app running', pod(manifest(['app'], ['one', 'two']), [ctr('app')]), '1/1 Running 0 5m30s'],
   [
