@@ -22,6 +22,7 @@ import type { HeadStart } from './head-start';
 import type { SecurityProfile, ValidateMode } from '../validate';
 import type { ApplyOptions, DryRun } from '../commands/apply';
 import type { ApplyOutput } from '../print/apply';
+import type { ProgressEvent } from '../reconcile/execute-plan';
 import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
@@ -42,6 +43,9 @@ export interface Io {
    */
   onInterrupt?: (handler: (signal: string) => void) => () => void;
 }
+
+/** STOP_WITHIN_SECONDS bounds how long apply goes on after SIGINT/SIGTERM, rolling back, before it exits anyway. */
+const STOP_WITHIN_SECONDS = 5;
 
 /** EXIT_CODES documents kubeplay's exit statuses (shown in --help). */
 export const EXIT_CODES = `Exit status:
@@ -181,11 +185,29 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
         const { formatWarnings } = await import('../print/issues');
         const progress = await makeProgress(io);
         let signalName = 'SIGINT';
+        // Where each pod is, so that a stop Podman does not let finish can say what it left.
+        const at = new Map<string, string>();
+        const onProgress = (e: ProgressEvent) => {
+          if (e.step === 'done' || e.step === 'rolled back') at.delete(e.ref);
+          else at.set(e.ref, e.step);
+          progress?.update(e);
+        };
         const unhook = io.onInterrupt?.((signal) => {
           signalName = signal;
           progress?.clear();
           io.stderr.write(`kubeplay: ${signal}: starting no new pods and rolling back the ones half-made (${signal} again to exit at once)\n`);
           interrupt.abort();
+          // A rollback waits on Podman; one that does not answer must not keep kubeplay from ending.
+          setTimeout(() => {
+            const left = [...at].map(([ref, step]) => `${ref} (at: ${step})`);
+            io.stderr.write(
+              `kubeplay: Podman did not let the rollback finish within ${STOP_WITHIN_SECONDS} s of ${signal}; exiting. ` +
+                (left.length > 0 ? `Not rolled back: ${left.join(', ')}. ` : '') +
+                'Apply again once Podman answers: it finishes or remakes what was left half-made.\n',
+            );
+            io.exit(exitCodeOfSignal(signal));
+            process.exit(exitCodeOfSignal(signal));
+          }, STOP_WITHIN_SECONDS * 1000).unref();
         });
         try {
           let report;
@@ -211,7 +233,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
                 if (at === undefined) throw new InternalError('a start was handed to the background before connecting to Podman');
                 return backgroundStarter(at, io.env)(sequence, resumeAt);
               },
-              ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
+              onProgress,
             });
           } catch (e) {
             // Interrupted before any change (e.g. while waiting for the lock): nothing to report.

@@ -135,6 +135,7 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
       const restores = action.rollback.some((s) => s.op === 'createPod');
       try {
         for (const step of action.rollback) await runStep(engine, step, opts);
+        opts.onProgress?.({ ref: action.ref, step: 'rolled back' });
         return { action, outcome: 'failed', error, rollback: restores ? 'restored' : 'removed' };
       } catch (e2) {
         noteFailure(e2);
