@@ -12,7 +12,13 @@ import * as path from 'node:path';
 import type DockerModem from 'docker-modem';
 import { EngineError, EngineTimeoutError, EngineUnavailableError } from '../domain/errors';
 import { makeSubPathWithin, SubPathError } from './subpath-within';
-import { connectionFailureMessage, connectionFailureOf, explainStartFailures } from './podman-messages';
+import {
+  connectionFailureMessage,
+  connectionFailureOf,
+  explainStartFailures,
+  isLeftoverMountFailure,
+  LEFTOVER_MOUNT_ADVICE,
+} from './podman-messages';
 import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
 import type {
   ContainerEngine,
@@ -540,14 +546,16 @@ export class DockerodeContainerEngine implements ContainerEngine {
     if (options.force) await this.stopAndAwaitCleanup(name, timeout, 'removePod');
     const query: Record<string, string | number | boolean> = { force: options.force };
     if (options.force) query.timeout = Math.max(0, Math.ceil(timeout));
-    await this.request({
-      operation: 'removePod',
-      what: `remove pod ${name}`,
-      method: 'DELETE',
-      path: `/pods/${encodeURIComponent(name)}`,
-      query,
-      deadlineSeconds: timeout + STOP_DEADLINE_MARGIN_SECONDS,
-    });
+    await this.removeOnceMore(() =>
+      this.request({
+        operation: 'removePod',
+        what: `remove pod ${name}`,
+        method: 'DELETE',
+        path: `/pods/${encodeURIComponent(name)}`,
+        query,
+        deadlineSeconds: timeout + STOP_DEADLINE_MARGIN_SECONDS,
+      }),
+    );
   }
 
   /**
@@ -556,13 +564,42 @@ export class DockerodeContainerEngine implements ContainerEngine {
    * and that only storage knows (`podman ps --external` shows it as Storage) goes too.
    */
   async removeContainer(name: string): Promise<void> {
-    await this.request({
-      operation: 'removeContainer',
-      what: `remove container ${name}`,
-      method: 'DELETE',
-      path: `/containers/${encodeURIComponent(name)}`,
-      query: { force: true, timeout: 0 },
-    });
+    await this.removeOnceMore(() =>
+      this.request({
+        operation: 'removeContainer',
+        what: `remove container ${name}`,
+        method: 'DELETE',
+        path: `/containers/${encodeURIComponent(name)}`,
+        query: { force: true, timeout: 0 },
+      }),
+    );
+  }
+
+  /**
+   * removeOnceMore runs a removal and, when it failed on the mounts a start cut off by a killed
+   * API service left behind (isLeftoverMountFailure: Podman's record said "unmounted", so its
+   * removal skipped the unmount and then met the busy shm), runs it once more: the failed call has
+   * dropped that container, so the second removes the rest (the pod, now empty). Measured on
+   * Podman 4.3.1 with the service killed in the middle of 10 pod starts: the first DELETE fails,
+   * the second succeeds, and no mount, directory or storage container is left. A second failure is
+   * reported with what to do; a 404 on the second call means the first removed everything after all.
+   */
+  private async removeOnceMore(remove: () => Promise<unknown>): Promise<void> {
+    try {
+      await remove();
+      return;
+    } catch (err) {
+      if (!(err instanceof EngineError && isLeftoverMountFailure(err.message))) throw err;
+    }
+    try {
+      await remove();
+    } catch (err) {
+      if (err instanceof EngineError && err.status === 404) return;
+      if (err instanceof EngineError && isLeftoverMountFailure(err.message)) {
+        throw new EngineError(`${err.message}; ${LEFTOVER_MOUNT_ADVICE}`, err.operation, err.status, err);
+      }
+      throw err;
+    }
   }
 
   /** calls returns the calls made so far, in order. */

@@ -65,3 +65,25 @@ export function explainStartFailures(errors: readonly string[]): string[] {
   const ports = explained.filter((e, i) => e !== errors[i]);
   return ports.length > 0 ? ports : explained;
 }
+
+/**
+ * isLeftoverMountFailure tells whether a failed removal met the remains of a container start that
+ * the death of Podman's API service cut off. Podman 4.3 mounts a container's /dev/shm tmpfs and root
+ * filesystem first and records "mounted" after; a service killed in between leaves the mounts with a
+ * record saying "unmounted". Removal believes the record ("storage is already unmounted, skipping"),
+ * and deleting the container's directory then fails on the still-mounted shm:
+ * `removing container ID root filesystem: ... unlinkat .../userdata/shm: device or resource busy`.
+ * By the time that error is returned Podman has dropped the container (its files and the mount
+ * are gone too, as measured on 4.3.1), so asking again removes what is left.
+ */
+export function isLeftoverMountFailure(message: string): boolean {
+  return /device or resource busy/i.test(message) && /root filesystem|userdata\/shm/i.test(message);
+}
+
+/**
+ * leftoverMountAdvice is the end of the message when removing such remains failed twice: why, and
+ * what to do.
+ */
+export const LEFTOVER_MOUNT_ADVICE =
+  'Podman could not remove what a container start cut off by a stopped API service left mounted; ' +
+  'apply again, and if this persists remove the pod yourself (podman pod rm -f NAME)';

@@ -1,4 +1,10 @@
-import { connectionFailureMessage, connectionFailureOf, explainStartFailure, explainStartFailures } from '../../../src/engine/podman-messages';
+import {
+  connectionFailureMessage,
+  connectionFailureOf,
+  explainStartFailure,
+  explainStartFailures,
+  isLeftoverMountFailure,
+} from '../../../src/engine/podman-messages';
 
 describe('connection failures', () => {
   test.each([
@@ -49,5 +55,21 @@ describe('start failures', () => {
     expect(explainStartFailures([portTaken, dependency])).toEqual([explainStartFailure(portTaken)]);
     const notFound = 'starting container web-app: executable file `nope` not found in $PATH';
     expect(explainStartFailures([notFound])).toEqual([notFound]);
+  });
+});
+
+describe('removal failures', () => {
+  // Podman 4.3.1's answer to DELETE /pods/NAME?force=true after its API service was killed in the
+  // middle of the pod's start (HTTP 500), as this host sent it.
+  const busyShm =
+    'cannot remove pod p00: 1 error occurred:\n\t* removing container ba4eaaa77836 from pod 1b39a253eb89: removing container ba4eaaa77836 ' +
+    'root filesystem: 1 error occurred:\n\t* unlinkat /var/lib/containers/storage/overlay-containers/ba4eaaa77836/userdata/shm: ' +
+    'device or resource busy\n\n\n';
+
+  test('the busy shm a cut-off start left is recognised; other removal failures are not', () => {
+    expect(isLeftoverMountFailure(busyShm)).toBe(true);
+    expect(isLeftoverMountFailure('cannot remove pod p00: no pod with name or ID p00 found: no such pod')).toBe(false);
+    expect(isLeftoverMountFailure('cannot remove volume v: volume is being used by the following container(s): abc: volume is being used')).toBe(false);
+    expect(isLeftoverMountFailure('cannot remove container c: device or resource busy while reading /sys/fs/cgroup/x')).toBe(false);
   });
 });
