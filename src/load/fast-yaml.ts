@@ -15,11 +15,12 @@
  *   - 'error': js-yaml refused it (a syntax error, a duplicate key, an unknown tag, too deep):
  *     parse the whole source carefully, so every message and position is yaml's.
  *
- * Scalars resolve with the YAML 1.2 core schema exactly as yaml has it (CORE_SCHEMA below), not
- * js-yaml's own (which reads `0b11` and `1_000` as numbers, `~` keys as "null").
+ * Scalars resolve by kubectl's YAML 1.1 rules (kubectl-scalars.ts), as the careful path's do, not by
+ * js-yaml's own schema.
  */
 import { load, Schema, Type, type LoadOptions, type State } from 'js-yaml';
 import type { LoadLimits } from './parse-documents';
+import { cachedResolve } from './kubectl-scalars';
 
 /** Segment is the text range of one document, `[start, end)`, and its index in the source. */
 export interface Segment {
@@ -48,36 +49,21 @@ const LONG_LINE = 1000;
 const MAX_TOKENS_PER_CHAR = 3;
 
 // ------------------------------------------------------------------------------------------------
-// Scalars: yaml's YAML 1.2 core schema (yaml/dist/schema/core), rule for rule, as js-yaml types
+// Scalars: kubectl's YAML 1.1 rules (kubectl-scalars.ts), the same as the careful path's
 // ------------------------------------------------------------------------------------------------
 
 /**
- * The tags contain spaces, which no YAML tag may: an explicit tag in the input can never select
- * one of these types, so any explicit tag other than `!` is unknown to js-yaml and goes careful.
+ * The tag contains spaces, which no YAML tag may: an explicit tag in the input can never select
+ * this type, so any explicit tag other than `!` is unknown to js-yaml and goes careful.
  */
-function coreType(name: string, test: RegExp, construct: (s: string) => unknown): Type {
-  return new Type(`kubeplay core ${name}`, {
-    kind: 'scalar',
-    resolve: (data: unknown) => typeof data === 'string' && test.test(data),
-    construct: (data: string) => construct(data),
-  });
-}
-
-/** CORE_SCHEMA resolves plain scalars as yaml's core schema does (same order, tests and values). */
-export const CORE_SCHEMA = new Schema({
-  implicit: [
-    coreType('null', /^(?:~|[Nn]ull|NULL)?$/, () => null),
-    coreType('bool', /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (s) => s[0] === 't' || s[0] === 'T'),
-    coreType('int-oct', /^0o[0-7]+$/, (s) => parseInt(s.substring(2), 8)),
-    coreType('int', /^[-+]?[0-9]+$/, (s) => parseInt(s, 10)),
-    coreType('int-hex', /^0x[0-9a-fA-F]+$/, (s) => parseInt(s.substring(2), 16)),
-    coreType('float-nan', /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (s) =>
-      s.slice(-3).toLowerCase() === 'nan' ? NaN : s[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
-    ),
-    coreType('float-exp', /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, (s) => parseFloat(s)),
-    coreType('float', /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, (s) => parseFloat(s)),
-  ],
+const KUBECTL_SCALAR = new Type('kubeplay kubectl scalar', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && cachedResolve(data).kind !== 'str',
+  construct: (data: string) => cachedResolve(data).value,
 });
+
+/** KUBECTL_SCHEMA resolves plain scalars as kubectl does (see kubectl-scalars.ts); all else is a string. */
+export const KUBECTL_SCHEMA = new Schema({ implicit: [KUBECTL_SCALAR] });
 
 // ------------------------------------------------------------------------------------------------
 // Splitting a source into documents
@@ -192,7 +178,7 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
   const childCollections: unknown[][] = []; // per open node: the collections among its children
   let depth = 0;
   const options: LoadOptions & { maxDepth: number } = {
-    schema: CORE_SCHEMA,
+    schema: KUBECTL_SCHEMA,
     // js-yaml's depth counts every node, scalars included, so this is at least as strict as the
     // careful path's collection depth; deeper documents get that path's message.
     maxDepth: lim.maxDepth,
@@ -265,7 +251,7 @@ export function positionTree(text: string, segment: Segment, lim: LoadLimits): P
   const top: RawNode = { open: 0, children: [] };
   const stack: RawNode[] = [top];
   const options: LoadOptions & { maxDepth: number } = {
-    schema: CORE_SCHEMA,
+    schema: KUBECTL_SCHEMA,
     maxDepth: lim.maxDepth,
     listener: (event, state) => {
       if (event === 'open') {

@@ -20,6 +20,7 @@ import type { Alias, Document, Node as YamlNode, CST, YAMLError } from 'yaml';
 import type { Issue, JsonPath, LoadedDocument, Locator, Position } from '../domain/types';
 import { fastDocument, findTreeOffset, positionTree, splitDocuments, type FastResult, type PositionTree, type Segment } from './fast-yaml';
 import { LineStarts } from './line-starts';
+import { KUBECTL_YAML_TAGS } from './kubectl-scalars';
 
 let yamlModule: typeof import('yaml') | undefined;
 /**
@@ -319,7 +320,7 @@ function parseRange(
   const parser = new (yaml().Parser)(onNewLine);
   // uniqueKeys is off because yaml checks it pairwise (quadratic: a 1,000,000-key map would hang);
   // checkDocument finds duplicates with one Set per map instead. merge: `<<` keys as kubectl has them.
-  const composer = new (yaml().Composer)({ merge: true, uniqueKeys: false, prettyErrors: false });
+  const composer = new (yaml().Composer)({ merge: true, uniqueKeys: false, prettyErrors: false, customTags: KUBECTL_YAML_TAGS });
   let rawDocuments = 0; // document tokens seen by the parser: the index of the one being parsed
   let composed = 0; // documents handed out by the composer
   let stopped = false;
@@ -648,7 +649,7 @@ function linearFind(items: ReadonlyArray<{ key: unknown }>, before: number, name
 /** reparse rebuilds the AST of one document from its slice of the text, offsets made absolute. */
 function reparse(text: string, start: number, end: number): YamlNode | null {
   const parser = new (yaml().Parser)();
-  const composer = new (yaml().Composer)({ merge: true, uniqueKeys: false });
+  const composer = new (yaml().Composer)({ merge: true, uniqueKeys: false, customTags: KUBECTL_YAML_TAGS });
   let doc: Document.Parsed | undefined;
   const keep = (d: Document.Parsed): void => {
     doc ??= d;

@@ -14,6 +14,14 @@ import { sharedContainerPortsRule } from './rules/shared-container-ports';
 import { uniqueHostPortsRule } from './rules/unique-host-ports';
 import { uniqueNamesRule } from './rules/unique-names';
 import { volumesRule } from './rules/volumes';
+import { probeNamedPortsRule } from './rules/probe-named-ports';
+import { handlersRule } from './rules/handlers';
+import { envRule } from './rules/env';
+import { resourcesRule } from './rules/resources';
+import { securityContextRule } from './rules/security-context';
+import { podSpecRule } from './rules/pod-spec';
+import { schedulingRule } from './rules/scheduling';
+import { volumeSourcesRule } from './rules/volume-sources';
 import type { DocumentRule, Finding, InputRule, PodLike } from './rules/rule';
 import { asRecord, toIssue } from './rules/rule';
 import { unsupportedFields, unsupportedReason } from '../translate/supported-fields';
@@ -31,7 +39,20 @@ export type ValidationResult =
   | { ok: false; issues: Issue[] };
 
 /** DOCUMENT_RULES run on each Pod document. */
-export const DOCUMENT_RULES: readonly DocumentRule[] = [metadataRule, containersRule, volumesRule, sharedContainerPortsRule];
+export const DOCUMENT_RULES: readonly DocumentRule[] = [
+  metadataRule,
+  containersRule,
+  volumesRule,
+  sharedContainerPortsRule,
+  probeNamedPortsRule,
+  handlersRule,
+  envRule,
+  resourcesRule,
+  securityContextRule,
+  podSpecRule,
+  schedulingRule,
+  volumeSourcesRule,
+];
 /** INPUT_RULES run once over all Pod documents of the input. */
 export const INPUT_RULES: readonly InputRule[] = [uniqueNamesRule, uniqueHostPortsRule];
 

@@ -6,6 +6,7 @@ import type { JsonPath } from '../../domain/types';
 import type { DocumentRule, Finding } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
 import { isDNS1123Label, isValidPortName, isValidPortNum } from './k8s-names';
+import { kubeplayOnly, required } from './field-errors';
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
@@ -77,9 +78,12 @@ export const containersRule: DocumentRule = {
         const vn = mount['name'];
         if (typeof vn === 'string' && !volumeNames.has(vn))
           out.push({ path: [...mp, 'name'], message: `volume "${vn}" not found: add it to spec.volumes or fix the name` });
+        if (vn === '') out.push(required([...mp, 'name']));
         const dest = mount['mountPath'];
+        if (dest === '') out.push(required([...mp, 'mountPath']));
         if (typeof dest === 'string') {
-          if (!dest.startsWith('/')) out.push({ path: [...mp, 'mountPath'], message: `mountPath "${dest}" must be an absolute path` });
+          if (dest !== '' && !dest.startsWith('/'))
+            out.push(kubeplayOnly([...mp, 'mountPath'], `mountPath "${dest}" must be an absolute path: Podman mounts only at absolute paths in the container`));
           if (mountPaths.has(dest)) out.push({ path: [...mp, 'mountPath'], message: `mountPath "${dest}" is used twice in this container` });
           mountPaths.add(dest);
         }
@@ -89,21 +93,6 @@ export const containersRule: DocumentRule = {
           if (sub.split('/').includes('..')) out.push({ path: [...mp, 'subPath'], message: `subPath "${sub}" must not contain '..'` });
         }
       });
-
-      asArray(c['env']).forEach((e, i) => {
-        const env = asRecord(e);
-        const n = env?.['name'];
-        if (typeof n === 'string' && (n === '' || n.includes('=')))
-          out.push({ path: [...path, 'env', i, 'name'], message: `invalid environment variable name "${n}": must not be empty or contain '='` });
-      });
-
-      for (const probeName of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-        const probe = asRecord(c[probeName]);
-        if (!probe) continue;
-        const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter((h) => probe[h] !== undefined && probe[h] !== null);
-        if (handlers.length !== 1)
-          out.push({ path: [...path, probeName], message: handlers.length === 0 ? 'must specify a handler type (exec, httpGet, tcpSocket or grpc)' : `may not specify more than 1 handler type (found ${handlers.join(', ')})` });
-      }
 
     });
     return out;

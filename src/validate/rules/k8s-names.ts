@@ -2,6 +2,7 @@
  * Kubernetes' name and label syntax, as apimachinery's pkg/util/validation defines it. Each check
  * returns the list of problems with a value, in the API server's words; [] means valid.
  */
+import { isIP as netIsIP } from 'node:net';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -80,4 +81,62 @@ export function isValidPortName(v: string): string[] {
 /** isValidPortNum checks a port number (1-65535). */
 export function isValidPortNum(v: number): string[] {
   return Number.isInteger(v) && v >= 1 && v <= 65535 ? [] : ['must be between 1 and 65535, inclusive'];
+}
+
+/** isValidIP checks an IPv4 or IPv6 address, in the API server's words (validation.IsValidIP). */
+export function isValidIP(v: string): string[] {
+  return isIP(v) ? [] : ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
+}
+
+function isIP(v: string): boolean {
+  // node:net takes an IPv6 zone (`fe80::1%eth0`), which Go's net.ParseIP does not.
+  return !v.includes('%') && netIsIP(v) !== 0;
+}
+
+/** isHTTPHeaderName checks a probe header name. */
+export function isHTTPHeaderName(v: string): string[] {
+  return /^[-A-Za-z0-9]+$/.test(v)
+    ? []
+    : ["a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"];
+}
+
+/** isConfigMapKey checks a ConfigMap or Secret key. */
+export function isConfigMapKey(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 253) errs.push('must be no more than 253 characters');
+  if (!/^[-._a-zA-Z0-9]+$/.test(v))
+    errs.push(
+      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+    );
+  if (v === '.') errs.push("must not be '.'");
+  else if (v === '..') errs.push("must not be '..'");
+  else if (v.startsWith('..')) errs.push("must not start with '..'");
+  return errs;
+}
+
+/** isRelaxedEnvVarName checks an environment variable name by 1.32's rule: printable ASCII but '='. */
+export function isRelaxedEnvVarName(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length === 0) errs.push('environment variable name must be non-empty');
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x3d) {
+      errs.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
+      break;
+    }
+  }
+  return errs;
+}
+
+const SYSCTL = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+/** isValidSysctlName checks a sysctl name (at most 253 characters, dot- or slash-separated segments). */
+export function isValidSysctlName(v: string): boolean {
+  return v.length <= 253 && SYSCTL.test(v);
+}
+/** SYSCTL_NAME_MESSAGE is the API server's message for a bad sysctl name. */
+export const SYSCTL_NAME_MESSAGE = `must have at most 253 characters and match regex ${SYSCTL.source}`;
+
+/** isValidUserID checks a user or group ID (0 to 2147483647). */
+export function isValidID(v: number): string[] {
+  return Number.isInteger(v) && v >= 0 && v <= 2147483647 ? [] : ['must be between 0 and 2147483647, inclusive'];
 }

@@ -24,7 +24,7 @@ export const volumesRule: DocumentRule = {
         seen.add(name);
       }
       const sources = Object.keys(vol).filter((k) => !NON_SOURCE_KEYS.has(k) && vol[k] !== null && vol[k] !== undefined);
-      if (sources.length === 0) out.push({ path, message: 'must specify a volume type (emptyDir, hostPath, persistentVolumeClaim, ...)' });
+      // A volume with only a name is valid: the API server defaults it to an emptyDir (defaults.ts).
       if (sources.length > 1) out.push({ path: [...path, sources[1] ?? ''], message: `may not specify more than 1 volume type (found ${sources.join(', ')})` });
 
       const hostPath = asRecord(vol['hostPath']);

@@ -1,0 +1,137 @@
+/**
+ * podSpec: the pod-level fields of a Pod's create, as the API server checks them in 1.32
+ * (ValidatePodCreate, ValidatePodSpec, validateDNSPolicy, validatePodDNSConfig, validateHostNetwork,
+ * validateHostAliases, validateReadinessGates, validateOS, ValidateObjectMeta's finalizers).
+ */
+import type { JsonPath } from '../../domain/types';
+import type { DocumentRule, Finding } from './rule';
+import { asArray, asRecord, eachContainer } from './rule';
+import { duplicate, forbidden, invalid, notSupported, required } from './field-errors';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP } from './k8s-names';
+
+const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
+const MAX_NAMESERVERS = 3;
+const MAX_SEARCHES = 32;
+const MAX_SEARCH_CHARS = 2048;
+const STANDARD_FINALIZERS = new Set(['kubernetes', 'orphan', 'foregroundDeletion']);
+const present = (v: unknown): boolean => v !== undefined && v !== null;
+
+function subdomain(v: unknown, path: JsonPath): Finding[] {
+  return typeof v === 'string' && v !== '' ? isDNS1123Subdomain(v).map((m) => invalid(path, v, m)) : [];
+}
+
+function dnsConfig(spec: Record<string, unknown>, out: Finding[]): void {
+  const policy = spec['dnsPolicy'];
+  const cfg = asRecord(spec['dnsConfig']);
+  const at = ['spec', 'dnsConfig'];
+  if (policy === 'None') {
+    if (!cfg) {
+      out.push(required(at, 'must provide `dnsConfig` when `dnsPolicy` is None'));
+      return;
+    }
+    if (asArray(cfg['nameservers']).length === 0) {
+      out.push(required([...at, 'nameservers'], 'must provide at least one DNS nameserver when `dnsPolicy` is None'));
+      return;
+    }
+  }
+  if (!cfg) return;
+  const ns = asArray(cfg['nameservers']);
+  if (ns.length > MAX_NAMESERVERS) out.push(invalid([...at, 'nameservers'], ns, `must not have more than ${MAX_NAMESERVERS} nameservers`));
+  ns.forEach((n, i) => {
+    if (typeof n === 'string') for (const m of isValidIP(n)) out.push(invalid([...at, 'nameservers', i], n, m));
+  });
+  const searches = asArray(cfg['searches']);
+  if (searches.length > MAX_SEARCHES) out.push(invalid([...at, 'searches'], searches, `must not have more than ${MAX_SEARCHES} search paths`));
+  if (searches.filter((s) => typeof s === 'string').join(' ').length > MAX_SEARCH_CHARS)
+    out.push(invalid([...at, 'searches'], searches, `must not have more than ${MAX_SEARCH_CHARS} characters (including spaces) in the search list`));
+  searches.forEach((s, i) => {
+    if (typeof s !== 'string') return;
+    if (policy === 'None' && s === '.') return;
+    const trimmed = s.endsWith('.') ? s.slice(0, -1) : s;
+    for (const m of isDNS1123Subdomain(trimmed)) out.push(invalid([...at, 'searches', i], trimmed, m));
+  });
+  asArray(cfg['options']).forEach((o, i) => {
+    const name = asRecord(o)?.['name'];
+    if (typeof name !== 'string' || name === '') out.push(required([...at, 'options', i], 'Option.Name must not be empty'));
+  });
+}
+
+/** podSpecRule checks the pod-level fields of spec and metadata.finalizers. */
+export const podSpecRule: DocumentRule = {
+  name: 'pod-spec',
+  check(pod) {
+    const out: Finding[] = [];
+    const spec = asRecord(pod['spec']);
+    if (!spec) return out;
+    const meta = asRecord(pod['metadata']) ?? {};
+    asArray(meta['finalizers']).forEach((f, i) => {
+      if (typeof f !== 'string') return;
+      const at = ['metadata', 'finalizers', i];
+      const q = isQualifiedName(f);
+      for (const m of q) out.push(invalid(at, f, m));
+      if (q.length === 0 && !f.includes('/') && !STANDARD_FINALIZERS.has(f))
+        out.push(invalid(at, f, 'name is neither a standard finalizer name nor is it fully qualified'));
+    });
+
+    if (asArray(spec['ephemeralContainers']).length > 0) out.push(forbidden(['spec', 'ephemeralContainers'], 'cannot be set on create'));
+    const dp = spec['dnsPolicy'];
+    if (present(dp) && dp !== '' && !(typeof dp === 'string' && DNS_POLICIES.includes(dp))) out.push(notSupported(['spec', 'dnsPolicy'], dp, DNS_POLICIES));
+    dnsConfig(spec, out);
+
+    const ads = spec['activeDeadlineSeconds'];
+    if (typeof ads === 'number' && (ads < 1 || ads > 2147483647))
+      out.push(invalid(['spec', 'activeDeadlineSeconds'], ads, 'must be between 1 and 2147483647, inclusive'));
+
+    for (const f of ['hostname', 'subdomain']) {
+      const v = spec[f];
+      if (typeof v === 'string' && v !== '') for (const m of isDNS1123Label(v)) out.push(invalid(['spec', f], v, m));
+    }
+    for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName', 'runtimeClassName']) out.push(...subdomain(spec[f], ['spec', f]));
+
+    if (spec['hostNetwork'] === true) {
+      eachContainer(pod, (c, path) => {
+        asArray(c['ports']).forEach((p, j) => {
+          const port = asRecord(p);
+          const cp = port?.['containerPort'];
+          const hp = port?.['hostPort'];
+          // hostPort 0 is defaulted to containerPort when hostNetwork is true.
+          if (typeof cp === 'number' && typeof hp === 'number' && hp !== 0 && hp !== cp)
+            out.push(invalid([...path, 'ports', j, 'containerPort'], cp, 'must match `hostPort` when `hostNetwork` is true'));
+        });
+      });
+    }
+
+    asArray(spec['hostAliases']).forEach((a, i) => {
+      const alias = asRecord(a);
+      if (!alias) return;
+      const ip = typeof alias['ip'] === 'string' ? alias['ip'] : '';
+      for (const m of isValidIP(ip)) out.push(invalid(['spec', 'hostAliases', i, 'ip'], ip, m));
+      asArray(alias['hostnames']).forEach((h, j) => out.push(...subdomain(h, ['spec', 'hostAliases', i, 'hostnames', j])));
+    });
+
+    asArray(spec['readinessGates']).forEach((g, i) => {
+      const t = asRecord(g)?.['conditionType'];
+      if (typeof t === 'string') for (const m of isQualifiedName(t)) out.push(invalid(['spec', 'readinessGates', i, 'conditionType'], t, m));
+    });
+
+    const os = asRecord(spec['os']);
+    if (os) {
+      const name = os['name'];
+      if (!present(name) || name === '') out.push(required(['spec', 'os', 'name']));
+      else if (name !== 'linux' && name !== 'windows') out.push(notSupported(['spec', 'os', 'name'], name, ['linux', 'windows']));
+    }
+    const pp = spec['preemptionPolicy'];
+    if (present(pp) && pp !== 'Never' && pp !== 'PreemptLowerPriority') out.push(notSupported(['spec', 'preemptionPolicy'], pp, ['Never', 'PreemptLowerPriority']));
+
+    const gates = new Set<string>();
+    asArray(spec['schedulingGates']).forEach((g, i) => {
+      const name = asRecord(g)?.['name'];
+      if (typeof name !== 'string') return;
+      const at = ['spec', 'schedulingGates', i, 'name'];
+      for (const m of isQualifiedName(name)) out.push(invalid(at, name, m));
+      if (gates.has(name)) out.push(duplicate(at, name));
+      gates.add(name);
+    });
+    return out;
+  },
+};
