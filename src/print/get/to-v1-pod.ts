@@ -211,7 +211,11 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
   // Init containers run one after the other; Podman removes each once it has run.
   const initStatuses = initSpecs.map((ic, i) => {
     const c = byName.get(ic.name);
-    if (c !== undefined) return containerStatusOf(ic.name, ic.image ?? '', c, { podName: s.name, now, waitingReason: 'PodInitializing' });
+    if (c !== undefined) {
+      const st = containerStatusOf(ic.name, ic.image ?? '', c, { podName: s.name, now, waitingReason: 'PodInitializing' });
+      // The kubelet reports an init container that completed as ready.
+      return isDone(st) ? { ...st, ready: true } : st;
+    }
     const later = initSpecs.slice(i + 1).some((l) => byName.has(l.name));
     if (later || appRan) {
       return { name: ic.name, image: ic.image ?? '', imageID: '', ready: true, restartCount: 0, started: false, state: { terminated: { exitCode: 0, reason: 'Completed' } } };
