@@ -95,6 +95,12 @@ export interface RunningCli {
   /** Output so far. */
   stdout(): string;
   stderr(): string;
+  /**
+   * whenStderr resolves as soon as the stderr so far matches pattern, in the same turn of the event
+   * loop as the output arrived (a test acting on it, say killing the Podman service at a given call
+   * of the `-v` log, acts before kubeplay can make its next call); it rejects if kubeplay exits first.
+   */
+  whenStderr(pattern: RegExp): Promise<void>;
   /** Resolves when it has exited, as runCli does. */
   done: Promise<CliResult>;
 }
@@ -116,8 +122,18 @@ export function startCli(args: readonly string[], opts: RunCliOptions = {}): Run
   const child = spawn(process.execPath, [cliPath, ...args], { cwd: opts.cwd ?? repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  const watchers: Array<{ pattern: RegExp; resolve: () => void; reject: (e: Error) => void }> = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    for (const w of watchers.splice(0)) {
+      if (w.pattern.test(stderr)) w.resolve();
+      else watchers.push(w);
+    }
+  });
+  child.on('close', () => {
+    for (const w of watchers.splice(0)) w.reject(new Error(`kubeplay ${args.join(' ')} exited before its stderr matched ${String(w.pattern)}.\nstderr:\n${stderr}`));
+  });
   const timeoutMs = opts.timeoutMs ?? 180_000;
   const done = new Promise<CliResult>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -138,6 +154,8 @@ export function startCli(args: readonly string[], opts: RunCliOptions = {}): Run
     kill: (signal) => child.kill(signal),
     stdout: () => stdout,
     stderr: () => stderr,
+    whenStderr: (pattern) =>
+      pattern.test(stderr) ? Promise.resolve() : new Promise<void>((resolve, reject) => watchers.push({ pattern, resolve, reject })),
     done,
   };
 }

@@ -17,10 +17,10 @@ export {
   type RunOptions,
   type PodmanStateOptions,
 } from './podman';
-export { startPodmanService, currentPodmanService, pingSocket, type PodmanService } from './podman-service';
+export { startPodmanService, currentPodmanService, pingSocket, type PodmanService, type StartPodmanServiceOptions } from './podman-service';
 export { runCli, runId, startCli, waitUntil, type CliResult, type RunCliOptions, type RunningCli } from './cli';
 export { materialize, prefixedName, RUN_LABEL_KEY, type Materialized, type MaterializeOptions } from './materialize';
 export { freePortBase, httpGet, type HttpResponse, type HttpGetOptions } from './net';
 export { useIsolatedPodman, type IsolatedPodman, type IsolatedPodmanOptions } from './isolated-podman';
 export { runEveryStep, type CleanupStep } from './run-every-step';
-export { sleeperPods, podSummary, containersNotRunning, resultLines, type SleeperOptions } from './pods';
+export { sleeperPods, podSummary, containersNotRunning, storageOnlyContainers, resultLines, type SleeperOptions } from './pods';

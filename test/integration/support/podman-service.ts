@@ -12,8 +12,18 @@ export interface PodmanService {
   containerHost: string;
   /** pid is the service process's id. */
   pid: number;
-  /** stop ends the service (SIGTERM, then SIGKILL after 10 s) and removes its socket directory. */
+  /** stop ends the service (SIGTERM, then SIGKILL after 10 s) and removes its socket directory (unless it reused another's). */
   stop(): Promise<void>;
+}
+
+/** StartPodmanServiceOptions: how long to wait for the service, and the socket of a service to restart. */
+export interface StartPodmanServiceOptions {
+  readyTimeoutMs?: number;
+  /**
+   * socketPath restarts a service on the socket of one that died (a test killed it): the new one
+   * listens where the old one did, and its stop() leaves the directory to the first one's stop().
+   */
+  socketPath?: string;
 }
 
 let current: PodmanService | undefined;
@@ -44,11 +54,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * tests independent of whatever service (or none) the machine runs, and lets a test stop it.
  * Call stop() in afterAll.
  */
-export async function startPodmanService(opts: { readyTimeoutMs?: number } = {}): Promise<PodmanService> {
+export async function startPodmanService(opts: StartPodmanServiceOptions = {}): Promise<PodmanService> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kpt-podman-'));
-  await fs.chmod(dir, 0o700);
-  const socketPath = path.join(dir, 'podman.sock');
+  // A restart reuses the socket (and directory) of a service that was killed: clients keep their
+  // CONTAINER_HOST. The directory stays the first service's to remove.
+  const ownsDir = opts.socketPath === undefined;
+  const dir = ownsDir ? await fs.mkdtemp(path.join(os.tmpdir(), 'kpt-podman-')) : path.dirname(opts.socketPath ?? '');
+  if (ownsDir) await fs.chmod(dir, 0o700);
+  const socketPath = opts.socketPath ?? path.join(dir, 'podman.sock');
   const containerHost = `unix://${socketPath}`;
 
   // cwd '/': conmon inherits it, and fails every start once that directory is deleted.
@@ -92,7 +105,7 @@ export async function startPodmanService(opts: { readyTimeoutMs?: number } = {})
       clearTimeout(timer);
     }
     if (current === service) current = undefined;
-    await fs.rm(dir, { recursive: true, force: true });
+    if (ownsDir) await fs.rm(dir, { recursive: true, force: true });
   };
   const service: PodmanService = { socketPath, containerHost, pid: child.pid ?? -1, stop };
 

@@ -1,4 +1,4 @@
-import { listContainers, listPods } from './podman';
+import { listContainers, listPods, podmanOk } from './podman';
 import { TEST_IMAGE } from './paths';
 
 /** SleeperOptions shape the pods sleeperPods writes. */
@@ -54,6 +54,19 @@ export async function containersNotRunning(prefix: string): Promise<string[]> {
   return (await listContainers())
     .filter((c) => (c.PodName ?? '').startsWith(prefix) && c.State !== 'running')
     .map((c) => `${c.Names[0] ?? c.Id} ${c.State}`)
+    .sort();
+}
+
+/**
+ * storageOnlyContainers lists the containers named with the prefix that only container storage
+ * knows (`podman ps --external` shows them as `storage`): what a creation cut off half-way leaves.
+ * They hold their names, so a later create of the same name fails.
+ */
+export async function storageOnlyContainers(prefix: string): Promise<string[]> {
+  const all = JSON.parse((await podmanOk(['ps', '-a', '--external', '--format', 'json'])) || '[]') as Array<{ Names?: string[]; State?: string }>;
+  return all
+    .filter((c) => c.State === 'storage' && (c.Names?.[0] ?? '').startsWith(prefix))
+    .map((c) => c.Names?.[0] ?? '')
     .sort();
 }
 
