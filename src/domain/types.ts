@@ -66,7 +66,10 @@ export interface ValidManifest {
   ref: ResourceRef;
   source: string;
   documentIndex: number;
+  /** The object with the API server's defaults applied (validate/defaults.ts): what is translated and hashed. */
   object: V1Pod;
+  /** The object as the user wrote it, for the last-applied label (kubectl records it undefaulted). */
+  original?: V1Pod;
   locate: Locator;
 }
 

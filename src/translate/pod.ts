@@ -56,7 +56,7 @@ export function toDesiredPod(m: ValidManifest): DesiredPod {
     [LABEL_MANAGED_BY]: MANAGED_BY_VALUE,
     [LABEL_KIND]: 'Pod',
     [LABEL_NAMESPACE]: m.ref.namespace,
-    [LABEL_LAST_APPLIED]: JSON.stringify(pod),
+    [LABEL_LAST_APPLIED]: JSON.stringify(m.original ?? pod),
   };
 
   const volumes = (spec?.volumes ?? []).flatMap((v) => toDesiredVolume(name, v));

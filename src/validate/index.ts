@@ -27,6 +27,7 @@ import { asRecord, toIssue } from './rules/rule';
 import { unsupportedFields, unsupportedReason } from '../translate/supported-fields';
 import { podSecurityRule, type SecurityProfile } from './security';
 import { byText } from '../domain/order';
+import { withApiDefaults } from './defaults';
 
 export { SECURITY_PROFILES, type SecurityProfile } from './security';
 
@@ -100,7 +101,10 @@ export function validateManifests(
       ref: { kind: 'Pod', namespace: ns, name: String(meta['name']) },
       source: doc.source,
       documentIndex: doc.documentIndex,
-      object: pod as ValidManifest['object'],
+      // The API server's defaults, so a defaulted and an explicit manifest translate and hash alike;
+      // the user's own object stays available for the last-applied label, as kubectl records it.
+      object: withApiDefaults(pod) as ValidManifest['object'],
+      original: pod as ValidManifest['object'],
       locate: doc.locate,
     };
   });
