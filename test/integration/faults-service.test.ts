@@ -1,22 +1,27 @@
 /**
  * Fault: the Podman API service dies (SIGKILL) in the middle of an apply of 10 pods, and is
  * restarted on the same socket. The kill lands at several points of the apply: before any
- * container start, during the starts (with 4 and with 8 pods in flight) and after a pod's starts.
- * Each point is reached by watching what happened, never by timing: kubeplay's own `-v` call log
- * on its stderr (a line as each call returns; the service is killed in the same turn of the event
- * loop as the line arrives), or the pods' states in Podman. What the kill left is checked first, to
+ * container start; inside the first container start, between Podman's mounts and its record of
+ * them; during the starts of 4 pods in flight; and after a pod's starts. Each point is reached by
+ * watching what happened, never by timing: kubeplay's own `-v` call log on its stderr (a line as
+ * each call returns), the service's own debug log, or the pods' states in Podman; the service is
+ * killed in the same turn of the event loop as the line arrives. What the kill left is checked first, to
  * show the point was hit; then what kubeplay said, and that the next apply converges: exit 0, every
  * pod created or unchanged (each exactly once), every pod Running with all its containers running,
  * no container left Created or in storage only; and a third apply changes nothing.
  *
- * The kill during the starts sometimes lands while Podman mounts an infra container's /dev/shm
- * before it records the mount (see docs/reliability.md); the next apply must converge then too.
+ * The second point is where the remains that left pods missing come from (docs/reliability.md: an
+ * infra container whose shm is mounted while Podman's record says it is not; removal skips the
+ * unmount and fails on the busy shm). The kill there leaves a never-started infra with its shm
+ * mounted (checked), but Podman's removal does not always fail on it: in 3 runs with the fix
+ * taken out this point still converged. The failure itself was reproduced by hand (docs).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   containersNotRunning,
   listContainers,
+  podmanOk,
   podSummary,
   removePodsByPrefix,
   resultLines,
@@ -76,14 +81,32 @@ async function remainsOf(scenario: string): Promise<Remains> {
   };
 }
 
+/**
+ * mountedShmOfUnstartedInfra lists the pods of the scenario whose infra container never started
+ * and yet has its /dev/shm tmpfs mounted (`.../overlay-containers/ID/userdata/shm` in the host's
+ * mount table): what a start cut off between Podman's mount and its record of it leaves.
+ */
+async function mountedShmOfUnstartedInfra(scenario: string): Promise<string[]> {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
+  const states = new Map((await listContainers()).map((c) => [c.Id, c.State]));
+  const pods = JSON.parse((await podmanOk(['pod', 'ps', '--format', 'json'])) || '[]') as Array<{ Name: string; InfraId?: string }>;
+  return pods
+    .filter((p) => p.Name.startsWith(scenario) && p.InfraId !== undefined && p.InfraId !== '')
+    .filter((p) => states.get(p.InfraId ?? '') !== 'running' && mounts.includes(`/${p.InfraId ?? ''}/userdata/shm `))
+    .map((p) => p.Name)
+    .sort();
+}
+
 interface KillPoint {
   key: string;
   title: string;
   concurrency: number;
+  /** Podman's log level for the first service: 'debug' when the point is a step it logs. */
+  logLevel?: 'debug';
   /** Resolves when the apply has reached the point. */
-  reached: (run: RunningCli, scenario: string) => Promise<unknown>;
+  reached: (run: RunningCli, scenario: string, service: PodmanService) => Promise<unknown>;
   /** Checks that the kill landed there. */
-  landed: (r: Remains) => void;
+  landed: (r: Remains, scenario: string) => Promise<void> | void;
 }
 
 const killPoints: KillPoint[] = [
@@ -101,20 +124,25 @@ const killPoints: KillPoint[] = [
   },
   {
     key: 'b',
-    title: 'during the container starts, 4 pods in flight (at the first start call returned)',
+    title: "in the first container start, as Podman mounts the infra container's /dev/shm and root filesystem",
     concurrency: 4,
-    reached: (run) => run.whenStderr(START_RETURNED),
-    // Something runs, and other pods were made but are not all started.
-    landed: (r) => {
-      expect(r.running).toBeGreaterThan(0);
-      expect(r.halfMade).toBeGreaterThan(0);
+    logLevel: 'debug',
+    // The first container Podman prepares is an infra container (a pod starts with it). It mounts
+    // the shm tmpfs, then the root filesystem (the overlay driver logs this line as it does), and
+    // records the container as mounted only once both and its network (netavark, still running
+    // then) are done. The kill lands in between: the shm is mounted, the infra never started.
+    reached: (_run, _scenario, service) => service.whenLogged(/overlay: mount_data=/),
+    landed: async (r, scenario) => {
+      expect(r.running).toBe(0);
+      expect((await mountedShmOfUnstartedInfra(scenario)).length).toBeGreaterThan(0);
     },
   },
   {
     key: 'c',
-    title: 'during the container starts, 8 pods in flight (at the first start call returned)',
-    concurrency: 8,
+    title: 'during the container starts, 4 pods in flight (at the first start call returned)',
+    concurrency: 4,
     reached: (run) => run.whenStderr(START_RETURNED),
+    // Something runs, and other pods were made but are not all started.
     landed: (r) => {
       expect(r.running).toBeGreaterThan(0);
       expect(r.halfMade).toBeGreaterThan(0);
@@ -139,15 +167,15 @@ test.each(killPoints)('the API service killed $title: kubeplay exits 1 naming wh
   const file = join(tmp, `${point.key}.yaml`);
   writeFileSync(file, yaml);
 
-  const first = await startPodmanService();
+  const first = await startPodmanService(point.logLevel ? { logLevel: point.logLevel } : {});
   services.push(first);
   const run = startCli(['apply', '-v', '-f', file, `--concurrency=${point.concurrency}`], { containerHost: first.containerHost });
-  await point.reached(run, scenario);
+  await point.reached(run, scenario, first);
   process.kill(first.pid, 'SIGKILL');
   const r = await run.done;
 
   // Where the kill landed (Podman's storage answers without the service).
-  point.landed(await remainsOf(scenario));
+  await point.landed(await remainsOf(scenario), scenario);
 
   expect(r.code).toBe(1);
   const done = resultLines(r.stdout);

@@ -12,6 +12,12 @@ export interface PodmanService {
   containerHost: string;
   /** pid is the service process's id. */
   pid: number;
+  /**
+   * whenLogged resolves as soon as a line the service logs on stderr matches pattern, in the same
+   * turn of the event loop as the line arrives (start the service with logLevel 'debug' to see
+   * what Podman does step by step); it rejects if the service exits first.
+   */
+  whenLogged(pattern: RegExp): Promise<void>;
   /** stop ends the service (SIGTERM, then SIGKILL after 10 s) and removes its socket directory (unless it reused another's). */
   stop(): Promise<void>;
 }
@@ -24,6 +30,8 @@ export interface StartPodmanServiceOptions {
    * listens where the old one did, and its stop() leaves the directory to the first one's stop().
    */
   socketPath?: string;
+  /** logLevel is Podman's --log-level; 'debug' logs each step of a container's start. */
+  logLevel?: 'info' | 'debug';
 }
 
 let current: PodmanService | undefined;
@@ -65,12 +73,23 @@ export async function startPodmanService(opts: StartPodmanServiceOptions = {}): 
   const containerHost = `unix://${socketPath}`;
 
   // cwd '/': conmon inherits it, and fails every start once that directory is deleted.
-  const child = spawn('podman', ['system', 'service', '--time=0', containerHost], {
+  const child = spawn('podman', [`--log-level=${opts.logLevel ?? 'info'}`, 'system', 'service', '--time=0', containerHost], {
     cwd: '/',
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  // Lines are matched whole: a chunk may end in the middle of one.
+  let partial = '';
+  const watchers: Array<{ pattern: RegExp; resolve: () => void; reject: (e: Error) => void }> = [];
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    const text = partial + d;
+    const end = text.lastIndexOf('\n') + 1;
+    partial = text.slice(end);
+    const lines = text.slice(0, end);
+    for (const w of watchers.splice(0)) {
+      if (w.pattern.test(lines)) w.resolve();
+      else watchers.push(w);
+    }
     // Keep the tail only: the service logs for as long as it runs.
     stderr = (stderr + d).slice(-4000);
   });
@@ -78,6 +97,7 @@ export async function startPodmanService(opts: StartPodmanServiceOptions = {}): 
   const exitPromise = new Promise<void>((resolve) => {
     child.on('exit', (code, signal) => {
       exited = { code, signal };
+      for (const w of watchers.splice(0)) w.reject(new Error(`podman system service on ${containerHost} exited before it logged ${String(w.pattern)}`));
       resolve();
     });
   });
@@ -107,7 +127,12 @@ export async function startPodmanService(opts: StartPodmanServiceOptions = {}): 
     if (current === service) current = undefined;
     if (ownsDir) await fs.rm(dir, { recursive: true, force: true });
   };
-  const service: PodmanService = { socketPath, containerHost, pid: child.pid ?? -1, stop };
+  const whenLogged = (pattern: RegExp): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      if (exited) reject(new Error(`podman system service on ${containerHost} has exited`));
+      else watchers.push({ pattern, resolve, reject });
+    });
+  const service: PodmanService = { socketPath, containerHost, pid: child.pid ?? -1, stop, whenLogged };
 
   const deadline = Date.now() + readyTimeoutMs;
   let lastError = 'no attempt yet';
