@@ -96,9 +96,16 @@ export function cachedResolve(s: string): Resolved {
 
 function kubectlTag(kind: Exclude<ScalarKind, 'str'>): ScalarTag {
   const tag = `tag:yaml.org,2002:${kind}`;
+  const identify: Record<typeof kind, (v: unknown) => boolean> = {
+    null: (v) => v === null || v === undefined,
+    bool: (v) => typeof v === 'boolean',
+    int: (v) => typeof v === 'number' && Number.isInteger(v),
+    float: (v) => typeof v === 'number',
+  };
   return {
     tag,
     default: true,
+    identify: identify[kind],
     test: kindTest(kind),
     // With an explicit tag (`!!int 0644`) the value is resolved the same way; a mismatch keeps the text.
     resolve: (str: string, onError: (message: string) => void) => {
@@ -106,7 +113,8 @@ function kubectlTag(kind: Exclude<ScalarKind, 'str'>): ScalarTag {
       if (r.kind !== kind) onError(`cannot decode !!${r.kind} \`${str}\` as a !!${kind}`);
       return r.kind === kind ? r.value : str;
     },
-    stringify: ({ value }) => String(value),
+    // Used only when a test writes YAML with these tags (stringify quotes any string they would resolve).
+    stringify: ({ value }) => (value === null || value === undefined ? 'null' : typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf') : String(value)),
   } as ScalarTag;
 }
 

@@ -614,7 +614,7 @@ function checkDocument(root: YamlNode, lim: LoadLimits, lineOf: (offset: number)
           const prior = seen ? seen.get(name) : linearFind(node.items, i, name);
           if (prior) {
             path.push(name);
-            report(pair.key as YamlNode, `duplicate key "${name}" (already defined on line ${lineOf(prior.range?.[0] ?? 0)}); remove one of them`, path);
+            report(pair.key as YamlNode, `duplicate key "${name}" (already defined on line ${lineOf(prior.range?.[0] ?? 0)}); kubectl would silently keep the last one, which is almost always a mistake; remove one of them (kubeplay's rule, not the API server's)`, path);
             path.pop();
           } else if (seen) seen.set(name, pair.key as YamlNode);
         }

@@ -1,7 +1,7 @@
 /**
  * handlers: probes, lifecycle hooks and container restartPolicy, as the API server checks them on a
  * Pod's create in 1.32 (validation.go validateContainers / validateInitContainers, validateProbe,
- * validateHandler, validateLifecycle, validateSleepAction). Probe timings of 0 are defaulted (timeout
+ * validateHandler, validateLifecycle, validateSleepAction), and terminationMessagePolicy. Probe timings of 0 are defaulted (timeout
  * 1, period 10, thresholds 1 and 3) before validation, so only negative ones are refused.
  */
 import type { JsonPath } from '../../domain/types';
@@ -84,6 +84,9 @@ export const handlersRule: DocumentRule = {
     const g = spec?.['terminationGracePeriodSeconds'];
     const grace = typeof g === 'number' ? g : 30;
     eachContainer(pod, (c, path, group) => {
+      const tmp = c['terminationMessagePolicy'];
+      if (present(tmp) && tmp !== 'File' && tmp !== 'FallbackToLogsOnError')
+        out.push(invalid([...path, 'terminationMessagePolicy'], tmp, "must be 'File' or 'FallbackToLogsOnError'"));
       const rp = c['restartPolicy'];
       const sidecar = group === 'initContainers' && rp === 'Always';
       if (present(rp)) {

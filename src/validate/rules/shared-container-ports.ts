@@ -24,7 +24,7 @@ export const sharedContainerPortsRule: DocumentRule = {
         if (first !== undefined)
           out.push({
             path: [...path, 'ports', i, 'containerPort'],
-            message: `containerPort ${cp}/${proto} is already declared by ${first}: containers of a pod share one network namespace, so only one of them can listen on it; use another port`,
+            message: `containerPort ${cp}/${proto} is already declared by ${first}: containers of a pod share one network namespace, so only one of them can listen on it; use another port (kubeplay's rule, not the API server's)`,
           });
         else seen.set(key, here);
       });

@@ -33,7 +33,7 @@ export const uniqueHostPortsRule: InputRule = {
             out.push({
               doc,
               path: [...path, 'ports', i, 'hostPort'],
-              message: `hostPort ${hp}/${proto} is claimed twice: by ${clash.who} and by ${who}; only one pod can publish a host port, so change one of them`,
+              message: `hostPort ${hp}/${proto} is claimed twice: by ${clash.who} and by ${who}; only one pod can publish a host port, so change one of them (kubeplay's rule, not the API server's)`,
             });
           else claims.push({ port: hp, proto, ip, who });
         });

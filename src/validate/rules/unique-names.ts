@@ -17,7 +17,7 @@ export const uniqueNamesRule: InputRule = {
       const where = `${doc.source} document ${doc.documentIndex + 1}`;
       const prev = first.get(name);
       if (prev !== undefined)
-        out.push({ doc, path: ['metadata', 'name'], message: `pod "${name}" (namespace ${ns}) is declared twice: first in ${prev}; Podman pod names must be unique` });
+        out.push({ doc, path: ['metadata', 'name'], message: `pod "${name}" (namespace ${ns}) is declared twice: first in ${prev}; Podman pod names must be unique (kubeplay's rule, not the API server's)` });
       else first.set(name, where);
     }
     return out;

@@ -4,7 +4,9 @@
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { dump } from 'js-yaml';
+import { DEFAULT_SCHEMA, dump, type Type } from 'js-yaml';
+import { KUBECTL_SCHEMA } from '../../../src/load/fast-yaml';
+import { KUBECTL_YAML_TAGS } from '../../../src/load/kubectl-scalars';
 
 const lower = 'abcdefghijklmnopqrstuvwxyz';
 const alnum = `${lower}0123456789`;
@@ -75,7 +77,11 @@ const securityContext = fc.record(
     capabilities: fc.record({ add: fc.array(fc.constantFrom('NET_ADMIN', 'NET_BIND_SERVICE', 'SYS_ADMIN', 'CHOWN'), { maxLength: 2 }), drop: fc.array(fc.constantFrom('ALL', 'NET_RAW'), { maxLength: 2 }) }, { requiredKeys: [] }),
   },
   { requiredKeys: [] },
-);
+).map((sc) => {
+  // The API server refuses privileged with allowPrivilegeEscalation false (ValidateSecurityContext).
+  if (sc.privileged === true && sc.allowPrivilegeEscalation === false) delete sc.allowPrivilegeEscalation;
+  return sc;
+});
 
 // Half the containers of a full pod are small, so that two-container pods stay affordable.
 function containerArb(volumeNames: string[]) {
@@ -187,21 +193,27 @@ export type Style = 'yaml-block' | 'yaml-flow' | 'yaml-quoted' | 'json' | 'json-
 export const style: fc.Arbitrary<Style> = fc.constantFrom('yaml-block', 'yaml-flow', 'yaml-quoted', 'json', 'json-compact', 'js-yaml', 'list');
 
 /** serialize writes documents as one source in the given style (several YAML documents, or a List). */
+/** js-yaml's dump schema, also quoting every string kubectl would read as another type. */
+const DUMP_SCHEMA = DEFAULT_SCHEMA.extend({ implicit: (KUBECTL_SCHEMA as unknown as { implicit: Type[] }).implicit });
+
 export function serialize(docs: readonly unknown[], s: Style): string {
+  // Strings kubectl would read as something else (`no`, `0644`, `8_080`) must be quoted: the
+  // kubectl's scalar rules, given to both writers, quote them.
+  const y11 = { customTags: KUBECTL_YAML_TAGS };
   switch (s) {
     case 'yaml-block':
-      return docs.map((d) => `---\n${stringify(d)}`).join('');
+      return docs.map((d) => `---\n${stringify(d, y11)}`).join('');
     case 'yaml-flow':
-      return docs.map((d) => stringify(d, { collectionStyle: 'flow' })).join('---\n');
+      return docs.map((d) => stringify(d, { ...y11, collectionStyle: 'flow' })).join('---\n');
     case 'yaml-quoted':
-      return docs.map((d) => stringify(d, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', indent: 4 })).join('---\n');
+      return docs.map((d) => stringify(d, { ...y11, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', indent: 4 })).join('---\n');
     case 'json':
       return docs.map((d) => JSON.stringify(d, null, 2)).join('\n---\n');
     case 'json-compact':
       return docs.map((d) => JSON.stringify(d)).join('\n---\n');
     case 'js-yaml':
-      return docs.map((d) => dump(d, { noRefs: false, lineWidth: 40 })).join('---\n');
+      return docs.map((d) => dump(d, { noRefs: false, lineWidth: 40, schema: DUMP_SCHEMA })).join('---\n');
     case 'list':
-      return stringify({ apiVersion: 'v1', kind: 'List', items: docs });
+      return stringify({ apiVersion: 'v1', kind: 'List', items: docs }, y11);
   }
 }

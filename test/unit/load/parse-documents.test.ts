@@ -228,8 +228,8 @@ describe('parseDocuments: hostile input', () => {
     const r = parseFixture('duplicate-keys.yaml');
     expect(r.documents).toEqual([]);
     expect(r.issues.map(brief)).toEqual([
-      'error duplicate-keys.yaml#0 7:3 [metadata.name] duplicate key "name" (already defined on line 4); remove one of them',
-      'error duplicate-keys.yaml#0 12:7 [spec.containers[0].image] duplicate key "image" (already defined on line 11); remove one of them',
+      'error duplicate-keys.yaml#0 7:3 [metadata.name] duplicate key "name" (already defined on line 4); kubectl would silently keep the last one, which is almost always a mistake; remove one of them (kubeplay\'s rule, not the API server\'s)',
+      'error duplicate-keys.yaml#0 12:7 [spec.containers[0].image] duplicate key "image" (already defined on line 11); kubectl would silently keep the last one, which is almost always a mistake; remove one of them (kubeplay\'s rule, not the API server\'s)',
     ]);
   });
 
@@ -237,11 +237,11 @@ describe('parseDocuments: hostile input', () => {
     const keys = Array.from({ length: 20 }, (_, i) => `  k${i}: v\n`).join('');
     const r = parseText(`labels:\n${keys}  k3: again\n`);
     expect(r.issues.map(brief)).toEqual([
-      'error inline.yaml#0 22:3 [labels.k3] duplicate key "k3" (already defined on line 5); remove one of them',
+      'error inline.yaml#0 22:3 [labels.k3] duplicate key "k3" (already defined on line 5); kubectl would silently keep the last one, which is almost always a mistake; remove one of them (kubeplay\'s rule, not the API server\'s)',
     ]);
     // 1 and "1" become the same JSON key, so they collide as well.
     expect(parseText('1: a\n"1": b\n').issues.map((i) => i.message)).toEqual([
-      'duplicate key "1" (already defined on line 1); remove one of them',
+      'duplicate key "1" (already defined on line 1); kubectl would silently keep the last one, which is almost always a mistake; remove one of them (kubeplay\'s rule, not the API server\'s)',
     ]);
   });
 
