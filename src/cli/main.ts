@@ -176,7 +176,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
         // kubeplay changes pods would be stale by the time this one plans.
         const early = opts.dryRun === 'client' ? undefined : engines.prefetchingEngine(verbosity, opts.dryRun === 'none' ? { lock: interrupt.signal } : {});
         early?.catch(() => undefined); // its failure is handled when the engine is asked for
-        const { formatApplyReport, failuresOf } = await import('../print/apply');
+        const { formatApplyReport, failuresOf, applyNotices } = await import('../print/apply');
         const { formatWarnings } = await import('../print/issues');
         const progress = await makeProgress(io);
         let signalName = 'SIGINT';
@@ -197,6 +197,14 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
               probe: { portFree: (await import('../observe/host-port-probe')).bindProbe, statPath: (await import('../observe/host-path')).statPath },
               hostFs: (await import('../observe/host-path')).nodeHostFs,
               ...(progress ? { onProgress: (e) => progress.update(e) } : {}),
+              ...(progress || verbosity > 0
+                ? {
+                    onPull: (e) => {
+                      progress?.pull(e);
+                      if (verbosity > 0) io.stderr.write(`kubeplay: pull ${e.image}: ${e.message}${e.layers > 0 ? ` (layer ${e.layers})` : ''}\n`);
+                    },
+                  }
+                : {}),
             });
           } catch (e) {
             // Interrupted before any change (e.g. while waiting for the lock): nothing to report.
@@ -209,6 +217,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
             const { formatPlan } = await import('../diff/plan');
             io.stderr.write(formatPlan(report.plan));
           }
+          io.stderr.write(applyNotices(report, { planShown: verbosity > 0 }));
           io.stdout.write(formatApplyReport(report, output));
           const failures = failuresOf(report);
           if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);
