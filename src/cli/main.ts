@@ -201,7 +201,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
                 ? {
                     onPull: (e) => {
                       progress?.pull(e);
-                      if (verbosity > 0) io.stderr.write(`kubeplay: pull ${e.image}: ${e.message}${e.layers > 0 ? ` (layer ${e.layers})` : ''}\n`);
+                      if (verbosity > 0) io.stderr.write(`kubeplay: pull ${e.image}: ${pullLogLine(e)}\n`);
                     },
                   }
                 : {}),
@@ -260,6 +260,13 @@ function skipHelpCache(cli: Argv): Argv {
   const usage = (cli as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
   return cli;
+}
+
+/** pullLogLine is a pull's step as -v logs it: Podman's words, with the layer it is at. */
+function pullLogLine(e: { message: string; layers: number }): string {
+  if (e.message === 'pulling') return 'pulling';
+  if (e.message === 'pulled' || e.message === 'pull failed' || e.message.startsWith('using local')) return `${e.message} (${e.layers} layer(s))`;
+  return `${e.message}${e.layers > 0 ? ` (layer ${e.layers})` : ''}`;
 }
 
 async function makeProgress(io: Io) {

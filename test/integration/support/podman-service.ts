@@ -42,9 +42,9 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * startPodmanService starts `podman system service --time=0` on a socket in a fresh 0700
  * temporary directory and resolves once it answers _ping. A private service per test file keeps
  * tests independent of whatever service (or none) the machine runs, and lets a test stop it.
- * Call stop() in afterAll.
+ * `env` adds to the service's environment. Call stop() in afterAll.
  */
-export async function startPodmanService(opts: { readyTimeoutMs?: number } = {}): Promise<PodmanService> {
+export async function startPodmanService(opts: { readyTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<PodmanService> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'kpt-podman-'));
   await fs.chmod(dir, 0o700);
@@ -54,6 +54,8 @@ export async function startPodmanService(opts: { readyTimeoutMs?: number } = {})
   // cwd '/': conmon inherits it, and fails every start once that directory is deleted.
   const child = spawn('podman', ['system', 'service', '--time=0', containerHost], {
     cwd: '/',
+    // Extra environment for the service (e.g. CONTAINERS_REGISTRIES_CONF, its own registries.conf).
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
