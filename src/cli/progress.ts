@@ -25,7 +25,7 @@ export class LiveProgress {
     const layers = e.layers > 0 ? ` layer ${e.layers}` : '';
     const step = e.message === 'pulling' || e.message === 'pulled' || e.message === 'pull failed' || e.message.startsWith('using local')
       ? e.message
-      : `pulling${layers}: ${e.message}`;
+      : `pulling${layers}: ${e.message.replace(/sha256:([0-9a-f]{12})[0-9a-f]+/g, 'sha256:$1')}`; // one terminal line
     this.steps.set(`image ${e.image}`, step);
     this.timer ??= setTimeout(() => this.draw(), 80);
   }
