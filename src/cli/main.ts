@@ -176,7 +176,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
         // kubeplay changes pods would be stale by the time this one plans.
         const early = opts.dryRun === 'client' ? undefined : engines.prefetchingEngine(verbosity, opts.dryRun === 'none' ? { lock: interrupt.signal } : {});
         early?.catch(() => undefined); // its failure is handled when the engine is asked for
-        const { formatApplyReport, failuresOf, applyNotices } = await import('../print/apply');
+        const { formatApplyReport, failuresOf, formatExecutionWarnings } = await import('../print/apply');
         const { formatWarnings } = await import('../print/issues');
         const progress = await makeProgress(io);
         let signalName = 'SIGINT';
@@ -216,8 +216,12 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
           if (verbosity > 0) {
             const { formatPlan } = await import('../diff/plan');
             io.stderr.write(formatPlan(report.plan));
+          } else if (report.dryRun === 'server') {
+            // What would be pulled is the one thing a server dry run decides that its result lines do not show.
+            const { formatPlan } = await import('../diff/plan');
+            io.stderr.write(formatPlan({ images: report.plan.images, actions: [], conflicts: [] }));
           }
-          io.stderr.write(applyNotices(report, { planShown: verbosity > 0 }));
+          io.stderr.write(formatExecutionWarnings(report));
           io.stdout.write(formatApplyReport(report, output));
           const failures = failuresOf(report);
           if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);

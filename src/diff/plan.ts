@@ -4,6 +4,7 @@
  * rollback steps; it decides nothing.
  */
 import type { DesiredPod } from '../domain/types';
+import { shortImageId } from '../domain/image-ref';
 
 /** ActionKind is what happens to one object. */
 export type ActionKind = 'create' | 'recreate' | 'unchanged' | 'prune' | 'delete' | 'blocked';
@@ -132,7 +133,7 @@ export function formatPlan(plan: Plan, opts: { steps?: boolean } = {}): string {
  *   refuse (REASON, not present)
  */
 export function formatImageDecision(d: ImageDecision): string {
-  const id = d.localId !== undefined ? d.localId.replace(/^sha256:/, '').slice(0, 12) : '?';
+  const id = d.localId !== undefined ? shortImageId(d.localId) : '?';
   switch (d.decision) {
     case 'use-local':
       return `use local ${id} (${d.reason})`;

@@ -1,7 +1,6 @@
 /** Printers for apply's result: kubectl's `pod/NAME created|configured|unchanged` lines, or -o formats. */
 import type { ApplyReport } from '../commands/apply';
 import type { Action } from '../diff/plan';
-import { formatImageDecision } from '../diff/plan';
 import type { ActionResult } from '../reconcile/execute-plan';
 
 /** ApplyOutput is apply's -o: the default lines, or name, json, yaml. */
@@ -60,15 +59,7 @@ export function failuresOf(report: ApplyReport): Array<{ ref: string; message: s
   return out;
 }
 
-/**
- * applyNotices renders what apply tells on stderr besides failures: the executor's warnings as
- * kubectl prints warnings (`Warning: ...`), and on a server dry run the plan's image decisions
- * (`image     IMAGE  DECISION`, as formatPlan writes them), which no pull has carried out.
- */
-export function applyNotices(report: ApplyReport, opts: { planShown: boolean }): string {
-  const lines = (report.execution?.warnings ?? []).map((w) => `Warning: ${w}\n`);
-  if (report.dryRun === 'server' && !opts.planShown) {
-    for (const d of report.plan.images) lines.push(`${'image'.padEnd(9)} ${d.image}  ${formatImageDecision(d)}\n`);
-  }
-  return lines.join('');
+/** formatExecutionWarnings renders the executor's warnings as kubectl prints warnings: `Warning: ...`. */
+export function formatExecutionWarnings(report: ApplyReport): string {
+  return (report.execution?.warnings ?? []).map((w) => `Warning: ${w}\n`).join('');
 }
