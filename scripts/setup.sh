@@ -3,7 +3,7 @@
 #
 # Idempotent: every step first checks whether its work is already done, so a second run only
 # checks (a few seconds). Steps:
-#   1. apt packages podman, runc, busybox-static, tmux (only when one is missing)
+#   1. apt packages podman, runc, busybox-static, tmux, docker-registry (only when one is missing)
 #   2. host configuration in containers.conf (only keys that are missing; never overwrites)
 #   3. the local image localhost/busybox:stable (only when missing), then a test run of it
 #   4. npm ci (only when node_modules is missing or stale), npm run build (only when sources changed)
@@ -34,8 +34,10 @@ ensure_packages() {
   pkg_installed busybox-static || missing+=(busybox-static)
   # tmux drives the interactive `exec -it` test: it gives the CLI a real pseudo-terminal.
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+  # docker-registry serves the one registry the image-pull tests pull from (on a port of their own).
+  command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
   if [ "${#missing[@]}" -eq 0 ]; then
-    log "packages present: podman $(podman --version | awk '{print $3}'), runc, busybox-static, tmux"
+    log "packages present: podman $(podman --version | awk '{print $3}'), runc, busybox-static, tmux, docker-registry"
     return
   fi
   is_root || die "packages ${missing[*]} are missing and installing them needs root; rerun as root (sudo bash scripts/setup.sh)."
@@ -43,7 +45,7 @@ ensure_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # With recommends: catatonit (among them) is what Podman builds its pod infra image from.
-  apt-get install -y -qq podman runc busybox-static tmux >/dev/null
+  apt-get install -y -qq podman runc busybox-static tmux docker-registry >/dev/null
   command -v podman >/dev/null 2>&1 || die "apt-get reported success but podman is still not on PATH; check apt's output above."
 }
 

@@ -181,7 +181,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
         // kubeplay changes pods would be stale by the time this one plans.
         const early = opts.dryRun === 'client' ? undefined : engines.prefetchingEngine(verbosity, opts.dryRun === 'none' ? { lock: interrupt.signal } : {});
         early?.catch(() => undefined); // its failure is handled when the engine is asked for
-        const { formatApplyReport, failuresOf } = await import('../print/apply');
+        const { formatApplyReport, failuresOf, formatExecutionWarnings } = await import('../print/apply');
         const { formatWarnings } = await import('../print/issues');
         const progress = await makeProgress(io);
         let signalName = 'SIGINT';
@@ -234,6 +234,14 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
                 return backgroundStarter(at, io.env)(sequence, resumeAt);
               },
               onProgress,
+              ...(progress || verbosity > 0
+                ? {
+                    onPull: (e) => {
+                      progress?.pull(e);
+                      if (verbosity > 0) io.stderr.write(`kubeplay: pull ${e.image}: ${pullLogLine(e)}\n`);
+                    },
+                  }
+                : {}),
             });
           } catch (e) {
             // Interrupted before any change (e.g. while waiting for the lock): nothing to report.
@@ -245,7 +253,12 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
           if (verbosity > 0) {
             const { formatPlan } = await import('../diff/plan');
             io.stderr.write(formatPlan(report.plan));
+          } else if (report.dryRun === 'server') {
+            // What would be pulled is the one thing a server dry run decides that its result lines do not show.
+            const { formatPlan } = await import('../diff/plan');
+            io.stderr.write(formatPlan({ images: report.plan.images, actions: [], conflicts: [] }));
           }
+          io.stderr.write(formatExecutionWarnings(report));
           io.stdout.write(formatApplyReport(report, output));
           const failures = failuresOf(report);
           if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);
@@ -292,6 +305,13 @@ function skipHelpCache(cli: Argv): Argv {
   const usage = (cli as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
   if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
   return cli;
+}
+
+/** pullLogLine is a pull's step as -v logs it: Podman's words, with the layer it is at. */
+function pullLogLine(e: { message: string; layers: number }): string {
+  if (e.message === 'pulling') return 'pulling';
+  if (e.message === 'pulled' || e.message === 'pull failed' || e.message.startsWith('using local')) return `${e.message} (${e.layers} layer(s))`;
+  return `${e.message}${e.layers > 0 ? ` (layer ${e.layers})` : ''}`;
 }
 
 async function makeProgress(io: Io) {

@@ -1,8 +1,9 @@
 /**
- * LiveProgress draws one line per pod with its current step on a terminal, redrawing in place as
- * compose does; it is used only when stderr is a TTY. Cleared before the final lines are printed.
+ * LiveProgress draws one line per pod, and per image pulled, with its current step on a terminal,
+ * redrawing in place as compose does; it is used only when stderr is a TTY. Cleared before the
+ * final lines are printed.
  */
-import type { ProgressEvent } from '../reconcile/execute-plan';
+import type { ProgressEvent, PullEvent } from '../reconcile/execute-plan';
 
 /** LiveProgress keeps the current step of each object and redraws them. */
 export class LiveProgress {
@@ -19,6 +20,16 @@ export class LiveProgress {
     this.timer ??= setTimeout(() => this.draw(), 80);
   }
 
+  /** pull records a step of an image pull (`pulling layer 2: Copying blob sha256:…`) and schedules a redraw. */
+  pull(e: PullEvent): void {
+    const layers = e.layers > 0 ? ` layer ${e.layers}` : '';
+    const step = e.message === 'pulling' || e.message === 'pulled' || e.message === 'pull failed' || e.message.startsWith('using local')
+      ? e.message
+      : `pulling${layers}: ${e.message.replace(/sha256:([0-9a-f]{12})[0-9a-f]+/g, 'sha256:$1')}`; // one terminal line
+    this.steps.set(`image ${e.image}`, step);
+    this.timer ??= setTimeout(() => this.draw(), 80);
+  }
+
   /** clear erases the progress lines. */
   clear(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -31,7 +42,7 @@ export class LiveProgress {
     this.timer = undefined;
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
     const lines = [...this.steps].map(([ref, step]) => {
-      const mark = step === 'running' ? (this.colour ? '\x1b[32m✔\x1b[0m' : '✔') : '…';
+      const mark = step === 'running' || step === 'pulled' ? (this.colour ? '\x1b[32m✔\x1b[0m' : '✔') : '…';
       return ` ${mark} ${ref.padEnd(30)} ${step}`;
     });
     lines.unshift(`[+] applying ${this.steps.size} object(s) ${secs}s`);

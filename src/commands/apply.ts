@@ -19,7 +19,7 @@ import type { HostProbe } from '../observe/observe-state';
 import { planChanges } from '../diff/plan-changes';
 import type { Plan } from '../diff/plan';
 import { executePlan } from '../reconcile/execute-plan';
-import type { ExecutionReport, HostFs, ProgressEvent, StartInBackground } from '../reconcile/execute-plan';
+import type { ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackground } from '../reconcile/execute-plan';
 import { sortIssues } from './issues';
 
 /** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
@@ -49,6 +49,8 @@ export interface ApplyDeps {
   /** Finishes a pod's start in a background process when an init container runs longer than apply waits. */
   startInBackground?: StartInBackground;
   onProgress?: (e: ProgressEvent) => void;
+  /** Told each step of each image pull (progress on a terminal, the -v log). */
+  onPull?: (e: PullEvent) => void;
   /**
    * Takes the lock of the engine's connection (one kubeplay changing pods at a time), held from
    * before observing until the plan is carried out; resolves to its release.
@@ -136,6 +138,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       hostFs: deps.hostFs,
       ...(deps.startInBackground ? { startInBackground: deps.startInBackground } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
+      ...(deps.onPull ? { onPull: deps.onPull } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     return { dryRun: 'none', manifests, warnings, plan, execution };

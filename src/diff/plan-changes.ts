@@ -12,8 +12,10 @@ import {
   LABEL_VOLUME_KIND,
   MANAGED_BY_VALUE,
 } from '../domain/labels';
-import type { Action, Conflict, Plan, StartItem, StartSequence, Step } from './plan';
+import type { Action, Conflict, ImageDecision, Plan, StartItem, StartSequence, Step } from './plan';
 import { appsBeforeSidecars, removeSteps } from './stop-steps';
+import { byText } from '../domain/order';
+import { imageChoice, mergeImageDecision } from './plan-images';
 
 /** PlanOptions are the apply flags and injected helpers the planner needs. */
 export interface PlanOptions {
@@ -34,7 +36,7 @@ export function isManaged(labels: Record<string, string>): boolean {
 export function planChanges(desired: readonly DesiredPod[], observed: ObservedState, opts: PlanOptions): Plan {
   const byName = new Map(observed.pods.map((p) => [p.name, p]));
   const images = observed.images ?? {};
-  const pulls = new Set<string>();
+  const imageDecisions = new Map<string, ImageDecision>();
   const actions: Action[] = [];
   const conflicts: Conflict[] = [];
 
@@ -60,10 +62,13 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
     const needsImages: string[] = [];
     let blocked: string | undefined;
     for (const c of [...pod.initContainers, ...pod.containers]) {
-      const present = images[c.image];
-      if (c.pullPolicy === 'Always' || (c.pullPolicy === 'IfNotPresent' && present === false)) needsImages.push(c.image);
-      else if (c.pullPolicy === 'Never' && present === false)
-        blocked ??= `image "${c.image}" of container ${c.manifestName} is not present and imagePullPolicy is Never: build or load the image, or change the policy`;
+      const choice = imageChoice(c, images);
+      if (choice === undefined) continue;
+      const seen = imageDecisions.get(choice.decision.image);
+      imageDecisions.set(choice.decision.image, seen ? mergeImageDecision(seen, choice.decision) : choice.decision);
+      if (choice.needsPull) needsImages.push(choice.decision.image);
+      if (choice.refusal !== undefined && !conflicts.some((x) => x.ref === ref && x.message === choice.refusal)) conflicts.push({ ref, message: choice.refusal });
+      blocked ??= choice.failure;
     }
     const hostPaths = hostPathChecks(pod, observed.hostPaths ?? {});
     blocked ??= hostPaths.problem;
@@ -71,7 +76,6 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       actions.push({ kind: 'blocked', ref, name: pod.name, cause: blocked, needsImages: [], steps: [], rollback: [] });
       continue;
     }
-    for (const i of needsImages) pulls.add(i);
     conflicts.push(...portConflicts(pod, observed.portClaims ?? []));
 
     const make = [...hostPaths.steps, ...createSteps(pod)];
@@ -130,7 +134,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       });
     }
   }
-  return { pulls: [...pulls].sort(), actions, conflicts };
+  return { images: [...imageDecisions.values()].sort((a, b) => byText(a.image, b.image)), actions, conflicts };
 }
 
 /** driftOf says why an observed managed pod differs from the desired one, or undefined when it matches. */

@@ -55,7 +55,7 @@ export interface DeletePlan extends Plan {
  * A pod named twice is deleted once.
  */
 export function planDeletes(request: DeleteRequest, observed: readonly ObservedPod[] | undefined, opts: DeletePlanOptions): DeletePlan {
-  const plan: DeletePlan = { pulls: [], actions: [], conflicts: [], notFound: [], skippedUnmanaged: [] };
+  const plan: DeletePlan = { images: [], actions: [], conflicts: [], notFound: [], skippedUnmanaged: [] };
   const seen = new Set<string>();
   if (request.by === 'names') {
     const byName = new Map((observed ?? []).map((p) => [p.name, p]));

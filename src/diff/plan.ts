@@ -4,6 +4,7 @@
  * rollback steps; it decides nothing.
  */
 import type { DesiredPod } from '../domain/types';
+import { shortImageId } from '../domain/image-ref';
 
 /** ActionKind is what happens to one object. */
 export type ActionKind = 'create' | 'recreate' | 'unchanged' | 'prune' | 'delete' | 'blocked';
@@ -76,6 +77,29 @@ export interface StartSequence {
   restartFailed: boolean;
 }
 
+/**
+ * ImageDecision is what apply does about one image, decided once for every container that uses it
+ * (so an image is pulled at most once per apply), from the containers' imagePullPolicy and what
+ * Podman has locally:
+ * - `use-local`: the local image `localId` is used as it is (IfNotPresent or Never and present, or
+ *   any policy for an image no registry serves: `localhost/...`, or a short name Podman resolves to one);
+ * - `pull`: pulled before any pod is made; when the pull fails, the pods needing it fail (IfNotPresent
+ *   and missing, or Always and none local);
+ * - `pull-or-local`: pulled (Always); when the pull fails the local image `localId` is used, with one warning;
+ * - `missing`: not present and no registry serves it (`localhost/...`): the pods needing it fail, nothing is pulled;
+ * - `refuse`: not present and a container's imagePullPolicy is Never: the run stops before any change
+ *   (each such pod is also a conflict).
+ */
+export interface ImageDecision {
+  /** The image, canonical (`myapp` reads `myapp:latest`; see domain/image-ref.ts). */
+  image: string;
+  decision: 'use-local' | 'pull' | 'pull-or-local' | 'missing' | 'refuse';
+  /** The local image's ID, when one is present. */
+  localId?: string;
+  /** Why, in words: the policy that decided it (`IfNotPresent`, `Always`, `Never`), or what the name says. */
+  reason: string;
+}
+
 /** Action is the plan for one object: its kind, why, and the steps that carry it out. */
 export interface Action {
   kind: ActionKind;
@@ -84,7 +108,10 @@ export interface Action {
   name: string;
   /** Why this action: `not found in Podman`, `spec changed (v1-… → v1-…)`, … */
   cause: string;
-  /** Images this action needs pulled first (shared pulls run once, before any action). */
+  /**
+   * Images (canonical) this action needs pulled first: pulls run once each, before any action, and
+   * the action fails when a pull it needs fails with no local image to fall back on.
+   */
   needsImages: string[];
   steps: Step[];
   /** Steps that undo a failed action: remove the half-made pod, and put back the previous version. */
@@ -99,34 +126,61 @@ export interface Conflict {
 
 /** Plan is the planner's output. */
 export interface Plan {
-  /** Images to pull before any action, each once. */
-  pulls: string[];
+  /** What is done about each image the pods to make use, sorted by image; pulls run before any action. */
+  images: ImageDecision[];
   actions: Action[];
   conflicts: Conflict[];
 }
 
 /** PLAN_TEXT_VERSION names the text format below; bump it when the format changes. */
-export const PLAN_TEXT_VERSION = 1;
+export const PLAN_TEXT_VERSION = 2;
 
 /**
  * formatPlan renders a plan as stable text, one line per item:
  *
- *   pull      IMAGE
+ *   image     IMAGE  DECISION        (see formatImageDecision)
  *   KIND      pod/NAME  CAUSE           (KIND padded to 9: create, recreate, unchanged, prune, delete, blocked)
  *   conflict  pod/NAME  MESSAGE
  *
- * Pulls come first, then actions in input order, then conflicts. With `steps`, each action's steps
- * follow it indented by four spaces (`    createPod web`).
+ * Image decisions come first (sorted by image), then actions in input order, then conflicts. With
+ * `steps`, each action's steps follow it indented by four spaces (`    createPod web`).
+ * Version 2 replaced version 1's `pull      IMAGE` lines with the `image` lines.
  */
 export function formatPlan(plan: Plan, opts: { steps?: boolean } = {}): string {
   const lines: string[] = [];
-  for (const image of plan.pulls) lines.push(`${'pull'.padEnd(9)} ${image}`);
+  for (const d of plan.images) lines.push(`${'image'.padEnd(9)} ${d.image}  ${formatImageDecision(d)}`);
   for (const a of plan.actions) {
     lines.push(`${a.kind.padEnd(9)} ${a.ref}  ${a.cause}`);
     if (opts.steps) for (const s of a.steps) lines.push(`    ${formatStep(s)}`);
   }
   for (const c of plan.conflicts) lines.push(`${'conflict'.padEnd(9)} ${c.ref}  ${c.message}`);
   return lines.join('\n') + (lines.length > 0 ? '\n' : '');
+}
+
+/**
+ * formatImageDecision renders what is done about an image, with the local image's short ID (as
+ * `podman images` shows it) and the reason in parentheses:
+ *
+ *   use local ID (REASON)
+ *   pull (REASON, not present)
+ *   pull, falling back to local ID (REASON)
+ *   missing (REASON)
+ *   refuse (REASON, not present)
+ */
+export function formatImageDecision(d: ImageDecision): string {
+  const id = d.localId !== undefined ? shortImageId(d.localId) : '?';
+  switch (d.decision) {
+    case 'use-local':
+      return `use local ${id} (${d.reason})`;
+    case 'pull':
+      return `pull (${d.reason}, not present)`;
+    case 'pull-or-local':
+      return `pull, falling back to local ${id} (${d.reason})`;
+    case 'missing':
+      return `missing (${d.reason})`;
+    case 'refuse':
+      return `refuse (${d.reason}, not present)`;
+  }
 }
 
 /** formatStep renders one step as `op target`. */

@@ -30,6 +30,21 @@ export class EngineError extends Error {
   }
 }
 
+/**
+ * ImagePullError is an EngineError where a registry refused or could not serve a pull; `answer` is
+ * the registry's (or Podman's) own words, for a warning that goes on with a local image instead.
+ */
+export class ImagePullError extends EngineError {
+  constructor(
+    message: string,
+    readonly image: string,
+    readonly answer: string,
+    status?: number,
+  ) {
+    super(message, 'pullImage', status);
+  }
+}
+
 /** ConflictError is a check that failed before any change (host ports, unmanaged pods). Exit 1. */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';

@@ -1,4 +1,5 @@
 /** ObservedState and its parts: what runs in Podman, as the observe stage saw it once. */
+import type { LocalImage } from './image-ref';
 
 /** ObservedContainer is one container of an observed pod. */
 export interface ObservedContainer {
@@ -41,8 +42,11 @@ export interface ObservedState {
   pods: ObservedPod[];
   /** Host ports in use; observed only when some pod must be created. */
   portClaims?: HostPortClaim[];
-  /** Whether each image the plan may need is present locally; observed only when needed. */
-  images?: Record<string, boolean>;
+  /**
+   * For each image the pods to make use (canonical reference, see image-ref.ts): the local image
+   * Podman resolves it to, or null when it has none; observed only when some pod must be made.
+   */
+  images?: Record<string, LocalImage | null>;
   /** What each hostPath volume's path is on the host; observed only when needed. */
   hostPaths?: Record<string, HostPathKind>;
 }

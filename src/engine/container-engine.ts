@@ -7,6 +7,7 @@
  * Failures are thrown as EngineError (domain/errors.ts) naming the operation and HTTP status.
  */
 import type { DesiredContainer, DesiredPod, PortMapping } from '../domain/types';
+import type { LocalImage } from '../domain/image-ref';
 
 /** ContainerState is a container's state as Podman reports it. */
 export type ContainerState =
@@ -105,6 +106,17 @@ export interface RemoveOptions {
   timeoutSeconds?: number;
 }
 
+/**
+ * PullProgress is one step of a pull as Podman reports it. Podman 4.3's libpod pull stream names
+ * its steps and each layer (blob) it copies, but carries no byte counts.
+ */
+export interface PullProgress {
+  /** Podman's words for the step: `Trying to pull ...`, `Copying blob sha256:...`, `Writing manifest to image destination`. */
+  message: string;
+  /** Layers (blobs) Podman has begun copying so far. */
+  layers: number;
+}
+
 /** EngineCall describes one call made to the engine, for `-v` output. */
 export interface EngineCall {
   method: string;
@@ -132,10 +144,17 @@ export interface ContainerEngine extends ContainerLooker {
    * out of the result rather than failing the call. The result keeps the order of `ids`.
    */
   inspectContainers(ids: readonly string[]): Promise<EngineContainerDetail[]>;
-  /** Whether an image is present locally. */
-  imageExists(ref: string): Promise<boolean>;
-  /** Pulls an image; throws EngineError naming the image when it cannot. */
-  pullImage(ref: string): Promise<void>;
+  /**
+   * Finds the local image a reference resolves to, as Podman resolves it: a short name matches
+   * local images first (`myapp` finds `localhost/myapp:latest`). Undefined when there is none.
+   */
+  lookupImage(ref: string): Promise<LocalImage | undefined>;
+  /**
+   * Pulls an image (a short name through Podman's unqualified-search registries), reporting each
+   * step of Podman's progress to onProgress; resolves to the pulled image's ID. Throws EngineError
+   * naming the image, the registry's answer and what to do when it cannot.
+   */
+  pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<string>;
   volumeExists(name: string): Promise<boolean>;
   /** Creates a named volume; `tmpfs` makes it memory-backed (emptyDir medium: Memory). */
   createVolume(name: string, labels: Record<string, string>, options?: { tmpfs?: boolean }): Promise<void>;

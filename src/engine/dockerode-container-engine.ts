@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import type DockerModem from 'docker-modem';
-import { EngineError, EngineTimeoutError, EngineUnavailableError } from '../domain/errors';
+import { EngineError, EngineTimeoutError, EngineUnavailableError, ImagePullError } from '../domain/errors';
 import { makeSubPathWithin, SubPathError } from './subpath-within';
 import {
   connectionFailureMessage,
@@ -36,8 +36,10 @@ import type {
   ExecStreams,
   LogFrame,
   LogOptions,
+  PullProgress,
   RemoveOptions,
 } from './container-engine';
+import type { LocalImage } from '../domain/image-ref';
 import {
   subPathSource,
   subPathsOf,
@@ -262,48 +264,67 @@ export class DockerodeContainerEngine implements ContainerEngine {
     return out.filter((d): d is EngineContainerDetail => d !== undefined);
   }
 
-  /** imageExists tells whether the image is in local storage. */
-  async imageExists(ref: string): Promise<boolean> {
+  /**
+   * lookupImage asks Podman for the local image a reference resolves to (`GET /images/{ref}/json`,
+   * which resolves short names against local storage, `localhost/` included, as `podman run` does).
+   */
+  async lookupImage(ref: string): Promise<LocalImage | undefined> {
     const res = await this.request({
-      operation: 'imageExists',
-      what: `check image ${ref}`,
+      operation: 'lookupImage',
+      what: `look up image ${ref}`,
       method: 'GET',
-      path: `/images/${encodeURIComponent(ref)}/exists`,
+      path: `/images/${encodeURIComponent(ref)}/json`,
       accept: [404],
     });
-    return res.status !== 404;
+    if (res.status === 404) return undefined;
+    const r = res.body as { Id?: string; RepoTags?: string[] | null };
+    return { id: (r.Id ?? '').replace(/^sha256:/, ''), names: r.RepoTags ?? [] };
   }
 
-  /** pullImage pulls the image; a failure names the image and Podman's reason. */
-  async pullImage(ref: string): Promise<void> {
+  /**
+   * pullImage pulls through libpod's pull endpoint, reading its JSON stream as it comes: each
+   * `stream` line is a step reported to onProgress, an `error` line is the registry's answer, the
+   * `id` line the pulled image. A failure names the image, that answer and what to do.
+   */
+  async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<string> {
     const started = performance.now();
     let status = 0;
     try {
       const res = await this.dial({ method: 'POST', path: `/images/pull`, query: { reference: ref } });
       status = res.statusCode ?? 0;
-      const text = await readAll(res);
       if (!OK_STATUSES.has(status)) {
+        const text = await readAll(res);
         const body = parseJson(text) ?? text;
-        throw new EngineError(`cannot pull image ${ref}: ${podmanMessage(body, status)}`, 'pullImage', status);
+        const answer = podmanMessage(body, status);
+        throw new ImagePullError(`cannot pull image ${ref}: ${answer}${PULL_ADVICE}`, ref, answer, status);
       }
       // Podman answers 200 and reports a failed pull inside the JSON stream.
-      for (const line of text.split('\n')) {
-        const msg = parseJson(line) as { error?: string } | undefined;
-        if (msg !== undefined && typeof msg.error === 'string' && msg.error !== '') {
-          throw new EngineError(
-            `cannot pull image ${ref}: ${plain(msg.error)}; check the image name and that its registry is ` +
-              'reachable, or load the image locally (podman load / podman build)',
-            'pullImage',
-            status,
-          );
+      let error: string | undefined;
+      let id = '';
+      let layers = 0;
+      await readLines(res, (line) => {
+        const msg = parseJson(line) as { error?: unknown; stream?: unknown; id?: unknown } | undefined;
+        if (msg === undefined) return;
+        if (typeof msg.error === 'string' && msg.error !== '') error ??= plain(msg.error);
+        if (typeof msg.id === 'string' && msg.id !== '') id = msg.id;
+        if (typeof msg.stream === 'string' && msg.stream.trim() !== '') {
+          const message = msg.stream.trim();
+          if (message.startsWith('Copying blob')) layers++;
+          try {
+            onProgress?.({ message, layers });
+          } catch {
+            // Showing progress must not break the pull (this runs inside a stream's data handler).
+          }
         }
-      }
+      });
+      if (error !== undefined) throw new ImagePullError(`cannot pull image ${ref}: ${error}${PULL_ADVICE}`, ref, error, status);
+      return id;
     } catch (err) {
       if (err instanceof EngineError) throw err;
       status = statusOf(err) ?? status;
       throw this.toEngineError(err, 'pullImage', `pull image ${ref}`);
     } finally {
-      this.record('POST', `${API_PREFIX}/images/pull`, status, started);
+      this.record('POST', `${API_PREFIX}/images/pull${queryString({ reference: ref })}`, status, started);
     }
   }
 
@@ -1315,6 +1336,28 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** PULL_ADVICE is what to do when a pull fails, after the registry's answer. */
+const PULL_ADVICE =
+  '; check the image name and that its registry is reachable, or load the image locally (podman load / podman build)';
+
+/** readLines calls onLine with each line of a response as it arrives, and resolves at its end. */
+function readLines(res: IncomingMessage, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let rest = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const l of lines) onLine(l);
+    });
+    res.on('end', () => {
+      if (rest !== '') onLine(rest);
+      resolve();
+    });
+    res.on('error', reject);
+  });
 }
 
 function readAll(res: IncomingMessage, signal?: AbortSignal): Promise<string> {

@@ -1,13 +1,15 @@
 /**
  * observeState: the observe stage. It looks at Podman once and returns plain data. The pods are
- * always listed (one call: the whole observation of a no-op re-apply); images and host ports are
- * looked at only when some desired pod must be made.
+ * always listed (one call: the whole observation of a no-op re-apply); images (the local image each
+ * name resolves to, and its ID), host paths and host ports are looked at only when some desired pod
+ * must be made.
  */
 import type { DesiredPod, PortMapping } from '../domain/types';
 import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import type { ContainerEngine, EnginePod } from '../engine/container-engine';
 import { driftOf, incompleteOf, isManaged } from '../diff/plan-changes';
 import { byText } from '../domain/order';
+import { canonicalImage } from '../domain/image-ref';
 
 /** HostProbe looks at the host itself: whether a port can be bound now, and what a path is. */
 export interface HostProbe {
@@ -45,9 +47,10 @@ export async function observeState(
   });
   if (toMake.length === 0) return { pods };
 
-  const imageNames = [...new Set(toMake.flatMap((d) => [...d.initContainers, ...d.containers].map((c) => c.image)))].sort();
-  const present = await Promise.all(imageNames.map((i) => engine.imageExists(i)));
-  const images = Object.fromEntries(imageNames.map((i, n) => [i, present[n] ?? false]));
+  // Each image once, in the form the planner decides under (`myapp` and `myapp:latest` are one).
+  const imageNames = [...new Set(toMake.flatMap((d) => [...d.initContainers, ...d.containers].map((c) => canonicalImage(c.image))))].sort();
+  const found = await Promise.all(imageNames.map((i) => engine.lookupImage(i)));
+  const images = Object.fromEntries(imageNames.map((i, n) => [i, found[n] ?? null]));
 
   const paths = [...new Set(toMake.flatMap((d) => d.volumes.flatMap((v) => (v.kind === 'hostPath' && v.type !== '' ? [v.path] : []))))].sort();
   const kinds = await Promise.all(paths.map((p) => probe.statPath(p)));

@@ -58,3 +58,8 @@ export function failuresOf(report: ApplyReport): Array<{ ref: string; message: s
   if (!report.execution) for (const a of report.plan.actions) if (a.kind === 'blocked') out.push({ ref: a.ref, message: a.cause });
   return out;
 }
+
+/** formatExecutionWarnings renders the executor's warnings as kubectl prints warnings: `Warning: ...`. */
+export function formatExecutionWarnings(report: ApplyReport): string {
+  return (report.execution?.warnings ?? []).map((w) => `Warning: ${w}\n`).join('');
+}

@@ -1,13 +1,14 @@
 /**
- * executePlan: the execute stage. It carries out the plan's pulls, then each action's steps, with
+ * executePlan: the execute stage. It carries out the plan's image pulls, then each action's steps, with
  * a bound on how many pods are worked on at once. When a step fails it runs the action's rollback
  * steps and goes on with the other actions. It decides nothing: what to do is in the plan.
  */
-import type { Action, Plan, StartSequence, Step } from '../diff/plan';
+import type { Action, ImageDecision, Plan, StartSequence, Step } from '../diff/plan';
 import { runStartSequence } from './start-sequence';
 import { formatStep } from '../diff/plan';
 import type { ContainerEngine } from '../engine/container-engine';
-import { EngineError, EngineUnavailableError, InternalError } from '../domain/errors';
+import { EngineError, EngineUnavailableError, ImagePullError, InternalError } from '../domain/errors';
+import { shortImageId } from '../domain/image-ref';
 import { executeInPhases, hasBarriers } from './phases';
 
 /** ActionResult is how one action went. */
@@ -31,6 +32,11 @@ export type StopReason = 'interrupted' | 'engine-unavailable';
 /** ExecutionReport is the execute stage's output, in plan order. */
 export interface ExecutionReport {
   results: ActionResult[];
+  /**
+   * What the user should know although nothing failed, printed as kubectl prints warnings: an
+   * Always pull that failed, and the local image used instead. Absent when there is none.
+   */
+  warnings?: string[];
   /** Set when the run stopped early: the actions not started are failed with started: false. */
   stopped?: StopReason;
 }
@@ -39,6 +45,16 @@ export interface ExecutionReport {
 export interface ProgressEvent {
   ref: string;
   step: string;
+}
+
+/**
+ * PullEvent tells the CLI how a pull goes: Podman's step (`pulling` first; `pulled`, `using local
+ * ID` or `pull failed` last), and the layers begun so far.
+ */
+export interface PullEvent {
+  image: string;
+  message: string;
+  layers: number;
 }
 
 /** HostFs makes the host paths that hostPath volumes of type DirectoryOrCreate/FileOrCreate need. */
@@ -63,6 +79,8 @@ export interface StepEnv {
 export interface ExecuteOptions extends StepEnv {
   concurrency: number;
   onProgress?: (e: ProgressEvent) => void;
+  /** Told each step of each pull, for progress on a terminal and the -v log. */
+  onPull?: (e: PullEvent) => void;
   /**
    * Aborted when the user interrupts the run: no new action starts, and an action in flight stops
    * at its next step and runs its rollback (removing the half-made pod, putting back the previous).
@@ -95,15 +113,30 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
     if (e instanceof EngineUnavailableError) stopped ??= 'engine-unavailable';
   };
 
+  // Each image the plan pulls, once, before any pod is made. A failed pull whose decision has a
+  // local fallback leaves that image in use, with a warning; otherwise it fails the pods needing it.
   const failedPulls = new Map<string, string>();
-  await runBounded(plan.pulls, opts.concurrency, async (image) => {
+  const warnings: string[] = [];
+  const pulls = plan.images.filter((d) => d.decision === 'pull' || d.decision === 'pull-or-local');
+  await runBounded(pulls, opts.concurrency, async (d) => {
     if (stopReason()) return;
-    opts.onProgress?.({ ref: image, step: 'pulling' });
+    opts.onPull?.({ image: d.image, message: 'pulling', layers: 0 });
+    let layers = 0;
     try {
-      await engine.pullImage(image);
+      await engine.pullImage(d.image, (p) => {
+        layers = p.layers;
+        opts.onPull?.({ image: d.image, ...p });
+      });
+      opts.onPull?.({ image: d.image, message: 'pulled', layers });
     } catch (e) {
       noteFailure(e);
-      failedPulls.set(image, messageOf(e));
+      if (d.decision === 'pull-or-local' && e instanceof ImagePullError) {
+        warnings.push(fallbackWarning(d, e));
+        opts.onPull?.({ image: d.image, message: `using local ${shortImageId(d.localId ?? '')}`, layers });
+      } else {
+        failedPulls.set(d.image, messageOf(e));
+        opts.onPull?.({ image: d.image, message: 'pull failed', layers });
+      }
     }
   });
   const results = await runBounded(plan.actions, opts.concurrency, async (action): Promise<ActionResult> => {
@@ -143,7 +176,13 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
       }
     }
   });
-  return stopped ? { results, stopped } : { results };
+  return { results, ...(stopped ? { stopped } : {}), ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/** fallbackWarning says that an Always pull failed and which local image is used instead. */
+function fallbackWarning(d: ImageDecision, e: ImagePullError): string {
+  const id = shortImageId(d.localId ?? '');
+  return `image ${d.image} (imagePullPolicy Always) could not be pulled: ${e.answer}; using the local image ${id} instead`;
 }
 
 /** Interrupted stops an action between two steps when the run is interrupted. */
@@ -161,7 +200,8 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
   const hostFs = env.hostFs;
   switch (step.op) {
     case 'pullImage':
-      return engine.pullImage(step.image);
+      await engine.pullImage(step.image);
+      return;
     case 'removePod':
       return ignoreNotFound(engine.removePod(step.name, { force: true, timeoutSeconds: step.timeoutSeconds }));
     case 'removeVolume':

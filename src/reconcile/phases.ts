@@ -26,8 +26,8 @@ export function splitSteps(steps: readonly Step[]): Step[][] {
 /**
  * executeInPhases runs the plan phase by phase through `run` (the executor for a plan without
  * barriers) and merges the phase reports into one, in plan order: an action is done when every
- * phase of it is, and failed with the result of the phase that failed. The plan's pulls run with
- * the first phase. Whatever else a phase report says (such as why a run stopped early) is kept.
+ * phase of it is, and failed with the result of the phase that failed. The plan's image pulls run
+ * with the first phase. Whatever else a phase report says (such as why a run stopped early) is kept.
  */
 export async function executeInPhases(plan: Plan, run: (phase: Plan) => Promise<ExecutionReport>): Promise<ExecutionReport> {
   const split = plan.actions.map((a) => splitSteps(a.steps));
@@ -39,7 +39,7 @@ export async function executeInPhases(plan: Plan, run: (phase: Plan) => Promise<
     const members = plan.actions.filter((a, i) => (k === 0 || (final.get(a)?.outcome ?? 'done') === 'done') && (k === 0 || split[i]!.length > k));
     if (k > 0 && members.length === 0) continue;
     const phasePlan: Plan = {
-      pulls: k === 0 ? plan.pulls : [],
+      images: k === 0 ? plan.images : [],
       conflicts: [],
       actions: members.map((a) => ({ ...a, steps: split[plan.actions.indexOf(a)]![k] ?? [] })),
     };

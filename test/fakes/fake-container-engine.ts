@@ -19,14 +19,18 @@ import type {
   ExecStreams,
   LogFrame,
   LogOptions,
+  PullProgress,
   RemoveOptions,
 } from '../../src/engine/container-engine';
-import { EngineError } from '../../src/domain/errors';
+import type { LocalImage } from '../../src/domain/image-ref';
+import { createHash } from 'node:crypto';
+import { EngineError, ImagePullError } from '../../src/domain/errors';
 
 /** FakeContainerEngine implements the port in memory; `failOn` makes one operation fail. */
 export class FakeContainerEngine implements ContainerEngine {
   readonly pods = new Map<string, EnginePod>();
-  readonly images = new Set<string>();
+  /** images maps each local image's name to it (its ID is made up from the first name). */
+  readonly images = new Map<string, LocalImage>();
   readonly volumes = new Map<string, Record<string, string>>();
   readonly log: string[] = [];
   /** failOn maps `op name` (e.g. `startPod web`, `pullImage bad:1`) to an error message. */
@@ -36,13 +40,16 @@ export class FakeContainerEngine implements ContainerEngine {
   private seq = 0;
 
   constructor(images: string[] = []) {
-    for (const i of images) this.images.add(i);
+    for (const i of images) this.addImage(i);
   }
 
   private record(entry: string): void {
     this.log.push(entry);
     const fail = this.failOn.get(entry);
-    if (fail !== undefined) throw new EngineError(fail, entry.split(' ')[0] ?? entry, 500);
+    if (fail === undefined) return;
+    // A registry's refusal is an ImagePullError, as the adapter throws it.
+    if (entry.startsWith('pullImage ')) throw new ImagePullError(`cannot pull image ${entry.slice(10)}: ${fail}`, entry.slice(10), fail, 200);
+    throw new EngineError(fail, entry.split(' ')[0] ?? entry, 500);
   }
 
   async ping(): Promise<string> {
@@ -89,13 +96,22 @@ export class FakeContainerEngine implements ContainerEngine {
       return [{ ...d, ...this.details.get(c.id) }];
     });
   }
-  async imageExists(ref: string): Promise<boolean> {
-    this.record(`imageExists ${ref}`);
-    return this.images.has(ref);
+  /** addImage puts an image in local storage under these names; resolves to it. */
+  addImage(...names: string[]): LocalImage {
+    const image: LocalImage = { id: createHash('sha256').update(names[0] ?? '').digest('hex'), names };
+    for (const n of names) this.images.set(n, image);
+    return image;
   }
-  async pullImage(ref: string): Promise<void> {
+  /** lookupImage resolves a short name to localhost/ first, as Podman does. */
+  async lookupImage(ref: string): Promise<LocalImage | undefined> {
+    this.record(`lookupImage ${ref}`);
+    return this.images.get(ref) ?? (ref.includes('/') ? undefined : this.images.get(`localhost/${ref}`));
+  }
+  async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<string> {
     this.record(`pullImage ${ref}`);
-    this.images.add(ref);
+    onProgress?.({ message: `Trying to pull ${ref}...`, layers: 0 });
+    onProgress?.({ message: 'Copying blob sha256:0123456789ab', layers: 1 });
+    return (this.images.get(ref) ?? this.addImage(ref)).id;
   }
   async volumeExists(name: string): Promise<boolean> {
     this.record(`volumeExists ${name}`);

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 
-import { EngineError } from '../../src/domain/errors';
+import { EngineError, ImagePullError } from '../../src/domain/errors';
 import type { DesiredContainer, DesiredPod } from '../../src/domain/types';
 import { connectEngineSocket } from '../../src/engine/connect';
 import type { EngineCall } from '../../src/engine/container-engine';
@@ -317,14 +317,18 @@ describe('DockerodeContainerEngine', () => {
     expect(missingPlain).toMatchObject({ name: 'EngineError', operation: 'removePod', status: 404 });
   });
 
-  it('checks images locally and names the image a pull fails for', async () => {
-    expect(await engine.imageExists(TEST_IMAGE)).toBe(true);
-    const missing = `localhost/${prefix}-missing:1`;
-    expect(await engine.imageExists(missing)).toBe(false);
+  it('looks images up as Podman resolves them, with their ID, and names the image a pull fails for', async () => {
+    const id = (await podmanOk(['image', 'inspect', '--format', '{{.Id}}', TEST_IMAGE])).trim();
+    // A short name finds localhost/NAME:TAG, as podman run resolves it.
+    for (const ref of [TEST_IMAGE, 'busybox:stable']) expect(await engine.lookupImage(ref)).toEqual({ id, names: expect.arrayContaining([TEST_IMAGE]) });
+    expect(await engine.lookupImage(`localhost/${prefix}-missing:1`)).toBeUndefined();
+    // A short name with no unqualified-search registry: Podman's answer comes at once, in the stream.
+    const missing = `${prefix}-missing:1`;
     const err = await engine.pullImage(missing).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(EngineError);
-    expect(err).toMatchObject({ operation: 'pullImage' });
-    expect((err as EngineError).message).toContain(`cannot pull image ${missing}`);
+    expect(err).toBeInstanceOf(ImagePullError);
+    expect(err).toMatchObject({ operation: 'pullImage', image: missing });
+    expect((err as ImagePullError).message).toContain(`cannot pull image ${missing}: `);
+    expect((err as ImagePullError).answer).toMatch(/short-name/);
   });
 
   it('makes an emptyDir with medium Memory a tmpfs volume', async () => {

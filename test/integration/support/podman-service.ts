@@ -32,6 +32,8 @@ export interface StartPodmanServiceOptions {
   socketPath?: string;
   /** logLevel is Podman's --log-level; 'debug' logs each step of a container's start. */
   logLevel?: 'info' | 'debug';
+  /** env is added to the service's environment (CONTAINERS_REGISTRIES_CONF for a test registry, say). */
+  env?: NodeJS.ProcessEnv;
 }
 
 let current: PodmanService | undefined;
@@ -60,7 +62,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * startPodmanService starts `podman system service --time=0` on a socket in a fresh 0700
  * temporary directory and resolves once it answers _ping. A private service per test file keeps
  * tests independent of whatever service (or none) the machine runs, and lets a test stop it.
- * Call stop() in afterAll.
+ * `env` adds to the service's environment. Call stop() in afterAll.
  */
 export async function startPodmanService(opts: StartPodmanServiceOptions = {}): Promise<PodmanService> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? 20_000;
@@ -75,6 +77,8 @@ export async function startPodmanService(opts: StartPodmanServiceOptions = {}): 
   // cwd '/': conmon inherits it, and fails every start once that directory is deleted.
   const child = spawn('podman', [`--log-level=${opts.logLevel ?? 'info'}`, 'system', 'service', '--time=0', containerHost], {
     cwd: '/',
+    // Extra environment for the service (e.g. CONTAINERS_REGISTRIES_CONF, its own registries.conf).
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

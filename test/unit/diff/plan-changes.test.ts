@@ -23,9 +23,12 @@ describe('planChanges', () => {
   const api = desiredPod('api', { ports: [{ hostIP: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
 
   test('creates what is missing and leaves what matches', () => {
-    const plan = planChanges([web, api], { pods: [running(web)], images: { 'localhost/busybox:stable': true }, portClaims: [] }, opts);
+    const busybox = { id: '11fc8c704c0203184fbcabb3cb30147dc9633a42af89d1cc20c5f51fb55022d2', names: ['localhost/busybox:stable'] };
+    const plan = planChanges([web, api], { pods: [running(web)], images: { 'localhost/busybox:stable': busybox }, portClaims: [] }, opts);
     expect(formatPlan(plan)).toBe(
-      `unchanged pod/web  hash ${web.labels[LABEL_MANIFEST_HASH]}, 1 container(s) as declared\n` + 'create    pod/api  not found in Podman\n',
+      'image     localhost/busybox:stable  use local 11fc8c704c02 (IfNotPresent)\n' +
+        `unchanged pod/web  hash ${web.labels[LABEL_MANIFEST_HASH]}, 1 container(s) as declared\n` +
+        'create    pod/api  not found in Podman\n',
     );
   });
 
@@ -80,16 +83,21 @@ describe('planChanges', () => {
     expect(planChanges([api], { pods: [], portClaims: own }, opts).conflicts).toEqual([]);
   });
 
-  test('images: Always pulls, a missing IfNotPresent pulls, a missing Never blocks', () => {
-    const a = desiredPod('a', { containers: [container('a', 'x', { image: 'img:always', pullPolicy: 'Always' })] });
+  test('images: Always pulls with a local fallback, a missing IfNotPresent pulls, a missing Never is a conflict', () => {
+    const a = desiredPod('a', { containers: [container('a', 'x', { image: 'quay.io/x/img:always', pullPolicy: 'Always' })] });
     const b = desiredPod('b', { containers: [container('b', 'x', { image: 'img:gone' })] });
     const c = desiredPod('c', { containers: [container('c', 'x', { image: 'img:never', pullPolicy: 'Never' })] });
-    const plan = planChanges([a, b, c], { pods: [], images: { 'img:always': true, 'img:gone': false, 'img:never': false } }, opts);
+    const local = { id: 'ab'.repeat(32), names: ['quay.io/x/img:always'] };
+    const plan = planChanges([a, b, c], { pods: [], images: { 'quay.io/x/img:always': local, 'img:gone': null, 'img:never': null } }, opts);
     expect(formatPlan(plan)).toBe(
-      'pull      img:always\npull      img:gone\n' +
-        'create    pod/a  not found in Podman\ncreate    pod/b  not found in Podman\n' +
-        'blocked   pod/c  image "img:never" of container x is not present and imagePullPolicy is Never: build or load the image, or change the policy\n',
+      'image     img:gone  pull (IfNotPresent, not present)\n' +
+        'image     img:never  refuse (Never, not present)\n' +
+        'image     quay.io/x/img:always  pull, falling back to local abababababab (Always)\n' +
+        'create    pod/a  not found in Podman\ncreate    pod/b  not found in Podman\ncreate    pod/c  not found in Podman\n' +
+        'conflict  pod/c  Container image "img:never" is not present with pull policy of Never (container x): ' +
+        'build it (podman build -t img:never .) or load it (podman load -i FILE) into Podman, or set imagePullPolicy: IfNotPresent to have it pulled\n',
     );
+    expect(plan.actions.map((x) => x.needsImages)).toEqual([['quay.io/x/img:always'], ['img:gone'], []]);
   });
 
   test('steps: volumes, pod, init containers first, start; a recreate removes first and can restore', () => {

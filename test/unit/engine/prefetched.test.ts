@@ -16,7 +16,7 @@ describe('withPrefetchedPods', () => {
     await wrapped.listPods({ app: 'x' });
     expect(engine.log).toEqual(['listPods', 'listPods', 'listPods']);
     // Every other method is the engine's own.
-    expect(await wrapped.imageExists('localhost/busybox:stable')).toBe(true);
+    expect(await wrapped.lookupImage('localhost/busybox:stable')).toMatchObject({ names: ['localhost/busybox:stable'] });
   });
 
   test('a labelled first call does not take the unlabelled answer', async () => {

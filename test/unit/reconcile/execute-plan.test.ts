@@ -59,7 +59,7 @@ describe('executePlan on the fake engine', () => {
     engine.failOn.set('pullImage nosuch:1', 'image nosuch:1 not found');
     const bad = desiredPod('bad', { containers: [container('bad', 'x', { image: 'nosuch:1' })] });
     const report = await apply(engine, [desiredPod('good'), bad]);
-    expect(report.results.map((r) => `${r.action.ref} ${r.outcome} ${r.error ?? ''}`.trim())).toEqual(['pod/good done', 'pod/bad failed image nosuch:1 not found']);
+    expect(report.results.map((r) => `${r.action.ref} ${r.outcome} ${r.error ?? ''}`.trim())).toEqual(['pod/good done', 'pod/bad failed cannot pull image nosuch:1: image nosuch:1 not found']);
     expect(engine.log).not.toContain('createPod bad');
   });
 

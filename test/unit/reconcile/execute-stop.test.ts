@@ -111,6 +111,6 @@ describe('executePlan when interrupted', () => {
     engine.log.length = 0;
     const report = await executePlan(engine, await planFor(engine, pods), { concurrency: 2, signal: interrupt.signal });
     expect(summary(report.results)).toEqual(['pod/a done', 'pod/b failed not-started', 'pod/c failed not-started', 'pod/d failed not-started']);
-    expect(engine.log.filter((l) => !l.startsWith('listPods') && !l.startsWith('imageExists') && !l.startsWith('listContainers'))).toEqual([]);
+    expect(engine.log.filter((l) => !l.startsWith('listPods') && !l.startsWith('lookupImage') && !l.startsWith('listContainers'))).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ describe('phases', () => {
     const engine = new FakeContainerEngine();
     const names = ['a', 'b', 'c', 'd', 'e'];
     for (const n of names) engine.pods.set(n, runningPod(n));
-    const plan: Plan = { pulls: [], conflicts: [], actions: names.map((n) => deleteAction(n, removeSteps(n, 0, []))) };
+    const plan: Plan = { images: [], conflicts: [], actions: names.map((n) => deleteAction(n, removeSteps(n, 0, []))) };
     const report = await executePlan(engine, plan, { concurrency: 2 });
     expect(report.results.map((r) => `${r.action.ref} ${r.outcome}`)).toEqual(names.map((n) => `pod/${n} done`));
     const ops = engine.log.filter((l) => !l.startsWith('stopPod') && l !== 'listPods');
@@ -41,7 +41,7 @@ describe('phases', () => {
     const engine = new FakeContainerEngine();
     for (const n of ['a', 'b']) engine.pods.set(n, runningPod(n));
     engine.failOn.set('killPod a', 'kill refused');
-    const plan: Plan = { pulls: [], conflicts: [], actions: ['a', 'b'].map((n) => deleteAction(n, removeSteps(n, 0, []))) };
+    const plan: Plan = { images: [], conflicts: [], actions: ['a', 'b'].map((n) => deleteAction(n, removeSteps(n, 0, []))) };
     const report = await executePlan(engine, plan, { concurrency: 4 });
     expect(report.results.map((r) => `${r.action.ref} ${r.outcome} ${r.error ?? ''}`.trim())).toEqual(['pod/a failed kill refused', 'pod/b done']);
     expect(engine.log).not.toContain('removePod a');
@@ -52,7 +52,7 @@ describe('phases', () => {
     const engine = new FakeContainerEngine();
     engine.pods.set('old', runningPod('old'));
     const unchanged: Action = { kind: 'unchanged', ref: 'pod/same', name: 'same', cause: 'test', needsImages: [], steps: [], rollback: [] };
-    const plan: Plan = { pulls: [], conflicts: [], actions: [deleteAction('old', removeSteps('old', 0, [])), unchanged] };
+    const plan: Plan = { images: [], conflicts: [], actions: [deleteAction('old', removeSteps('old', 0, [])), unchanged] };
     const report = await executePlan(engine, plan, { concurrency: 4 });
     expect(report.results.map((r) => `${r.action.ref} ${r.outcome}`)).toEqual(['pod/old done', 'pod/same done']);
   });
