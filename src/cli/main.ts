@@ -98,8 +98,24 @@ export async function main(args: string[], io?: Io): Promise<void> {
   return run(args, io ?? processIo(), head);
 }
 
+/** The --request-timeout of this run, in seconds; undefined: each call's own deadline. */
+let requestTimeoutSeconds: number | undefined;
+
+/**
+ * toRequestTimeout reads --request-timeout as kubectl does: a number with a unit (`500ms`, `2s`,
+ * `1m`, `1h`) or a bare number of seconds; 0 or absent leaves each call its own deadline.
+ */
+export function toRequestTimeout(v: unknown): number | undefined {
+  if (v === undefined || v === '' || v === '0') return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(v));
+  if (m === null) throw new UsageError(`invalid --request-timeout value "${String(v)}": use a duration such as 30s, 2m or 1h (0 for each call's own deadline)`);
+  const n = Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return n > 0 ? n : undefined;
+}
+
 async function run(args: string[], io: Io, head: HeadStart | undefined): Promise<void> {
   let verbose = 0;
+  requestTimeoutSeconds = undefined;
   const cli = buildCli(args, io, (v) => (verbose = v), head);
   try {
     await cli.parseAsync();
@@ -280,6 +296,13 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
       return new DockerodeContainerEngine({ socketPath });
     }))
     .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
+    .option('request-timeout', {
+      type: 'string',
+      describe: "How long to wait for Podman's answer to a single call before giving up (e.g. 1s, 2m; 0: each call's own default)",
+    })
+    .middleware((argv) => {
+      requestTimeoutSeconds = toRequestTimeout(argv['request-timeout']);
+    })
     .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
     .strict()
     .recommendCommands()
@@ -452,7 +475,7 @@ async function connectEngineAt(
   preloadTransport();
   const { socketPath } = await connecting;
   const onCall = (c: EngineCall) => log(`${c.method} ${c.path} ${c.status} ${c.durationMs.toFixed(0)}ms`);
-  const engine = new DockerodeContainerEngine({ socketPath, onCall });
+  const engine = new DockerodeContainerEngine({ socketPath, onCall, ...(requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds } : {}) });
   if (head === undefined) return { engine, socketPath };
   head.reportCallsTo(onCall);
   if (head.socketPath !== socketPath) {

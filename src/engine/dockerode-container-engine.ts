@@ -61,6 +61,12 @@ export interface DockerodeContainerEngineOptions {
    * beyond the stop timeout, before it deletes anyway. Default 10.
    */
   cleanupWaitSeconds?: number;
+  /**
+   * --request-timeout: seconds every call has for Podman's answer, instead of its own deadline
+   * (DEADLINES); a pull has it for each step of progress. Waits whose length is their meaning (a
+   * stop's grace period, a container's exit) keep their own.
+   */
+  requestTimeoutSeconds?: number;
 }
 
 const API_PREFIX = '/v4.0.0/libpod';
@@ -103,6 +109,8 @@ const DEADLINES: Readonly<Record<string, number>> = {
   listContainers: 60,
 };
 const DEFAULT_DEADLINE_SECONDS = 30;
+/** Seconds a pull may go without any word of progress from Podman before it is given up. */
+const PULL_IDLE_SECONDS = 300;
 /** Extra seconds a call that stops containers gets beyond its own stop time-out. */
 const STOP_DEADLINE_MARGIN_SECONDS = 60;
 
@@ -186,6 +194,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
   private readonly socketPath: string;
   private readonly onCall: ((call: EngineCall) => void) | undefined;
   private readonly cleanupWaitMs: number;
+  private readonly requestTimeoutSeconds: number | undefined;
   private readonly recorded: EngineCall[] = [];
   /** The docker-modem transport, loaded at the first request. */
   private modem: DockerModem | undefined;
@@ -194,6 +203,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
     this.socketPath = opts.socketPath;
     this.onCall = opts.onCall;
     this.cleanupWaitMs = (opts.cleanupWaitSeconds ?? 10) * 1000;
+    this.requestTimeoutSeconds = opts.requestTimeoutSeconds;
   }
 
   /** ping checks Podman answers and resolves to its libpod API version. */
@@ -289,8 +299,19 @@ export class DockerodeContainerEngine implements ContainerEngine {
   async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<string> {
     const started = performance.now();
     let status = 0;
+    // A pull takes as long as the image is big; what must not happen is a long silence.
+    const idleSeconds = this.requestTimeoutSeconds ?? PULL_IDLE_SECONDS;
+    const silent = new AbortController();
+    let timer = setTimeout(() => silent.abort(), idleSeconds * 1000);
+    const heard = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => silent.abort(), idleSeconds * 1000);
+    };
     try {
-      const res = await this.dial({ method: 'POST', path: `/images/pull`, query: { reference: ref } });
+      const res = await this.dial({ method: 'POST', path: `/images/pull`, query: { reference: ref }, signal: silent.signal });
+      heard();
+      res.on('data', heard);
+      silent.signal.addEventListener('abort', () => res.destroy(new Error('no progress')), { once: true });
       status = res.statusCode ?? 0;
       if (!OK_STATUSES.has(status)) {
         const text = await readAll(res);
@@ -322,8 +343,18 @@ export class DockerodeContainerEngine implements ContainerEngine {
     } catch (err) {
       if (err instanceof EngineError) throw err;
       status = statusOf(err) ?? status;
+      if (silent.signal.aborted) {
+        throw new EngineTimeoutError(
+          `cannot pull image ${ref}: Podman reported no progress for ${formatSeconds(idleSeconds)}; its API service or the registry ` +
+            'may be stuck: check the registry is reachable (podman pull in a terminal shows it), then apply again',
+          'pullImage',
+          undefined,
+          err,
+        );
+      }
       throw this.toEngineError(err, 'pullImage', `pull image ${ref}`);
     } finally {
+      clearTimeout(timer);
       this.record('POST', `${API_PREFIX}/images/pull${queryString({ reference: ref })}`, status, started);
     }
   }
@@ -1023,7 +1054,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
   private async request(spec: RequestSpec): Promise<Response> {
     const started = performance.now();
     let status = 0;
-    const deadline = spec.deadlineSeconds ?? DEADLINES[spec.operation] ?? DEFAULT_DEADLINE_SECONDS;
+    const deadline = spec.deadlineSeconds ?? this.requestTimeoutSeconds ?? DEADLINES[spec.operation] ?? DEFAULT_DEADLINE_SECONDS;
     const expired = new AbortController();
     const timer = setTimeout(() => expired.abort(), deadline * 1000);
     try {

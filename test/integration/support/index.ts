@@ -24,3 +24,4 @@ export { freePortBase, httpGet, type HttpResponse, type HttpGetOptions } from '.
 export { useIsolatedPodman, type IsolatedPodman, type IsolatedPodmanOptions } from './isolated-podman';
 export { runEveryStep, type CleanupStep } from './run-every-step';
 export { sleeperPods, podSummary, containersNotRunning, storageOnlyContainers, resultLines, type SleeperOptions } from './pods';
+export { startFreezingProxy, type FreezingProxy } from './freezing-proxy';
