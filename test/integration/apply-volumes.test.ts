@@ -6,13 +6,7 @@ import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
 
-const { prefix, tmp } = useIsolatedPodman();
-
-function file(name: string, text: string): string {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { prefix, tmp, file } = useIsolatedPodman();
 
 const loop = "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done";
 

@@ -9,13 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { podman, podmanOk, podmanExec, runCli, useIsolatedPodman, waitUntil } from './support';
 
-const { prefix, tmp } = useIsolatedPodman();
-
-function file(name: string, text: string): string {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
+const { prefix, tmp, file } = useIsolatedPodman();
 
 // A container that stops at once on SIGTERM (sleep as PID 1 ignores it).
 const loop = "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done";

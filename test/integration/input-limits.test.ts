@@ -7,16 +7,10 @@ import { closeSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { podmanState, runCli, useIsolatedPodman } from './support';
 
-const { prefix, tmp } = useIsolatedPodman();
+const { prefix, tmp, file } = useIsolatedPodman();
 
 const pod = (name: string, metadataExtra = '', containerExtra = '') =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${prefix}-${name}\n${metadataExtra}spec:\n  containers:\n    - name: app\n      image: localhost/busybox:stable\n${containerExtra}`;
-
-function file(name: string, text: string): string {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 const SUMMARY = (n: number) =>
   `error: ${n} problem${n === 1 ? '' : 's'} in 1 document of 1 file; nothing was applied. Fix the fields named above and run the command again.\n`;

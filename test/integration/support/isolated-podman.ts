@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +21,8 @@ export interface IsolatedPodman {
   readonly prefix: string;
   /** tmp is the file's own directory (made at once, so module-level code can use it; removed in afterAll). */
   readonly tmp: string;
+  /** file writes text to NAME in tmp and returns its path (a manifest for the CLI, say). */
+  file(name: string, text: string): string;
   /** service is the private API service started in beforeAll; read it inside hooks and tests only. */
   readonly service: PodmanService;
   /**
@@ -64,6 +66,11 @@ export function useIsolatedPodman(opts: IsolatedPodmanOptions = {}): IsolatedPod
   return {
     prefix,
     tmp,
+    file: (name, text) => {
+      const p = join(tmp, name);
+      writeFileSync(p, text);
+      return p;
+    },
     get service(): PodmanService {
       if (!service) {
         throw new Error(
