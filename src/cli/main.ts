@@ -268,7 +268,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
           io.stderr.write(formatWarnings(report.warnings));
           if (verbosity > 0) {
             const { formatPlan } = await import('../diff/plan');
-            io.stderr.write(formatPlan(report.plan));
+            io.stderr.write(formatPlan(report.plan, { steps: verbosity > 1 }));
           } else if (report.dryRun === 'server') {
             // What would be pulled is the one thing a server dry run decides that its result lines do not show.
             const { formatPlan } = await import('../diff/plan');
@@ -295,7 +295,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
       const { DockerodeContainerEngine } = require('../engine/dockerode-container-engine') as typeof import('../engine/dockerode-container-engine');
       return new DockerodeContainerEngine({ socketPath });
     }))
-    .option('verbose', { alias: 'v', type: 'count', describe: 'Show more: -v adds each Podman API call and the plan' })
+    .option('verbose', { alias: 'v', type: 'count', describe: "Show more: -v adds each Podman API call and the plan, -vv each action's steps" })
     .option('request-timeout', {
       type: 'string',
       describe: "How long to wait for Podman's answer to a single call before giving up (e.g. 1s, 2m; 0: each call's own default)",

@@ -281,7 +281,9 @@ export function startSequenceOf(pod: DesiredPod): StartSequence {
   return {
     pod: pod.name,
     items: [
-      ...pod.initContainers.map((c): StartItem => ({ name: c.name, until: c.initKind === 'sidecar' ? 'started' : 'exit' })),
+      ...pod.initContainers.map(
+        (c): StartItem => ({ name: c.name, until: c.initKind === 'sidecar' ? 'started' : 'exit', ...(c.startupProbe ? { startupProbe: c.startupProbe } : {}) }),
+      ),
       ...pod.containers.map((c): StartItem => ({ name: c.name, until: 'started' })),
     ],
     waitSeconds: INIT_WAIT_SECONDS,

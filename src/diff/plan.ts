@@ -3,7 +3,7 @@
  * Plan.String()). The executor carries out each action's steps in order and, when one fails, its
  * rollback steps; it decides nothing.
  */
-import type { DesiredPod } from '../domain/types';
+import type { DesiredHealthcheck, DesiredPod } from '../domain/types';
 import { shortImageId } from '../domain/image-ref';
 
 /** ActionKind is what happens to one object. */
@@ -59,6 +59,8 @@ export interface StartItem {
   name: string;
   /** `exit`: an init container, which must exit 0; `started`: a sidecar or an app container, started. */
   until: 'exit' | 'started';
+  /** A sidecar's startupProbe: after the start, the sequence goes on only once it succeeds. */
+  startupProbe?: DesiredHealthcheck;
 }
 
 /**
@@ -221,7 +223,7 @@ export function formatStep(s: Step): string {
 
 /** formatStartSequence renders a start sequence: `startInOrder POD (…): a (exit 0), b (started), …`. */
 export function formatStartSequence(q: StartSequence): string {
-  const items = q.items.map((i) => `${i.name} (${i.until === 'exit' ? 'exit 0' : 'started'})`).join(', ');
+  const items = q.items.map((i) => `${i.name} (${i.until === 'exit' ? 'exit 0' : i.startupProbe ? 'started, startupProbe passed' : 'started'})`).join(', ');
   const failed = q.restartFailed ? 'a failed init container restarted' : 'a failed init container fails the pod';
   return `startInOrder ${q.pod} (here up to ${q.waitSeconds}s, then in the background; ${failed}): ${items}`;
 }

@@ -153,6 +153,11 @@ export interface DesiredContainer {
   readOnlyRootFilesystem: boolean;
   noNewPrivileges: boolean;
   healthcheck?: DesiredHealthcheck;
+  /**
+   * A native sidecar's startupProbe: the next container of the start sequence waits until it
+   * succeeds, as the kubelet does. Same form as a healthcheck (kubeplay runs it through exec).
+   */
+  startupProbe?: DesiredHealthcheck;
 }
 
 /** DesiredPod is a Podman pod as the translator derives it from a manifest. */

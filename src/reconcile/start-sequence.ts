@@ -11,7 +11,9 @@
  * user of the service, until the service is killed (Podman 4.3.1; `podman kube play` hangs the same
  * way). Starting a container and waiting for its exit take no pod-wide lock.
  */
+import { Writable } from 'node:stream';
 import type { StartSequence } from '../diff/plan';
+import type { DesiredHealthcheck } from '../domain/types';
 import type { ContainerEngine } from '../engine/container-engine';
 import { EngineError } from '../domain/errors';
 
@@ -28,7 +30,19 @@ export async function runStartSequence(engine: ContainerEngine, q: StartSequence
   for (let i = 0; i < q.items.length; i++) {
     const item = q.items[i]!;
     await engine.startContainer(item.name);
-    if (item.until === 'started') continue;
+    if (item.until === 'started') {
+      if (item.startupProbe === undefined) continue;
+      const probed = await probeUntilStarted(engine, item.name, item.startupProbe, deadline, now);
+      if (probed === 'later') return { done: false, resumeAt: i };
+      if (probed === 'failed') {
+        throw new EngineError(
+          `pod ${q.pod} did not start: the startupProbe of sidecar ${item.name} failed ${item.startupProbe.retries} time(s); ` +
+            `fix the probe or the sidecar and apply again (podman logs ${item.name} may say more)`,
+          'startInOrder',
+        );
+      }
+      continue;
+    }
     const code = await engine.awaitContainerExit(item.name, Math.max(0, deadline - now()) / 1000);
     if (code === undefined) return { done: false, resumeAt: i };
     if (code !== 0) {
@@ -78,7 +92,16 @@ export async function continueStartSequence(
       const item = q.items[i]!;
       const id = ids.get(item.name)!;
       if (i > resumeAt) await engine.startContainer(id);
-      if (item.until === 'started') continue;
+      if (item.until === 'started') {
+        // The kubelet kills a sidecar whose startupProbe fails and starts it again, with back-off.
+        while (item.startupProbe !== undefined && (await probeUntilStarted(engine, id, item.startupProbe)) !== 'passed') {
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, BACKOFF_MS.max);
+          await engine.stopContainer(id, 0);
+          await engine.startContainer(id);
+        }
+        continue;
+      }
       for (;;) {
         const code = await engine.awaitContainerExit(id, LONG_POLL_SECONDS);
         if (code === undefined) continue;
@@ -92,6 +115,56 @@ export async function continueStartSequence(
     return 'done';
   } catch (e) {
     if (e instanceof EngineError && e.status === 404) return 'gone';
+    throw e;
+  }
+}
+
+/**
+ * probeUntilStarted runs a sidecar's startupProbe as the kubelet does: after initialDelaySeconds,
+ * every periodSeconds, until it succeeds ('passed') or fails failureThreshold times in a row
+ * ('failed'); with a deadline, 'later' when the deadline comes first. The probe runs inside the
+ * container through Podman's exec API (its command, or the shell script an HTTP or TCP probe
+ * becomes: translate/probe.ts), each run bounded by timeoutSeconds.
+ */
+export async function probeUntilStarted(
+  engine: ContainerEngine,
+  container: string,
+  probe: DesiredHealthcheck,
+  deadline = Number.POSITIVE_INFINITY,
+  now: () => number = Date.now,
+): Promise<'passed' | 'failed' | 'later'> {
+  const wait = async (seconds: number): Promise<boolean> => {
+    if (now() + seconds * 1000 > deadline) return false;
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    return true;
+  };
+  if (probe.startPeriodSeconds > 0 && !(await wait(probe.startPeriodSeconds))) return 'later';
+  for (let failures = 0; ; ) {
+    if (await runProbe(engine, container, probe)) return 'passed';
+    if (++failures >= probe.retries) return 'failed';
+    if (!(await wait(probe.intervalSeconds))) return 'later';
+  }
+}
+
+/** runProbe runs the probe's command once in the container: true when it exits 0 within its time-out. */
+async function runProbe(engine: ContainerEngine, container: string, probe: DesiredHealthcheck): Promise<boolean> {
+  const [form, ...rest] = probe.test;
+  const command = form === 'CMD-SHELL' ? ['/bin/sh', '-c', rest.join(' ')] : rest;
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  try {
+    const id = await engine.execCreate(container, { command, tty: false, stdin: false });
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      engine.execStart(id, { tty: false }, { stdout: discard, stderr: discard }).then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), probe.timeoutSeconds * 1000))),
+    ]);
+    clearTimeout(timer);
+    if (!finished) return false;
+    const status = await engine.execInspect(id);
+    return !status.running && status.exitCode === 0;
+  } catch (e) {
+    // A container that is not running (yet, or any more) fails its probe; Podman being gone does not.
+    if (e instanceof EngineError && (e.status === 409 || e.status === 500)) return false;
     throw e;
   }
 }

@@ -128,6 +128,10 @@ function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boole
   if (c.args && c.args.length > 0) out.command = c.args.map((s) => expandReferences(s, env));
   if (c.workingDir) out.workingDir = c.workingDir;
   Object.assign(out, toLimits(c));
+  if (c.startupProbe && sidecar) {
+    const probe = toHealthcheck(c.startupProbe, c.ports ?? []);
+    if (probe) out.startupProbe = probe;
+  }
   if (c.livenessProbe && (!isInit || sidecar)) {
     const hc = toHealthcheck(c.livenessProbe, c.ports ?? []);
     if (hc) out.healthcheck = hc;

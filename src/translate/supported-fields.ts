@@ -119,7 +119,7 @@ const CONTAINER_FIELDS: readonly Field[] = [
 ];
 
 /** Container fields that mean nothing, or are not carried out, on an init container. */
-const NOT_FOR_INIT_CONTAINERS = /^(ports\[\]\.(hostPort|hostIP)|restartPolicy$)/;
+const NOT_FOR_INIT_CONTAINERS = /^(ports\[\]\.(hostPort|hostIP)|restartPolicy$|startupProbe$)/;
 
 /** FIELDS is every Pod field kubeplay knows about and how it treats it. */
 const FIELDS: readonly Field[] = [
@@ -150,6 +150,17 @@ const FIELDS: readonly Field[] = [
   // Always makes it a native sidecar (Kubernetes 1.29+), which kubeplay runs as Kubernetes does;
   // the API server allows no other value here, and a liveness probe only on a sidecar.
   yes('spec.initContainers[].restartPolicy'),
+  // A sidecar's startupProbe holds back the containers after it until it succeeds (the API
+  // server refuses one on a plain init container); gRPC probes are not run.
+  yes('spec.initContainers[].startupProbe.exec'),
+  yes('spec.initContainers[].startupProbe.httpGet'),
+  yes('spec.initContainers[].startupProbe.tcpSocket'),
+  yes('spec.initContainers[].startupProbe.initialDelaySeconds'),
+  yes('spec.initContainers[].startupProbe.periodSeconds'),
+  yes('spec.initContainers[].startupProbe.timeoutSeconds'),
+  yes('spec.initContainers[].startupProbe.failureThreshold'),
+  yes('spec.initContainers[].startupProbe.successThreshold'),
+  no('spec.initContainers[].startupProbe', 'only exec, httpGet and tcpSocket startup probes are run'),
   no('spec.ephemeralContainers', 'ephemeral containers are added by `kubectl debug`, not declared'),
 
   yes('spec.volumes[].name'),

@@ -152,4 +152,39 @@ spec:
     expect(del.code).toBe(0);
     expect(readFileSync(order, 'utf8')).toBe('app\nsidecar\n');
   });
+
+  test('a sidecar with a startupProbe holds back the app container until the probe passes', async () => {
+    const name = `${prefix}-probed`;
+    const f = file('probed.yaml', `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - {name: shared, emptyDir: {}}
+  initContainers:
+  - name: warmup
+    image: localhost/busybox:stable
+    restartPolicy: Always
+    # Ready only after two seconds.
+    command: [sh, -c, "sleep 2; touch /shared/ready; ${loop}"]
+    startupProbe: {exec: {command: [test, -f, /shared/ready]}, periodSeconds: 1, failureThreshold: 30}
+    volumeMounts: [{name: shared, mountPath: /shared}]
+  containers:
+  - name: app
+    image: localhost/busybox:stable
+    command: [sh, -c, "if [ -f /shared/ready ]; then echo sidecar-was-ready; else echo too-early; fi; ${loop}"]
+    volumeMounts: [{name: shared, mountPath: /shared}]
+`);
+    const dry = await runCli(['apply', '-f', f, '--dry-run=client', '-vv']);
+    expect(dry.stderr).toContain(`${name}-warmup (started, startupProbe passed), ${name}-app (started)`);
+    const r = await runCli(['apply', '-f', f]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`pod/${name} created\n`);
+    const logs = await waitUntil('the app to start', async () => {
+      const l = await runCli(['logs', name, '-c', 'app']);
+      return l.stdout.trim() !== '' ? l.stdout.trim() : undefined;
+    });
+    expect(logs).toBe('sidecar-was-ready');
+  });
 });
