@@ -227,11 +227,12 @@ describe('columns and objects', () => {
 
 test('an init container that is running shows Init:0/1, then the pod runs', async () => {
   const path = file('init.yaml', [{ name: 'init', labels: { app: 'init' }, init: [{ name: 'wait', command: 'sleep 6' }] }]);
-  // apply waits for the init container; get looks meanwhile.
+  // apply waits up to 5 s for the init container, then leaves it to a background kubeplay; get looks meanwhile.
   const applying = runCli(['apply', '-f', path]);
   const during = await getUntil(['pods', `${prefix}-init`], (r) => rows(r.stdout)['init']?.[1] === 'Init:0/1', 20_000);
   expect(rows(during.stdout)['init']?.slice(0, 2)).toEqual(['0/1', 'Init:0/1']);
   expect((await applying).code).toBe(0);
+  await getUntil(['pods', `${prefix}-init`], (r) => rows(r.stdout)['init']?.[1] === 'Running', 30_000);
   const after = await runCli(['get', 'pods', `${prefix}-init`, '-o', 'json']);
   const pod = JSON.parse(after.stdout);
   expect(pod.status.initContainerStatuses[0]).toMatchObject({ name: 'wait', state: { terminated: { exitCode: 0, reason: 'Completed' } } });

@@ -136,7 +136,7 @@ describe('names and paths that could be flags or leave their directory are refus
       'metadata.labels["--net"]: invalid label key "--net"',
       'metadata.labels.app: invalid label value "--privileged"',
       'spec.containers[0].name: invalid container name "-v"',
-      'spec.containers[0].env[0].name: invalid environment variable name "A=B"',
+      'spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than \'=\'',
       'spec.containers[0].volumeMounts[0].mountPath: mountPath "etc" must be an absolute path',
       'spec.containers[0].volumeMounts[0].subPath: subPath "../../etc" must not contain \'..\'',
       'spec.volumes[0].name: invalid volume name "../etc"',

@@ -11,12 +11,15 @@ import { podmanExec, podmanOk, podmanState, repoRoot, runCli, useIsolatedPodman 
 
 const { prefix, tmp } = useIsolatedPodman();
 
-/** fixture copies test/fixtures/security/NAME.yaml with its pod renamed under this run's prefix. */
+/**
+ * fixture copies test/fixtures/security/NAME.yaml with its pod renamed under this run's prefix, and
+ * its port made 1 (a hostPort no test uses; with hostNetwork containerPort must equal it).
+ */
 function fixture(name: string): { file: string; pod: string } {
   const text = readFileSync(join(repoRoot, 'test/fixtures/security', `${name}.yaml`), 'utf8');
   const pod = `${prefix}-${name}`;
   const file = join(tmp, `${name}.yaml`);
-  writeFileSync(file, text.replace(`name: ${name}\n`, `name: ${pod}\n`).replace(/hostPort: \d+/, 'hostPort: 1'));
+  writeFileSync(file, text.replace(`name: ${name}\n`, `name: ${pod}\n`).replace(/hostPort: \d+/, 'hostPort: 1').replace(/containerPort: \d+/, 'containerPort: 1'));
   return { file, pod };
 }
 
