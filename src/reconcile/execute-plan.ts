@@ -7,7 +7,7 @@ import type { Action, ImageDecision, Plan, StartSequence, Step } from '../diff/p
 import { runStartSequence } from './start-sequence';
 import { formatStep } from '../diff/plan';
 import type { ContainerEngine } from '../engine/container-engine';
-import { EngineError, EngineUnavailableError, ImagePullError, InternalError } from '../domain/errors';
+import { EngineError, EngineTimeoutError, EngineUnavailableError, ImagePullError, InternalError } from '../domain/errors';
 import { shortImageId } from '../domain/image-ref';
 import { executeInPhases, hasBarriers } from './phases';
 
@@ -147,18 +147,22 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
     if (stop === 'engine-unavailable') return { action, outcome: 'failed', error: `stopped half-way: ${LOST}`, ...(action.rollback.length > 0 ? { rollback: 'left' as const } : {}) };
     const pullError = action.needsImages.map((i) => failedPulls.get(i)).find((m) => m !== undefined);
     if (pullError !== undefined) return { action, outcome: 'failed', error: pullError };
+    let at = 0;
     try {
       for (const step of action.steps) {
         if (opts.signal?.aborted) throw new Interrupted();
         opts.onProgress?.({ ref: action.ref, step: formatStep(step) });
         await runStep(engine, step, opts);
+        at++;
       }
       opts.onProgress?.({ ref: action.ref, step: 'done' });
       return { action, outcome: 'done' };
     } catch (e) {
       noteFailure(e);
       if (e instanceof Interrupted) stopped ??= 'interrupted';
-      const error = e instanceof Interrupted ? `stopped half-way: ${INTERRUPTED}` : messageOf(e);
+      let error = e instanceof Interrupted ? `stopped half-way: ${INTERRUPTED}` : messageOf(e);
+      // Podman did not answer: say how far the pod got, since nothing can be asked of Podman now.
+      if (e instanceof EngineTimeoutError) error += `; ${progressOf(action, at)}`;
       if (e instanceof EngineUnavailableError) {
         // The rollback's calls would fail the same way; the next apply sees the remains as incomplete.
         return { action, outcome: 'failed', error, ...(action.rollback.length > 0 ? { rollback: 'left' as const } : {}) };
@@ -183,6 +187,13 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
 function fallbackWarning(d: ImageDecision, e: ImagePullError): string {
   const id = shortImageId(d.localId ?? '');
   return `image ${d.image} (imagePullPolicy Always) could not be pulled: ${e.answer}; using the local image ${id} instead`;
+}
+
+/** progressOf says how far an action got: the steps done, and the one it was stuck at. */
+function progressOf(action: Action, at: number): string {
+  const done = action.steps.slice(0, at).filter((st) => st.op !== 'barrier').map(formatStep);
+  const stuck = action.steps[at];
+  return `${action.ref} had ${done.length === 0 ? 'nothing done' : `done: ${done.join(', ')}`}${stuck ? `; stuck at: ${formatStep(stuck)}` : ''}`;
 }
 
 /** Interrupted stops an action between two steps when the run is interrupted. */

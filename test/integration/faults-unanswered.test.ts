@@ -31,6 +31,8 @@ test('a call Podman does not answer fails at its deadline, naming the call; kube
   expect(await stuck.frozen).toMatch(/containers\/create/);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('Podman did not answer POST /v4.0.0/libpod/containers/create within 2 s');
+  // What the pod's state was: how far it got, since Podman can no longer be asked.
+  expect(r.stderr).toMatch(new RegExp(`pod/${names[0]} had done: .*createPod ${names[0]}; stuck at: createContainer ${names[0]}-c0`));
   // Nothing more was started after the stuck call: the later pods are named not started.
   expect(r.stderr).toMatch(new RegExp(`error: pod/${names[2]}: not started`));
 
