@@ -1,10 +1,21 @@
-/** Jest configuration: unit and golden tests are pure; integration tests drive real Podman. */
-module.exports = {
+/**
+ * Jest configuration, two projects: `unit` (test/unit and test/golden: pure, no Podman needed) and
+ * `integration` (the real CLI against real Podman). Jest runs a project's global setup only when a
+ * test of that project runs, so the Podman check (which fails the run, never skips it, when Podman
+ * or the test image is missing) costs the unit tier nothing.
+ */
+const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
   testTimeout: 120000,
-  globalSetup: '<rootDir>/test/integration/globalSetup.js',
+};
+
+module.exports = {
+  testTimeout: 120000,
+  projects: [
+    { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit', '<rootDir>/test/golden'] },
+    { ...common, displayName: 'integration', roots: ['<rootDir>/test/integration'], globalSetup: '<rootDir>/test/integration/globalSetup.js' },
+  ],
 };
