@@ -8,7 +8,8 @@
 import type { DesiredPod } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
 import type { Action, Plan } from './plan';
-import { isManaged, stopTimeout } from './plan-changes';
+import { stopTimeout } from './plan-changes';
+import { isManaged } from '../domain/convergence';
 import { appsBeforeSidecars, removeSteps } from './stop-steps';
 import { byText } from '../domain/order';
 

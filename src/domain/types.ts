@@ -172,3 +172,29 @@ export interface DesiredPod {
   initContainers: DesiredContainer[];
   containers: DesiredContainer[];
 }
+
+/** StartItem is one container of a start sequence and what must happen before the next starts. */
+export interface StartItem {
+  /** Podman container name. */
+  name: string;
+  /** `exit`: an init container, which must exit 0; `started`: a sidecar or an app container, started. */
+  until: 'exit' | 'started';
+  /** A sidecar's startupProbe: after the start, the sequence goes on only once it succeeds. */
+  startupProbe?: DesiredHealthcheck;
+}
+
+/**
+ * StartSequence starts a pod's containers in order: each init container runs to completion (exit
+ * 0) before the next container starts, a native sidecar only has to have started, then the app
+ * containers start. apply carries it out for up to waitSeconds in all; an init container still
+ * running then is left to a background kubeplay process, which finishes the sequence (and apply
+ * returns, as kubectl's does, with the pod at Init:N/M). A failed init container fails the pod
+ * while apply runs it; in the background it is restarted with the kubelet's back-off when
+ * restartFailed (the pod's restartPolicy is Always or OnFailure), else the pod stays failed.
+ */
+export interface StartSequence {
+  pod: string;
+  items: StartItem[];
+  waitSeconds: number;
+  restartFailed: boolean;
+}

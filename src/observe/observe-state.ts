@@ -7,7 +7,7 @@
 import type { DesiredPod, PortMapping } from '../domain/types';
 import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import type { ContainerEngine, EnginePod } from '../engine/container-engine';
-import { driftOf, incompleteOf, isManaged } from '../diff/plan-changes';
+import { driftOf, incompleteOf, isManaged, NEVER_STARTED } from '../domain/convergence';
 import { byText } from '../domain/order';
 import { canonicalImage } from '../domain/image-ref';
 
@@ -105,5 +105,3 @@ async function observeStarts(engine: ContainerEngine, pods: ObservedPod[], desir
   );
 }
 
-// Podman's states for a container that was made but never started.
-const NEVER_STARTED: ReadonlySet<string> = new Set(['created', 'initialized']);

@@ -10,7 +10,7 @@ import type { DesiredContainer, DesiredPod } from '../../src/domain/types';
 import { connectEngineSocket } from '../../src/engine/connect';
 import type { EngineCall } from '../../src/engine/container-engine';
 import { DockerodeContainerEngine } from '../../src/engine/dockerode-container-engine';
-import { startSequenceOf } from '../../src/diff/plan-changes';
+import { startSequenceOf } from '../../src/domain/convergence';
 import { runStartSequence } from '../../src/reconcile/start-sequence';
 import {
   TEST_IMAGE,

@@ -2,7 +2,8 @@
  * The planner's view of a pod whose creation never finished (an apply killed, interrupted or cut
  * off from Podman half-way): it is remade from nothing and reported as created, whatever its hash.
  */
-import { incompleteOf, planChanges } from '../../../src/diff/plan-changes';
+import { planChanges } from '../../../src/diff/plan-changes';
+import { incompleteOf } from '../../../src/domain/convergence';
 import { formatPlan } from '../../../src/diff/plan';
 import type { ObservedContainer, ObservedPod } from '../../../src/domain/state';
 import { container, desiredPod } from '../../fakes/builders';

@@ -1,5 +1,5 @@
 // The start protocol on the fake engine: the calls it makes, in order, and how it ends.
-import { startSequenceOf } from '../../../src/diff/plan-changes';
+import { startSequenceOf } from '../../../src/domain/convergence';
 import type { DesiredPod } from '../../../src/domain/types';
 import { continueStartSequence, runStartSequence } from '../../../src/reconcile/start-sequence';
 import { container, desiredPod } from '../../fakes/builders';
