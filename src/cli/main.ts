@@ -3,6 +3,7 @@
  * printers, runs a command, and is the one place that maps errors to messages and exit codes.
  * Nothing happens at import time.
  */
+import { textOf } from '../domain/text';
 import type { Argv } from 'yargs';
 import {
   BadRequestError,
@@ -107,8 +108,8 @@ let requestTimeoutSeconds: number | undefined;
  */
 export function toRequestTimeout(v: unknown): number | undefined {
   if (v === undefined || v === '' || v === '0') return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(String(v));
-  if (m === null) throw new UsageError(`invalid --request-timeout value "${String(v)}": use a duration such as 30s, 2m or 1h (0 for each call's own deadline)`);
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(textOf(v));
+  if (m === null) throw new UsageError(`invalid --request-timeout value "${textOf(v)}": use a duration such as 30s, 2m or 1h (0 for each call's own deadline)`);
   const n = Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return n > 0 ? n : undefined;
 }
@@ -365,14 +366,14 @@ export function toDryRun(v: unknown): DryRun {
   if (v === undefined || v === 'none' || v === false || v === 'false') return 'none';
   if (v === '' || v === true || v === 'true' || v === 'client') return 'client';
   if (v === 'server') return 'server';
-  throw new UsageError(`invalid --dry-run value "${String(v)}": use client, server or none`);
+  throw new UsageError(`invalid --dry-run value "${textOf(v)}": use client, server or none`);
 }
 
 /** toSecurityProfile checks --security-profile's value (the Pod Security Standards levels). */
 export function toSecurityProfile(v: unknown): SecurityProfile {
   if (v === undefined || v === '') return 'privileged';
   if (v === 'privileged' || v === 'baseline' || v === 'restricted') return v;
-  throw new UsageError(`invalid --security-profile value "${String(v)}": use privileged, baseline or restricted`);
+  throw new UsageError(`invalid --security-profile value "${textOf(v)}": use privileged, baseline or restricted`);
 }
 
 /** toValidateMode maps --validate's values, with kubectl's legacy true/false. */
@@ -380,13 +381,13 @@ export function toValidateMode(v: unknown): ValidateMode {
   if (v === undefined || v === 'strict' || v === 'true' || v === true || v === '') return 'strict';
   if (v === 'warn') return 'warn';
   if (v === 'ignore' || v === 'false' || v === false) return 'ignore';
-  throw new UsageError(`invalid --validate value "${String(v)}": use strict, warn or ignore`);
+  throw new UsageError(`invalid --validate value "${textOf(v)}": use strict, warn or ignore`);
 }
 
 function toOutput(v: unknown): ApplyOutput {
   if (v === undefined || v === '') return 'default';
   if (v === 'name' || v === 'json' || v === 'yaml') return v;
-  throw new UsageError(`unable to match a printer suitable for the output format "${String(v)}", allowed formats are: json, name, yaml`);
+  throw new UsageError(`unable to match a printer suitable for the output format "${textOf(v)}", allowed formats are: json, name, yaml`);
 }
 
 /** EngineContext connects a command to Podman and locks that connection for commands that change pods. */

@@ -44,5 +44,5 @@ export function parseLastApplied(raw: string | undefined, podName: string): V1Po
   if (!isObj(meta) || meta['name'] !== podName || !isStringMap(meta['labels']) || !isStringMap(meta['annotations'])) return undefined;
   if (meta['namespace'] !== undefined && typeof meta['namespace'] !== 'string') return undefined;
   if (!isObj(spec) || !isContainerList(spec['containers']) || (spec['initContainers'] !== undefined && !isContainerList(spec['initContainers']))) return undefined;
-  return v as V1Pod;
+  return v;
 }

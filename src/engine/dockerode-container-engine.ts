@@ -41,7 +41,6 @@ import type {
 } from './container-engine';
 import type { LocalImage } from '../domain/image-ref';
 import {
-  subPathSource,
   subPathsOf,
   toContainerCreateBody,
   toPodCreateBody,
@@ -254,7 +253,7 @@ export class DockerodeContainerEngine implements ContainerEngine {
    * a time; one removed meanwhile (404) is left out. Results keep the order of `ids`.
    */
   async inspectContainers(ids: readonly string[]): Promise<EngineContainerDetail[]> {
-    const out: Array<EngineContainerDetail | undefined> = new Array(ids.length);
+    const out = new Array<EngineContainerDetail | undefined>(ids.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < ids.length) {

@@ -13,6 +13,7 @@
  * Both parsers of the loader use it: js-yaml on the fast path (fast-yaml.ts) and yaml on the careful
  * path (KUBECTL_YAML_TAGS), so they agree on every value.
  */
+import { textOf } from '../domain/text';
 import type { ScalarTag, Tags } from 'yaml';
 
 /** ScalarKind is the YAML type a plain scalar resolves to. */
@@ -114,8 +115,8 @@ function kubectlTag(kind: Exclude<ScalarKind, 'str'>): ScalarTag {
       return r.kind === kind ? r.value : str;
     },
     // Used only when a test writes YAML with these tags (stringify quotes any string they would resolve).
-    stringify: ({ value }) => (value === null || value === undefined ? 'null' : typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf') : String(value)),
-  } as ScalarTag;
+    stringify: ({ value }) => (value === null || value === undefined ? 'null' : typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf') : textOf(value)),
+  };
 }
 
 /**

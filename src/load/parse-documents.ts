@@ -731,7 +731,7 @@ function findPair(map: { items: AnyPair[] }, name: string, anchors: Map<YamlNode
     const list = yaml().isSeq(sources) ? sources.items.map((s) => follow(s, anchors)) : [sources];
     for (const s of list) {
       if (!yaml().isMap(s)) continue;
-      const hit = findPair(s as { items: AnyPair[] }, name, anchors, guard + 1);
+      const hit = findPair(s, name, anchors, guard + 1);
       if (hit) return hit;
     }
   }

@@ -2,7 +2,7 @@
  * apply against real Podman: volumes (hostPath type checks, a persistentVolumeClaim), init
  * containers, and --prune. Private service, own name prefix, removes only what it made.
  */
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
 

@@ -131,7 +131,7 @@ test('a pod with an init container: it is listed under Init Containers, terminat
   const r = await describeUntil(['pod', `${prefix}-init`], (x) => /State:\s+Running/.test(section(x.stdout, '  app:')));
   expect(r.code).toBe(0);
   const init = section(r.stdout, 'Init Containers:');
-  expect(init).toMatch(/  setup:\n/);
+  expect(init).toMatch(/ {2}setup:\n/);
   expect(init).toMatch(/Command:\n\s+sh\n\s+-c\n\s+echo prepared/);
   expect(init).toMatch(/State:\s+Terminated\n\s+Reason:\s+Completed\n\s+Exit Code:\s+0/);
   expect(init).toMatch(/Ready:\s+True/);

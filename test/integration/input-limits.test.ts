@@ -3,7 +3,7 @@
  * file with a located, exact message, exits 1, and creates nothing, even for the valid pod passed
  * in the same command (`-f bad -f ok`): input is checked whole before anything runs.
  */
-import { closeSync, ftruncateSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { podmanState, runCli, useIsolatedPodman } from './support';
 

@@ -3,6 +3,7 @@
  * turns argv into DeleteOptions, runs runDelete, and prints through src/print/delete.ts. Every
  * module is loaded inside the handler, so other commands pay nothing for this one at start-up.
  */
+import { textOf } from '../../domain/text';
 import type { Argv, CommandModule } from 'yargs';
 import { ManifestError, NotFoundError, PartialFailureError, UsageError } from '../../domain/errors';
 import type { ContainerEngine } from '../../engine/container-engine';
@@ -98,7 +99,7 @@ export function toDeleteOptions(argv: Record<string, unknown>): DeleteOptions {
     force: Boolean(argv['force']),
     dryRun: toDeleteDryRun(argv['dry-run']),
     wait: argv['wait'] === undefined ? true : Boolean(argv['wait']),
-    output: argv['output'] === undefined ? '' : String(argv['output']),
+    output: argv['output'] === undefined ? '' : textOf(argv['output']),
   };
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
   if (typeof argv['ignore-not-found'] === 'boolean') opts.ignoreNotFound = argv['ignore-not-found'];
@@ -115,7 +116,7 @@ export function toDeleteDryRun(v: unknown): DryRun {
   if (v === undefined || v === 'none' || v === false || v === 'false') return 'none';
   if (v === '' || v === true || v === 'true' || v === 'client') return 'client';
   if (v === 'server') return 'server';
-  throw new UsageError(`invalid --dry-run value "${String(v)}": use client, server or none`);
+  throw new UsageError(`invalid --dry-run value "${textOf(v)}": use client, server or none`);
 }
 
 /**

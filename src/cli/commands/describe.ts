@@ -47,7 +47,7 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
       const { formatDescribe } = await import('../../print/describe');
       const { NotFoundError } = await import('../../domain/errors');
       const { hostname } = await import('node:os');
-      const opts = toDescribeOptions(argv as Record<string, unknown>, toDescribeArgs);
+      const opts = toDescribeOptions(argv, toDescribeArgs);
       const r = await runDescribe(opts, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date() });
       io.stdout.write(formatDescribe(r.pods, { now: new Date(), node: hostname() }));
       if (r.pods.length === 0 && r.notFound.length === 0) io.stderr.write('No resources found in default namespace.\n');

@@ -72,7 +72,7 @@ export function execCommand(io: Io, ctx: ExecCommandContext): CommandModule {
       const verbosity = Number(argv['verbose'] ?? 0);
       const { runExec } = await import('../../commands/exec');
       const { ReportedError } = await import('../../domain/errors');
-      const opts = toExecOptions(argv as Record<string, unknown>);
+      const opts = toExecOptions(argv);
       const term = (ctx.terminal ?? (() => processTerminal(io)))();
       let code: number;
       try {

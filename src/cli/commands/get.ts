@@ -91,7 +91,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
       early.catch(() => undefined); // its failure is handled when the engine is asked for
       const { runGet, watchGet } = await import('../../commands/get');
       const { formatPods, parseOutput, tableCells, tableHeaders, alignColumns } = await import('../../print/get/format');
-      const opts = toGetOptions(argv as Record<string, unknown>, (v) => {
+      const opts = toGetOptions(argv, (v) => {
         const p = parseOutput(v);
         return p.jsonpath !== undefined ? { output: p.format, jsonpath: p.jsonpath } : { output: p.format };
       });

@@ -58,7 +58,7 @@ export function logsCommand(io: Io, ctx: LogsCommandContext): CommandModule {
       if (argv['help'] === true) return;
       const verbosity = Number(argv['verbose'] ?? 0);
       const { runLogs, parseDuration } = await import('../../commands/logs');
-      const opts = toLogsOptions(argv as Record<string, unknown>, parseDuration);
+      const opts = toLogsOptions(argv, parseDuration);
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);

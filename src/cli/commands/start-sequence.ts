@@ -47,13 +47,13 @@ export function backgroundStarter(socketPath: string, env: NodeJS.ProcessEnv): S
       };
       child.once('error', (e) => fail(e.message));
       child.once('exit', (code) => fail(`the background kubeplay exited with ${String(code)} before taking over`));
-      child.stdout!.setEncoding('utf8');
-      child.stdout!.on('data', (d: string) => {
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (d: string) => {
         out += d;
         if (!out.includes(READY)) return;
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        child.stdout!.destroy();
+        child.stdout.destroy();
         child.unref();
         resolve();
       });

@@ -11,7 +11,7 @@ import { UsageError } from '../../domain/errors';
 type Step =
   | { kind: 'field'; name: string }
   | { kind: 'wildcard' }
-  | { kind: 'recursive'; name: string | '*' }
+  | { kind: 'recursive'; /** a field name, or `*` for every value */ name: string }
   | { kind: 'index'; index: number }
   | { kind: 'slice'; start?: number; end?: number }
   | { kind: 'filter'; path: Step[]; op?: string; value?: unknown };
@@ -35,7 +35,7 @@ function parsePath(src: string, template: string): Step[] {
   while (i < s.length) {
     if (s.startsWith('..', i)) {
       i += 2;
-      const m = /^(\*|[A-Za-z0-9_\-]+)/.exec(s.slice(i));
+      const m = /^(\*|[A-Za-z0-9_-]+)/.exec(s.slice(i));
       if (!m) bad(template, `expected a name after ".." in "${src}"`);
       steps.push({ kind: 'recursive', name: m[1]! });
       i += m[1]!.length;
@@ -46,7 +46,7 @@ function parsePath(src: string, template: string): Step[] {
         i++;
         continue;
       }
-      const m = /^[A-Za-z0-9_\-]+/.exec(s.slice(i));
+      const m = /^[A-Za-z0-9_-]+/.exec(s.slice(i));
       if (!m) {
         if (i >= s.length) break; // a trailing dot, as in `{.}`
         bad(template, `unexpected "${s[i]}" in "${src}"`);
@@ -162,6 +162,11 @@ function unescape(s: string): string {
   return s.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t', r: '\r' })[c] ?? c);
 }
 
+/** isList narrows to a list of unknown values (Array.isArray narrows to any[]). */
+function isList(v: unknown): v is unknown[] {
+  return Array.isArray(v);
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -176,7 +181,7 @@ function apply(steps: Step[], values: unknown[]): unknown[] {
           if (isObject(v) && step.name in v) next.push(v[step.name]);
           break;
         case 'wildcard':
-          if (Array.isArray(v)) next.push(...v);
+          if (isList(v)) next.push(...v);
           else if (isObject(v)) next.push(...Object.keys(v).sort().map((k) => v[k]));
           break;
         case 'recursive':
@@ -189,10 +194,10 @@ function apply(steps: Step[], values: unknown[]): unknown[] {
           }
           break;
         case 'slice':
-          if (Array.isArray(v)) next.push(...v.slice(step.start ?? 0, step.end ?? v.length));
+          if (isList(v)) next.push(...v.slice(step.start ?? 0, step.end ?? v.length));
           break;
         case 'filter':
-          if (Array.isArray(v)) next.push(...v.filter((item) => test(step, item)));
+          if (isList(v)) next.push(...v.filter((item) => test(step, item)));
           break;
       }
     }
@@ -247,7 +252,7 @@ function render(nodes: Node[], data: unknown): string {
     if (n.kind === 'text') out += n.text;
     else if (n.kind === 'expr') out += apply(n.steps, [data]).map(show).join(' ');
     else {
-      const items = apply(n.steps, [data]).flatMap((v) => (Array.isArray(v) ? v : [v]));
+      const items = apply(n.steps, [data]).flatMap((v): unknown[] => (isList(v) ? v : [v]));
       for (const item of items) out += render(n.body, item);
     }
   }

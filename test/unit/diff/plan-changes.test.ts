@@ -56,7 +56,7 @@ describe('planChanges', () => {
 
   test('an unmanaged pod of the same name is a conflict unless --force', () => {
     const foreign = running(web, { labels: {} });
-    expect(formatPlan(planChanges([web], { pods: [foreign] }, opts))).toMatch(/^conflict  pod\/web  pod "web" exists in Podman but was not created by kubeplay/);
+    expect(formatPlan(planChanges([web], { pods: [foreign] }, opts))).toMatch(/^conflict {2}pod\/web {2}pod "web" exists in Podman but was not created by kubeplay/);
     expect(formatPlan(planChanges([web], { pods: [foreign] }, { ...opts, force: true }))).toBe(
       'recreate  pod/web  replacing a pod kubeplay did not create (--force)\n',
     );
@@ -142,7 +142,7 @@ describe('planChanges', () => {
     expect(plan('Directory', 'missing')).toBe('blocked   pod/hp  hostPath "/srv/data" of volume data must be an existing directory (type Directory), but it does not exist; create it or change the volume\'s type');
     expect(plan('File', 'directory')).toBe('blocked   pod/hp  hostPath "/srv/data" of volume data must be an existing file (type File), but it is a directory; create it or change the volume\'s type');
     expect(plan('DirectoryOrCreate', 'missing')).toBe('create    pod/hp  not found in Podman +ensure');
-    expect(plan('FileOrCreate', 'directory')).toMatch(/^blocked   pod\/hp  hostPath "\/srv\/data" of volume data must be a file \(or missing, to be created\)/);
+    expect(plan('FileOrCreate', 'directory')).toMatch(/^blocked {3}pod\/hp {2}hostPath "\/srv\/data" of volume data must be a file \(or missing, to be created\)/);
     expect(plan('', 'missing')).toBe('create    pod/hp  not found in Podman');
   });
 });

@@ -14,7 +14,7 @@ export function fuzzRun<T>(label: string, runs: number, arb: fc.Arbitrary<T>, ch
   // A process warning (yaml's, for one) would be printed on the user's terminal: it fails the case.
   const warnings: unknown[] = [];
   const emitWarning = process.emitWarning;
-  process.emitWarning = ((w: unknown) => void warnings.push(w)) as typeof process.emitWarning;
+  process.emitWarning = ((w: unknown) => void warnings.push(w));
   try {
     fc.assert(
       fc.property(arb, (input) => {

@@ -40,7 +40,7 @@ function parentOf(root: unknown, path: Path): Record<string | number, unknown> |
 
 /** applyValueMutation returns a mutated deep copy of doc. */
 export function applyValueMutation(doc: unknown, m: ValueMutation): unknown {
-  const root = structuredClone(doc) as unknown;
+  const root = structuredClone<unknown>(doc);
   const all = nodes(root);
   const path = all[m.at % all.length] ?? [];
   if (path.length === 0) return m.kind === 'replace' ? m.value : root;

@@ -139,7 +139,7 @@ const fullPod: fc.Arbitrary<Record<string, unknown>> = fc
         ),
         spec: fc.record(
           {
-            containers: fc.uniqueArray(containerArb(names), { selector: (c) => c.name as string, minLength: 1, maxLength: 2 }),
+            containers: fc.uniqueArray(containerArb(names), { selector: (c) => c.name, minLength: 1, maxLength: 2 }),
             volumes: fc.constant(volumes),
             restartPolicy: fc.constantFrom('Always', 'OnFailure', 'Never'),
             hostNetwork: fc.constant(false),

@@ -4,6 +4,7 @@
  * values follow goyaml.v2/resolve.go and Go's strconv (ParseInt base 0, ParseFloat). Both the fast
  * (js-yaml) and the careful (yaml) path must give kubectl's value, with unchanged positions.
  */
+import { textOf } from '../../../src/domain/text';
 import { resolveKubectlScalar } from '../../../src/load/kubectl-scalars';
 import { parseDocuments, parseDocumentsCarefully } from '../../../src/load/parse-documents';
 import { validateManifests } from '../../../src/validate';
@@ -96,7 +97,7 @@ describe.each([
     expect(v['q']).toBe(text);
     if (text !== '' && kubectl !== null) {
       const k = value(`apiVersion: v1\nkind: Pod\nm:\n  ${text}: 1\n`);
-      expect(Object.keys(k['m'] as object)).toEqual([String(kubectl)]);
+      expect(Object.keys(k['m'] as object)).toEqual([textOf(kubectl)]);
     }
   });
 

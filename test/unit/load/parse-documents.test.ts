@@ -255,7 +255,7 @@ describe('parseDocuments: hostile input', () => {
   test('a !!binary map key is refused, and no process warning is printed', () => {
     const warnings: unknown[] = [];
     const emitWarning = process.emitWarning;
-    process.emitWarning = ((w: unknown) => void warnings.push(w)) as typeof process.emitWarning;
+    process.emitWarning = ((w: unknown) => void warnings.push(w));
     try {
       expect(parseText('a:\n  !!binary aGVsbG8=: 1\n').issues.map(brief)).toEqual([
         'error inline.yaml#0 2:12 [a] a map key must be a plain value, got binary data (!!binary); use a string key',
