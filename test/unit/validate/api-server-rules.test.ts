@@ -28,7 +28,7 @@ function problems(mutate: (p: Pod) => void): string[] {
   const p = base();
   mutate(p);
   const found = [...schemaFindings(validatePodSchema(p), 'strict'), ...DOCUMENT_RULES.flatMap((r) => r.check(p, doc))];
-  return found.filter((f) => (f.severity ?? 'error') === 'error').map((f) => `${formatFieldPath(f.path)}: ${f.message}`);
+  return found.filter((f) => (f.severity ?? 'error') === 'error').map((f) => `${formatFieldPath(f.reportPath ?? f.path)}: ${f.message}`);
 }
 
 test('the base pod is valid', () => expect(problems(() => undefined)).toEqual([]));
@@ -53,7 +53,7 @@ describe('probes and lifecycle (TestValidateProbe, TestValidateHandler, TestVali
     ['grpc port', (p) => (c0(p).livenessProbe = { grpc: { port: 70000 } }), ['spec.containers[0].livenessProbe.grpc.port: Invalid value: 70000: must be between 1 and 65535, inclusive']],
     ['readiness terminationGracePeriodSeconds', (p) => (c0(p).readinessProbe = { exec: { command: ['x'] }, terminationGracePeriodSeconds: 5 }), ['spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 5: must not be set for readinessProbes']],
     ['lifecycle without handler', (p) => (c0(p).lifecycle = { preStop: {} }), ['spec.containers[0].lifecycle.preStop: Required value: must specify a handler type']],
-    ['sleep over grace period', (p) => (c0(p).lifecycle = { preStop: { sleep: { seconds: 31 } } }), ['spec.containers[0].lifecycle.preStop.sleep.seconds: Invalid value: 31: must be greater than 0 and less than terminationGracePeriodSeconds (30)']],
+    ['sleep over grace period', (p) => (c0(p).lifecycle = { preStop: { sleep: { seconds: 31 } } }), ['spec.containers[0].lifecycle.preStop.sleep.seconds: Invalid value: 31: must be greater than 0 and less than terminationGracePeriodSeconds (30). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.']],
     ['restartPolicy on an app container', (p) => (c0(p).restartPolicy = 'Always'), ['spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers']],
     ['sidecar: init container with restartPolicy Always and probes', (p) => (p['spec'].initContainers = [{ name: 's', image: 'i', restartPolicy: 'Always', livenessProbe: { exec: { command: ['x'] } } }]), []],
     ['init restartPolicy Never', (p) => (p['spec'].initContainers = [{ name: 's', image: 'i', restartPolicy: 'Never' }]), ['spec.initContainers[0].restartPolicy: Unsupported value: "Never": supported values: "Always"']],
@@ -112,12 +112,20 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
     ['dnsPolicy', spec('dnsPolicy', 'Cluster'), ['spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"']],
     ['dnsPolicy None without config', spec('dnsPolicy', 'None'), ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']],
-    ['dnsConfig', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', '::1'], searches: ['a.example.com.', '.'], options: [{ name: 'ndots', value: '2' }] } }), []],
+    ['dnsConfig', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', '::1'], searches: ['a.example.com.', 'b.example.com'], options: [{ name: 'ndots', value: '2' }] } }), []],
     ['nameserver IP', spec('dnsConfig', { nameservers: ['1.1.1'] }), ['spec.dnsConfig.nameservers[0]: Invalid value: "1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
     ['four nameservers', spec('dnsConfig', { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'] }), ['spec.dnsConfig.nameservers: Invalid value: ["1.1.1.1","1.1.1.2","1.1.1.3","1.1.1.4"]: must not have more than 3 nameservers']],
     ['search not a subdomain', spec('dnsConfig', { searches: ['A_B'] }), ["spec.dnsConfig.searches[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
     ['activeDeadlineSeconds 0', spec('activeDeadlineSeconds', 0), ['spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive']],
-    ['hostNetwork with another hostPort', (p) => { p['spec'].hostNetwork = true; c0(p).ports[0].hostPort = 81; }, ['spec.containers[0].ports[0].containerPort: Invalid value: 80: must match `hostPort` when `hostNetwork` is true']],
+    // validatePodHostNetworkDeps: reported at hostPort, regular containers only.
+    ['hostNetwork with another hostPort', (p) => { p['spec'].hostNetwork = true; c0(p).ports[0].hostPort = 81; }, ['spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true']],
+    // validatePodDNSConfig with RelaxedDNSSearchValidation off (alpha in 1.32): "." trims to "" and is refused.
+    ['search "." (relaxed search validation is off in 1.32)', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['.'] } }), ["spec.dnsConfig.searches[0]: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['dns option without a name', spec('dnsConfig', { options: [{ value: '2' }] }), ['spec.dnsConfig.options[0]: Required value: must not be empty']],
+    ['preemptionPolicy', spec('preemptionPolicy', 'Sometimes'), ['spec.preemptionPolicy: Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"']],
+    ['runtimeClassName ""', spec('runtimeClassName', ''), ["spec.runtimeClassName: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['nodeName with schedulingGates', (p) => Object.assign(p['spec'], { nodeName: 'n1', schedulingGates: [{ name: 'example.com/gate' }] }), ['spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared']],
+    ['init container hostPort with hostNetwork is not checked', (p) => { p['spec'].hostNetwork = true; p['spec'].initContainers = [{ name: 'i', image: 'busybox', ports: [{ containerPort: 80, hostPort: 81 }] }]; }, []],
     ['hostNetwork, hostPort defaulted', spec('hostNetwork', true), []],
     ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector.disk: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
     ['hostname', spec('hostname', 'My_Host'), ["spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
