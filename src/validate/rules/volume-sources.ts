@@ -86,8 +86,7 @@ function volume(vol: Record<string, unknown>, path: JsonPath, out: Finding[]): v
     mode(dapi['defaultMode'], [...path, 'downwardAPI', 'defaultMode'], out);
     downwardFiles(asArray(dapi['items']), [...path, 'downwardAPI'], out);
   }
-  const pvc = asRecord(vol['persistentVolumeClaim']);
-  if (pvc && !(typeof pvc['claimName'] === 'string' && pvc['claimName'] !== '')) out.push(required([...path, 'persistentVolumeClaim', 'claimName']));
+  // persistentVolumeClaim.claimName: volumes.ts (validatePersistentClaimVolumeSource).
   const proj = asRecord(vol['projected']);
   if (proj) {
     const pp = [...path, 'projected'];
