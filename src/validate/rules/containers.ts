@@ -52,7 +52,8 @@ export const containersRule: DocumentRule = {
     const seenRegular = new Set<string>();
     eachContainer(pod, (c, path, group) => {
       const name = c['name'];
-      if (name === undefined || name === null || name === '') out.push(required([...path, 'name']));
+      // A missing name is the schema's finding (name is a required field); an empty one is here.
+      if (name === '') out.push(required([...path, 'name']));
       else if (typeof name === 'string') {
         for (const e of isDNS1123Label(name)) out.push(invalid([...path, 'name'], name, e));
         if (group === 'containers') {
