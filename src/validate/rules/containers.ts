@@ -1,22 +1,29 @@
 /**
- * containers: names, images, policies, ports and mounts of every container and init container,
- * as the API server checks them (kubernetes/pkg/apis/core/validation ValidateContainers).
+ * containers: names, images, policies, ports and mounts of every container and init container, as
+ * the API server checks them on a Pod's create in 1.32, in its words (kubernetes/kubernetes
+ * pkg/apis/core/validation/validation.go: validateContainers, validateInitContainers,
+ * validateContainerCommon, validateContainerOnlyForPod, validateContainerPorts, validatePullPolicy,
+ * ValidateVolumeMounts, validateRestartPolicy). NotSupported lists follow the upstream order:
+ * sets.List sorts them, literal slices keep their order.
  */
 import type { JsonPath } from '../../domain/types';
 import type { DocumentRule, Finding } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
 import { isDNS1123Label, isValidPortName, isValidPortNum } from './k8s-names';
-import { kubeplayOnly, required } from './field-errors';
+import { duplicate, invalid, kubeplayOnly, notFound, notSupported, required } from './field-errors';
 
+/** supportedPullPolicies, sorted (sets.List). */
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+/** supportedPortProtocols, sorted (sets.List). */
+const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+/** validateRestartPolicy's validValues, in their literal order. */
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
-function oneOf(v: unknown, allowed: string[], path: JsonPath, field: string): Finding[] {
+/** oneOf is the `switch { case valid...: case "": Required; default: NotSupported }` pattern. */
+function oneOf(v: unknown, allowed: readonly string[], path: JsonPath): Finding[] {
   if (v === undefined || v === null) return [];
-  return typeof v === 'string' && allowed.includes(v)
-    ? []
-    : [{ path, message: `unsupported value ${JSON.stringify(v)} for ${field}: supported values are ${allowed.map((a) => `"${a}"`).join(', ')}` }];
+  if (v === '') return [required(path)];
+  return typeof v === 'string' && allowed.includes(v) ? [] : [notSupported(path, v, allowed)];
 }
 
 /** containersRule checks each container on its own and names across the pod. */
@@ -25,49 +32,64 @@ export const containersRule: DocumentRule = {
   check(pod) {
     const out: Finding[] = [];
     const spec = asRecord(pod['spec']);
-    if (!spec) return [{ path: ['spec'], message: 'required field "spec" is missing' }];
-    if (asArray(spec['containers']).length === 0)
-      out.push({ path: ['spec', 'containers'], message: 'a Pod needs at least one container in spec.containers' });
-    out.push(...oneOf(spec['restartPolicy'], RESTART_POLICIES, ['spec', 'restartPolicy'], 'restartPolicy'));
+    if (!spec) return [required(['spec'])];
+    if (asArray(spec['containers']).length === 0) out.push(required(['spec', 'containers']));
+    out.push(...oneOf(spec['restartPolicy'], RESTART_POLICIES, ['spec', 'restartPolicy']));
 
     const volumeNames = new Set(
       asArray(spec['volumes'])
         .map((v) => asRecord(v)?.['name'])
         .filter((n): n is string => typeof n === 'string'),
     );
-    const seenNames = new Map<string, string>();
+    // Regular containers first: an init container reusing one of their names is the duplicate, as
+    // validateInitContainers seeds its set with the regular names.
+    const regular = new Set<string>();
+    const init = new Set<string>();
+    for (const c of asArray(spec['containers'])) {
+      const n = asRecord(c)?.['name'];
+      if (typeof n === 'string') regular.add(n);
+    }
+    const seenRegular = new Set<string>();
     eachContainer(pod, (c, path, group) => {
       const name = c['name'];
-      if (typeof name === 'string') {
-        for (const e of isDNS1123Label(name)) out.push({ path: [...path, 'name'], message: `invalid container name "${name}": ${e}` });
-        const first = seenNames.get(name);
-        if (first !== undefined)
-          out.push({ path: [...path, 'name'], message: `duplicate container name "${name}": already used by ${first}; names must be unique across containers and initContainers` });
-        else seenNames.set(name, `spec.${group}[${String(path[2])}]`);
+      // A missing name is the schema's finding (name is a required field); an empty one is here.
+      if (name === '') out.push(required([...path, 'name']));
+      else if (typeof name === 'string') {
+        for (const e of isDNS1123Label(name)) out.push(invalid([...path, 'name'], name, e));
+        if (group === 'containers') {
+          if (seenRegular.has(name)) out.push(duplicate([...path, 'name'], name));
+          seenRegular.add(name);
+        } else {
+          if (regular.has(name) || init.has(name)) out.push(duplicate([...path, 'name'], name));
+          init.add(name);
+        }
       }
       const image = c['image'];
-      if (typeof image !== 'string' || image.trim() === '')
-        out.push({ path: image === undefined ? path : [...path, 'image'], message: 'required field "image" is missing: every container needs an image' });
-      else if (image !== image.trim())
-        out.push({ path: [...path, 'image'], message: `invalid image ${JSON.stringify(image)}: must not have leading or trailing whitespace` });
-      out.push(...oneOf(c['imagePullPolicy'], PULL_POLICIES, [...path, 'imagePullPolicy'], 'imagePullPolicy'));
+      if (image === undefined || image === null || image === '') out.push(required([...path, 'image']));
+      else if (typeof image === 'string' && image !== image.trim())
+        out.push(invalid([...path, 'image'], image, 'must not have leading or trailing whitespace'));
+      out.push(...oneOf(c['imagePullPolicy'], PULL_POLICIES, [...path, 'imagePullPolicy']));
 
       const portNames = new Set<string>();
       asArray(c['ports']).forEach((p, i) => {
         const port = asRecord(p);
         if (!port) return;
         const pp = [...path, 'ports', i];
-        const cp = port['containerPort'];
-        if (typeof cp === 'number') for (const e of isValidPortNum(cp)) out.push({ path: [...pp, 'containerPort'], message: `invalid containerPort ${cp}: ${e}` });
-        const hp = port['hostPort'];
-        if (typeof hp === 'number' && hp !== 0) for (const e of isValidPortNum(hp)) out.push({ path: [...pp, 'hostPort'], message: `invalid hostPort ${hp}: ${e}` });
-        out.push(...oneOf(port['protocol'], PROTOCOLS, [...pp, 'protocol'], 'protocol'));
         const pn = port['name'];
-        if (typeof pn === 'string') {
-          for (const e of isValidPortName(pn)) out.push({ path: [...pp, 'name'], message: `invalid port name "${pn}": ${e}` });
-          if (portNames.has(pn)) out.push({ path: [...pp, 'name'], message: `duplicate port name "${pn}" in this container` });
-          portNames.add(pn);
+        if (typeof pn === 'string' && pn !== '') {
+          const errs = isValidPortName(pn);
+          for (const e of errs) out.push(invalid([...pp, 'name'], pn, e));
+          if (errs.length === 0) {
+            if (portNames.has(pn)) out.push(duplicate([...pp, 'name'], pn));
+            portNames.add(pn);
+          }
         }
+        const cp = port['containerPort'];
+        if (cp === 0) out.push(required([...pp, 'containerPort']));
+        else if (typeof cp === 'number') for (const e of isValidPortNum(cp)) out.push(invalid([...pp, 'containerPort'], cp, e));
+        const hp = port['hostPort'];
+        if (typeof hp === 'number' && hp !== 0) for (const e of isValidPortNum(hp)) out.push(invalid([...pp, 'hostPort'], hp, e));
+        out.push(...oneOf(port['protocol'], PROTOCOLS, [...pp, 'protocol']));
       });
 
       const mountPaths = new Set<string>();
@@ -75,25 +97,23 @@ export const containersRule: DocumentRule = {
         const mount = asRecord(m);
         if (!mount) return;
         const mp = [...path, 'volumeMounts', i];
-        const vn = mount['name'];
-        if (typeof vn === 'string' && !volumeNames.has(vn))
-          out.push({ path: [...mp, 'name'], message: `volume "${vn}" not found: add it to spec.volumes or fix the name` });
+        const vn = typeof mount['name'] === 'string' ? mount['name'] : '';
         if (vn === '') out.push(required([...mp, 'name']));
-        const dest = mount['mountPath'];
+        if (!volumeNames.has(vn)) out.push(notFound([...mp, 'name'], vn));
+        const dest = typeof mount['mountPath'] === 'string' ? mount['mountPath'] : '';
         if (dest === '') out.push(required([...mp, 'mountPath']));
-        if (typeof dest === 'string') {
-          if (dest !== '' && !dest.startsWith('/'))
-            out.push(kubeplayOnly([...mp, 'mountPath'], `mountPath "${dest}" must be an absolute path: Podman mounts only at absolute paths in the container`));
-          if (mountPaths.has(dest)) out.push({ path: [...mp, 'mountPath'], message: `mountPath "${dest}" is used twice in this container` });
-          mountPaths.add(dest);
-        }
+        else if (!dest.startsWith('/'))
+          out.push(kubeplayOnly([...mp, 'mountPath'], `mountPath ${JSON.stringify(dest)} must be an absolute path: Podman mounts only at absolute paths in the container`));
+        if (mountPaths.has(dest)) out.push(invalid([...mp, 'mountPath'], dest, 'must be unique'));
+        mountPaths.add(dest);
+        // validateLocalDescendingPath; upstream reports it at volumeMounts.subPath without the index,
+        // kubeplay keeps the index so the line and column point at the mount.
         const sub = mount['subPath'];
         if (typeof sub === 'string' && sub !== '') {
-          if (sub.startsWith('/')) out.push({ path: [...mp, 'subPath'], message: `subPath "${sub}" must be a relative path` });
-          if (sub.split('/').includes('..')) out.push({ path: [...mp, 'subPath'], message: `subPath "${sub}" must not contain '..'` });
+          if (sub.startsWith('/')) out.push(invalid([...mp, 'subPath'], sub, 'must be a relative path'));
+          if (sub.split('/').includes('..')) out.push(invalid([...mp, 'subPath'], sub, "must not contain '..'"));
         }
       });
-
     });
     return out;
   },

@@ -113,10 +113,8 @@ export const envRule: DocumentRule = {
           if (sel) out.push(...keySelector(sel, [...vp, k]));
         }
         if (sources.length === 0) out.push(invalid(vp, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
-        else {
-          if (typeof env['value'] === 'string' && env['value'] !== '') out.push(invalid(vp, '', 'may not be specified when `value` is not empty'));
-          if (sources.length > 1) out.push(invalid(vp, '', 'may not have more than one field specified at a time'));
-        }
+        else if (typeof env['value'] === 'string' && env['value'] !== '') out.push(invalid(vp, '', 'may not be specified when `value` is not empty'));
+        else if (sources.length > 1) out.push(invalid(vp, '', 'may not have more than one field specified at a time'));
       });
       asArray(c['envFrom']).forEach((e, i) => {
         const src = asRecord(e);

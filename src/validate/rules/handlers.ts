@@ -44,7 +44,7 @@ function handler(h: Record<string, unknown>, path: JsonPath, kinds: readonly str
       if (present(scheme) && scheme !== '' && scheme !== 'HTTP' && scheme !== 'HTTPS') out.push(notSupported([...at, 'scheme'], scheme, ['HTTP', 'HTTPS']));
       asArray(a['httpHeaders']).forEach((hd, i) => {
         const name = asRecord(hd)?.['name'];
-        if (typeof name === 'string') for (const m of isHTTPHeaderName(name)) out.push({ ...invalid([...at, 'httpHeaders'], name, m), path: [...at, 'httpHeaders', i, 'name'] });
+        if (typeof name === 'string') for (const m of isHTTPHeaderName(name)) out.push({ ...invalid([...at, 'httpHeaders', i, 'name'], name, m), reportPath: [...at, 'httpHeaders'] });
       });
     } else if (kind === 'tcpSocket') {
       out.push(...portNumOrName(a['port'], [...at, 'port']));
@@ -54,7 +54,7 @@ function handler(h: Record<string, unknown>, path: JsonPath, kinds: readonly str
     } else if (kind === 'sleep') {
       const s = a['seconds'];
       if (typeof s === 'number' && (s <= 0 || s > grace))
-        out.push(invalid([...at, 'seconds'], s, `must be greater than 0 and less than terminationGracePeriodSeconds (${grace})`));
+        out.push(invalid([...at, 'seconds'], s, `must be greater than 0 and less than terminationGracePeriodSeconds (${grace}). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.`));
     }
   }
   if (n === 0) out.push(required(path, 'must specify a handler type'));
@@ -85,8 +85,9 @@ export const handlersRule: DocumentRule = {
     const grace = typeof g === 'number' ? g : 30;
     eachContainer(pod, (c, path, group) => {
       const tmp = c['terminationMessagePolicy'];
-      if (present(tmp) && tmp !== 'File' && tmp !== 'FallbackToLogsOnError')
-        out.push(invalid([...path, 'terminationMessagePolicy'], tmp, "must be 'File' or 'FallbackToLogsOnError'"));
+      // "" is defaulted to File, as is a missing policy.
+      if (present(tmp) && tmp !== '' && tmp !== 'File' && tmp !== 'FallbackToLogsOnError')
+        out.push(notSupported([...path, 'terminationMessagePolicy'], tmp, ['File', 'FallbackToLogsOnError']));
       const rp = c['restartPolicy'];
       const sidecar = group === 'initContainers' && rp === 'Always';
       if (present(rp)) {

@@ -1,7 +1,13 @@
-/** metadata: object name, namespace, label and annotation syntax and sizes, as the API server checks them. */
+/**
+ * metadata: object name, namespace, label and annotation syntax and sizes, as the API server checks
+ * them on create, in its words (apimachinery pkg/api/validation/objectmeta.go ValidateObjectMetaAccessor,
+ * ValidateAnnotations; pkg/apis/meta/v1/validation ValidateLabels). Label and annotation problems
+ * are reported at the map (metadata.labels), as upstream does; kubeplay locates them at the key.
+ */
 import type { DocumentRule, Finding } from './rule';
 import { asRecord } from './rule';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './k8s-names';
+import { invalid, kubeplayOnly, required, tooLong } from './field-errors';
 
 /** TOTAL_ANNOTATION_SIZE_LIMIT is Kubernetes' limit on the summed size of all annotation keys and values. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
@@ -12,24 +18,23 @@ export const metadataRule: DocumentRule = {
   check(pod) {
     const out: Finding[] = [];
     const meta = asRecord(pod['metadata']);
-    if (!meta) return [{ path: ['metadata'], message: 'required field "metadata" is missing' }];
+    if (!meta) return [required(['metadata', 'name'], 'name or generateName is required')];
     const name = meta['name'];
     if (name === undefined || name === null || name === '') {
       if (meta['generateName'] !== undefined)
-        out.push({ path: ['metadata', 'generateName'], message: 'generateName is not supported: kubeplay needs a fixed metadata.name to find the pod again on the next apply; set metadata.name' });
-      else out.push({ path: ['metadata'], message: 'required field "name" is missing: every Pod needs metadata.name' });
+        out.push(kubeplayOnly(['metadata', 'generateName'], 'generateName is not supported: kubeplay needs a fixed metadata.name to find the pod again on the next apply; set metadata.name'));
+      else out.push(required(['metadata', 'name'], 'name or generateName is required'));
     } else if (typeof name === 'string') {
-      for (const e of isDNS1123Subdomain(name)) out.push({ path: ['metadata', 'name'], message: `invalid name "${name}": ${e}` });
+      for (const e of isDNS1123Subdomain(name)) out.push(invalid(['metadata', 'name'], name, e));
     }
     const ns = meta['namespace'];
-    if (typeof ns === 'string' && ns !== '')
-      for (const e of isDNS1123Label(ns)) out.push({ path: ['metadata', 'namespace'], message: `invalid namespace "${ns}": ${e}` });
+    if (typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
     const labels = asRecord(meta['labels']);
     if (labels) {
       for (const [k, v] of Object.entries(labels)) {
-        for (const e of isQualifiedName(k)) out.push({ path: ['metadata', 'labels', k], message: `invalid label key "${k}": ${e}` });
-        if (typeof v === 'string')
-          for (const e of isValidLabelValue(v)) out.push({ path: ['metadata', 'labels', k], message: `invalid label value "${v}": ${e}` });
+        const at = ['metadata', 'labels', k];
+        for (const e of isQualifiedName(k)) out.push({ ...invalid(at, k, e), reportPath: ['metadata', 'labels'] });
+        if (typeof v === 'string') for (const e of isValidLabelValue(v)) out.push({ ...invalid(at, v, e), reportPath: ['metadata', 'labels'] });
       }
     }
     const annotations = asRecord(meta['annotations']);
@@ -38,10 +43,10 @@ export const metadataRule: DocumentRule = {
       for (const [k, v] of Object.entries(annotations)) {
         // Kubernetes counts bytes (Go's len of the UTF-8 strings), not characters.
         total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
-        for (const e of isQualifiedName(k)) out.push({ path: ['metadata', 'annotations', k], message: `invalid annotation key "${k}": ${e}` });
+        // The rule is a qualified name, except that case does not matter.
+        for (const e of isQualifiedName(k.toLowerCase())) out.push({ ...invalid(['metadata', 'annotations', k], k, e), reportPath: ['metadata', 'annotations'] });
       }
-      if (total > TOTAL_ANNOTATION_SIZE_LIMIT)
-        out.push({ path: ['metadata', 'annotations'], message: `annotations are too long: ${total} bytes, must have at most ${TOTAL_ANNOTATION_SIZE_LIMIT} bytes` });
+      if (total > TOTAL_ANNOTATION_SIZE_LIMIT) out.push(tooLong(['metadata', 'annotations'], TOTAL_ANNOTATION_SIZE_LIMIT));
     }
     return out;
   },

@@ -46,13 +46,13 @@ function dnsConfig(spec: Record<string, unknown>, out: Finding[]): void {
     out.push(invalid([...at, 'searches'], searches, `must not have more than ${MAX_SEARCH_CHARS} characters (including spaces) in the search list`));
   searches.forEach((s, i) => {
     if (typeof s !== 'string') return;
-    if (policy === 'None' && s === '.') return;
+    // RelaxedDNSSearchValidation is alpha (off) in 1.32: "." and underscores are refused.
     const trimmed = s.endsWith('.') ? s.slice(0, -1) : s;
     for (const m of isDNS1123Subdomain(trimmed)) out.push(invalid([...at, 'searches', i], trimmed, m));
   });
   asArray(cfg['options']).forEach((o, i) => {
     const name = asRecord(o)?.['name'];
-    if (typeof name !== 'string' || name === '') out.push(required([...at, 'options', i], 'Option.Name must not be empty'));
+    if (typeof name !== 'string' || name === '') out.push(required([...at, 'options', i], 'must not be empty'));
   });
 }
 
@@ -86,17 +86,23 @@ export const podSpecRule: DocumentRule = {
       const v = spec[f];
       if (typeof v === 'string' && v !== '') for (const m of isDNS1123Label(v)) out.push(invalid(['spec', f], v, m));
     }
-    for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName', 'runtimeClassName']) out.push(...subdomain(spec[f], ['spec', f]));
+    for (const f of ['serviceAccountName', 'nodeName', 'priorityClassName']) out.push(...subdomain(spec[f], ['spec', f]));
+    // ValidateRuntimeClassName runs whenever the field is set, on "" too.
+    const rc = spec['runtimeClassName'];
+    if (typeof rc === 'string') for (const m of isDNS1123Subdomain(rc)) out.push(invalid(['spec', 'runtimeClassName'], rc, m));
+    if (typeof spec['nodeName'] === 'string' && spec['nodeName'] !== '' && asArray(spec['schedulingGates']).length > 0)
+      out.push(forbidden(['spec', 'nodeName'], 'cannot be set until all schedulingGates have been cleared'));
 
+    // validatePodHostNetworkDeps: regular containers only; hostPort 0 is defaulted to containerPort.
     if (spec['hostNetwork'] === true) {
-      eachContainer(pod, (c, path) => {
+      eachContainer(pod, (c, path, group) => {
+        if (group !== 'containers') return;
         asArray(c['ports']).forEach((p, j) => {
           const port = asRecord(p);
           const cp = port?.['containerPort'];
           const hp = port?.['hostPort'];
-          // hostPort 0 is defaulted to containerPort when hostNetwork is true.
           if (typeof cp === 'number' && typeof hp === 'number' && hp !== 0 && hp !== cp)
-            out.push(invalid([...path, 'ports', j, 'containerPort'], cp, 'must match `hostPort` when `hostNetwork` is true'));
+            out.push(invalid([...path, 'ports', j, 'hostPort'], hp, 'must match `containerPort` when `hostNetwork` is true'));
         });
       });
     }
@@ -121,15 +127,17 @@ export const podSpecRule: DocumentRule = {
       else if (name !== 'linux' && name !== 'windows') out.push(notSupported(['spec', 'os', 'name'], name, ['linux', 'windows']));
     }
     const pp = spec['preemptionPolicy'];
-    if (present(pp) && pp !== 'Never' && pp !== 'PreemptLowerPriority') out.push(notSupported(['spec', 'preemptionPolicy'], pp, ['Never', 'PreemptLowerPriority']));
+    if (pp === '') out.push(required(['spec', 'preemptionPolicy']));
+    else if (present(pp) && pp !== 'Never' && pp !== 'PreemptLowerPriority') out.push(notSupported(['spec', 'preemptionPolicy'], pp, ['PreemptLowerPriority', 'Never']));
 
     const gates = new Set<string>();
     asArray(spec['schedulingGates']).forEach((g, i) => {
       const name = asRecord(g)?.['name'];
       if (typeof name !== 'string') return;
       const at = ['spec', 'schedulingGates', i, 'name'];
-      for (const m of isQualifiedName(name)) out.push(invalid(at, name, m));
-      if (gates.has(name)) out.push(duplicate(at, name));
+      // Upstream names the list item (schedulingGates[i]), not its name field.
+      for (const m of isQualifiedName(name)) out.push({ ...invalid(at, name, m), reportPath: at.slice(0, -1) });
+      if (gates.has(name)) out.push({ ...duplicate(at, name), reportPath: at.slice(0, -1) });
       gates.add(name);
     });
     return out;

@@ -7,7 +7,10 @@ import { formatFieldPath } from '../field-path';
 
 /** Finding is a problem a rule found, before it is located in its source. */
 export interface Finding {
+  /** Where the problem is: the issue is located (line, column) at this path. */
   path: JsonPath;
+  /** The field path printed, when the API server names another than the located one (a map, not its key). */
+  reportPath?: JsonPath;
   message: string;
   severity?: Severity;
 }
@@ -40,7 +43,7 @@ export function toIssue(rule: string, doc: LoadedDocument, f: Finding): Issue {
     documentIndex: doc.documentIndex,
     line: pos.line,
     column: pos.column,
-    path: formatFieldPath(f.path),
+    path: formatFieldPath(f.reportPath ?? f.path),
     message: f.message,
   };
 }

@@ -6,7 +6,7 @@
 import type { JsonPath } from '../../domain/types';
 import type { DocumentRule, Finding } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
-import { duplicate, invalid, notSupported, required } from './field-errors';
+import { duplicate, invalid, notSupported, required, tooLong } from './field-errors';
 import { isValidID, isValidSysctlName, SYSCTL_NAME_MESSAGE } from './k8s-names';
 
 const PROFILE_TYPES = ['Localhost', 'RuntimeDefault', 'Unconfined'];
@@ -21,16 +21,40 @@ function relativePath(v: string, path: JsonPath): Finding[] {
 
 /** profile is validateSeccompProfileField / ValidateAppArmorProfileField. */
 function profile(p: Record<string, unknown>, path: JsonPath, what: 'seccomp' | 'AppArmor'): Finding[] {
+  return what === 'seccomp' ? seccompProfile(p, path) : appArmorProfile(p, path);
+}
+
+/** validateSeccompProfileField: the type's error does not stop the localhostProfile checks. */
+function seccompProfile(p: Record<string, unknown>, path: JsonPath): Finding[] {
+  const out: Finding[] = [];
   const t = p['type'];
-  if (!present(t) || t === '') return [required([...path, 'type'], `type is required when ${what === 'seccomp' ? 'seccompProfile' : 'appArmorProfile'} is set`)];
-  if (typeof t !== 'string' || !PROFILE_TYPES.includes(t)) return [notSupported([...path, 'type'], t, PROFILE_TYPES)];
+  if (!present(t) || t === '') out.push(required([...path, 'type'], 'type is required when seccompProfile is set'));
+  else if (typeof t !== 'string' || !PROFILE_TYPES.includes(t)) out.push(notSupported([...path, 'type'], t, PROFILE_TYPES));
   const local = p['localhostProfile'];
   if (t === 'Localhost') {
-    if (typeof local !== 'string' || local === '') return [required([...path, 'localhostProfile'], `must be set when ${what} type is Localhost`)];
-    return what === 'seccomp' ? relativePath(local, [...path, 'localhostProfile']) : [];
+    if (!present(local)) out.push(required([...path, 'localhostProfile'], 'must be set when seccomp type is Localhost'));
+    else if (typeof local === 'string') out.push(...relativePath(local, [...path, 'localhostProfile']));
+  } else if (present(local)) out.push(invalid([...path, 'localhostProfile'], p, 'can only be set when seccomp type is Localhost'));
+  return out;
+}
+
+/** ValidateAppArmorProfileField. */
+function appArmorProfile(p: Record<string, unknown>, path: JsonPath): Finding[] {
+  const t = p['type'];
+  const local = p['localhostProfile'];
+  const lp = [...path, 'localhostProfile'];
+  if (t === 'Localhost') {
+    if (typeof local !== 'string') return [required(lp, 'must be set when AppArmor type is Localhost')];
+    const out: Finding[] = [];
+    if (local.trim() !== local) out.push(invalid(lp, local, 'must not be padded with whitespace'));
+    else if (local === '') out.push(required(lp, 'must be set when AppArmor type is Localhost'));
+    if (Buffer.byteLength(local) > 4095) out.push(tooLong(lp, 4095));
+    return out;
   }
-  if (present(local)) return [invalid([...path, 'localhostProfile'], p, `can only be set when ${what} type is Localhost`)];
-  return [];
+  if (t === 'RuntimeDefault' || t === 'Unconfined')
+    return present(local) ? [invalid(lp, local, 'can only be set when AppArmor type is Localhost')] : [];
+  if (!present(t) || t === '') return [required([...path, 'type'], 'type is required when appArmorProfile is set')];
+  return [notSupported([...path, 'type'], t, PROFILE_TYPES)];
 }
 
 function ids(sc: Record<string, unknown>, path: JsonPath, fields: readonly string[], out: Finding[]): void {

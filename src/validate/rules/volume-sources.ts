@@ -23,7 +23,8 @@ function mode(v: unknown, path: JsonPath, out: Finding[]): void {
 function localNonReservedPath(p: string, path: JsonPath, out: Finding[]): void {
   if (p.startsWith('/')) out.push(invalid(path, p, 'must be a relative path'));
   if (p.split('/').includes('..')) out.push(invalid(path, p, "must not contain '..'"));
-  else if (p.startsWith('..')) out.push(invalid(path, p, "must not start with '..'"));
+  // Not reported when the check for '..' elements already caught it.
+  if (p.startsWith('..') && !p.startsWith('../')) out.push(invalid(path, p, "must not start with '..'"));
 }
 
 function keyToPath(items: unknown[], path: JsonPath, out: Finding[], seen?: Set<string>, dupAt?: JsonPath, dupName?: unknown): void {
@@ -58,7 +59,7 @@ function downwardFiles(items: unknown[], path: JsonPath, out: Finding[], seen?: 
     else out.push(required(at, 'one of fieldRef and resourceFieldRef is required'));
     mode(f['mode'], [...at, 'mode'], out);
     if (seen && p !== '') {
-      if (seen.has(p)) out.push({ ...invalid(path, '', 'conflicting duplicate paths'), path: [...at, 'path'] });
+      if (seen.has(p)) out.push({ ...invalid(path, p, 'conflicting duplicate paths'), path: [...at, 'path'] });
       seen.add(p);
     }
   });
@@ -85,8 +86,7 @@ function volume(vol: Record<string, unknown>, path: JsonPath, out: Finding[]): v
     mode(dapi['defaultMode'], [...path, 'downwardAPI', 'defaultMode'], out);
     downwardFiles(asArray(dapi['items']), [...path, 'downwardAPI'], out);
   }
-  const pvc = asRecord(vol['persistentVolumeClaim']);
-  if (pvc && !(typeof pvc['claimName'] === 'string' && pvc['claimName'] !== '')) out.push(required([...path, 'persistentVolumeClaim', 'claimName']));
+  // persistentVolumeClaim.claimName: volumes.ts (validatePersistentClaimVolumeSource).
   const proj = asRecord(vol['projected']);
   if (proj) {
     const pp = [...path, 'projected'];
@@ -169,9 +169,11 @@ export const volumeSourcesRule: DocumentRule = {
         const rro = mount['recursiveReadOnly'];
         if (present(rro)) {
           if (!(rro === 'Disabled' || rro === 'IfPossible' || rro === 'Enabled')) out.push(notSupported([...at, 'recursiveReadOnly'], rro, ['Disabled', 'Enabled', 'IfPossible']));
-          else if (rro !== 'Disabled' && mount['readOnly'] !== true) out.push(forbidden([...at, 'recursiveReadOnly'], 'may only be specified when readOnly is true'));
-          else if (rro === 'Enabled' && present(prop) && prop !== 'None')
-            out.push(forbidden([...at, 'recursiveReadOnly'], 'may only be specified when mountPropagation is None or not specified'));
+          else if (rro !== 'Disabled') {
+            if (mount['readOnly'] !== true) out.push(forbidden([...at, 'recursiveReadOnly'], 'may only be specified when readOnly is true'));
+            if (present(prop) && prop !== 'None')
+              out.push(forbidden([...at, 'recursiveReadOnly'], 'may only be specified when mountPropagation is None or not specified'));
+          }
         }
       });
       const devNames = new Set<string>();

@@ -1,10 +1,37 @@
-/** volumes: names, exactly one source per volume, and safe hostPath and claim references. */
+/**
+ * volumes: names, at most one source per volume, hostPath and claim references, as the API server
+ * checks them on a Pod's create in 1.32, in its words (validation.go: ValidateVolumes,
+ * validateVolumeSource, validateHostPathVolumeSource, validatePersistentClaimVolumeSource). The inner
+ * fields of the other types are checked by volume-types.ts; emptyDir, secret, configMap,
+ * downwardAPI and projected by volume-sources.ts.
+ */
+import type { JsonPath } from '../../domain/types';
 import type { DocumentRule, Finding } from './rule';
 import { asArray, asRecord } from './rule';
 import { isDNS1123Label, isDNS1123Subdomain } from './k8s-names';
+import { duplicate, forbidden, invalid, kubeplayOnly, notSupported, required } from './field-errors';
+import { noBacksteps, VOLUME_TYPE_CHECKS } from './volume-types';
 
-const HOST_PATH_TYPES = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
-const NON_SOURCE_KEYS = new Set(['name']);
+/** supportedHostPathTypes, sorted as sets.List prints them (the unset type "" first). */
+const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
+/** The volume types in the order validateVolumeSource counts them (the VolumeSource struct's order). */
+export const VOLUME_TYPES = [
+  'emptyDir', 'hostPath', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi', 'glusterfs',
+  'flocker', 'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'quobyte', 'downwardAPI', 'fc', 'flexVolume', 'configMap',
+  'azureFile', 'vsphereVolume', 'photonPersistentDisk', 'portworxVolume', 'azureDisk', 'storageos', 'projected', 'scaleIO',
+  'csi', 'ephemeral', 'image',
+];
+
+function hostPath(hp: Record<string, unknown>, path: JsonPath): Finding[] {
+  const p = typeof hp['path'] === 'string' ? hp['path'] : '';
+  if (p === '') return [required([...path, 'path'])];
+  const out = noBacksteps(p, [...path, 'path']);
+  const t = hp['type'];
+  if (t !== undefined && t !== null && !(typeof t === 'string' && HOST_PATH_TYPES.includes(t))) out.push(notSupported([...path, 'type'], t, HOST_PATH_TYPES));
+  if (!p.startsWith('/'))
+    out.push(kubeplayOnly([...path, 'path'], `hostPath ${JSON.stringify(p)} must be an absolute path: Podman binds only absolute host paths`));
+  return out;
+}
 
 /** volumesRule checks spec.volumes. */
 export const volumesRule: DocumentRule = {
@@ -12,36 +39,48 @@ export const volumesRule: DocumentRule = {
   check(pod) {
     const out: Finding[] = [];
     const spec = asRecord(pod['spec']);
-    const seen = new Set<string>();
-    asArray(spec?.['volumes']).forEach((v, i) => {
-      const vol = asRecord(v);
+    const podName = asRecord(pod['metadata'])?.['name'];
+    const volumes = asArray(spec?.['volumes']).map(asRecord);
+    // PVCs that ephemeral volumes of this pod create: <pod name>-<volume name>.
+    const created = new Set<string>();
+    if (typeof podName === 'string' && podName !== '')
+      for (const v of volumes) if (v && asRecord(v['ephemeral']) && typeof v['name'] === 'string') created.add(`${podName}-${v['name']}`);
+    const names = new Set<string>();
+    volumes.forEach((vol, i) => {
       if (!vol) return;
       const path = ['spec', 'volumes', i];
-      const name = vol['name'];
-      if (typeof name === 'string') {
-        for (const e of isDNS1123Label(name)) out.push({ path: [...path, 'name'], message: `invalid volume name "${name}": ${e}` });
-        if (seen.has(name)) out.push({ path: [...path, 'name'], message: `duplicate volume name "${name}"` });
-        seen.add(name);
-      }
-      const sources = Object.keys(vol).filter((k) => !NON_SOURCE_KEYS.has(k) && vol[k] !== null && vol[k] !== undefined);
+      const name = typeof vol['name'] === 'string' ? vol['name'] : '';
+      const el: Finding[] = [];
       // A volume with only a name is valid: the API server defaults it to an emptyDir (defaults.ts).
-      if (sources.length > 1) out.push({ path: [...path, sources[1] ?? ''], message: `may not specify more than 1 volume type (found ${sources.join(', ')})` });
-
-      const hostPath = asRecord(vol['hostPath']);
-      if (hostPath) {
-        const p = hostPath['path'];
-        if (typeof p === 'string') {
-          if (!p.startsWith('/')) out.push({ path: [...path, 'hostPath', 'path'], message: `hostPath "${p}" must be an absolute path` });
-          if (p.split('/').includes('..')) out.push({ path: [...path, 'hostPath', 'path'], message: `hostPath "${p}" must not contain '..'` });
+      let counted = 0;
+      for (const type of VOLUME_TYPES) {
+        const src = vol[type];
+        if (src === undefined || src === null) continue;
+        if (counted > 0) {
+          el.push(forbidden([...path, type], 'may not specify more than 1 volume type'));
+          continue;
         }
-        const t = hostPath['type'];
-        if (t !== undefined && t !== null && !(typeof t === 'string' && HOST_PATH_TYPES.includes(t)))
-          out.push({ path: [...path, 'hostPath', 'type'], message: `unsupported value ${JSON.stringify(t)} for hostPath type: supported values are ${HOST_PATH_TYPES.filter(Boolean).map((x) => `"${x}"`).join(', ')}` });
+        counted++;
+        const rec = asRecord(src) ?? {};
+        if (type === 'hostPath') el.push(...hostPath(rec, [...path, type]));
+        else if (type === 'persistentVolumeClaim') {
+          if (!(typeof rec['claimName'] === 'string' && rec['claimName'] !== '')) el.push(required([...path, type, 'claimName']));
+        } else {
+          const check = VOLUME_TYPE_CHECKS[type];
+          if (check) el.push(...check(rec, [...path, type], name));
+          if (type === 'ephemeral' && typeof podName === 'string' && podName !== '' && name !== '')
+            for (const m of isDNS1123Subdomain(`${podName}-${name}`)) el.push(invalid([...path, 'name'], name, `PVC name ${JSON.stringify(`${podName}-${name}`)}: ${m}`));
+        }
       }
-      const pvc = asRecord(vol['persistentVolumeClaim']);
-      const claim = pvc?.['claimName'];
-      if (typeof claim === 'string')
-        for (const e of isDNS1123Subdomain(claim)) out.push({ path: [...path, 'persistentVolumeClaim', 'claimName'], message: `invalid claimName "${claim}": ${e}` });
+      if (name === '') el.push(required([...path, 'name']));
+      else for (const e of isDNS1123Label(name)) el.push(invalid([...path, 'name'], name, e));
+      if (names.has(name)) el.push(duplicate([...path, 'name'], name));
+      // As ValidateVolumes does, a volume with problems is not remembered for the duplicate check.
+      if (el.length === 0) names.add(name);
+      out.push(...el);
+      const claim = asRecord(vol['persistentVolumeClaim'])?.['claimName'];
+      if (typeof claim === 'string' && created.has(claim))
+        out.push(invalid([...path, 'persistentVolumeClaim', 'claimName'], claim, 'must not reference a PVC that gets created for an ephemeral volume'));
     });
     return out;
   },

@@ -28,7 +28,7 @@ function problems(mutate: (p: Pod) => void): string[] {
   const p = base();
   mutate(p);
   const found = [...schemaFindings(validatePodSchema(p), 'strict'), ...DOCUMENT_RULES.flatMap((r) => r.check(p, doc))];
-  return found.filter((f) => (f.severity ?? 'error') === 'error').map((f) => `${formatFieldPath(f.path)}: ${f.message}`);
+  return found.filter((f) => (f.severity ?? 'error') === 'error').map((f) => `${formatFieldPath(f.reportPath ?? f.path)}: ${f.message}`);
 }
 
 test('the base pod is valid', () => expect(problems(() => undefined)).toEqual([]));
@@ -49,11 +49,11 @@ describe('probes and lifecycle (TestValidateProbe, TestValidateHandler, TestVali
     ['port 65536', (p) => (c0(p).livenessProbe = { httpGet: { port: 65536 } }), ['spec.containers[0].livenessProbe.httpGet.port: Invalid value: 65536: must be between 1 and 65535, inclusive']],
     ['numeric string port', (p) => (c0(p).livenessProbe = { httpGet: { port: '8080' } }), ['spec.containers[0].livenessProbe.httpGet.port: Invalid value: "8080": must contain at least one letter (a-z)']],
     ['scheme', (p) => (c0(p).livenessProbe = { httpGet: { port: 80, scheme: 'FTP' } }), ['spec.containers[0].livenessProbe.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", "HTTPS"']],
-    ['header name', (p) => (c0(p).livenessProbe = { httpGet: { port: 80, httpHeaders: [{ name: 'X_Y', value: 'v' }] } }), ["spec.containers[0].livenessProbe.httpGet.httpHeaders[0].name: Invalid value: \"X_Y\": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"]],
+    ['header name', (p) => (c0(p).livenessProbe = { httpGet: { port: 80, httpHeaders: [{ name: 'X_Y', value: 'v' }] } }), ["spec.containers[0].livenessProbe.httpGet.httpHeaders: Invalid value: \"X_Y\": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"]],
     ['grpc port', (p) => (c0(p).livenessProbe = { grpc: { port: 70000 } }), ['spec.containers[0].livenessProbe.grpc.port: Invalid value: 70000: must be between 1 and 65535, inclusive']],
     ['readiness terminationGracePeriodSeconds', (p) => (c0(p).readinessProbe = { exec: { command: ['x'] }, terminationGracePeriodSeconds: 5 }), ['spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 5: must not be set for readinessProbes']],
     ['lifecycle without handler', (p) => (c0(p).lifecycle = { preStop: {} }), ['spec.containers[0].lifecycle.preStop: Required value: must specify a handler type']],
-    ['sleep over grace period', (p) => (c0(p).lifecycle = { preStop: { sleep: { seconds: 31 } } }), ['spec.containers[0].lifecycle.preStop.sleep.seconds: Invalid value: 31: must be greater than 0 and less than terminationGracePeriodSeconds (30)']],
+    ['sleep over grace period', (p) => (c0(p).lifecycle = { preStop: { sleep: { seconds: 31 } } }), ['spec.containers[0].lifecycle.preStop.sleep.seconds: Invalid value: 31: must be greater than 0 and less than terminationGracePeriodSeconds (30). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.']],
     ['restartPolicy on an app container', (p) => (c0(p).restartPolicy = 'Always'), ['spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers']],
     ['sidecar: init container with restartPolicy Always and probes', (p) => (p['spec'].initContainers = [{ name: 's', image: 'i', restartPolicy: 'Always', livenessProbe: { exec: { command: ['x'] } } }]), []],
     ['init restartPolicy Never', (p) => (p['spec'].initContainers = [{ name: 's', image: 'i', restartPolicy: 'Never' }]), ['spec.initContainers[0].restartPolicy: Unsupported value: "Never": supported values: "Always"']],
@@ -112,12 +112,20 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
     ['dnsPolicy', spec('dnsPolicy', 'Cluster'), ['spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"']],
     ['dnsPolicy None without config', spec('dnsPolicy', 'None'), ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']],
-    ['dnsConfig', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', '::1'], searches: ['a.example.com.', '.'], options: [{ name: 'ndots', value: '2' }] } }), []],
+    ['dnsConfig', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', '::1'], searches: ['a.example.com.', 'b.example.com'], options: [{ name: 'ndots', value: '2' }] } }), []],
     ['nameserver IP', spec('dnsConfig', { nameservers: ['1.1.1'] }), ['spec.dnsConfig.nameservers[0]: Invalid value: "1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
     ['four nameservers', spec('dnsConfig', { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'] }), ['spec.dnsConfig.nameservers: Invalid value: ["1.1.1.1","1.1.1.2","1.1.1.3","1.1.1.4"]: must not have more than 3 nameservers']],
     ['search not a subdomain', spec('dnsConfig', { searches: ['A_B'] }), ["spec.dnsConfig.searches[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
     ['activeDeadlineSeconds 0', spec('activeDeadlineSeconds', 0), ['spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive']],
-    ['hostNetwork with another hostPort', (p) => { p['spec'].hostNetwork = true; c0(p).ports[0].hostPort = 81; }, ['spec.containers[0].ports[0].containerPort: Invalid value: 80: must match `hostPort` when `hostNetwork` is true']],
+    // validatePodHostNetworkDeps: reported at hostPort, regular containers only.
+    ['hostNetwork with another hostPort', (p) => { p['spec'].hostNetwork = true; c0(p).ports[0].hostPort = 81; }, ['spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true']],
+    // validatePodDNSConfig with RelaxedDNSSearchValidation off (alpha in 1.32): "." trims to "" and is refused.
+    ['search "." (relaxed search validation is off in 1.32)', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['.'] } }), ["spec.dnsConfig.searches[0]: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['dns option without a name', spec('dnsConfig', { options: [{ value: '2' }] }), ['spec.dnsConfig.options[0]: Required value: must not be empty']],
+    ['preemptionPolicy', spec('preemptionPolicy', 'Sometimes'), ['spec.preemptionPolicy: Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"']],
+    ['runtimeClassName ""', spec('runtimeClassName', ''), ["spec.runtimeClassName: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['nodeName with schedulingGates', (p) => Object.assign(p['spec'], { nodeName: 'n1', schedulingGates: [{ name: 'example.com/gate' }] }), ['spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared']],
+    ['init container hostPort with hostNetwork is not checked', (p) => { p['spec'].hostNetwork = true; p['spec'].initContainers = [{ name: 'i', image: 'busybox', ports: [{ containerPort: 80, hostPort: 81 }] }]; }, []],
     ['hostNetwork, hostPort defaulted', spec('hostNetwork', true), []],
     ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector.disk: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
     ['hostname', spec('hostname', 'My_Host'), ["spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
@@ -177,6 +185,96 @@ describe('container securityContext (TestValidateSecurityContext)', () => {
       'spec.containers[0].securityContext.seccompProfile.type: Required value: type is required when seccompProfile is set',
     ]],
     ['seccomp localhostProfile with RuntimeDefault', sc({ seccompProfile: { type: 'RuntimeDefault', localhostProfile: 'x.json' } }), ['spec.containers[0].securityContext.seccompProfile.localhostProfile: Invalid value: {"type":"RuntimeDefault","localhostProfile":"x.json"}: can only be set when seccomp type is Localhost']],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+// Cases from TestValidateContainers, TestValidateContainerPorts, TestValidatePullPolicy,
+// TestValidateVolumeMounts and TestValidateRestartPolicy, checked against validateContainerCommon,
+// validateContainerPorts, validatePullPolicy, ValidateVolumeMounts and validateRestartPolicy
+// (kubernetes/kubernetes pkg/apis/core/validation/validation.go).
+describe('containers in the API server words (validateContainers, validateContainerPorts, ValidateVolumeMounts)', () => {
+  const DNS_LABEL = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')";
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['no containers', (p) => (p['spec'].containers = []), ['spec.containers: Required value']],
+    ['container name upper case', (p) => (c0(p).name = 'Web'), [`spec.containers[0].name: Invalid value: "Web": ${DNS_LABEL}`]],
+    ['container name empty', (p) => (c0(p).name = ''), ['spec.containers[0].name: Required value']],
+    ['duplicate container name', (p) => p['spec'].containers.push({ name: 'c', image: 'i' }), ['spec.containers[1].name: Duplicate value: "c"']],
+    ['init container reusing a container name', (p) => (p['spec'].initContainers = [{ name: 'c', image: 'i' }]), ['spec.initContainers[0].name: Duplicate value: "c"']],
+    ['image empty', (p) => (c0(p).image = ''), ['spec.containers[0].image: Required value']],
+    ['image whitespace only', (p) => (c0(p).image = ' '), ['spec.containers[0].image: Invalid value: " ": must not have leading or trailing whitespace']],
+    ['pull policy', (p) => (c0(p).imagePullPolicy = 'Sometimes'), ['spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"']],
+    ['protocol (sorted list)', (p) => (c0(p).ports[0].protocol = 'ICMP'), ['spec.containers[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "SCTP", "TCP", "UDP"']],
+    ['containerPort 0', (p) => (c0(p).ports[0].containerPort = 0), ['spec.containers[0].ports[0].containerPort: Required value']],
+    ['containerPort 65536', (p) => (c0(p).ports[0].containerPort = 65536), ['spec.containers[0].ports[0].containerPort: Invalid value: 65536: must be between 1 and 65535, inclusive']],
+    ['hostPort 65536', (p) => (c0(p).ports[0].hostPort = 65536), ['spec.containers[0].ports[0].hostPort: Invalid value: 65536: must be between 1 and 65535, inclusive']],
+    ['duplicate port name', (p) => c0(p).ports.push({ name: 'http', containerPort: 81 }), ['spec.containers[0].ports[1].name: Duplicate value: "http"']],
+    ['port name all digits', (p) => (c0(p).ports[0].name = '123'), ['spec.containers[0].ports[0].name: Invalid value: "123": must contain at least one letter (a-z)']],
+    ['restartPolicy', (p) => (p['spec'].restartPolicy = 'Sometimes'), ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']],
+    ['mount of a missing volume', (p) => (c0(p).volumeMounts = [{ name: 'w', mountPath: '/w' }]), ['spec.containers[0].volumeMounts[0].name: Not found: "w"']],
+    ['mountPath twice', (p) => (c0(p).volumeMounts = [{ name: 'v', mountPath: '/v' }, { name: 'v', mountPath: '/v' }]), ['spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/v": must be unique']],
+    ['mountPath empty', (p) => (c0(p).volumeMounts = [{ name: 'v', mountPath: '' }]), ['spec.containers[0].volumeMounts[0].mountPath: Required value']],
+    ['absolute subPath', (p) => (c0(p).volumeMounts = [{ name: 'v', mountPath: '/v', subPath: '/a' }]), ['spec.containers[0].volumeMounts[0].subPath: Invalid value: "/a": must be a relative path']],
+    ['terminationMessagePolicy', (p) => (c0(p).terminationMessagePolicy = 'Always'), ['spec.containers[0].terminationMessagePolicy: Unsupported value: "Always": supported values: "File", "FallbackToLogsOnError"']],
+    ['value with valueFrom and two sources: only the value error', (p) => (c0(p).env = [{ name: 'A', value: 'x', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' }, secretKeyRef: { name: 's', key: 'k' } } }]), ['spec.containers[0].env[0].valueFrom: Invalid value: "": may not be specified when `value` is not empty']],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+// Cases from TestValidateVolumes (validateVolumeSource and the validateXVolumeSource functions).
+describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateISCSIVolumeSource, validateCSIVolumeSource, ...)', () => {
+  const vol = (v: unknown) => (p: Pod) => (p['spec'].volumes = [v]);
+  const at = 'spec.volumes[0]';
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['two types: the second is forbidden', vol({ name: 'v', emptyDir: {}, hostPath: { path: '/a' } }), [`${at}.hostPath: Forbidden: may not specify more than 1 volume type`]],
+    ['volume name', vol({ name: 'V', emptyDir: {} }), [`${at}.name: Invalid value: "V": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')`]],
+    ['duplicate volume name', (p) => p['spec'].volumes.push({ name: 'v', emptyDir: {} }), ['spec.volumes[1].name: Duplicate value: "v"']],
+    ['hostPath empty path', vol({ name: 'v', hostPath: { path: '' } }), [`${at}.hostPath.path: Required value`]],
+    ['hostPath backsteps', vol({ name: 'v', hostPath: { path: '/a/../b' } }), [`${at}.hostPath.path: Invalid value: "/a/../b": must not contain '..'`]],
+    ['hostPath type (sorted, with "")', vol({ name: 'v', hostPath: { path: '/a', type: 'Dir' } }), [`${at}.hostPath.type: Unsupported value: "Dir": supported values: "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"`]],
+    ['claimName is not a name check', vol({ name: 'v', persistentVolumeClaim: { claimName: 'Not_A_Name' } }), []],
+    ['claimName empty', vol({ name: 'v', persistentVolumeClaim: { claimName: '' } }), [`${at}.persistentVolumeClaim.claimName: Required value`]],
+    ['nfs valid', vol({ name: 'v', nfs: { server: 'nfs.example.com', path: '/export' } }), []],
+    ['nfs relative path', vol({ name: 'v', nfs: { server: 's', path: 'export' } }), [`${at}.nfs.path: Invalid value: "export": must be an absolute path`]],
+    ['nfs no server', vol({ name: 'v', nfs: { server: '', path: '/e' } }), [`${at}.nfs.server: Required value`]],
+    ['iscsi valid', vol({ name: 'v', iscsi: { targetPortal: '127.0.0.1:3260', iqn: 'iqn.2015-02.example.com:test', lun: 1 } }), []],
+    ['iscsi iqn prefix', vol({ name: 'v', iscsi: { targetPortal: 't', iqn: 'foo', lun: 1 } }), [`${at}.iscsi.iqn: Invalid value: "foo": must be valid format starting with iqn, eui, or naa`]],
+    ['iscsi iqn format', vol({ name: 'v', iscsi: { targetPortal: 't', iqn: 'iqn.2015-02.example.com', lun: 1 } }), [`${at}.iscsi.iqn: Invalid value: "iqn.2015-02.example.com": must be valid format`]],
+    ['iscsi eui', vol({ name: 'v', iscsi: { targetPortal: 't', iqn: 'eui.0123456789ABCDEF', lun: 1 } }), []],
+    ['iscsi lun', vol({ name: 'v', iscsi: { targetPortal: 't', iqn: 'eui.0123456789ABCDEF', lun: 256 } }), [`${at}.iscsi.lun: Invalid value: 256: must be between 0 and 255, inclusive`]],
+    ['iscsi chap without secret', vol({ name: 'v', iscsi: { targetPortal: 't', iqn: 'eui.0123456789ABCDEF', lun: 0, chapAuthSession: true } }), [`${at}.iscsi.secretRef: Required value`]],
+    ['csi valid', vol({ name: 'v', csi: { driver: 'csi.example.com' } }), []],
+    ['csi driver upper case is lowered first', vol({ name: 'v', csi: { driver: 'CSI.Example.com' } }), []],
+    ['csi driver too long', vol({ name: 'v', csi: { driver: `${'a'.repeat(64)}` } }), [`${at}.csi.driver: Too long: may not be more than 63 bytes`]],
+    ['csi nodePublishSecretRef without name', vol({ name: 'v', csi: { driver: 'd', nodePublishSecretRef: {} } }), [`${at}.csi.nodePublishSecretRef.name: Required value`]],
+    ['rbd', vol({ name: 'v', rbd: { monitors: [], image: '' } }), [`${at}.rbd.monitors: Required value`, `${at}.rbd.image: Required value`]],
+    ['gcePersistentDisk partition', vol({ name: 'v', gcePersistentDisk: { pdName: 'd', partition: 256 } }), [`${at}.gcePersistentDisk.partition: Invalid value: 256: must be between 1 and 255, inclusive`]],
+    ['fc without targets', vol({ name: 'v', fc: {} }), [`${at}.fc.targetWWNs: Required value: must specify either targetWWNs or wwids, but not both`]],
+    ['fc targets without lun', vol({ name: 'v', fc: { targetWWNs: ['500a0982991b8dc5'] } }), [`${at}.fc.lun: Required value: lun is required if targetWWNs is specified`]],
+    ['flexVolume reserved option', vol({ name: 'v', flexVolume: { driver: 'd', options: { 'kubernetes.io/x': 'y' } } }), [`${at}.flexVolume.options["kubernetes.io/x"]: Invalid value: "kubernetes.io/x": kubernetes.io and k8s.io namespaces are reserved`]],
+    ['azureDisk blob URI (kind defaults to Shared)', vol({ name: 'v', azureDisk: { diskName: 'd', diskURI: '/subscriptions/x' } }), [`${at}.azureDisk.diskURI: Unsupported value: "/subscriptions/x": supported values: "https://{account-name}.blob.core.windows.net/{container-name}/{disk-name}.vhd"`]],
+    ['quobyte registry', vol({ name: 'v', quobyte: { registry: 'host', volume: 'v' } }), [`${at}.quobyte.registry: Invalid value: "host": must be a host:port pair or multiple pairs separated by commas`]],
+    ['gitRepo directory', vol({ name: 'v', gitRepo: { repository: 'r', directory: '../x' } }), [`${at}.gitRepo.directory: Invalid value: "../x": must not contain '..'`]],
+    ['ephemeral without template', vol({ name: 'v', ephemeral: {} }), [`${at}.ephemeral.volumeClaimTemplate: Required value`]],
+    ['claim of an ephemeral volume of this pod', (p) => (p['spec'].volumes = [{ name: 'e', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }, { name: 'c', persistentVolumeClaim: { claimName: 'p-e' } }]), ['spec.volumes[1].persistentVolumeClaim.claimName: Invalid value: "p-e": must not reference a PVC that gets created for an ephemeral volume']],
+    ['recursiveReadOnly both errors', (p) => (c0(p).volumeMounts = [{ name: 'v', mountPath: '/v', recursiveReadOnly: 'IfPossible', mountPropagation: 'HostToContainer' }]), ['spec.containers[0].volumeMounts[0].recursiveReadOnly: Forbidden: may only be specified when readOnly is true', 'spec.containers[0].volumeMounts[0].recursiveReadOnly: Forbidden: may only be specified when mountPropagation is None or not specified']],
+    ['item path "..a/../b": both errors', vol({ name: 'v', secret: { secretName: 's', items: [{ key: 'k', path: '..a/../b' }] } }), [`${at}.secret.items[0].path: Invalid value: "..a/../b": must not contain '..'`, `${at}.secret.items[0].path: Invalid value: "..a/../b": must not start with '..'`]],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+// ObjectMeta (apimachinery ValidateObjectMetaAccessor, ValidateAnnotations, ValidateLabels) and the
+// security profile fields (validateSeccompProfileField, ValidateAppArmorProfileField).
+describe('metadata and security profiles', () => {
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['pod name', (p) => (p['metadata'].name = 'Web'), ["metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['pod name missing', (p) => delete p['metadata'].name, ['metadata.name: Required value: name or generateName is required']],
+    ['namespace', (p) => (p['metadata'].namespace = 'Dev'), ["metadata.namespace: Invalid value: \"Dev\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
+    ['label value reported at the map', (p) => (p['metadata'].labels = { app: '-x' }), ["metadata.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
+    ['annotation key case does not matter', (p) => (p['metadata'].annotations = { 'Example.COM/Key': 'v' }), []],
+    ['seccomp Localhost with an empty profile is accepted', (p) => (c0(p).securityContext = { seccompProfile: { type: 'Localhost', localhostProfile: '' } }), []],
+    ['AppArmor padded profile', (p) => (c0(p).securityContext = { appArmorProfile: { type: 'Localhost', localhostProfile: ' p ' } }), ['spec.containers[0].securityContext.appArmorProfile.localhostProfile: Invalid value: " p ": must not be padded with whitespace']],
+    ['AppArmor profile with RuntimeDefault', (p) => (c0(p).securityContext = { appArmorProfile: { type: 'RuntimeDefault', localhostProfile: 'p' } }), ['spec.containers[0].securityContext.appArmorProfile.localhostProfile: Invalid value: "p": can only be set when AppArmor type is Localhost']],
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
 });

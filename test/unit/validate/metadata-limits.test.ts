@@ -7,18 +7,18 @@ const pod = (metadata: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'P
 const messages = (metadata: Record<string, unknown>) => metadataRule.check(pod(metadata), doc).map((f) => f.message);
 
 describe('annotations total size', () => {
-  test('256 KiB of keys and values is accepted; one byte more is refused with both figures', () => {
+  test('256 KiB of keys and values is accepted; one byte more is refused (ValidateAnnotations: field.TooLong)', () => {
     const exact = { a: 'x'.repeat(TOTAL_ANNOTATION_SIZE_LIMIT - 1) };
     expect(messages({ annotations: exact })).toEqual([]);
     expect(messages({ annotations: { ab: 'x'.repeat(TOTAL_ANNOTATION_SIZE_LIMIT - 1) } })).toEqual([
-      'annotations are too long: 262145 bytes, must have at most 262144 bytes',
+      'Too long: may not be more than 262144 bytes',
     ]);
   });
 
   test('is counted in UTF-8 bytes, as Kubernetes does, not in characters', () => {
     // 131,072 two-byte characters: half the limit in characters, one byte over it in bytes with the key.
     expect(messages({ annotations: { a: 'é'.repeat(TOTAL_ANNOTATION_SIZE_LIMIT / 2) } })).toEqual([
-      'annotations are too long: 262145 bytes, must have at most 262144 bytes',
+      'Too long: may not be more than 262144 bytes',
     ]);
   });
 });
@@ -26,8 +26,8 @@ describe('annotations total size', () => {
 describe('label sizes', () => {
   test('a value over 63 characters, a name part over 63 and a prefix over 253 are refused', () => {
     expect(messages({ labels: { app: 'v'.repeat(63), ['k'.repeat(63)]: 'x', [`${'p'.repeat(253)}/n`]: 'x' } })).toEqual([]);
-    expect(messages({ labels: { app: 'v'.repeat(64) } })).toEqual([`invalid label value "${'v'.repeat(64)}": must be no more than 63 characters`]);
-    expect(messages({ labels: { ['k'.repeat(64)]: 'x' } })).toEqual([`invalid label key "${'k'.repeat(64)}": name part must be no more than 63 characters`]);
-    expect(messages({ labels: { [`${'p'.repeat(254)}/n`]: 'x' } })[0]).toMatch(/^invalid label key "p+\/n": prefix part must be no more than 253 characters$/);
+    expect(messages({ labels: { app: 'v'.repeat(64) } })).toEqual([`Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`]);
+    expect(messages({ labels: { ['k'.repeat(64)]: 'x' } })).toEqual([`Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 characters`]);
+    expect(messages({ labels: { [`${'p'.repeat(254)}/n`]: 'x' } })[0]).toMatch(/^Invalid value: "p+\/n": prefix part must be no more than 253 characters$/);
   });
 });
