@@ -41,7 +41,7 @@ function container(c: unknown): unknown {
   const r = asRecord(c);
   if (!r) return c;
   const out: Rec = { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', ...r };
-  if (Array.isArray(r['ports'])) out['ports'] = r['ports'].map((p) => { const pr = asRecord(p); return pr && !pr['protocol'] ? { ...pr, protocol: 'TCP' } : p; });
+  if (Array.isArray(r['ports'])) out['ports'] = asArray(r['ports']).map((p): unknown => { const pr = asRecord(p); return pr && !pr['protocol'] ? { ...pr, protocol: 'TCP' } : p; });
   for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) if (r[k]) out[k] = probe(r[k]);
   const lc = asRecord(r['lifecycle']);
   if (lc) out['lifecycle'] = { ...lc, ...(lc['postStart'] ? { postStart: handler(lc['postStart']) } : {}), ...(lc['preStop'] ? { preStop: handler(lc['preStop']) } : {}) };
@@ -61,7 +61,7 @@ export function withApiDefaults(pod: PodLike): PodLike {
   };
   for (const group of ['initContainers', 'containers']) if (Array.isArray(spec[group])) out[group] = asArray(spec[group]).map(container);
   if (Array.isArray(spec['volumes']))
-    out['volumes'] = spec['volumes'].map((v) => {
+    out['volumes'] = asArray(spec['volumes']).map((v): unknown => {
       const r = asRecord(v);
       if (!r) return v;
       const hasSource = Object.keys(r).some((k) => !VOLUME_SOURCE_KEYS.has(k) && r[k] !== null && r[k] !== undefined);

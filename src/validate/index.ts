@@ -103,8 +103,8 @@ export function validateManifests(
       documentIndex: doc.documentIndex,
       // The API server's defaults, so a defaulted and an explicit manifest translate and hash alike;
       // the user's own object stays available for the last-applied label, as kubectl records it.
-      object: withApiDefaults(pod) as ValidManifest['object'],
-      original: pod as ValidManifest['object'],
+      object: withApiDefaults(pod),
+      original: pod,
       locate: doc.locate,
     };
   });

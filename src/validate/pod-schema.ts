@@ -109,7 +109,7 @@ function toSchemaError(e: ErrorObject, root: unknown): SchemaError {
     }
     case 'minimum':
     case 'maximum': {
-      const bound = e.params['limit'];
+      const bound: unknown = e.params['limit'];
       const word = e.keyword === 'minimum' ? 'at least' : 'at most';
       return { path: p, keyword: e.keyword, message: `must be ${word} ${String(bound)}, got ${describe(actual)}`, params };
     }

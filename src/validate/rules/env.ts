@@ -4,6 +4,7 @@
  * validateConfigMapKeySelector, ValidateEnvFrom). Names follow 1.32's relaxed rule
  * (RelaxedEnvironmentVariableValidation, on by default): any printable ASCII but `=`.
  */
+import { textOf } from '../../domain/text';
 import type { JsonPath } from '../../domain/types';
 import type { DocumentRule, Finding } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
@@ -42,7 +43,7 @@ export function objectFieldSelector(fs: Record<string, unknown>, allowed: readon
   if (apiVersion === '') return [required([...path, 'apiVersion'])];
   if (typeof fieldPath !== 'string' || fieldPath === '') return [required([...path, 'fieldPath'])];
   if (apiVersion !== 'v1')
-    return [invalid([...path, 'fieldPath'], fieldPath, `error converting fieldPath: unsupported pod version: ${String(apiVersion)}`)];
+    return [invalid([...path, 'fieldPath'], fieldPath, `error converting fieldPath: unsupported pod version: ${textOf(apiVersion)}`)];
   const sub = /^(metadata\.(?:annotations|labels))\['(.*)'\]$/.exec(fieldPath) ?? /^([^[]+)\[(.*)\]$/.exec(fieldPath);
   const base = sub ? sub[1]! : fieldPath;
   if (!CONVERTIBLE.has(base) || (sub && !/^metadata\.(annotations|labels)$/.test(base)))

@@ -6,6 +6,7 @@
  *
  * Rules that are kubeplay's own, not the API server's, end their message with KUBEPLAY_RULE.
  */
+import { textOf } from '../../domain/text';
 import type { JsonPath } from '../../domain/types';
 import type { Finding } from './rule';
 
@@ -14,7 +15,7 @@ export function renderValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v) ?? String(v);
+  return JSON.stringify(v) ?? textOf(v);
 }
 
 /** invalid is field.Invalid: `Invalid value: VALUE: detail`. */

@@ -17,7 +17,7 @@ export const sharedContainerPortsRule: DocumentRule = {
         const port = asRecord(p);
         const cp = port?.['containerPort'];
         if (typeof cp !== 'number') return;
-        const proto = typeof port?.['protocol'] === 'string' ? (port['protocol'] as string) : 'TCP';
+        const proto = typeof port?.['protocol'] === 'string' ? (port['protocol']) : 'TCP';
         const key = `${cp}/${proto}`;
         const here = `spec.containers[${String(path[2])}].ports[${i}]`;
         const first = seen.get(key);

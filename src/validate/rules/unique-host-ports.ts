@@ -2,6 +2,7 @@
  * uniqueHostPorts: one hostPort (with protocol and host IP) claimed twice across all pods in the
  * input. Only one pod can publish a port on the host, so the second pod could never start.
  */
+import { textOf } from '../../domain/text';
 import type { InputRule } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
 
@@ -18,15 +19,15 @@ export const uniqueHostPortsRule: InputRule = {
     const out: ReturnType<InputRule['check']> = [];
     const claims: Array<{ port: number; proto: string; ip: string; who: string }> = [];
     for (const { pod, doc } of docs) {
-      const podName = String(asRecord(pod['metadata'])?.['name'] ?? '?');
+      const podName = textOf(asRecord(pod['metadata'])?.['name'] ?? '?');
       eachContainer(pod, (c, path, group) => {
         if (group === 'initContainers') return;
         asArray(c['ports']).forEach((p, i) => {
           const port = asRecord(p);
           const hp = port?.['hostPort'];
           if (typeof hp !== 'number' || hp === 0) return;
-          const proto = typeof port?.['protocol'] === 'string' ? (port['protocol'] as string) : 'TCP';
-          const ip = typeof port?.['hostIP'] === 'string' ? (port['hostIP'] as string) : '';
+          const proto = typeof port?.['protocol'] === 'string' ? (port['protocol']) : 'TCP';
+          const ip = typeof port?.['hostIP'] === 'string' ? (port['hostIP']) : '';
           const who = `pod/${podName} (${doc.source}, spec.containers[${String(path[2])}].ports[${i}])`;
           const clash = claims.find((x) => x.port === hp && x.proto === proto && hostIPsOverlap(x.ip, ip));
           if (clash)

@@ -12,7 +12,7 @@ export const uniqueNamesRule: InputRule = {
       const meta = asRecord(pod['metadata']);
       const name = meta?.['name'];
       if (typeof name !== 'string' || name === '') continue;
-      const ns = typeof meta?.['namespace'] === 'string' && meta['namespace'] !== '' ? (meta['namespace'] as string) : 'default';
+      const ns = typeof meta?.['namespace'] === 'string' && meta['namespace'] !== '' ? (meta['namespace']) : 'default';
       // Podman pod names are global: two namespaces cannot both hold a pod of one name.
       const where = `${doc.source} document ${doc.documentIndex + 1}`;
       const prev = first.get(name);

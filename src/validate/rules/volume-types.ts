@@ -8,6 +8,7 @@
  * names a few paths differently from the field (persistentDisk, cephFS, iscsi.initiatorname,
  * csi.name); kubeplay prints the field's own path so the line and column point at it.
  */
+import { textOf } from '../../domain/text';
 import type { JsonPath } from '../../domain/types';
 import type { Finding } from './rule';
 import { asArray, asRecord } from './rule';
@@ -142,8 +143,8 @@ function azureDisk(s: Src, path: JsonPath): Finding[] {
   // v1 defaults cachingMode to ReadWrite and kind to Shared before validation.
   const caching = s['cachingMode'] ?? 'ReadWrite';
   const kind = s['kind'] ?? 'Shared';
-  if (!['None', 'ReadOnly', 'ReadWrite'].includes(String(caching))) out.push(notSupported([...path, 'cachingMode'], caching, ['None', 'ReadOnly', 'ReadWrite']));
-  if (!['Dedicated', 'Managed', 'Shared'].includes(String(kind))) out.push(notSupported([...path, 'kind'], kind, ['Dedicated', 'Managed', 'Shared']));
+  if (!['None', 'ReadOnly', 'ReadWrite'].includes(textOf(caching))) out.push(notSupported([...path, 'cachingMode'], caching, ['None', 'ReadOnly', 'ReadWrite']));
+  if (!['Dedicated', 'Managed', 'Shared'].includes(textOf(kind))) out.push(notSupported([...path, 'kind'], kind, ['Dedicated', 'Managed', 'Shared']));
   const uri = str(s['diskURI']);
   if (kind === 'Managed' && !uri.startsWith('/subscriptions/'))
     out.push(notSupported([...path, 'diskURI'], uri, ['/subscriptions/{sub-id}/resourcegroups/{group-name}/providers/microsoft.compute/disks/{disk-id}']));

@@ -4,6 +4,7 @@
  * `violates PodSecurity "baseline:latest": privileged (container "x" must not set ...)` reads
  * as it does from kubectl.
  */
+import { textOf } from '../../domain/text';
 import { asArray, asRecord } from '../rules/rule';
 import type { PodSecurityControl, Violation } from './control';
 import { containersOf, podSecurityContext, q, securityContextOf, specOf } from './control';
@@ -109,7 +110,7 @@ const hostPorts: PodSecurityControl = {
       asArray(c['ports']).forEach((p, i) => {
         const hp = asRecord(p)?.['hostPort'];
         if (hp === undefined || hp === null || hp === 0) return;
-        out.push({ path: [...path, 'ports', i, 'hostPort'], reason: 'hostPort', detail: `container ${q(name)} uses hostPort ${String(hp)}` });
+        out.push({ path: [...path, 'ports', i, 'hostPort'], reason: 'hostPort', detail: `container ${q(name)} uses hostPort ${textOf(hp)}` });
       });
     return out;
   },

@@ -15,13 +15,13 @@ function setPath(obj: Record<string, unknown>, path: string, value: unknown): Re
   const steps = path.split(/(?<!\\)\./).map((s) => s.replace(/\\\./g, '.'));
   let cur: Record<string, unknown> | unknown[] = copy;
   for (const step of steps.slice(0, -1)) {
-    const next = (cur as Record<string, unknown>)[step];
-    if (next === undefined) (cur as Record<string, unknown>)[step] = {};
-    cur = (cur as Record<string, unknown>)[step] as Record<string, unknown>;
+    const next = (cur)[step];
+    if (next === undefined) (cur)[step] = {};
+    cur = (cur)[step] as Record<string, unknown>;
   }
   const last = steps[steps.length - 1]!;
-  if (value === undefined) delete (cur as Record<string, unknown>)[last];
-  else (cur as Record<string, unknown>)[last] = value;
+  if (value === undefined) delete (cur)[last];
+  else (cur)[last] = value;
   return copy;
 }
 

@@ -16,6 +16,7 @@ const { buildValidators } = require('../../../scripts/build-validators.js') as {
 };
 
 /** pod builds a minimal valid Pod and lets each test change one thing. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests mutate any field of a pod freely
 function pod(mutate: (p: any) => void = () => {}): Record<string, unknown> {
   const p = {
     apiVersion: 'v1',
