@@ -13,7 +13,6 @@ const common = {
 };
 
 module.exports = {
-  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit', '<rootDir>/test/golden'] },
     { ...common, displayName: 'integration', roots: ['<rootDir>/test/integration'], globalSetup: '<rootDir>/test/integration/globalSetup.js' },

@@ -132,16 +132,16 @@ describe('names and paths that could be flags or leave their directory are refus
       `${f}:4:3`, `${f}:6:5`, `${f}:7:5`, `${f}:10:7`, `${f}:13:12`, `${f}:15:24`, `${f}:15:40`, `${f}:17:7`, `${f}:18:18`, `${f}:20:31`, 'error',
     ]);
     for (const want of [
-      'metadata.name: invalid name "--privileged"',
-      'metadata.labels["--net"]: invalid label key "--net"',
-      'metadata.labels.app: invalid label value "--privileged"',
-      'spec.containers[0].name: invalid container name "-v"',
+      'metadata.name: Invalid value: "--privileged": a lowercase RFC 1123 subdomain',
+      'metadata.labels: Invalid value: "--net": name part must consist of',
+      'metadata.labels: Invalid value: "--privileged": a valid label must be',
+      'spec.containers[0].name: Invalid value: "-v": a lowercase RFC 1123 label',
       'spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than \'=\'',
       'spec.containers[0].volumeMounts[0].mountPath: mountPath "etc" must be an absolute path',
-      'spec.containers[0].volumeMounts[0].subPath: subPath "../../etc" must not contain \'..\'',
-      'spec.volumes[0].name: invalid volume name "../etc"',
-      'spec.volumes[0].hostPath.path: hostPath "/tmp/../etc" must not contain \'..\'',
-      'spec.volumes[1].persistentVolumeClaim.claimName: invalid claimName "../../etc/passwd"',
+      'spec.containers[0].volumeMounts[0].subPath: Invalid value: "../../etc": must not contain \'..\'',
+      'spec.volumes[0].name: Invalid value: "../etc": a lowercase RFC 1123 label',
+      'spec.volumes[0].hostPath.path: Invalid value: "/tmp/../etc": must not contain \'..\'',
+      'spec.volumes[1].persistentVolumeClaim.claimName: Invalid value: "../../etc/passwd": a lowercase RFC 1123 subdomain',
     ])
       expect(r.stderr).toContain(want);
     expect(r.stderr).toContain('error: 10 problems in 1 document of 1 file; nothing was applied.');

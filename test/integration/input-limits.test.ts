@@ -57,21 +57,21 @@ describe('load limits', () => {
 });
 
 describe('metadata limits', () => {
-  test('label value over 63 characters, label name over 63, label prefix over 253', async () => {
+  test('label value over 63 characters, label name over 63, label prefix over 253 (the API server reports them at metadata.labels, located at the key)', async () => {
     const v = 'v'.repeat(64);
     const k = 'k'.repeat(64);
     const p = `${'p'.repeat(254)}/name`;
     const f = file('labels.yaml', pod('labels', `  labels:\n    app: ${v}\n    ${k}: x\n    ${p}: x\n`));
     await refused(f, [
-      `${f}:6:5: metadata.labels.app: invalid label value "${v}": must be no more than 63 characters`,
-      `${f}:7:5: metadata.labels.${k}: invalid label key "${k}": name part must be no more than 63 characters`,
-      `${f}:8:5: metadata.labels["${p}"]: invalid label key "${p}": prefix part must be no more than 253 characters`,
+      `${f}:6:5: metadata.labels: Invalid value: "${v}": must be no more than 63 characters`,
+      `${f}:7:5: metadata.labels: Invalid value: "${k}": name part must be no more than 63 characters`,
+      `${f}:8:5: metadata.labels: Invalid value: "${p}": prefix part must be no more than 253 characters`,
     ]);
   });
 
   test('annotations over 256 KiB in total, counted in bytes', async () => {
     // 2 keys of 1 byte and 2 × 65,536 three-byte characters: 393,218 bytes, though only 131,074 characters.
     const f = file('notes.yaml', pod('notes', `  annotations:\n    a: "${'€'.repeat(65536)}"\n    b: "${'€'.repeat(65536)}"\n`));
-    await refused(f, [`${f}:5:3: metadata.annotations: annotations are too long: 393218 bytes, must have at most 262144 bytes`]);
+    await refused(f, [`${f}:5:3: metadata.annotations: Too long: may not be more than 262144 bytes`]);
   });
 });

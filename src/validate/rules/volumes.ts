@@ -64,7 +64,13 @@ export const volumesRule: DocumentRule = {
         const rec = asRecord(src) ?? {};
         if (type === 'hostPath') el.push(...hostPath(rec, [...path, type]));
         else if (type === 'persistentVolumeClaim') {
-          if (!(typeof rec['claimName'] === 'string' && rec['claimName'] !== '')) el.push(required([...path, type, 'claimName']));
+          const claim = rec['claimName'];
+          if (!(typeof claim === 'string' && claim !== '')) el.push(required([...path, type, 'claimName']));
+          // The API server only requires a claimName, but a claim of any other name can never exist
+          // (PVC names are DNS subdomains), and kubeplay names a Podman volume after it.
+          else
+            for (const e of isDNS1123Subdomain(claim))
+              el.push(kubeplayOnly([...path, type, 'claimName'], `Invalid value: ${JSON.stringify(claim)}: ${e}: it names a PersistentVolumeClaim and the Podman volume that holds its data`));
         } else {
           const check = VOLUME_TYPE_CHECKS[type];
           if (check) el.push(...check(rec, [...path, type], name));

@@ -232,7 +232,10 @@ describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateI
     ['hostPath empty path', vol({ name: 'v', hostPath: { path: '' } }), [`${at}.hostPath.path: Required value`]],
     ['hostPath backsteps', vol({ name: 'v', hostPath: { path: '/a/../b' } }), [`${at}.hostPath.path: Invalid value: "/a/../b": must not contain '..'`]],
     ['hostPath type (sorted, with "")', vol({ name: 'v', hostPath: { path: '/a', type: 'Dir' } }), [`${at}.hostPath.type: Unsupported value: "Dir": supported values: "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"`]],
-    ['claimName is not a name check', vol({ name: 'v', persistentVolumeClaim: { claimName: 'Not_A_Name' } }), []],
+    // The API server only requires it; kubeplay refuses a name no claim can have (its own rule, marked).
+    ['claimName is only required upstream; kubeplay checks the name', vol({ name: 'v', persistentVolumeClaim: { claimName: 'Not_A_Name' } }), [
+      `${at}.persistentVolumeClaim.claimName: Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com'): it names a PersistentVolumeClaim and the Podman volume that holds its data (kubeplay's rule, not the API server's)`,
+    ]],
     ['claimName empty', vol({ name: 'v', persistentVolumeClaim: { claimName: '' } }), [`${at}.persistentVolumeClaim.claimName: Required value`]],
     ['nfs valid', vol({ name: 'v', nfs: { server: 'nfs.example.com', path: '/export' } }), []],
     ['nfs relative path', vol({ name: 'v', nfs: { server: 's', path: 'export' } }), [`${at}.nfs.path: Invalid value: "export": must be an absolute path`]],
