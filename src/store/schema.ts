@@ -49,13 +49,16 @@ export function schemaVersionOf(db: Database.Database): number {
  * says to upgrade kubeplay).
  */
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  const to = migrations.length;
+  const seen = schemaVersionOf(db); // a read: opening an up-to-date store takes no write lock
+  if (seen === to) return { from: seen, to };
   return db
     .transaction(() => {
-      const from = schemaVersionOf(db);
-      if (from > migrations.length) throw new NewerSchemaError(from, migrations.length);
-      for (let v = from; v < migrations.length; v++) migrations[v]!(db);
-      if (from < migrations.length) db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema_version'`).run(migrations.length);
-      return { from, to: migrations.length };
+      const from = schemaVersionOf(db); // again under the lock: another process may have migrated
+      if (from > to) throw new NewerSchemaError(from, to);
+      for (let v = from; v < to; v++) migrations[v]!(db);
+      if (from < to) db.prepare(`UPDATE meta SET value = ? WHERE key = 'schema_version'`).run(to);
+      return { from, to };
     })
     .immediate();
 }

@@ -95,7 +95,7 @@ export class SqliteObjectStore implements ObjectStore {
       return new SqliteObjectStore(db, file, opts);
     } catch (e) {
       db?.close();
-      throw storeError(file, 'open', e);
+      throw storeError(file, 'open it', e);
     }
   }
 
@@ -104,13 +104,13 @@ export class SqliteObjectStore implements ObjectStore {
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (e) {
-      throw storeError(dir, 'create the state directory', e);
+      throw storeError(dir, 'create the directory', e);
     }
     return SqliteObjectStore.open(path.join(dir, STATE_DB_FILE), opts);
   }
 
   get(key: ObjectKey): StoredObject | undefined {
-    const row = this.run('read', () => this.sql.get.get(key.kind, key.namespace, key.name) as ObjectRow | undefined);
+    const row = this.run('read an object', () => this.sql.get.get(key.kind, key.namespace, key.name) as ObjectRow | undefined);
     return row === undefined ? undefined : (JSON.parse(row.body) as StoredObject);
   }
 
@@ -119,7 +119,7 @@ export class SqliteObjectStore implements ObjectStore {
       const bodies = (query.namespace === undefined ? this.sql.listAll.all(query.kind) : this.sql.listNs.all(query.kind, query.namespace)) as string[];
       return { bodies, revision: this.revision() };
     });
-    const { bodies, revision } = this.run('list', () => read.deferred());
+    const { bodies, revision } = this.run('list objects', () => read.deferred());
     const items: StoredObject[] = [];
     for (const body of bodies) {
       const object = JSON.parse(body) as StoredObject;
@@ -132,7 +132,7 @@ export class SqliteObjectStore implements ObjectStore {
     checkShape(object);
     const key = keyOf(object);
     if (object.metadata.resourceVersion !== undefined && object.metadata.resourceVersion !== '') throw versionOnCreate();
-    return this.write('create', () => {
+    return this.write('create an object', () => {
       if (this.sql.get.get(key.kind, key.namespace, key.name) !== undefined) throw alreadyExists(key);
       const revision = this.nextRevision();
       const stored = clone(object) as StoredObject;
@@ -151,7 +151,7 @@ export class SqliteObjectStore implements ObjectStore {
   update(object: KubeObject): StoredObject {
     checkShape(object);
     const key = keyOf(object);
-    return this.write('update', () => {
+    return this.write('update an object', () => {
       const current = this.current(key, object.metadata);
       const next = clone(object) as StoredObject;
       if (current.status === undefined) delete next.status;
@@ -170,7 +170,7 @@ export class SqliteObjectStore implements ObjectStore {
   updateStatus(object: KubeObject): StoredObject {
     checkShape(object);
     const key = keyOf(object);
-    return this.write('update status', () => {
+    return this.write('update a status', () => {
       const current = this.current(key, object.metadata);
       const next = clone(current);
       if (object.status === undefined) delete next.status;
@@ -180,7 +180,7 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   delete(key: ObjectKey, preconditions: Preconditions = {}): StoredObject {
-    return this.write('delete', () => {
+    return this.write('delete an object', () => {
       const current = this.current(key, {});
       if (preconditions.uid !== undefined && preconditions.uid !== current.metadata.uid) {
         throw preconditionFailed(key, 'UID', preconditions.uid, current.metadata.uid);
@@ -209,12 +209,12 @@ export class SqliteObjectStore implements ObjectStore {
   }
 
   currentRevision(): number {
-    return this.run('read', () => this.revision());
+    return this.run('read the revision', () => this.revision());
   }
 
   compact(keepRevisions: number): CompactResult {
     if (!Number.isSafeInteger(keepRevisions) || keepRevisions < 0) throw new InternalError(`compact: keepRevisions ${keepRevisions} is not a whole number >= 0`);
-    return this.write('compact', () => this.compactTo(this.revision() - keepRevisions));
+    return this.write('compact the change log', () => this.compactTo(this.revision() - keepRevisions));
   }
 
   close(): void {
@@ -324,17 +324,17 @@ function storeError(file: string, what: string, e: unknown): StoreError {
   const code = (e as { code?: unknown }).code;
   const reason = e instanceof Error ? e.message : String(e);
   if (e instanceof NewerSchemaError) {
-    return new StoreError(`cannot open kubeplay's store ${file}: ${reason}; it was written by a newer kubeplay: use that one, or upgrade`, file, e);
+    return new StoreError(`kubeplay's store ${file}: cannot open it: ${reason}; it was written by a newer kubeplay: use that one, or upgrade`, file, e);
   }
   if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-    return new StoreError(`cannot ${what} in kubeplay's store ${file}: another process held it locked for too long (${reason}); wait for the other kubeplay command to finish, then run this one again`, file, e);
+    return new StoreError(`kubeplay's store ${file}: cannot ${what}: another process held it locked for too long (${reason}); wait for the other kubeplay command to finish, then run this one again`, file, e);
   }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return new StoreError(
-      `cannot ${what} in kubeplay's store ${file}: the file is damaged or not a kubeplay store (${reason}); move it away, and the next apply rebuilds it from the labels on Podman's pods`,
+      `kubeplay's store ${file}: cannot ${what}: the file is damaged or not a kubeplay store (${reason}); move it away, and the next apply rebuilds it from the labels on Podman's pods`,
       file,
       e,
     );
   }
-  return new StoreError(`cannot ${what} in kubeplay's store ${file}: ${reason}`, file, e);
+  return new StoreError(`kubeplay's store ${file}: cannot ${what}: ${reason}`, file, e);
 }
