@@ -197,15 +197,18 @@ export class SqliteObjectStore implements ObjectStore {
 
   changesSince(revision: number, limit = Number.MAX_SAFE_INTEGER): ChangeBatch {
     if (!Number.isSafeInteger(revision) || revision < 0) throw new InternalError(`changesSince: revision ${revision} is not a whole number >= 0`);
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new InternalError(`changesSince: limit ${limit} is not a whole number >= 0`);
     const read = this.db.transaction(() => {
       const compacted = Number(this.sql.meta.get('compacted_revision'));
       if (revision < compacted) throw tooOld(revision, compacted);
-      return { rows: this.sql.since.all(revision, Math.max(0, limit)) as ChangeRow[], current: this.revision() };
+      return { rows: this.sql.since.all(revision, limit) as ChangeRow[], current: this.revision() };
     });
     const { rows, current } = this.run('read the changes', () => read.deferred());
     const events: ChangeEvent[] = rows.map((r) => ({ revision: r.revision, type: r.type, object: JSON.parse(r.body) as StoredObject }));
     const last = events[events.length - 1];
-    return { events, revision: events.length >= limit && last !== undefined ? last.revision : Math.max(current, revision) };
+    // a full page may have left changes behind: resume after its last event (or where the reader was)
+    if (events.length === limit) return { events, revision: last?.revision ?? revision };
+    return { events, revision: Math.max(current, revision) };
   }
 
   currentRevision(): number {

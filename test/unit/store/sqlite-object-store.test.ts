@@ -219,6 +219,7 @@ describe('the change feed', () => {
     expect(summary(page)).toEqual(['1 ADDED a rv=1', '2 ADDED b rv=2']);
     expect(page.revision).toBe(2);
     expect(summary(store.changesSince(page.revision, 2))).toEqual(['3 ADDED c rv=3']);
+    expect(store.changesSince(1, 0)).toEqual({ events: [], revision: 1 }); // an empty page skips nothing
   });
 
   it('a list and the changes after its revision give the whole story (list, then watch)', () => {
