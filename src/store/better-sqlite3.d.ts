@@ -1,6 +1,7 @@
 /**
  * The part of better-sqlite3's API the store uses, typed here because @types/better-sqlite3 is not
- * a dependency. Only src/store/sqlite-object-store.ts and src/store/schema.ts import the module.
+ * a dependency. Failures are thrown as SqliteError, an Error whose `code` is SQLite's (`SQLITE_BUSY`...).
+ * Only src/store/ imports the module (and the store's tests, to inspect the file).
  */
 declare module 'better-sqlite3' {
   namespace Database {
@@ -41,13 +42,8 @@ declare module 'better-sqlite3' {
       close(): this;
     }
   }
-  /** SqliteError is what SQLite's failures are thrown as; `code` is SQLite's (`SQLITE_BUSY`...). */
-  class SqliteError extends Error {
-    code: string;
-  }
   interface DatabaseConstructor {
     new (filename: string, options?: Database.Options): Database.Database;
-    SqliteError: typeof SqliteError;
   }
   const Database: DatabaseConstructor;
   export = Database;
