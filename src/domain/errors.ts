@@ -139,3 +139,40 @@ export class InterruptedError extends Error {
     super(`interrupted by ${signal}`);
   }
 }
+
+/** StatusReason is the API server's reason for a refused request (metav1.StatusReason), the ones the object store gives. */
+export type StatusReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Expired' | 'BadRequest';
+
+/**
+ * StatusError is a request the object store refused the way the API server refuses it: its
+ * reason, HTTP code (404, 409, 410, 400) and message in the API server's words
+ * (`Operation cannot be fulfilled on pods "web": the object has been modified; ...`). A
+ * Kubernetes API answers it as a metav1.Status; kubectl prints `Error from server (REASON): MESSAGE`.
+ * Exit 1.
+ */
+export class StatusError extends Error {
+  override readonly name = 'StatusError';
+  constructor(
+    readonly reason: StatusReason,
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * StoreError is kubeplay's object store failing to open, read or write its database (locked
+ * too long by another process, unreadable, written by a newer kubeplay); `file` is the database.
+ * Exit 1.
+ */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    message: string,
+    readonly file: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
