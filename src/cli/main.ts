@@ -16,6 +16,8 @@ import {
   ObjectError,
   PartialFailureError,
   ReportedError,
+  StatusError,
+  StoreError,
   UsageError,
 } from '../domain/errors';
 import type { ContainerEngine, EngineCall } from '../engine/container-engine';
@@ -24,6 +26,7 @@ import type { SecurityProfile, ValidateMode } from '../validate';
 import type { ApplyOptions, DryRun } from '../commands/apply';
 import type { ApplyOutput } from '../print/apply';
 import type { ProgressEvent } from '../reconcile/execute-plan';
+import type { ObjectStore } from '../store/object-store';
 import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
@@ -101,6 +104,19 @@ export async function main(args: string[], io?: Io): Promise<void> {
 
 /** The --request-timeout of this run, in seconds; undefined: each call's own deadline. */
 let requestTimeoutSeconds: number | undefined;
+/** The --state-dir of this run; undefined: KUBEPLAY_STATE_DIR or the default (store/state-dir.ts). */
+let stateDirFlag: string | undefined;
+
+/**
+ * openObjectStore opens the object store (src/store) in the state directory: --state-dir, else
+ * KUBEPLAY_STATE_DIR, else next to Podman's storage. Loaded only when a command records state.
+ */
+function openObjectStore(env: NodeJS.ProcessEnv): ObjectStore {
+  const { SqliteObjectStore } = require('../store/sqlite-object-store') as typeof import('../store/sqlite-object-store');
+  const { stateDirOf } = require('../store/state-dir') as typeof import('../store/state-dir');
+  const path = require('node:path') as typeof import('node:path');
+  return SqliteObjectStore.openStateDir(path.resolve(stateDirFlag ?? stateDirOf(env, process.getuid?.() ?? 0)));
+}
 
 /**
  * toRequestTimeout reads --request-timeout as kubectl does: a number with a unit (`500ms`, `2s`,
@@ -117,6 +133,7 @@ export function toRequestTimeout(v: unknown): number | undefined {
 async function run(args: string[], io: Io, head: HeadStart | undefined): Promise<void> {
   let verbose = 0;
   requestTimeoutSeconds = undefined;
+  stateDirFlag = undefined;
   const cli = buildCli(args, io, (v) => (verbose = v), head);
   try {
     await cli.parseAsync();
@@ -234,6 +251,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
               engine: () => (early ?? Promise.reject(new Error('no early connection'))).catch(() => engines.connectEngine(verbosity)),
               lock: () => engines.lockConnection(interrupt.signal),
               signal: interrupt.signal,
+              store: () => openObjectStore(io.env),
               probe: {
                 portFree: (await import('../observe/host-port-probe')).bindProbe,
                 statPath: (await import('../observe/host-path')).statPath,
@@ -288,7 +306,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
       },
     )
     .command(getCommand(io, engineContext(io, head)))
-    .command(deleteCommand(io, engineContext(io, head)))
+    .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(describeCommand(io, engineContext(io, head)))
     .command(logsCommand(io, engineContext(io, head)))
     .command(execCommand(io, engineContext(io, head)))
@@ -301,8 +319,13 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
       type: 'string',
       describe: "How long to wait for Podman's answer to a single call before giving up (e.g. 1s, 2m; 0: each call's own default)",
     })
+    .option('state-dir', {
+      type: 'string',
+      describe: `Where kubeplay keeps its object store (default: /var/lib/kubeplay as root, else $XDG_DATA_HOME/kubeplay; also KUBEPLAY_STATE_DIR)`,
+    })
     .middleware((argv) => {
       requestTimeoutSeconds = toRequestTimeout(argv['request-timeout']);
+      stateDirFlag = typeof argv['state-dir'] === 'string' && argv['state-dir'] !== '' ? argv['state-dir'] : undefined;
     })
     .demandCommand(1, 'kubeplay needs a command: try kubeplay apply -f pod.yaml, or kubeplay --help')
     .strict()
@@ -531,6 +554,14 @@ export function reportError(e: unknown, io: Io, verbose: number): number {
     return 1;
   }
   if (e instanceof ReportedError) return e.exitCode;
+  if (e instanceof StatusError) {
+    io.stderr.write(`Error from server (${e.reason}): ${e.message}\n`);
+    return 1;
+  }
+  if (e instanceof StoreError) {
+    io.stderr.write(`error: ${e.message}\n`);
+    return 1;
+  }
   if (e instanceof EngineError) {
     io.stderr.write(`error: ${e.message}\n`);
     if (verbose > 0 && e.cause) io.stderr.write(`  (${e.operation}${e.status ? `, HTTP ${e.status}` : ''})\n`);

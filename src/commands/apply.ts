@@ -21,6 +21,8 @@ import type { Plan } from '../diff/plan';
 import { executePlan } from '../reconcile/execute-plan';
 import type { ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackground } from '../reconcile/execute-plan';
 import { sortIssues } from './issues';
+import type { ObjectStore } from '../store/object-store';
+import { recordApply, withStore, type RecordedChanges } from './record-state';
 
 /** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
 export type DryRun = 'none' | 'client' | 'server';
@@ -58,6 +60,8 @@ export interface ApplyDeps {
   lock?: () => Promise<() => Promise<void>>;
   /** Aborted when the user interrupts: the executor stops and rolls back what is half-made. */
   signal?: AbortSignal;
+  /** Opens the object store (the desired state, src/store); absent: nothing is recorded. */
+  store?: () => ObjectStore;
 }
 
 /** ApplyReport is what apply did (or would do, on a dry run). */
@@ -67,6 +71,8 @@ export interface ApplyReport {
   warnings: Issue[];
   plan: Plan;
   execution?: ExecutionReport;
+  /** What the object store was told (a real apply with a store). */
+  recorded?: RecordedChanges;
 }
 
 /** validateApplyOptions checks flag combinations, as kubectl's ApplyOptions.Validate does. */
@@ -141,7 +147,8 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       ...(deps.onPull ? { onPull: deps.onPull } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    return { dryRun: 'none', manifests, warnings, plan, execution };
+    const recorded = deps.store ? withStore(deps.store, (s) => recordApply(s, manifests, plan.actions, execution, observed.pods)) : undefined;
+    return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}) };
   } finally {
     await release?.();
   }

@@ -5,6 +5,8 @@
  * a file that no longer validates can still be deleted), by -l, or by --all. A pod kubeplay did
  * not create is deleted only when named explicitly, unless --include-unmanaged.
  */
+import type { ObjectStore } from '../store/object-store';
+import { recordDelete, withStore } from './record-state';
 import type { Issue, LoadedDocument } from '../domain/types';
 import { ManifestError, UsageError } from '../domain/errors';
 import { matchesSelector, parseSelector } from '../domain/selector';
@@ -62,6 +64,8 @@ export interface DeleteDeps {
   concurrency?: number;
   /** Takes the lock of the engine's connection (see ApplyDeps.lock); resolves to its release. */
   lock?: () => Promise<() => Promise<void>>;
+  /** Opens the object store; absent: nothing is recorded. */
+  store?: () => ObjectStore;
 }
 
 /** DeleteReport is what delete did (or would do, on a dry run, or asked a background kubeplay to do). */
@@ -262,6 +266,8 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
       return out;
     }
     out.execution = await executePlan(engine, out.plan, { concurrency: deps.concurrency ?? DELETE_CONCURRENCY });
+    const execution = out.execution;
+    if (deps.store) withStore(deps.store, (s) => recordDelete(s, out.plan.actions, execution));
     return out;
   } finally {
     await release?.();

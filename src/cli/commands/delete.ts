@@ -3,6 +3,7 @@
  * turns argv into DeleteOptions, runs runDelete, and prints through src/print/delete.ts. Every
  * module is loaded inside the handler, so other commands pay nothing for this one at start-up.
  */
+import type { ObjectStore } from '../../store/object-store';
 import { textOf } from '../../domain/text';
 import type { Argv, CommandModule } from 'yargs';
 import { ManifestError, NotFoundError, PartialFailureError, UsageError } from '../../domain/errors';
@@ -18,6 +19,8 @@ export interface DeleteCommandContext {
   lockConnection?: () => Promise<() => Promise<void>>;
   /** Starts the background kubeplay of --wait=false; defaults to a detached `node bin/kubeplay.js`. */
   detach?: (args: string[], io: Io) => Promise<void>;
+  /** Opens the object store, which delete keeps in step; absent: nothing is recorded. */
+  openStore?: () => ObjectStore;
 }
 
 /** deleteCommand builds the yargs module of `kubeplay delete`. */
@@ -60,6 +63,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
           engine: () => ctx.connectEngine(verbosity),
           detach: (args) => detach(args, io),
           ...(ctx.lockConnection ? { lock: ctx.lockConnection } : {}),
+          ...(ctx.openStore ? { store: ctx.openStore } : {}),
         });
       } catch (e) {
         if (!(e instanceof ManifestError)) throw e;

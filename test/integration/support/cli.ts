@@ -1,11 +1,23 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { runProcess, type ProcessResult } from './podman';
 import { currentPodmanService } from './podman-service';
 import { repoRoot } from './paths';
+
+/**
+ * testStateDir is where a test's kubeplay keeps its object store: beside this file's private
+ * Podman service (removed with it), or, without one, a directory of this process. Never the
+ * machine's own /var/lib/kubeplay.
+ */
+function testStateDir(): string {
+  const service = currentPodmanService();
+  if (service !== undefined) return path.join(path.dirname(service.socketPath), 'state');
+  return path.join(os.tmpdir(), `kpt-state-${process.pid}`);
+}
 
 /** runId returns a short unique prefix such as `kpt-3f9a1c` for naming everything one test makes. */
 export function runId(): string {
@@ -79,6 +91,7 @@ export async function runCli(args: readonly string[], opts: RunCliOptions = {}):
   }
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined };
   if (containerHost !== undefined) env['CONTAINER_HOST'] = containerHost;
+  env['KUBEPLAY_STATE_DIR'] = testStateDir();
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
@@ -115,6 +128,7 @@ export function startCli(args: readonly string[], opts: RunCliOptions = {}): Run
   const containerHost = opts.containerHost ?? currentPodmanService()?.containerHost;
   if (containerHost === undefined) throw new Error('startCli has no Podman service: call startPodmanService() in beforeAll, or pass containerHost.');
   env['CONTAINER_HOST'] = containerHost;
+  env['KUBEPLAY_STATE_DIR'] = testStateDir();
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

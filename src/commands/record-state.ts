@@ -1,0 +1,152 @@
+/**
+ * Recording the desired state: after apply or delete has carried out its plan, the object store
+ * (src/store) is brought in step with what was done and with what Podman holds. Podman's labels stay
+ * the source of ownership, so the store is never trusted blindly:
+ * - a Pod applied (created, configured or unchanged) is stored as the Kubernetes object, with its
+ *   spec as validated (defaults applied) and the user's manifest as the last-applied annotation;
+ *   an unchanged object writes nothing;
+ * - a managed Podman pod the store lacks (applied by a kubeplay before the store, or a store
+ *   deleted by hand) is adopted from its last-applied label;
+ * - a stored Pod that Podman no longer has and that the input does not name (removed with `podman
+ *   pod rm`) is dropped: a bare pod that is gone stays gone, as in Kubernetes;
+ * - a pod deleted or pruned is removed.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { isManaged } from '../domain/convergence';
+import { LABEL_LAST_APPLIED, LABEL_NAMESPACE } from '../domain/labels';
+import { parseLastApplied } from '../domain/last-applied';
+import type { ObservedPod } from '../domain/state';
+import type { ValidManifest } from '../domain/types';
+import type { Action } from '../diff/plan';
+import type { ExecutionReport } from '../reconcile/execute-plan';
+import type { KubeObject, ObjectKey, ObjectStore } from '../store/object-store';
+
+/** RecordedChanges counts what the store was told, for -v. */
+export interface RecordedChanges {
+  stored: number;
+  adopted: number;
+  dropped: number;
+}
+
+const POD = 'Pod';
+
+/** podObject is the stored form of an applied Pod: the validated object, the user's manifest as last-applied. */
+export function podObject(m: ValidManifest): KubeObject {
+  const original = m.original ?? m.object;
+  const meta = m.object.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: POD,
+    metadata: {
+      ...(meta as Record<string, unknown>),
+      name: m.ref.name,
+      namespace: m.ref.namespace,
+      annotations: { ...(meta.annotations ?? {}), [LABEL_LAST_APPLIED]: JSON.stringify(original) },
+    },
+    spec: m.object.spec,
+  };
+}
+
+/** adoptedObject rebuilds a Pod object from a managed Podman pod's last-applied label; undefined when it has none usable. */
+function adoptedObject(p: ObservedPod): KubeObject | undefined {
+  const raw = p.labels[LABEL_LAST_APPLIED];
+  const pod: V1Pod | undefined = parseLastApplied(raw, p.name);
+  if (pod === undefined || raw === undefined) return undefined;
+  const meta = pod.metadata ?? {};
+  return {
+    apiVersion: 'v1',
+    kind: POD,
+    metadata: {
+      ...(meta as Record<string, unknown>),
+      name: p.name,
+      namespace: meta.namespace ?? p.labels[LABEL_NAMESPACE] ?? 'default',
+      annotations: { ...(meta.annotations ?? {}), [LABEL_LAST_APPLIED]: raw },
+    },
+    spec: pod.spec,
+  };
+}
+
+function keyOf(o: KubeObject): ObjectKey {
+  return { kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
+}
+
+/** put creates the object, or updates it (a no-op when nothing changed). */
+function put(store: ObjectStore, o: KubeObject): void {
+  if (store.get(keyOf(o)) === undefined) store.create(o);
+  else store.update(o);
+}
+
+function doneActions(execution: ExecutionReport | undefined, actions: readonly Action[]): Action[] {
+  if (execution === undefined) return [];
+  return execution.results.filter((r) => r.outcome === 'done').map((r) => r.action).filter((a) => actions.includes(a));
+}
+
+/**
+ * recordApply brings the store in step after an apply: see the module comment. `observed` is the
+ * Podman pods apply planned against.
+ */
+export function recordApply(
+  store: ObjectStore,
+  manifests: readonly ValidManifest[],
+  actions: readonly Action[],
+  execution: ExecutionReport | undefined,
+  observed: readonly ObservedPod[],
+): RecordedChanges {
+  const out: RecordedChanges = { stored: 0, adopted: 0, dropped: 0 };
+  const done = doneActions(execution, actions);
+  const byName = new Map(manifests.map((m) => [m.ref.name, m]));
+  const inInput = new Set(byName.keys());
+  for (const a of done) {
+    if (a.kind === 'prune' || a.kind === 'delete') {
+      out.dropped += dropPod(store, a.name);
+      continue;
+    }
+    const m = byName.get(a.name);
+    if (m === undefined) continue;
+    const before = store.get(keyOf(podObject(m)))?.metadata.resourceVersion;
+    put(store, podObject(m));
+    if (store.get(keyOf(podObject(m)))?.metadata.resourceVersion !== before) out.stored++;
+  }
+  const inPodman = new Set(observed.map((p) => p.name));
+  for (const p of observed) {
+    if (inInput.has(p.name) || !isManaged(p.labels)) continue;
+    if (done.some((a) => a.name === p.name && (a.kind === 'prune' || a.kind === 'delete'))) continue;
+    const o = adoptedObject(p);
+    if (o === undefined || store.get(keyOf(o)) !== undefined) continue;
+    store.create(o);
+    out.adopted++;
+  }
+  for (const o of store.list({ kind: POD }).items) {
+    if (inPodman.has(o.metadata.name) || inInput.has(o.metadata.name)) continue;
+    store.delete(keyOf(o));
+    out.dropped++;
+  }
+  return out;
+}
+
+/** recordDelete removes the pods a delete removed. */
+export function recordDelete(store: ObjectStore, actions: readonly Action[], execution: ExecutionReport | undefined): RecordedChanges {
+  let dropped = 0;
+  for (const a of doneActions(execution, actions)) if (a.kind === 'delete') dropped += dropPod(store, a.name);
+  return { stored: 0, adopted: 0, dropped };
+}
+
+/** dropPod removes every stored Pod of that name (Podman pod names are global across namespaces). */
+function dropPod(store: ObjectStore, name: string): number {
+  let n = 0;
+  for (const o of store.list({ kind: POD, where: (x) => x.metadata.name === name }).items) {
+    store.delete(keyOf(o));
+    n++;
+  }
+  return n;
+}
+
+/** withStore opens the store, runs fn and closes it again, whatever happens. */
+export function withStore<T>(open: () => ObjectStore, fn: (s: ObjectStore) => T): T {
+  const store = open();
+  try {
+    return fn(store);
+  } finally {
+    store.close();
+  }
+}
