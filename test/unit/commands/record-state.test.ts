@@ -17,7 +17,7 @@ function manifest(name: string, image = 'img:1'): ValidManifest {
     original,
     object: { ...original, spec: { ...original.spec, restartPolicy: 'Always' } },
     locate: () => undefined,
-  } as ValidManifest;
+  };
 }
 
 function action(kind: Action['kind'], name: string): Action {
@@ -52,7 +52,7 @@ test('a created pod is stored with the validated spec and the manifest as last-a
   expect(JSON.parse(o.metadata.annotations![LABEL_LAST_APPLIED]!)).toEqual(m.original);
   const rev = store.currentRevision();
   const u = action('unchanged', 'web');
-  expect(recordApply(store, [m], [u], done(u), [observed('web', m.original!)])).toEqual({ stored: 0, adopted: 0, dropped: 0 });
+  expect(recordApply(store, [m], [u], done(u), [observed('web', m.original)])).toEqual({ stored: 0, adopted: 0, dropped: 0 });
   expect(store.currentRevision()).toBe(rev);
   store.close();
 });
