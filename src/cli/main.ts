@@ -288,6 +288,8 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
           if (verbosity > 0) {
             const { formatPlan } = await import('../diff/plan');
             io.stderr.write(formatPlan(report.plan, { steps: verbosity > 1 }));
+            const r = report.recorded;
+            if (r) io.stderr.write(`kubeplay: desired state: ${r.stored} stored, ${r.adopted} adopted, ${r.dropped} dropped (${r.ms} ms)\n`);
           } else if (report.dryRun === 'server') {
             // What would be pulled is the one thing a server dry run decides that its result lines do not show.
             const { formatPlan } = await import('../diff/plan');

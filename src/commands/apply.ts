@@ -72,7 +72,7 @@ export interface ApplyReport {
   plan: Plan;
   execution?: ExecutionReport;
   /** What the object store was told (a real apply with a store). */
-  recorded?: RecordedChanges;
+  recorded?: RecordedChanges & { ms: number };
 }
 
 /** validateApplyOptions checks flag combinations, as kubectl's ApplyOptions.Validate does. */
@@ -147,7 +147,10 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       ...(deps.onPull ? { onPull: deps.onPull } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    const recorded = deps.store ? withStore(deps.store, (s) => recordApply(s, manifests, plan.actions, execution, observed.pods)) : undefined;
+    const started = performance.now();
+    const recorded = deps.store
+      ? { ...withStore(deps.store, (s) => recordApply(s, manifests, plan.actions, execution, observed.pods)), ms: Math.round(performance.now() - started) }
+      : undefined;
     return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}) };
   } finally {
     await release?.();
