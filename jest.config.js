@@ -9,10 +9,11 @@ const common = {
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
-  testTimeout: 120000,
 };
 
 module.exports = {
+  // A global option: jest refuses it inside a project.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/test/unit', '<rootDir>/test/golden'] },
     { ...common, displayName: 'integration', roots: ['<rootDir>/test/integration'], globalSetup: '<rootDir>/test/integration/globalSetup.js' },
