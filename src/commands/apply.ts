@@ -22,7 +22,7 @@ import { executePlan } from '../reconcile/execute-plan';
 import type { ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackground } from '../reconcile/execute-plan';
 import { sortIssues } from './issues';
 import type { ObjectStore } from '../store/object-store';
-import { recordApply, withStore, type RecordedChanges } from './record-state';
+import { recordApply, type RecordedChanges } from './record-state';
 
 /** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
 export type DryRun = 'none' | 'client' | 'server';
@@ -134,8 +134,13 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const engine = await deps.engine();
   // A server dry run changes nothing, so it need not wait for another kubeplay.
   const release = opts.dryRun === 'none' && deps.lock ? await deps.lock() : undefined;
+  let store: ObjectStore | undefined;
   try {
-    const observed = await observeState(engine, desired, deps.probe);
+    const observing = observeState(engine, desired, deps.probe);
+    // Opened while Podman answers the listing (loading the native module takes ~13 ms), and before
+    // any change: a store that cannot be opened stops the run with nothing changed.
+    if (opts.dryRun === 'none' && deps.store) store = deps.store();
+    const observed = await observing;
     const plan = planChanges(desired, observed, planOpts);
     if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
     if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
@@ -148,11 +153,10 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     const started = performance.now();
-    const recorded = deps.store
-      ? { ...withStore(deps.store, (s) => recordApply(s, manifests, plan.actions, execution, observed.pods)), ms: Math.round(performance.now() - started) }
-      : undefined;
+    const recorded = store ? { ...recordApply(store, manifests, plan.actions, execution, observed.pods), ms: Math.round(performance.now() - started) } : undefined;
     return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}) };
   } finally {
+    store?.close();
     await release?.();
   }
 }

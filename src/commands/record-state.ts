@@ -19,7 +19,8 @@ import type { ObservedPod } from '../domain/state';
 import type { ValidManifest } from '../domain/types';
 import type { Action } from '../diff/plan';
 import type { ExecutionReport } from '../reconcile/execute-plan';
-import type { KubeObject, ObjectKey, ObjectStore } from '../store/object-store';
+import type { KubeObject, ObjectKey, ObjectStore, StoredObject } from '../store/object-store';
+import { canonicalJson } from '../translate/hash';
 
 /** RecordedChanges counts what the store was told, for -v. */
 export interface RecordedChanges {
@@ -70,10 +71,14 @@ function keyOf(o: KubeObject): ObjectKey {
   return { kind: o.kind, namespace: o.metadata.namespace ?? '', name: o.metadata.name };
 }
 
-/** put creates the object, or updates it (a no-op when nothing changed). */
-function put(store: ObjectStore, o: KubeObject): void {
-  if (store.get(keyOf(o)) === undefined) store.create(o);
-  else store.update(o);
+/**
+ * sameAsStored tells whether the stored object already says what `o` says (its spec, labels and
+ * annotations), so that an unchanged apply costs one read of the store, not a write transaction
+ * per pod.
+ */
+function sameAsStored(stored: StoredObject, o: KubeObject): boolean {
+  const view = (x: KubeObject) => canonicalJson({ spec: x.spec ?? null, labels: x.metadata.labels ?? {}, annotations: x.metadata.annotations ?? {} });
+  return view(stored) === view(o);
 }
 
 function doneActions(execution: ExecutionReport | undefined, actions: readonly Action[]): Action[] {
@@ -96,6 +101,9 @@ export function recordApply(
   const done = doneActions(execution, actions);
   const byName = new Map(manifests.map((m) => [m.ref.name, m]));
   const inInput = new Set(byName.keys());
+  // One read of every stored Pod; writes only where something changed.
+  const stored = new Map(store.list({ kind: POD }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+  const storedOf = (o: KubeObject) => stored.get(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
   for (const a of done) {
     if (a.kind === 'prune' || a.kind === 'delete') {
       out.dropped += dropPod(store, a.name);
@@ -103,21 +111,25 @@ export function recordApply(
     }
     const m = byName.get(a.name);
     if (m === undefined) continue;
-    const before = store.get(keyOf(podObject(m)))?.metadata.resourceVersion;
-    put(store, podObject(m));
-    if (store.get(keyOf(podObject(m)))?.metadata.resourceVersion !== before) out.stored++;
+    const o = podObject(m);
+    const before = storedOf(o);
+    if (before !== undefined && sameAsStored(before, o)) continue;
+    if (before === undefined) store.create(o);
+    else store.update(o);
+    out.stored++;
   }
   const inPodman = new Set(observed.map((p) => p.name));
   for (const p of observed) {
     if (inInput.has(p.name) || !isManaged(p.labels)) continue;
     if (done.some((a) => a.name === p.name && (a.kind === 'prune' || a.kind === 'delete'))) continue;
     const o = adoptedObject(p);
-    if (o === undefined || store.get(keyOf(o)) !== undefined) continue;
+    if (o === undefined || storedOf(o) !== undefined || store.get(keyOf(o)) !== undefined) continue;
     store.create(o);
     out.adopted++;
   }
-  for (const o of store.list({ kind: POD }).items) {
+  for (const o of stored.values()) {
     if (inPodman.has(o.metadata.name) || inInput.has(o.metadata.name)) continue;
+    if (store.get(keyOf(o)) === undefined) continue; // pruned or deleted above
     store.delete(keyOf(o));
     out.dropped++;
   }
