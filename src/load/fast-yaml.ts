@@ -15,12 +15,12 @@
  *   - 'error': js-yaml refused it (a syntax error, a duplicate key, an unknown tag, too deep):
  *     parse the whole source carefully, so every message and position is yaml's.
  *
- * Scalars resolve by kubectl's YAML 1.1 rules (kubectl-scalars.ts), as the careful path's do, not by
+ * Scalars resolve by kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), as the careful path's do, not by
  * js-yaml's own schema.
  */
 import { load, Schema, Type, type LoadOptions, type State } from 'js-yaml';
 import type { LoadLimits } from './parse-documents';
-import { cachedResolve } from './kubectl-scalars';
+import { cachedResolve } from '../domain/yaml-scalars';
 
 /** Segment is the text range of one document, `[start, end)`, and its index in the source. */
 export interface Segment {
@@ -49,7 +49,7 @@ const LONG_LINE = 1000;
 const MAX_TOKENS_PER_CHAR = 3;
 
 // ------------------------------------------------------------------------------------------------
-// Scalars: kubectl's YAML 1.1 rules (kubectl-scalars.ts), the same as the careful path's
+// Scalars: kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), the same as the careful path's
 // ------------------------------------------------------------------------------------------------
 
 /**
@@ -62,7 +62,7 @@ const KUBECTL_SCALAR = new Type('kubeplay kubectl scalar', {
   construct: (data: string) => cachedResolve(data).value,
 });
 
-/** KUBECTL_SCHEMA resolves plain scalars as kubectl does (see kubectl-scalars.ts); all else is a string. */
+/** KUBECTL_SCHEMA resolves plain scalars as kubectl does (see domain/yaml-scalars.ts); all else is a string. */
 export const KUBECTL_SCHEMA = new Schema({ implicit: [KUBECTL_SCALAR] });
 
 // ------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import type { Alias, Document, Node as YamlNode, CST, YAMLError } from 'yaml';
 import type { Issue, JsonPath, LoadedDocument, Locator, Position } from '../domain/types';
 import { fastDocument, findTreeOffset, positionTree, splitDocuments, type FastResult, type PositionTree, type Segment } from './fast-yaml';
 import { LineStarts } from './line-starts';
-import { KUBECTL_YAML_TAGS } from './kubectl-scalars';
+import { KUBECTL_YAML_TAGS } from '../domain/yaml-scalars';
 
 let yamlModule: typeof import('yaml') | undefined;
 /**

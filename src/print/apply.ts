@@ -1,4 +1,5 @@
 /** Printers for apply's result: kubectl's `pod/NAME created|configured|unchanged` lines, or -o formats. */
+import { KUBECTL_YAML_TAGS } from '../domain/yaml-scalars';
 import type { ApplyReport } from '../commands/apply';
 import type { Action } from '../diff/plan';
 import type { ActionResult } from '../reconcile/execute-plan';
@@ -35,7 +36,8 @@ export function formatApplyReport(report: ApplyReport, output: ApplyOutput): str
     if (output === 'json') return `${JSON.stringify(obj, null, 4)}\n`;
     // Loaded here only: yaml costs ~25 ms of start-up that the default output does not need.
     const { stringify } = require('yaml') as typeof import('yaml');
-    return stringify(obj);
+    // Quoted as kubectl's YAML 1.1 needs (see get's printer).
+    return stringify(obj, { customTags: KUBECTL_YAML_TAGS });
   }
   return done.map((a) => `${resultLine(a, report.dryRun)}\n`).join('');
 }

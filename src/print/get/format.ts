@@ -4,6 +4,7 @@
  * sorted, times in RFC 3339 to the second, several pods (or a request that was not for exactly
  * one named pod) wrapped in `kind: List`.
  */
+import { KUBECTL_YAML_TAGS } from '../../domain/yaml-scalars';
 import type { V1Pod } from '@kubernetes/client-node';
 import { UsageError } from '../../domain/errors';
 import { compileJsonPath } from './jsonpath';
@@ -117,7 +118,8 @@ export function formatPods(pods: readonly V1Pod[], o: PrintOptions, now: Date): 
       if (pods.length === 0 && o.single) return '';
       // Lazy: yaml is loaded only by this printer.
       const { stringify } = require('yaml') as typeof import('yaml');
-      return stringify(toDocument(pods, o.single), { indentSeq: false, lineWidth: 0 });
+      // kubectl reads YAML 1.1: a string such as "yes" or "0644" is quoted, or it would come back a bool or a number.
+      return stringify(toDocument(pods, o.single), { indentSeq: false, lineWidth: 0, customTags: KUBECTL_YAML_TAGS });
     }
     case 'jsonpath':
       return compileJsonPath(o.jsonpath ?? '')(toDocument(pods, o.single));

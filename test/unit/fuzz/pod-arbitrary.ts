@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { DEFAULT_SCHEMA, dump, type Type } from 'js-yaml';
 import { KUBECTL_SCHEMA } from '../../../src/load/fast-yaml';
-import { KUBECTL_YAML_TAGS } from '../../../src/load/kubectl-scalars';
+import { KUBECTL_YAML_TAGS } from '../../../src/domain/yaml-scalars';
 
 const lower = 'abcdefghijklmnopqrstuvwxyz';
 const alnum = `${lower}0123456789`;

@@ -2,6 +2,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../../../src/domain/errors';
+import { KUBECTL_YAML_TAGS } from '../../../src/domain/yaml-scalars';
 import { alignColumns, formatPods, parseOutput, type PrintOptions } from '../../../src/print/get/format';
 
 const now = new Date('2026-05-01T12:00:00.500Z');
@@ -65,6 +66,21 @@ test('yaml: the same object, kubectl-style sequences', () => {
   const text = formatPods([pods[0]!], { ...base, format: 'yaml', single: true }, now);
   expect(text).toContain('containers:\n  - image: busybox\n    name: app\n');
   expect(parseYaml(text)).toEqual(JSON.parse(formatPods([pods[0]!], { ...base, format: 'json', single: true }, now)));
+});
+
+test('yaml: strings kubectl would read as another type are quoted (kubectl reads YAML 1.1)', () => {
+  const pod = v1('web', { app: 'web' });
+  pod.metadata!.annotations = { enabled: 'yes', mode: '0644', big: '1e3', plain: 'hello' };
+  pod.spec!.containers[0]!.env = [{ name: 'FLAG', value: 'on' }, { name: 'PORT', value: '8_080' }];
+  const text = formatPods([pod], { ...base, format: 'yaml', single: true }, now);
+  expect(text).toContain('    enabled: "yes"\n');
+  expect(text).toContain('    mode: "0644"\n');
+  expect(text).toContain('    big: "1e3"\n');
+  expect(text).toContain('    plain: hello\n');
+  expect(text).toContain('value: "on"\n');
+  expect(text).toContain('value: "8_080"\n');
+  // Read back as kubectl reads it, every value is still the string it was.
+  expect(parseYaml(text, { customTags: KUBECTL_YAML_TAGS })).toEqual(JSON.parse(formatPods([pod], { ...base, format: 'json', single: true }, now)));
 });
 
 test('jsonpath renders over the List', () => {

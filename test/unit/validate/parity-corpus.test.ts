@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { parseDocuments } from '../../../src/load';
-import { KUBECTL_YAML_TAGS } from '../../../src/load/kubectl-scalars';
+import { KUBECTL_YAML_TAGS } from '../../../src/domain/yaml-scalars';
 import { validateManifests } from '../../../src/validate';
 import { KUBEPLAY_RULE } from '../../../src/validate/rules/field-errors';
 import { BASE, ROWS, UNUSUAL, type Verdict } from '../../fixtures/parity/one-field-mutations';

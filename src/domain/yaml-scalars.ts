@@ -13,7 +13,7 @@
  * Both parsers of the loader use it: js-yaml on the fast path (fast-yaml.ts) and yaml on the careful
  * path (KUBECTL_YAML_TAGS), so they agree on every value.
  */
-import { textOf } from '../domain/text';
+import { textOf } from './text';
 import type { ScalarTag, Tags } from 'yaml';
 
 /** ScalarKind is the YAML type a plain scalar resolves to. */

@@ -5,7 +5,7 @@
  * (js-yaml) and the careful (yaml) path must give kubectl's value, with unchanged positions.
  */
 import { textOf } from '../../../src/domain/text';
-import { resolveKubectlScalar } from '../../../src/load/kubectl-scalars';
+import { resolveKubectlScalar } from '../../../src/domain/yaml-scalars';
 import { parseDocuments, parseDocumentsCarefully } from '../../../src/load/parse-documents';
 import { validateManifests } from '../../../src/validate';
 import { parse } from 'yaml';
