@@ -25,7 +25,7 @@ import type { HeadStart } from './head-start';
 import type { SecurityProfile, ValidateMode } from '../validate';
 import type { ApplyOptions, DryRun } from '../commands/apply';
 import type { ApplyOutput } from '../print/apply';
-import type { ProgressEvent } from '../reconcile/execute-plan';
+import type { ProgressEvent } from '../execute/execute-plan';
 import type { ObjectStore } from '../store/object-store';
 import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
@@ -286,13 +286,13 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
           progress?.clear();
           io.stderr.write(formatWarnings(report.warnings));
           if (verbosity > 0) {
-            const { formatPlan } = await import('../diff/plan');
+            const { formatPlan } = await import('../plan/plan');
             io.stderr.write(formatPlan(report.plan, { steps: verbosity > 1 }));
             const r = report.recorded;
             if (r) io.stderr.write(`kubeplay: desired state: ${r.stored} stored, ${r.adopted} adopted, ${r.dropped} dropped (${r.ms} ms)\n`);
           } else if (report.dryRun === 'server') {
             // What would be pulled is the one thing a server dry run decides that its result lines do not show.
-            const { formatPlan } = await import('../diff/plan');
+            const { formatPlan } = await import('../plan/plan');
             io.stderr.write(formatPlan({ images: report.plan.images, actions: [], conflicts: [] }));
           }
           io.stderr.write(formatExecutionWarnings(report));

@@ -3,7 +3,7 @@
  * redrawing in place as compose does; it is used only when stderr is a TTY. Cleared before the
  * final lines are printed.
  */
-import type { ProgressEvent, PullEvent } from '../reconcile/execute-plan';
+import type { ProgressEvent, PullEvent } from '../execute/execute-plan';
 
 /** LiveProgress keeps the current step of each object and redraws them. */
 export class LiveProgress {

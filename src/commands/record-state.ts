@@ -17,8 +17,8 @@ import { LABEL_LAST_APPLIED, LABEL_NAMESPACE } from '../domain/labels';
 import { parseLastApplied } from '../domain/last-applied';
 import type { ObservedPod } from '../domain/state';
 import type { ValidManifest } from '../domain/types';
-import type { Action } from '../diff/plan';
-import type { ExecutionReport } from '../reconcile/execute-plan';
+import type { Action } from '../plan/plan';
+import type { ExecutionReport } from '../execute/execute-plan';
 import type { KubeObject, ObjectKey, ObjectStore, StoredObject } from '../store/object-store';
 import { canonicalJson } from '../translate/hash';
 

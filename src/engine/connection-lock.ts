@@ -138,7 +138,7 @@ function sleep(ms: number): Promise<void> {
 
 /**
  * startLockAddress names the lock a background start of one pod holds while it runs
- * (reconcile/start-sequence.ts): apply looks at it to tell a pod whose init containers are still
+ * (execute/start-sequence.ts): apply looks at it to tell a pod whose init containers are still
  * being waited for from one whose start was cut off.
  */
 export function startLockAddress(socketPath: string, pod: string): string {

@@ -1,8 +1,8 @@
 /** Printers for apply's result: kubectl's `pod/NAME created|configured|unchanged` lines, or -o formats. */
 import { KUBECTL_YAML_TAGS } from '../domain/yaml-scalars';
 import type { ApplyReport } from '../commands/apply';
-import type { Action } from '../diff/plan';
-import type { ActionResult } from '../reconcile/execute-plan';
+import type { Action } from '../plan/plan';
+import type { ActionResult } from '../execute/execute-plan';
 
 /** ApplyOutput is apply's -o: the default lines, or name, json, yaml. */
 export type ApplyOutput = 'default' | 'name' | 'json' | 'yaml';

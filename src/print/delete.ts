@@ -5,7 +5,7 @@
  * Printers return strings.
  */
 import type { DeleteReport } from '../commands/delete';
-import type { Action } from '../diff/plan';
+import type { Action } from '../plan/plan';
 
 /** DeleteOutput is delete's -o: kubectl's sentences ('') or 'name'. */
 export type DeleteOutput = '' | 'name';

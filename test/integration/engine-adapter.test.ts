@@ -11,7 +11,7 @@ import { connectEngineSocket } from '../../src/engine/connect';
 import type { EngineCall } from '../../src/engine/container-engine';
 import { DockerodeContainerEngine } from '../../src/engine/dockerode-container-engine';
 import { startSequenceOf } from '../../src/domain/convergence';
-import { runStartSequence } from '../../src/reconcile/start-sequence';
+import { runStartSequence } from '../../src/execute/start-sequence';
 import {
   TEST_IMAGE,
   httpGet,

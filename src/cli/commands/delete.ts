@@ -73,7 +73,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
         throw new PartialFailureError([]);
       }
       if (verbosity > 0) {
-        const { formatPlan } = await import('../../diff/plan');
+        const { formatPlan } = await import('../../plan/plan');
         io.stderr.write(formatPlan(report.plan, { steps: true }));
       }
       io.stderr.write(print.formatDeleteWarnings(report));

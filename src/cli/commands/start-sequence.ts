@@ -1,14 +1,14 @@
 /**
- * The background half of a pod's start (reconcile/start-sequence.ts): apply starts a pod's
+ * The background half of a pod's start (execute/start-sequence.ts): apply starts a pod's
  * containers in order itself for a few seconds; when an init container still runs then, it spawns
  * `kubeplay __start-sequence SPEC`, a detached kubeplay process that waits for that init container,
  * starts the rest in order and exits. It holds the pod's start lock while it runs, so a later
  * apply sees the pod as starting, not as cut off. The command is hidden: kubeplay runs it, not users.
  */
 import type { CommandModule } from 'yargs';
-import type { StartSequence } from '../../diff/plan';
+import type { StartSequence } from '../../plan/plan';
 import type { ContainerEngine } from '../../engine/container-engine';
-import type { StartInBackground } from '../../reconcile/execute-plan';
+import type { StartInBackground } from '../../execute/execute-plan';
 import type { Io } from '../main';
 
 /** StartSpec is what apply hands the background process, as base64 JSON on its command line. */
@@ -72,7 +72,7 @@ export function startSequenceCommand(io: Io, makeEngine: (socketPath: string) =>
       const held = await tryLockAt(startLockAddress(spec.socketPath, spec.sequence.pod));
       if (held === undefined) return; // another one is finishing this pod's start
       io.stdout.write(`${READY}\n`);
-      const { continueStartSequence } = await import('../../reconcile/start-sequence');
+      const { continueStartSequence } = await import('../../execute/start-sequence');
       try {
         await continueStartSequence(makeEngine(spec.socketPath), spec.sequence, spec.resumeAt, (ms) => new Promise((r) => setTimeout(r, ms)));
       } finally {

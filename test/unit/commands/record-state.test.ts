@@ -4,8 +4,8 @@ import { recordApply, recordDelete } from '../../../src/commands/record-state';
 import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../../src/domain/labels';
 import type { ObservedPod } from '../../../src/domain/state';
 import type { ValidManifest } from '../../../src/domain/types';
-import type { Action } from '../../../src/diff/plan';
-import type { ExecutionReport } from '../../../src/reconcile/execute-plan';
+import type { Action } from '../../../src/plan/plan';
+import type { ExecutionReport } from '../../../src/execute/execute-plan';
 import { openTestStore, removeDir, tempDir } from '../store/temp-store';
 
 function manifest(name: string, image = 'img:1'): ValidManifest {

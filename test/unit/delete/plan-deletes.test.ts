@@ -1,6 +1,6 @@
-import { graceOf, planDeletes } from '../../../src/diff/plan-deletes';
-import type { DeletePlanOptions } from '../../../src/diff/plan-deletes';
-import { formatPlan } from '../../../src/diff/plan';
+import { graceOf, planDeletes } from '../../../src/plan/plan-deletes';
+import type { DeletePlanOptions } from '../../../src/plan/plan-deletes';
+import { formatPlan } from '../../../src/plan/plan';
 import type { ObservedPod } from '../../../src/domain/state';
 import type { DesiredPod } from '../../../src/domain/types';
 import { container, desiredPod } from '../../fakes/builders';

@@ -1,5 +1,5 @@
 /** The two steps delete adds to the executor: signalPod and awaitPodExit, on the fake engine. */
-import { runStep } from '../../../src/reconcile/execute-plan';
+import { runStep } from '../../../src/execute/execute-plan';
 import { EngineError } from '../../../src/domain/errors';
 import type { EnginePod } from '../../../src/engine/container-engine';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';

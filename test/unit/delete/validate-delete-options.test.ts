@@ -2,7 +2,7 @@ import { detachedArgs, eqLabels, validateDeleteOptions } from '../../../src/comm
 import type { DeleteOptions } from '../../../src/commands/delete';
 import { parseSelector } from '../../../src/domain/selector';
 import { UsageError } from '../../../src/domain/errors';
-import type { DeletePlan } from '../../../src/diff/plan-deletes';
+import type { DeletePlan } from '../../../src/plan/plan-deletes';
 
 const base: DeleteOptions = { args: [], files: [], recursive: false, all: false, includeUnmanaged: false, gracePeriod: -1, now: false, force: false, dryRun: 'none', wait: true, output: '' };
 const opts = (over: Partial<DeleteOptions>): DeleteOptions => ({ ...base, ...over });

@@ -1,6 +1,6 @@
 /**
  * Start sequences: how kubeplay starts a pod with init containers, one container at a time, as the
- * kubelet does (the StartSequence of diff/plan.ts says what; this carries it out, deciding
+ * kubelet does (the StartSequence of plan/plan.ts says what; this carries it out, deciding
  * nothing). apply runs runStartSequence for up to the sequence's waitSeconds; an init container
  * still running then is handed to a background kubeplay process, which runs continueStartSequence
  * until the pod is started (or has failed), however long that takes.
@@ -12,7 +12,7 @@
  * way). Starting a container and waiting for its exit take no pod-wide lock.
  */
 import { Writable } from 'node:stream';
-import type { StartSequence } from '../diff/plan';
+import type { StartSequence } from '../plan/plan';
 import type { DesiredHealthcheck } from '../domain/types';
 import type { ContainerEngine } from '../engine/container-engine';
 import { EngineError } from '../domain/errors';

@@ -4,8 +4,8 @@
  * resolve to local images first; localhost/ has no registry; the `newer` policy falls back to the
  * local image when a pull fails) decide. Asserted on the plan's text form.
  */
-import { planChanges } from '../../../src/diff/plan-changes';
-import { formatPlan } from '../../../src/diff/plan';
+import { planChanges } from '../../../src/plan/plan-changes';
+import { formatPlan } from '../../../src/plan/plan';
 import type { DesiredContainer } from '../../../src/domain/types';
 import type { LocalImage } from '../../../src/domain/image-ref';
 import { container, desiredPod } from '../../fakes/builders';

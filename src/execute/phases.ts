@@ -5,7 +5,7 @@
  * merging around the executor, which runs each phase as a plan of its own; nothing here decides
  * what to do.
  */
-import type { Action, Plan, Step } from '../diff/plan';
+import type { Action, Plan, Step } from '../plan/plan';
 import type { ActionResult, ExecutionReport } from './execute-plan';
 
 /** hasBarriers tells whether any action of the plan is split in phases. */

@@ -1,7 +1,7 @@
 // The start protocol on the fake engine: the calls it makes, in order, and how it ends.
 import { startSequenceOf } from '../../../src/domain/convergence';
 import type { DesiredPod } from '../../../src/domain/types';
-import { continueStartSequence, runStartSequence } from '../../../src/reconcile/start-sequence';
+import { continueStartSequence, runStartSequence } from '../../../src/execute/start-sequence';
 import { container, desiredPod } from '../../fakes/builders';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';
 

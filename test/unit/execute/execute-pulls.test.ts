@@ -1,7 +1,7 @@
 /** The executor's pulls: each image once, a local fallback with one warning, and failures that stay with their pods. */
-import { executePlan } from '../../../src/reconcile/execute-plan';
-import type { PullEvent } from '../../../src/reconcile/execute-plan';
-import { planChanges } from '../../../src/diff/plan-changes';
+import { executePlan } from '../../../src/execute/execute-plan';
+import type { PullEvent } from '../../../src/execute/execute-plan';
+import { planChanges } from '../../../src/plan/plan-changes';
 import { observeState } from '../../../src/observe/observe-state';
 import type { DesiredPod } from '../../../src/domain/types';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';

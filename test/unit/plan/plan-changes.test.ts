@@ -1,5 +1,5 @@
-import { planChanges } from '../../../src/diff/plan-changes';
-import { formatPlan } from '../../../src/diff/plan';
+import { planChanges } from '../../../src/plan/plan-changes';
+import { formatPlan } from '../../../src/plan/plan';
 import type { ObservedPod } from '../../../src/domain/state';
 import { LABEL_MANIFEST_HASH } from '../../../src/domain/labels';
 import { container, desiredPod } from '../../fakes/builders';

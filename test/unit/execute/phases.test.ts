@@ -1,9 +1,9 @@
 /** Barriers split a plan in phases: every action's phase k is over before any phase k+1 starts. */
-import { executePlan, runStep } from '../../../src/reconcile/execute-plan';
-import { splitSteps } from '../../../src/reconcile/phases';
-import type { Action, Plan, Step } from '../../../src/diff/plan';
+import { executePlan, runStep } from '../../../src/execute/execute-plan';
+import { splitSteps } from '../../../src/execute/phases';
+import type { Action, Plan, Step } from '../../../src/plan/plan';
 import type { EnginePod } from '../../../src/engine/container-engine';
-import { removeSteps } from '../../../src/diff/stop-steps';
+import { removeSteps } from '../../../src/plan/stop-steps';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';
 
 function runningPod(name: string): EnginePod {

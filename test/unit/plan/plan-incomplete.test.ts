@@ -2,9 +2,9 @@
  * The planner's view of a pod whose creation never finished (an apply killed, interrupted or cut
  * off from Podman half-way): it is remade from nothing and reported as created, whatever its hash.
  */
-import { planChanges } from '../../../src/diff/plan-changes';
+import { planChanges } from '../../../src/plan/plan-changes';
 import { incompleteOf } from '../../../src/domain/convergence';
-import { formatPlan } from '../../../src/diff/plan';
+import { formatPlan } from '../../../src/plan/plan';
 import type { ObservedContainer, ObservedPod } from '../../../src/domain/state';
 import { container, desiredPod } from '../../fakes/builders';
 

@@ -2,8 +2,8 @@
  * The executor under faults: Podman going away half-way, and the user interrupting. In both it
  * starts no new action; an interrupted action rolls back, a cut-off one is left for the next apply.
  */
-import { executePlan } from '../../../src/reconcile/execute-plan';
-import { planChanges } from '../../../src/diff/plan-changes';
+import { executePlan } from '../../../src/execute/execute-plan';
+import { planChanges } from '../../../src/plan/plan-changes';
 import { observeState } from '../../../src/observe/observe-state';
 import { EngineUnavailableError } from '../../../src/domain/errors';
 import type { DesiredPod } from '../../../src/domain/types';

@@ -1,5 +1,5 @@
-import { executePlan, runBounded } from '../../../src/reconcile/execute-plan';
-import { planChanges } from '../../../src/diff/plan-changes';
+import { executePlan, runBounded } from '../../../src/execute/execute-plan';
+import { planChanges } from '../../../src/plan/plan-changes';
 import { observeState } from '../../../src/observe/observe-state';
 import type { DesiredPod } from '../../../src/domain/types';
 import { FakeContainerEngine } from '../../fakes/fake-container-engine';

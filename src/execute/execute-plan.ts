@@ -3,9 +3,9 @@
  * a bound on how many pods are worked on at once. When a step fails it runs the action's rollback
  * steps and goes on with the other actions. It decides nothing: what to do is in the plan.
  */
-import type { Action, ImageDecision, Plan, StartSequence, Step } from '../diff/plan';
+import type { Action, ImageDecision, Plan, StartSequence, Step } from '../plan/plan';
 import { runStartSequence } from './start-sequence';
-import { formatStep } from '../diff/plan';
+import { formatStep } from '../plan/plan';
 import type { ContainerEngine } from '../engine/container-engine';
 import { EngineError, EngineTimeoutError, EngineUnavailableError, ImagePullError, InternalError } from '../domain/errors';
 import { shortImageId } from '../domain/image-ref';
