@@ -21,16 +21,10 @@ import {
   type PodmanService,
 } from './support';
 
-const { prefix, tmp, onCleanup } = useIsolatedPodman({ service: false });
+const { prefix, tmp, onCleanup, file } = useIsolatedPodman({ service: false });
 let registry: string;
 let service: PodmanService | undefined;
 let registryProcess: ChildProcess | undefined;
-
-function yamlFile(name: string, text: string): string {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 function pod(name: string, image: string, policy: string): string {
   return `apiVersion: v1
@@ -88,7 +82,7 @@ describe('pulling from a registry', () => {
   test('IfNotPresent, missing: pulled once for two pods, its steps in the -v log, both pods run the pulled image', async () => {
     const image = `${registry}/${prefix}/app:1`;
     const names = [`${prefix}-pull-a`, `${prefix}-pull-b`];
-    const r = await runCli(['apply', '-v', '-f', yamlFile('pull.yaml', names.map((n) => pod(n, image, 'IfNotPresent')).join('---\n'))]);
+    const r = await runCli(['apply', '-v', '-f', file('pull.yaml', names.map((n) => pod(n, image, 'IfNotPresent')).join('---\n'))]);
     expect(r.stdout).toBe(names.map((n) => `pod/${n} created\n`).join(''));
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`image     ${image}  pull (IfNotPresent, not present)\n`);
@@ -110,7 +104,7 @@ describe('pulling from a registry', () => {
     const image = `${registry}/${prefix}/app`;
     const id = (await podmanOk(['image', 'inspect', '--format', '{{.Id}}', `${image}:latest`])).trim();
     const name = `${prefix}-always`;
-    const r = await runCli(['apply', '-v', '-f', yamlFile('always.yaml', pod(name, image, 'Always'))]);
+    const r = await runCli(['apply', '-v', '-f', file('always.yaml', pod(name, image, 'Always'))]);
     expect(r.stdout).toBe(`pod/${name} created\n`);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`image     ${image}:latest  pull, falling back to local ${id.slice(0, 12)} (Always)\n`);

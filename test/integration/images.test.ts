@@ -10,19 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { podman, podmanOk, podmanState, removePodsByPrefix, runCli, useIsolatedPodman, waitUntil } from './support';
 
-const { prefix, tmp, onCleanup } = useIsolatedPodman();
+const { prefix, tmp, onCleanup, file } = useIsolatedPodman();
 // The image `podman build -t myapp-<prefix> .` makes: Podman names it localhost/myapp-<prefix>:latest.
 const myapp = `myapp-${prefix}`;
 // The same image under a registry's name, as if it had been pulled from there once: that registry
 // does not exist (.invalid never resolves), so an Always pull of it fails at once.
 const remote = `kubeplay.invalid/${prefix}/myapp`;
 let imageId: string;
-
-function yamlFile(name: string, text: string): string {
-  const p = join(tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
 
 /** pod is a one-container pod using `image` with the image's own command (it prints the built-in file and waits). */
 function pod(name: string, image: string, extra = ''): string {
@@ -60,7 +54,7 @@ describe('a locally built image runs, whatever its tag', () => {
   test('image: myapp, myapp:latest and localhost/myapp with the default policy (Always) run offline and pull nothing', async () => {
     const names = ['short', 'latest', 'localhost'].map((n) => `${prefix}-${n}`);
     const images = [myapp, `${myapp}:latest`, `localhost/${myapp}`];
-    const f = yamlFile('built.yaml', names.map((n, i) => pod(n, images[i]!)).join('---\n'));
+    const f = file('built.yaml', names.map((n, i) => pod(n, images[i]!)).join('---\n'));
     const r = await runCli(['apply', '-v', '-f', f]);
     expect(r.stdout).toBe(names.map((n) => `pod/${n} created\n`).join(''));
     expect(r.code).toBe(0);
@@ -84,7 +78,7 @@ describe('a locally built image runs, whatever its tag', () => {
 
   test('Always with a registry that cannot be reached: the local image is used, with one warning naming the image, the error and the ID', async () => {
     const names = [`${prefix}-remote-a`, `${prefix}-remote-b`];
-    const f = yamlFile('remote.yaml', `${pod(names[0]!, remote)}---\n${pod(names[1]!, `${remote}:latest`)}`);
+    const f = file('remote.yaml', `${pod(names[0]!, remote)}---\n${pod(names[1]!, `${remote}:latest`)}`);
     const r = await runCli(['apply', '-f', f]);
     expect(r.stdout).toBe(names.map((n) => `pod/${n} created\n`).join(''));
     expect(r.code).toBe(0);
@@ -106,7 +100,7 @@ describe('pull policies against a missing image', () => {
     const ok = `${prefix}-never-ok`;
     const bad = `${prefix}-never-bad`;
     const absent = `${prefix}-absent:1`;
-    const f = yamlFile('never.yaml', `${pod(ok, myapp)}---\n${pod(bad, absent, '    imagePullPolicy: Never\n')}`);
+    const f = file('never.yaml', `${pod(ok, myapp)}---\n${pod(bad, absent, '    imagePullPolicy: Never\n')}`);
     const r = await runCli(['apply', '-f', f]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
@@ -122,7 +116,7 @@ describe('pull policies against a missing image', () => {
     const ok = `${prefix}-inp-ok`;
     const bad = `${prefix}-inp-bad`;
     const absent = `${prefix}-absent:2`;
-    const f = yamlFile('ifnotpresent.yaml', `${pod(ok, myapp)}---\n${pod(bad, absent, '    imagePullPolicy: IfNotPresent\n')}`);
+    const f = file('ifnotpresent.yaml', `${pod(ok, myapp)}---\n${pod(bad, absent, '    imagePullPolicy: IfNotPresent\n')}`);
     const r = await runCli(['apply', '-f', f]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(`pod/${ok} created\n`);
@@ -136,7 +130,7 @@ describe('pull policies against a missing image', () => {
 
   test('--dry-run=server shows each image decision and pulls nothing', async () => {
     const before = await podmanState({ prefix });
-    const f = yamlFile(
+    const f = file(
       'dry.yaml',
       [pod(`${prefix}-dry-a`, myapp), pod(`${prefix}-dry-b`, remote), pod(`${prefix}-dry-c`, `${prefix}-absent:3`, '    imagePullPolicy: IfNotPresent\n')].join('---\n'),
     );
