@@ -3,71 +3,17 @@
  * a bound on how many pods are worked on at once. When a step fails it runs the action's rollback
  * steps and goes on with the other actions. It decides nothing: what to do is in the plan.
  */
-import type { Action, ImageDecision, Plan, StartSequence, Step } from '../plan/plan';
+import type { Action, ImageDecision, Plan, Step } from '../domain/plan';
+import type { ActionResult, ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackground, StopReason } from '../domain/execution';
+
+// The execution report and the executor's ports are hand-off types, in domain/ where every stage can see them.
+export type { ActionResult, ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackground, StopReason } from '../domain/execution';
 import { runStartSequence } from './start-sequence';
 import { formatStep } from '../plan/plan';
 import type { ContainerEngine } from '../engine/container-engine';
 import { EngineError, EngineTimeoutError, EngineUnavailableError, ImagePullError, InternalError } from '../domain/errors';
 import { shortImageId } from '../domain/image-ref';
 import { executeInPhases, hasBarriers } from './phases';
-
-/** ActionResult is how one action went. */
-export interface ActionResult {
-  action: Action;
-  outcome: 'done' | 'failed';
-  /** What went wrong, in words, when failed. */
-  error?: string;
-  /**
-   * After a failure: whether the half-made pod was removed and the previous version put back, or
-   * left as it was because Podman could not be reached (the next apply remakes it).
-   */
-  rollback?: 'removed' | 'restored' | 'rollback-failed' | 'left';
-  /** False when the action was never started (the run was interrupted or lost Podman first). */
-  started?: false;
-}
-
-/** StopReason is why the executor stopped starting new actions before the end of the plan. */
-export type StopReason = 'interrupted' | 'engine-unavailable';
-
-/** ExecutionReport is the execute stage's output, in plan order. */
-export interface ExecutionReport {
-  results: ActionResult[];
-  /**
-   * What the user should know although nothing failed, printed as kubectl prints warnings: an
-   * Always pull that failed, and the local image used instead. Absent when there is none.
-   */
-  warnings?: string[];
-  /** Set when the run stopped early: the actions not started are failed with started: false. */
-  stopped?: StopReason;
-}
-
-/** ProgressEvent tells the CLI which step a pod is at, for live progress on a terminal. */
-export interface ProgressEvent {
-  ref: string;
-  step: string;
-}
-
-/**
- * PullEvent tells the CLI how a pull goes: Podman's step (`pulling` first; `pulled`, `using local
- * ID` or `pull failed` last), and the layers begun so far.
- */
-export interface PullEvent {
-  image: string;
-  message: string;
-  layers: number;
-}
-
-/** HostFs makes the host paths that hostPath volumes of type DirectoryOrCreate/FileOrCreate need. */
-export interface HostFs {
-  ensureDirectory: (path: string) => Promise<void>;
-  ensureFile: (path: string) => Promise<void>;
-}
-
-/**
- * StartInBackground hands the rest of a start sequence to a process that outlives this one (the
- * init container at resumeAt is running); it resolves once that process has taken over.
- */
-export type StartInBackground = (sequence: StartSequence, resumeAt: number) => Promise<void>;
 
 /** StepEnv is what steps need beyond the engine: the host's files, and a way to finish starts in the background. */
 export interface StepEnv {

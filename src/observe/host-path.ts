@@ -4,7 +4,7 @@
  */
 import { lstat, mkdir, open, stat } from 'node:fs/promises';
 import type { HostPathKind } from '../domain/state';
-import type { HostFs } from '../execute/execute-plan';
+import type { HostFs } from '../domain/execution';
 
 /** statPath says what a host path is; a dangling or unreadable path counts as missing. */
 export async function statPath(path: string): Promise<HostPathKind> {

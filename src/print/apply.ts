@@ -1,8 +1,19 @@
 /** Printers for apply's result: kubectl's `pod/NAME created|configured|unchanged` lines, or -o formats. */
 import { KUBECTL_YAML_TAGS } from '../domain/yaml-scalars';
-import type { ApplyReport } from '../commands/apply';
-import type { Action } from '../plan/plan';
-import type { ActionResult } from '../execute/execute-plan';
+import type { Action, Plan } from '../domain/plan';
+import type { ActionResult, ExecutionReport } from '../domain/execution';
+import type { ValidManifest } from '../domain/types';
+
+/**
+ * ApplyReport is what these printers read of apply's report (commands/apply.ts returns more):
+ * printers take data from domain/ and import no stage above them.
+ */
+export interface ApplyReport {
+  dryRun: 'none' | 'client' | 'server';
+  manifests: readonly ValidManifest[];
+  plan: Plan;
+  execution?: ExecutionReport;
+}
 
 /** ApplyOutput is apply's -o: the default lines, or name, json, yaml. */
 export type ApplyOutput = 'default' | 'name' | 'json' | 'yaml';

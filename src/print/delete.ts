@@ -4,8 +4,17 @@
  * selector matched nothing. kubectl's NotFound lines are NotFoundError's (domain/errors.ts).
  * Printers return strings.
  */
-import type { DeleteReport } from '../commands/delete';
-import type { Action } from '../plan/plan';
+import type { Action, Plan } from '../domain/plan';
+import type { ExecutionReport } from '../domain/execution';
+
+/** DeleteReport is what these printers read of delete's report (commands/delete.ts returns more). */
+export interface DeleteReport {
+  dryRun: 'none' | 'client' | 'server';
+  force: boolean;
+  selected: boolean;
+  plan: Plan & { skippedUnmanaged: readonly string[] };
+  execution?: ExecutionReport;
+}
 
 /** DeleteOutput is delete's -o: kubectl's sentences ('') or 'name'. */
 export type DeleteOutput = '' | 'name';

@@ -1,0 +1,108 @@
+/**
+ * The plan, the hand-off from the plan stage to the execute stage: what apply (or delete) will do,
+ * as pure data. Its text form (formatPlan) is in src/plan/plan.ts; the planners are in src/plan/,
+ * the executor in src/execute/. Types only.
+ */
+import type { DesiredPod, StartSequence } from './types';
+
+/** ActionKind is what happens to one object. */
+export type ActionKind = 'create' | 'recreate' | 'unchanged' | 'prune' | 'delete' | 'blocked';
+
+/** Step is one engine operation. */
+export type Step =
+  | { op: 'pullImage'; image: string }
+  | { op: 'removePod'; name: string; timeoutSeconds: number }
+  | { op: 'removeVolume'; name: string }
+  /**
+   * Removes a container by name, even one Podman knows only in its storage (the debris of a
+   * container creation cut off half-way, which blocks the name); one that is gone is fine.
+   */
+  | { op: 'removeContainer'; name: string }
+  | { op: 'createVolume'; name: string; labels: Record<string, string>; tmpfs: boolean }
+  | { op: 'ensureVolume'; name: string; labels: Record<string, string> }
+  | { op: 'createPod'; pod: DesiredPod }
+  | { op: 'createContainer'; pod: DesiredPod; container: DesiredPod['containers'][number] }
+  | { op: 'startPod'; name: string }
+  /**
+   * Starts a pod with init containers as the kubelet does, one container at a time (see
+   * StartSequence): never Podman's pod start, which waits for each init container to exit while it
+   * holds the pod's lock, so that an init container that never ends hangs every call on the pod.
+   */
+  | { op: 'startInOrder'; sequence: StartSequence }
+  | { op: 'ensureHostPath'; path: string; kind: 'directory' | 'file' }
+  /** Sends a signal to every container of the pod; a pod gone or with nothing running is fine. */
+  | { op: 'signalPod'; name: string; signal: string }
+  /**
+   * Stops some containers of a pod at once (its app containers, before its sidecars): SIGTERM,
+   * SIGKILL after timeoutSeconds, and Podman does not restart them; one gone or stopped is fine.
+   */
+  | { op: 'stopContainers'; pod: string; names: string[]; timeoutSeconds: number }
+  /** Waits until no app container of the pod runs, or timeoutSeconds pass (a grace period). */
+  | { op: 'awaitPodExit'; name: string; timeoutSeconds: number }
+  /**
+   * SIGKILLs what still runs in the pod and waits until Podman has cleaned up every container of
+   * it (unmounts, network teardown), at most cleanupSeconds; a pod that is gone is done.
+   */
+  | { op: 'killPod'; name: string; cleanupSeconds: number }
+  /**
+   * Splits the plan in phases: no step after a barrier starts before every action has finished
+   * its steps before it (or failed). Delete kills every pod and waits for Podman's cleanup before
+   * removing any: on this kind of host, removing a pod while others are still being cleaned up
+   * stalls ~3 s in cgroup removal.
+   */
+  | { op: 'barrier'; label: string };
+
+/**
+ * ImageDecision is what apply does about one image, decided once for every container that uses it
+ * (so an image is pulled at most once per apply), from the containers' imagePullPolicy and what
+ * Podman has locally:
+ * - `use-local`: the local image `localId` is used as it is (IfNotPresent or Never and present, or
+ *   any policy for an image no registry serves: `localhost/...`, or a short name Podman resolves to one);
+ * - `pull`: pulled before any pod is made; when the pull fails, the pods needing it fail (IfNotPresent
+ *   and missing, or Always and none local);
+ * - `pull-or-local`: pulled (Always); when the pull fails the local image `localId` is used, with one warning;
+ * - `missing`: not present and no registry serves it (`localhost/...`): the pods needing it fail, nothing is pulled;
+ * - `refuse`: not present and a container's imagePullPolicy is Never: the run stops before any change
+ *   (each such pod is also a conflict).
+ */
+export interface ImageDecision {
+  /** The image, canonical (`myapp` reads `myapp:latest`; see domain/image-ref.ts). */
+  image: string;
+  decision: 'use-local' | 'pull' | 'pull-or-local' | 'missing' | 'refuse';
+  /** The local image's ID, when one is present. */
+  localId?: string;
+  /** Why, in words: the policy that decided it (`IfNotPresent`, `Always`, `Never`), or what the name says. */
+  reason: string;
+}
+
+/** Action is the plan for one object: its kind, why, and the steps that carry it out. */
+export interface Action {
+  kind: ActionKind;
+  /** `pod/NAME`. */
+  ref: string;
+  name: string;
+  /** Why this action: `not found in Podman`, `spec changed (v1-… → v1-…)`, … */
+  cause: string;
+  /**
+   * Images (canonical) this action needs pulled first: pulls run once each, before any action, and
+   * the action fails when a pull it needs fails with no local image to fall back on.
+   */
+  needsImages: string[];
+  steps: Step[];
+  /** Steps that undo a failed action: remove the half-made pod, and put back the previous version. */
+  rollback: Step[];
+}
+
+/** Conflict is a problem found while planning that stops the whole run before any change. */
+export interface Conflict {
+  ref: string;
+  message: string;
+}
+
+/** Plan is the planner's output. */
+export interface Plan {
+  /** What is done about each image the pods to make use, sorted by image; pulls run before any action. */
+  images: ImageDecision[];
+  actions: Action[];
+  conflicts: Conflict[];
+}
