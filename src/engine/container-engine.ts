@@ -176,8 +176,6 @@ export interface ContainerEngine extends ContainerLooker {
   awaitContainerExit(name: string, timeoutSeconds: number): Promise<number | undefined>;
   /** Stops one container (SIGTERM, SIGKILL after timeoutSeconds) so that its restart policy does not start it again; stopped already is fine. */
   stopContainer(name: string, timeoutSeconds: number): Promise<void>;
-  /** Stops the pod's containers: SIGTERM, then SIGKILL after timeoutSeconds. */
-  stopPod(name: string, timeoutSeconds: number): Promise<void>;
   /** Sends a signal to every container of the pod. */
   killPod(name: string, signal: string): Promise<void>;
   /**

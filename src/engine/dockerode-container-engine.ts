@@ -492,28 +492,6 @@ export class DockerodeContainerEngine implements ContainerEngine {
     });
   }
 
-  /**
-   * stopPod stops the pod's containers: SIGTERM, then SIGKILL after timeoutSeconds. A timeout of 0
-   * kills at once and waits for the containers to be cleaned up, because libpod reads `t=0` as
-   * "no timeout given" and would wait its default 10 s.
-   */
-  async stopPod(name: string, timeoutSeconds: number): Promise<void> {
-    if (timeoutSeconds <= 0) {
-      await this.stopAndAwaitCleanup(name, 0, 'stopPod');
-      return;
-    }
-    const res = await this.request({
-      operation: 'stopPod',
-      what: `stop pod ${name}`,
-      method: 'POST',
-      path: `/pods/${encodeURIComponent(name)}/stop`,
-      query: { t: Math.ceil(timeoutSeconds) },
-      accept: [409],
-      deadlineSeconds: timeoutSeconds + STOP_DEADLINE_MARGIN_SECONDS,
-    });
-    this.throwOnErrs(res, name, 'stopPod', 'stop');
-  }
-
   /** killPod sends a signal to every container of the pod. */
   async killPod(name: string, signal: string): Promise<void> {
     const res = await this.request({

@@ -178,14 +178,13 @@ export class FakeContainerEngine implements ContainerEngine {
     }
     throw new EngineError(`no container ${name}`, op, 404);
   }
-  async stopPod(name: string): Promise<void> {
-    this.record(`stopPod ${name}`);
+  private exitAll(name: string): void {
     const p = this.pods.get(name);
     if (p) for (const c of p.containers) c.state = 'exited';
   }
   async killPod(name: string, _signal?: string): Promise<void> {
     this.record(`killPod ${name}`);
-    await this.stopPod(name);
+    this.exitAll(name);
   }
   /** killPodAndAwaitCleanup kills through killPod (so spies see a SIGKILL); the fake cleans up at once. */
   async killPodAndAwaitCleanup(name: string): Promise<void> {

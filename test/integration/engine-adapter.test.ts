@@ -262,9 +262,8 @@ describe('DockerodeContainerEngine', () => {
     expect((err as EngineError).message).toContain('/no/such/binary');
     expect((err as EngineError).message).not.toMatch(/^Error/);
 
-    // stopPod with 0 stops at once rather than reading t=0 as libpod's 10 s default (no time
-    // bound asserted here: these machines are noisy).
-    await engine.stopPod(pod, 0);
+    // Stopped as delete stops a pod: SIGKILL, then Podman's cleanup awaited.
+    await engine.killPodAndAwaitCleanup(pod, 10);
     const [p] = await engine.listPods({ app: prefix });
     expect(p?.containers.every((c) => c.state !== 'running')).toBe(true);
     await engine.removePod(pod, { force: false });
