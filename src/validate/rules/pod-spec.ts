@@ -4,7 +4,7 @@
  * validateHostAliases, validateReadinessGates, validateOS, ValidateObjectMeta's finalizers).
  */
 import type { JsonPath } from '../../domain/types';
-import type { DocumentRule, Finding } from './rule';
+import type { DocumentRule, Finding, PodLike } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
 import { duplicate, forbidden, invalid, notSupported, required } from './field-errors';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP } from './k8s-names';
@@ -56,6 +56,41 @@ function dnsConfig(spec: Record<string, unknown>, out: Finding[]): void {
   });
 }
 
+const NOT_FOR_WINDOWS = 'cannot be set for a windows pod';
+
+/** linuxOnly is validateLinux: windowsOptions are refused in a linux pod. */
+function linuxOnly(pod: PodLike, out: Finding[]): void {
+  const spec = asRecord(pod['spec']) ?? {};
+  const msg = 'windows options cannot be set for a linux pod';
+  if (present(asRecord(spec['securityContext'])?.['windowsOptions'])) out.push(forbidden(['spec', 'securityContext', 'windowsOptions'], msg));
+  eachContainer(pod, (c, path) => {
+    if (present(asRecord(c['securityContext'])?.['windowsOptions'])) out.push(forbidden([...path, 'securityContext', 'windowsOptions'], msg));
+  });
+}
+
+/** windowsOnly is validateWindows: the Linux-only security fields are refused in a windows pod. */
+function windowsOnly(pod: PodLike, out: Finding[]): void {
+  const spec = asRecord(pod['spec']) ?? {};
+  const sc = asRecord(spec['securityContext']);
+  // hostPID, hostIPC and shareProcessNamespace sit in the pod security context in the internal type.
+  if (sc || spec['hostPID'] === true || spec['hostIPC'] === true || present(spec['shareProcessNamespace'])) {
+    const s = sc ?? {};
+    for (const f of ['appArmorProfile', 'seLinuxOptions']) if (present(s[f])) out.push(forbidden(['spec', 'securityContext', f], NOT_FOR_WINDOWS));
+    if (spec['hostPID'] === true) out.push(forbidden(['spec', 'hostPID'], NOT_FOR_WINDOWS));
+    if (spec['hostIPC'] === true) out.push(forbidden(['spec', 'hostIPC'], NOT_FOR_WINDOWS));
+    for (const f of ['seccompProfile', 'fsGroup', 'fsGroupChangePolicy']) if (present(s[f])) out.push(forbidden(['spec', 'securityContext', f], NOT_FOR_WINDOWS));
+    if (asArray(s['sysctls']).length > 0) out.push(forbidden(['spec', 'securityContext', 'sysctls'], NOT_FOR_WINDOWS));
+    if (present(spec['shareProcessNamespace'])) out.push(forbidden(['spec', 'shareProcessNamespace'], NOT_FOR_WINDOWS));
+    for (const f of ['runAsUser', 'runAsGroup', 'supplementalGroups']) if (present(s[f])) out.push(forbidden(['spec', 'securityContext', f], NOT_FOR_WINDOWS));
+  }
+  eachContainer(pod, (c, path) => {
+    const csc = asRecord(c['securityContext']);
+    if (!csc) return;
+    for (const f of ['appArmorProfile', 'seLinuxOptions', 'seccompProfile', 'capabilities', 'readOnlyRootFilesystem', 'privileged', 'allowPrivilegeEscalation', 'runAsUser', 'runAsGroup'])
+      if (present(csc[f])) out.push(forbidden([...path, 'securityContext', f], NOT_FOR_WINDOWS));
+  });
+}
+
 /** podSpecRule checks the pod-level fields of spec and metadata.finalizers. */
 export const podSpecRule: DocumentRule = {
   name: 'pod-spec',
@@ -64,14 +99,19 @@ export const podSpecRule: DocumentRule = {
     const spec = asRecord(pod['spec']);
     if (!spec) return out;
     const meta = asRecord(pod['metadata']) ?? {};
-    asArray(meta['finalizers']).forEach((f, i) => {
+    // ValidateFinalizers and core's validateKubeFinalizerName: printed at metadata.finalizers (the
+    // list, as upstream), located at the item; the standard-name check runs whatever IsQualifiedName said.
+    const finalizers = asArray(meta['finalizers']);
+    finalizers.forEach((f, i) => {
       if (typeof f !== 'string') return;
       const at = ['metadata', 'finalizers', i];
-      const q = isQualifiedName(f);
-      for (const m of q) out.push(invalid(at, f, m));
-      if (q.length === 0 && !f.includes('/') && !STANDARD_FINALIZERS.has(f))
-        out.push(invalid(at, f, 'name is neither a standard finalizer name nor is it fully qualified'));
+      const fin = (x: Finding): Finding => ({ ...x, reportPath: ['metadata', 'finalizers'] });
+      for (const m of isQualifiedName(f)) out.push(fin(invalid(at, f, m)));
+      if (!f.includes('/') && !STANDARD_FINALIZERS.has(f)) out.push(fin(invalid(at, f, 'name is neither a standard finalizer name nor is it fully qualified')));
     });
+    if (finalizers.includes('orphan') && finalizers.includes('foregroundDeletion'))
+      // A []string is printed with Go's %#v.
+      out.push({ path: ['metadata', 'finalizers'], message: `Invalid value: []string{${finalizers.map((f) => JSON.stringify(f)).join(', ')}}: finalizer orphan and foregroundDeletion cannot be both set` });
 
     if (asArray(spec['ephemeralContainers']).length > 0) out.push(forbidden(['spec', 'ephemeralContainers'], 'cannot be set on create'));
     const dp = spec['dnsPolicy'];
@@ -120,11 +160,14 @@ export const podSpecRule: DocumentRule = {
       if (typeof t === 'string') for (const m of isQualifiedName(t)) out.push(invalid(['spec', 'readinessGates', i, 'conditionType'], t, m));
     });
 
+    // validateOS (a bad name is printed at spec.os, as upstream), then validateLinux or validateWindows.
     const os = asRecord(spec['os']);
     if (os) {
       const name = os['name'];
-      if (!present(name) || name === '') out.push(required(['spec', 'os', 'name']));
-      else if (name !== 'linux' && name !== 'windows') out.push(notSupported(['spec', 'os', 'name'], name, ['linux', 'windows']));
+      if (!present(name) || name === '') out.push(required(['spec', 'os', 'name'], 'cannot be empty'));
+      else if (name !== 'linux' && name !== 'windows') out.push({ ...notSupported(['spec', 'os', 'name'], name, ['linux', 'windows']), reportPath: ['spec', 'os'] });
+      else if (name === 'linux') linuxOnly(pod, out);
+      else windowsOnly(pod, out);
     }
     const pp = spec['preemptionPolicy'];
     if (pp === '') out.push(required(['spec', 'preemptionPolicy']));

@@ -9,6 +9,7 @@ import { DOCUMENT_RULES } from '../../../src/validate';
 import { schemaFindings } from '../../../src/validate';
 import { validatePodSchema } from '../../../src/validate/pod-schema';
 import { formatFieldPath } from '../../../src/validate/field-path';
+import { isDNS1123Subdomain, isValidLabelValue } from '../../../src/validate/rules/k8s-names';
 
 const doc = {} as LoadedDocument;
 type Pod = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -127,7 +128,7 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
     ['nodeName with schedulingGates', (p) => Object.assign(p['spec'], { nodeName: 'n1', schedulingGates: [{ name: 'example.com/gate' }] }), ['spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared']],
     ['init container hostPort with hostNetwork is not checked', (p) => { p['spec'].hostNetwork = true; p['spec'].initContainers = [{ name: 'i', image: 'busybox', ports: [{ containerPort: 80, hostPort: 81 }] }]; }, []],
     ['hostNetwork, hostPort defaulted', spec('hostNetwork', true), []],
-    ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector.disk: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
+    ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
     ['hostname', spec('hostname', 'My_Host'), ["spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
     ['shareProcessNamespace with hostPID', (p) => Object.assign(p['spec'], { hostPID: true, shareProcessNamespace: true }), ['spec.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled']],
     ['runAsUser range', spec('securityContext', { runAsUser: -1 }), ['spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive']],
@@ -147,7 +148,7 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
     ['node affinity without terms', spec('affinity', { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } }), ['spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: must have at least one node selector term']],
     ['node affinity In without values', spec('affinity', { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'k', operator: 'In' }] }] } } }), ["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'"]],
     ['pod anti-affinity weight', spec('affinity', { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 101, podAffinityTerm: { topologyKey: 'zone' } }] } }), ['spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 101: must be in the range 1-100']],
-    ['finalizer not qualified', (p) => (p['metadata'].finalizers = ['cleanup']), ['metadata.finalizers[0]: Invalid value: "cleanup": name is neither a standard finalizer name nor is it fully qualified']],
+    ['finalizer not qualified', (p) => (p['metadata'].finalizers = ['cleanup']), ['metadata.finalizers: Invalid value: "cleanup": name is neither a standard finalizer name nor is it fully qualified']],
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
 });
@@ -278,6 +279,56 @@ describe('metadata and security profiles', () => {
     ['seccomp Localhost with an empty profile is accepted', (p) => (c0(p).securityContext = { seccompProfile: { type: 'Localhost', localhostProfile: '' } }), []],
     ['AppArmor padded profile', (p) => (c0(p).securityContext = { appArmorProfile: { type: 'Localhost', localhostProfile: ' p ' } }), ['spec.containers[0].securityContext.appArmorProfile.localhostProfile: Invalid value: " p ": must not be padded with whitespace']],
     ['AppArmor profile with RuntimeDefault', (p) => (c0(p).securityContext = { appArmorProfile: { type: 'RuntimeDefault', localhostProfile: 'p' } }), ['spec.containers[0].securityContext.appArmorProfile.localhostProfile: Invalid value: "p": can only be set when AppArmor type is Localhost']],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+// Third pass, written from the upstream functions at 000f26050b9b: ValidateLabels (printed at the
+// map), ValidateNodeSelectorRequirement (values checked in required terms only),
+// ValidateNodeFieldSelectorRequirement, validatePodAffinityTerm with validateMatchLabelKeysAndMismatchLabelKeys,
+// validateTopologySpreadConstraints (ValidateTopologyKey, validateMinDomains,
+// validateMatchLabelKeysInTopologySpread), ValidateFinalizers/validateKubeFinalizerName, validateOS,
+// validateLinux, validateWindows.
+describe('scheduling, finalizers and os, line by line with upstream', () => {
+  const LABEL_VALUE = isValidLabelValue('a b')[0] ?? '';
+  const spec = (f: (s: Pod) => void) => (p: Pod) => f(p['spec']);
+  const req = (terms: unknown[]) => spec((s) => (s.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } } }));
+  const tsc = (c: Record<string, unknown>) => spec((s) => (s.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', ...c }]));
+  const pat = (t: Record<string, unknown>) => spec((s) => (s.affinity = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'zone', ...t }] } }));
+  const RFC1123 = isDNS1123Subdomain('Node_1')[0] ?? '';
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['nodeSelector value printed at the map', spec((s) => (s.nodeSelector = { disk: 'a b' })), [`spec.nodeSelector: Invalid value: "a b": ${LABEL_VALUE}`]],
+    ['required node affinity value', req([{ matchExpressions: [{ key: 'k', operator: 'In', values: ['a b'] }] }]), [`spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]: Invalid value: "a b": ${LABEL_VALUE}`]],
+    ['preferred node affinity value allowed', spec((s) => (s.affinity = { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'k', operator: 'In', values: ['a b'] }] } }] } })), []],
+    ['matchFields node name', req([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['Node_1'] }] }]), [`spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0]: Invalid value: "Node_1": ${RFC1123}`]],
+    ['matchFields operator before key', req([{ matchFields: [{ key: 'metadata.uid', operator: 'Exists' }] }]), [
+      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].operator: Invalid value: "Exists": not a valid selector operator',
+      'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].key: Invalid value: "metadata.uid": not a valid field selector key',
+    ]],
+    ['pod affinity empty topologyKey', pat({ topologyKey: '' }), [
+      'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty',
+      'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: "": name part must be non-empty',
+    ]],
+    ['pod affinity matchLabelKeys without labelSelector', pat({ matchLabelKeys: ['app'] }), ['spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: Forbidden: must not be specified when labelSelector is not set']],
+    ['pod affinity key in matchLabelKeys and mismatchLabelKeys', pat({ labelSelector: {}, matchLabelKeys: ['app'], mismatchLabelKeys: ['app'] }), ['spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys[0]: Invalid value: "app": exists in both matchLabelKeys and mismatchLabelKeys']],
+    ['pod affinity matchLabelKeys also in the selector, pod without the label', pat({ labelSelector: { matchLabels: { app: 'x' } }, matchLabelKeys: ['app'] }), []],
+    ['pod affinity matchLabelKeys also in the selector, pod with the label', (p) => { p['metadata'].labels = { app: 'x' }; pat({ labelSelector: { matchLabels: { app: 'x' } }, matchLabelKeys: ['app'] })(p); }, ['spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys[0]: Invalid value: "app": exists in both matchLabelKeys and labelSelector']],
+    ['topology spread topologyKey syntax is not checked', tsc({ topologyKey: 'a b' }), []],
+    ['minDomains 0 with ScheduleAnyway: both errors', tsc({ whenUnsatisfiable: 'ScheduleAnyway', minDomains: 0 }), [
+      'spec.topologySpreadConstraints[0].minDomains: Invalid value: 0: must be greater than zero',
+      'spec.topologySpreadConstraints[0].minDomains: Invalid value: 0: can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway',
+    ]],
+    ['topology matchLabelKeys without labelSelector', tsc({ matchLabelKeys: ['app'] }), ['spec.topologySpreadConstraints[0].matchLabelKeys: Forbidden: must not be specified when labelSelector is not set']],
+    ['topology matchLabelKeys in matchExpressions', tsc({ labelSelector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] }, matchLabelKeys: ['app'] }), ['spec.topologySpreadConstraints[0].matchLabelKeys[0]: Invalid value: "app": exists in both matchLabelKeys and labelSelector']],
+    ['finalizer printed at the list', (p) => (p['metadata'].finalizers = ['cleanup']), ['metadata.finalizers: Invalid value: "cleanup": name is neither a standard finalizer name nor is it fully qualified']],
+    ['finalizer orphan with foregroundDeletion', (p) => (p['metadata'].finalizers = ['orphan', 'foregroundDeletion']), ['metadata.finalizers: Invalid value: []string{"orphan", "foregroundDeletion"}: finalizer orphan and foregroundDeletion cannot be both set']],
+    ['os.name empty', spec((s) => (s.os = { name: '' })), ['spec.os.name: Required value: cannot be empty']],
+    ['os.name unsupported, printed at spec.os', spec((s) => (s.os = { name: 'plan9' })), ['spec.os: Unsupported value: "plan9": supported values: "linux", "windows"']],
+    ['windowsOptions in a linux pod', (p) => { p['spec'].os = { name: 'linux' }; c0(p).securityContext = { windowsOptions: { runAsUserName: 'u' } }; }, ['spec.containers[0].securityContext.windowsOptions: Forbidden: windows options cannot be set for a linux pod']],
+    ['runAsUser in a windows pod', (p) => { p['spec'].os = { name: 'windows' }; c0(p).securityContext = { runAsUser: 1 }; p['spec'].securityContext = { fsGroup: 1 }; }, [
+      'spec.securityContext.fsGroup: Forbidden: cannot be set for a windows pod',
+      'spec.containers[0].securityContext.runAsUser: Forbidden: cannot be set for a windows pod',
+    ]],
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
 });
