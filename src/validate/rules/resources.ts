@@ -2,7 +2,10 @@
  * resources: a container's requests and limits, as the API server checks them in 1.32
  * (ValidateContainerResourceRequirements, validateContainerResourceName, ValidateResourceQuantityValue,
  * validateResourceQuantityHugePageValue). A request with no limit is checked as the API server sees
- * it, after a limit without a request has been defaulted into the request.
+ * it, after a limit without a request has been defaulted into the request. The comparison messages
+ * name the map (`resources.requests`, `resources.limits`) as the API server does, located at the key.
+ * A defaulted request's name and value are not checked again (the API server repeats the limit's
+ * messages under requests; kubeplay says them once, at the limit the file holds).
  */
 import type { DocumentRule, Finding } from './rule';
 import { asRecord, eachContainer } from './rule';
@@ -11,39 +14,68 @@ import { isQualifiedName } from './k8s-names';
 import { formatQuantity, parseQuantity, type Quantity } from './quantity';
 
 const STANDARD_CONTAINER = new Set(['cpu', 'memory', 'ephemeral-storage']);
+/** helper.standardResources (IsStandardResourceName adds the quota hugepages prefixes). */
 const STANDARD = new Set([
-  'cpu', 'memory', 'ephemeral-storage', 'pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets',
-  'configmaps', 'persistentvolumeclaims', 'storage', 'requests.cpu', 'requests.memory', 'requests.storage',
-  'requests.ephemeral-storage', 'limits.cpu', 'limits.memory', 'limits.ephemeral-storage',
+  'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage',
+  'limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'pods', 'resourcequotas', 'services',
+  'replicationcontrollers', 'secrets', 'configmaps', 'persistentvolumeclaims', 'storage', 'requests.storage',
+  'services.nodeports', 'services.loadbalancers',
+]);
+/** helper.integerResources (IsIntegerResourceName adds the extended resources). */
+const INTEGER = new Set([
+  'pods', 'resourcequotas', 'services', 'replicationcontrollers', 'secrets', 'configmaps', 'persistentvolumeclaims',
+  'services.nodeports', 'services.loadbalancers',
 ]);
 const isHugePages = (n: string): boolean => n.startsWith('hugepages-');
+const isStandard = (n: string): boolean => STANDARD.has(n) || isHugePages(n) || n.startsWith('requests.hugepages-');
 const isNative = (n: string): boolean => !n.includes('/') || n.includes('kubernetes.io/');
 const overcommitAllowed = (n: string): boolean => isNative(n) && !isHugePages(n);
 const isExtended = (n: string): boolean => !isNative(n) && !n.startsWith('requests.') && isQualifiedName(`requests.${n}`).length === 0;
+const isInteger = (n: string): boolean => INTEGER.has(n) || isExtended(n);
+/** Quantity.MilliValue(): rounded away from zero, saturating at the int64 range. */
+const MAX_INT64 = 9223372036854775807;
+function milliValue(q: Quantity): number {
+  const m = Math.round(q.value * 1e6) / 1e3;
+  const milli = m < 0 ? -Math.ceil(-m) : Math.ceil(m);
+  return Math.abs(milli) >= MAX_INT64 ? Math.sign(milli) * MAX_INT64 : milli;
+}
+/** Quantity.Value(): rounded away from zero to a whole number. */
+const wholeValue = (q: Quantity): number => (q.value < 0 ? -Math.ceil(-q.value) : Math.ceil(q.value));
 
-/** resourceName is validateContainerResourceName. */
+/**
+ * resourceName is validateContainerResourceName: validateResourceName (qualified name; a name without
+ * a prefix must be a standard resource) and then, unconditionally, the container's own check, so a
+ * name can get more than one message, as from the API server.
+ */
 function resourceName(name: string, path: (string | number)[]): Finding[] {
-  const q = isQualifiedName(name);
-  if (q.length) return q.map((m) => invalid(path, name, m));
+  const out = isQualifiedName(name).map((m) => invalid(path, name, m));
+  if (out.length === 0 && !name.includes('/') && !isStandard(name))
+    out.push(invalid(path, name, 'must be a standard resource type or fully qualified'));
   if (!name.includes('/')) {
-    if (!STANDARD.has(name) && !isHugePages(name)) return [invalid(path, name, 'must be a standard resource type or fully qualified')];
-    if (!STANDARD_CONTAINER.has(name) && !isHugePages(name)) return [invalid(path, name, 'must be a standard resource for containers')];
+    if (!STANDARD_CONTAINER.has(name) && !isHugePages(name)) out.push(invalid(path, name, 'must be a standard resource for containers'));
   } else if (!isNative(name) && !isExtended(name)) {
-    return [invalid(path, name, "doesn't follow extended resource name standard")];
+    out.push(invalid(path, name, "doesn't follow extended resource name standard"));
   }
-  return [];
+  return out;
 }
 
-/** quantityValue is ValidateResourceQuantityValue plus the hugepages multiple. */
+/**
+ * hugePageDivisible is helper.IsHugePageResourceValueDivisible: the page size parses, is a positive
+ * whole number, and divides the value (Quantity.Value(), rounded up).
+ */
+function hugePageDivisible(name: string, q: Quantity): boolean {
+  const page = parseQuantity(name.slice('hugepages-'.length));
+  if (!page || page.value <= 0 || milliValue(page) % 1000 !== 0) return false;
+  return wholeValue(q) % wholeValue(page) === 0;
+}
+
+/** quantityValue is ValidateResourceQuantityValue plus validateResourceQuantityHugePageValue. */
 function quantityValue(name: string, q: Quantity, path: (string | number)[]): Finding[] {
   const out: Finding[] = [];
   if (q.value < 0) out.push(invalid(path, formatQuantity(q), 'must be greater than or equal to 0'));
-  if (isExtended(name) && Math.round(q.value * 1000) % 1000 !== 0) out.push(invalid(path, formatQuantity(q), 'must be an integer'));
-  if (isHugePages(name)) {
-    const page = parseQuantity(name.slice('hugepages-'.length));
-    if (!page || page.value <= 0 || q.value % page.value !== 0)
-      out.push(invalid(path, formatQuantity(q), `${formatQuantity(q)} is not positive integer multiple of ${name}`));
-  }
+  if (isInteger(name) && milliValue(q) % 1000 !== 0) out.push(invalid(path, formatQuantity(q), 'must be an integer'));
+  if (isHugePages(name) && !hugePageDivisible(name, q))
+    out.push(invalid(path, formatQuantity(q), `${formatQuantity(q)} is not positive integer multiple of ${name}`));
   return out;
 }
 
@@ -82,11 +114,11 @@ export const resourcesRule: DocumentRule = {
         const lim = name in limits ? parseQuantity(limits[name]) : undefined;
         if (q && lim) {
           if (q.value !== lim.value && !overcommitAllowed(name))
-            out.push({ ...invalid([...rp, 'requests'], formatQuantity(q), `must be equal to ${name} limit of ${formatQuantity(lim)}`), path: at });
+            out.push({ ...invalid(at, formatQuantity(q), `must be equal to ${name} limit of ${formatQuantity(lim)}`), reportPath: [...rp, 'requests'] });
           else if (q.value > lim.value)
-            out.push({ ...invalid([...rp, 'requests'], formatQuantity(q), `must be less than or equal to ${name} limit of ${formatQuantity(lim)}`), path: at });
+            out.push({ ...invalid(at, formatQuantity(q), `must be less than or equal to ${name} limit of ${formatQuantity(lim)}`), reportPath: [...rp, 'requests'] });
         } else if (!(name in limits) && !overcommitAllowed(name)) {
-          out.push({ ...required([...rp, 'limits'], 'Limit must be set for non overcommitable resources'), path: at });
+          out.push({ ...required(at, 'Limit must be set for non overcommitable resources'), reportPath: [...rp, 'limits'] });
         }
         if (isHugePages(name)) hugePages = true;
         if (name === 'cpu' || name === 'memory') cpuOrMemory = true;

@@ -96,14 +96,42 @@ describe('resources (TestValidateResourceRequirements, TestValidateResourceNames
     ['extended resource, equal', res({ limits: { 'example.com/gpu': 2 }, requests: { 'example.com/gpu': 2 } }), []],
     ['hugepages with memory', res({ limits: { 'hugepages-2Mi': '4Mi', memory: '1Gi' } }), []],
     ['negative', res({ limits: { cpu: '-1' } }), ['spec.containers[0].resources.limits.cpu: Invalid value: "-1": must be greater than or equal to 0']],
-    ['request above limit', res({ limits: { cpu: '500m' }, requests: { cpu: '1' } }), ['spec.containers[0].resources.requests.cpu: Invalid value: "1": must be less than or equal to cpu limit of 500m']],
-    ['unqualified name', res({ limits: { gpu: 1 } }), ['spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource type or fully qualified']],
+    ['request above limit', res({ limits: { cpu: '500m' }, requests: { cpu: '1' } }), ['spec.containers[0].resources.requests: Invalid value: "1": must be less than or equal to cpu limit of 500m']],
+    ['unqualified name', res({ limits: { gpu: 1 } }), [
+      // validateResourceName, then validateContainerResourceName's own check: two messages.
+      'spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource type or fully qualified',
+      'spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource for containers',
+    ]],
     ['not a container resource', res({ limits: { pods: 1 } }), ['spec.containers[0].resources.limits.pods: Invalid value: "pods": must be a standard resource for containers']],
     ['extended not integer', res({ limits: { 'example.com/gpu': '500m' } }), ['spec.containers[0].resources.limits["example.com/gpu"]: Invalid value: "500m": must be an integer']],
-    ['extended request without limit', res({ requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.requests["example.com/gpu"]: Required value: Limit must be set for non overcommitable resources']],
-    ['extended request unlike limit', res({ limits: { 'example.com/gpu': 2 }, requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.requests["example.com/gpu"]: Invalid value: "1": must be equal to example.com/gpu limit of 2']],
+    ['extended request without limit', res({ requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources']],
+    ['extended request unlike limit', res({ limits: { 'example.com/gpu': 2 }, requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.requests: Invalid value: "1": must be equal to example.com/gpu limit of 2']],
     ['hugepages alone', res({ limits: { 'hugepages-2Mi': '4Mi' } }), ['spec.containers[0].resources: Forbidden: HugePages require cpu or memory']],
     ['hugepages not a multiple', res({ limits: { 'hugepages-2Mi': '3Mi', memory: '1Gi' } }), ['spec.containers[0].resources.limits.hugepages-2Mi: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi']],
+    // validateContainerResourceName: an invalid qualified name still gets the container or extended check.
+    ['bad name, no prefix', res({ limits: { 'a b': 1 } }), [
+      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\', or \'my.name\', or \'123-abc\')',
+      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": must be a standard resource for containers',
+    ]],
+    ['bad name, with prefix', res({ limits: { 'example.com/a b': 1 } }), [
+      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\', or \'my.name\', or \'123-abc\')',
+      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": doesn\'t follow extended resource name standard',
+    ]],
+    // IsStandardResourceName knows services.nodeports and the quota hugepages prefix: only the container check.
+    ['standard, not for containers', res({ limits: { 'services.nodeports': 1 } }), ['spec.containers[0].resources.limits["services.nodeports"]: Invalid value: "services.nodeports": must be a standard resource for containers']],
+    ['quota hugepages name', res({ limits: { 'requests.hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.limits["requests.hugepages-2Mi"]: Invalid value: "requests.hugepages-2Mi": must be a standard resource for containers']],
+    // IsIntegerResourceName: the integer quota resources too, not only extended ones.
+    ['integer resource, fractional', res({ limits: { pods: '1500m' } }), [
+      'spec.containers[0].resources.limits.pods: Invalid value: "pods": must be a standard resource for containers',
+      'spec.containers[0].resources.limits.pods: Invalid value: "1500m": must be an integer',
+    ]],
+    // MilliValue() rounds away from zero: 1.0001 is 1001m (refused), 1.9999 is 2000m (accepted).
+    ['extended, 1.0001', res({ limits: { 'example.com/gpu': '1.0001' } }), ['spec.containers[0].resources.limits["example.com/gpu"]: Invalid value: "1001m": must be an integer']],
+    ['extended, 1.9999', res({ limits: { 'example.com/gpu': '1.9999' } }), []],
+    // IsHugePageResourceValueDivisible: a page size that is not a whole number divides nothing.
+    ['hugepages, fractional page size', res({ limits: { 'hugepages-500m': '1', memory: '1Gi' } }), ['spec.containers[0].resources.limits.hugepages-500m: Invalid value: "1": 1 is not positive integer multiple of hugepages-500m']],
+    ['hugepages request equal to limit', res({ limits: { 'hugepages-2Mi': '4Mi', cpu: 1 }, requests: { 'hugepages-2Mi': '4Mi' } }), []],
+    ['hugepages request unlike limit', res({ limits: { 'hugepages-2Mi': '4Mi', cpu: 1 }, requests: { 'hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit of 4Mi']],
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
 });
