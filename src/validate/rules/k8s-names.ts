@@ -32,7 +32,14 @@ export function isDNS1123Subdomain(v: string): string[] {
   return errs;
 }
 
-/** isQualifiedName checks a label or annotation key: an optional DNS subdomain prefix and a name. */
+const QUALIFIED_NAME_REGEX_ERROR =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/**
+ * isQualifiedName checks a label or annotation key: an optional DNS subdomain prefix and a name
+ * (apimachinery validation.IsQualifiedName). As upstream, the name part's pattern is checked even
+ * when it is empty, so "" gets two messages: "must be non-empty" and the pattern's.
+ */
 export function isQualifiedName(v: string): string[] {
   const parts = v.split('/');
   let name: string;
@@ -44,16 +51,11 @@ export function isQualifiedName(v: string): string[] {
     if (prefix.length === 0) errs.push('prefix part must be non-empty');
     else for (const e of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${e}`);
   } else {
-    return [
-      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-    ];
+    return [`a qualified name ${QUALIFIED_NAME_REGEX_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
   }
   if (name.length === 0) errs.push('name part must be non-empty');
   else if (name.length > 63) errs.push('name part must be no more than 63 characters');
-  if (name.length > 0 && !QUALIFIED_NAME.test(name))
-    errs.push(
-      "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc')",
-    );
+  if (!QUALIFIED_NAME.test(name)) errs.push(`name part ${QUALIFIED_NAME_REGEX_ERROR}`);
   return errs;
 }
 

@@ -33,7 +33,7 @@ const overcommitAllowed = (n: string): boolean => isNative(n) && !isHugePages(n)
 const isExtended = (n: string): boolean => !isNative(n) && !n.startsWith('requests.') && isQualifiedName(`requests.${n}`).length === 0;
 const isInteger = (n: string): boolean => INTEGER.has(n) || isExtended(n);
 /** Quantity.MilliValue(): rounded away from zero, saturating at the int64 range. */
-const MAX_INT64 = 9223372036854775807;
+const MAX_INT64 = 2 ** 63 - 1; // as a float: 2^63, the saturation point of int64 milli-units
 function milliValue(q: Quantity): number {
   const m = Math.round(q.value * 1e6) / 1e3;
   const milli = m < 0 ? -Math.ceil(-m) : Math.ceil(m);

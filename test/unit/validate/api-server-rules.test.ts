@@ -110,11 +110,11 @@ describe('resources (TestValidateResourceRequirements, TestValidateResourceNames
     ['hugepages not a multiple', res({ limits: { 'hugepages-2Mi': '3Mi', memory: '1Gi' } }), ['spec.containers[0].resources.limits.hugepages-2Mi: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi']],
     // validateContainerResourceName: an invalid qualified name still gets the container or extended check.
     ['bad name, no prefix', res({ limits: { 'a b': 1 } }), [
-      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\', or \'my.name\', or \'123-abc\')',
+      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
       'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": must be a standard resource for containers',
     ]],
     ['bad name, with prefix', res({ limits: { 'example.com/a b': 1 } }), [
-      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\', or \'my.name\', or \'123-abc\')',
+      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
       'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": doesn\'t follow extended resource name standard',
     ]],
     // IsStandardResourceName knows services.nodeports and the quota hugepages prefix: only the container check.
@@ -165,7 +165,7 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
     ['sysctl twice', spec('securityContext', { sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }, { name: 'kernel.shm_rmid_forced', value: '0' }] }), ['spec.securityContext.sysctls[1].name: Duplicate value: "kernel.shm_rmid_forced"']],
     ['seccomp Localhost without profile', spec('securityContext', { seccompProfile: { type: 'Localhost' } }), ['spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost']],
     ['seccomp type', spec('securityContext', { seccompProfile: { type: 'Custom' } }), ['spec.securityContext.seccompProfile.type: Unsupported value: "Custom": supported values: "Localhost", "RuntimeDefault", "Unconfined"']],
-    ['readinessGates', spec('readinessGates', [{ conditionType: 'a/b/c' }]), ["spec.readinessGates[0].conditionType: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', or 'my.name', or '123-abc') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]],
+    ['readinessGates', spec('readinessGates', [{ conditionType: 'a/b/c' }]), ["spec.readinessGates[0].conditionType: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]],
     ['hostAliases IP', spec('hostAliases', [{ ip: 'x', hostnames: ['a'] }]), ['spec.hostAliases[0].ip: Invalid value: "x": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
     ['ephemeralContainers on create', spec('ephemeralContainers', [{ name: 'e', image: 'i' }]), ['spec.ephemeralContainers: Forbidden: cannot be set on create']],
     ['toleration key empty, Equal', spec('tolerations', [{ operator: 'Equal', value: 'x' }]), ['spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"']],
@@ -336,6 +336,7 @@ describe('scheduling, finalizers and os, line by line with upstream', () => {
     ['pod affinity empty topologyKey', pat({ topologyKey: '' }), [
       'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty',
       'spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: "": name part must be non-empty',
+      "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
     ]],
     ['pod affinity matchLabelKeys without labelSelector', pat({ matchLabelKeys: ['app'] }), ['spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys: Forbidden: must not be specified when labelSelector is not set']],
     ['pod affinity key in matchLabelKeys and mismatchLabelKeys', pat({ labelSelector: {}, matchLabelKeys: ['app'], mismatchLabelKeys: ['app'] }), ['spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].matchLabelKeys[0]: Invalid value: "app": exists in both matchLabelKeys and mismatchLabelKeys']],
