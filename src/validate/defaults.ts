@@ -11,6 +11,15 @@
  *     and schedulerName default-scheduler (SetDefaults_PodSpec).
  * imagePullPolicy is left to the translator (it depends on the image's tag). The input is not
  * changed: only the objects on a changed path are copied.
+ *
+ * Not applied, on purpose (compared with defaults.go at 1.32): requests copied from limits
+ * (SetDefaults_Pod) - the resources rule applies it while validating, and the translator does not
+ * read requests; hostPort := containerPort under hostNetwork (defaultHostNetworkPorts) - kubeplay
+ * gives every pod its own network namespace, so it would publish host ports the file does not ask
+ * for (the hostNetwork rule treats an unset hostPort as defaulted); the volume defaultModes (0644),
+ * serviceAccountToken expirationSeconds (3600), hostPath type "", enableServiceLinks and an empty
+ * securityContext - the rules read an unset value as its default, and the translated pod does not
+ * change with them.
  */
 import type { PodLike } from './rules/rule';
 import { asArray, asRecord } from './rules/rule';

@@ -59,3 +59,31 @@ test('the last-applied label is the manifest as written, without the defaults', 
   expect(label.spec.volumes).toEqual([{ name: 'scratch' }]);
   expect(label.spec.restartPolicy).toBeUndefined();
 });
+
+/** One-container pods that differ only in fields SetDefaults_* fills in (pkg/apis/core/v1/defaults.go). */
+const pod = (container: string, extra = '') => `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+${extra}  containers:
+  - {name: web, image: localhost/busybox:stable, ${container}}
+`;
+
+test.each([
+  // SetDefaults_Probe: 0 means unset for the timings and is defaulted.
+  ['probe timings given as 0', 'readinessProbe: {tcpSocket: {port: 80}, timeoutSeconds: 0, periodSeconds: 0, successThreshold: 0, failureThreshold: 0}',
+    'readinessProbe: {tcpSocket: {port: 80}, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3}'],
+  // SetDefaults_HTTPGetAction on a lifecycle handler.
+  ['lifecycle httpGet path and scheme', 'lifecycle: {postStart: {httpGet: {port: 80}}}', 'lifecycle: {postStart: {httpGet: {port: 80, path: /, scheme: HTTP}}}'],
+  // SetDefaults_ContainerPort.
+  ['port protocol', 'ports: [{containerPort: 80}]', 'ports: [{containerPort: 80, protocol: TCP}]'],
+])('%s: defaulted and explicit hash the same', (_n, short, long) => {
+  expect(manifestHash(desired(pod(short)))).toBe(manifestHash(desired(pod(long))));
+});
+
+test('init containers get the container defaults too (SetDefaults_Container)', () => {
+  const init = (c: string) => `  initContainers:\n  - {name: i, image: localhost/busybox:stable${c}}\n`;
+  expect(manifestHash(desired(pod('', init(''))))).toBe(
+    manifestHash(desired(pod('', init(', terminationMessagePath: /dev/termination-log, terminationMessagePolicy: File')))),
+  );
+});
