@@ -23,6 +23,16 @@ const INT32 = { minimum: -2147483648, maximum: 2147483647 };
 // already rounded anything larger, so accepting it would silently run a different value.
 const INT64 = { minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
 
+// Fields the OpenAPI spec marks required (a Go field without omitempty) that the API server
+// accepts when missing: it decodes them to their zero value, and validation.go accepts that value
+// (ISCSIVolumeSource.lun 0 is in 0-255; validateHTTPHeaders and validateSysctls check names only).
+// The schema leaves them optional so kubeplay does not refuse what a cluster accepts.
+const ZERO_VALUE_ACCEPTED = {
+  V1ISCSIVolumeSource: ['lun'],
+  V1HTTPHeader: ['value'],
+  V1Sysctl: ['value'],
+};
+
 // Quantity (resource.Quantity) is a string in the OpenAPI spec but client-node's generator erases
 // it to plain `string`, so the metadata cannot tell `sizeLimit: 1Gi` from `medium: Memory`.
 // These are the Quantity-typed fields reachable from V1Pod (Kubernetes 1.34); the generator fails
@@ -153,9 +163,12 @@ async function buildDefinition(className, refs) {
       throw new Error(`${where} is listed in QUANTITY_FIELDS but has type ${a.type}`);
     }
     let s = typeSchema(a.type, a.format, refs, { where, quantity: quantity.has(a.name) });
-    if (dts.optional) s = nullable(s);
+    if (dts.optional || (ZERO_VALUE_ACCEPTED[className] ?? []).includes(a.baseName)) s = nullable(s);
     else required.push(a.baseName);
     properties[a.baseName] = dts.description ? { description: dts.description, ...s } : s;
+  }
+  for (const z of ZERO_VALUE_ACCEPTED[className] ?? []) {
+    if (!attrs.some((a) => a.baseName === z)) throw new Error(`ZERO_VALUE_ACCEPTED names ${className}.${z}, which no longer exists`);
   }
   for (const q of quantity) {
     if (!attrs.some((a) => a.name === q)) throw new Error(`QUANTITY_FIELDS names ${className}.${q}, which no longer exists`);

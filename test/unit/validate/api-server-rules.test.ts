@@ -34,6 +34,19 @@ function problems(mutate: (p: Pod) => void): string[] {
 
 test('the base pod is valid', () => expect(problems(() => undefined)).toEqual([]));
 
+describe('fields the OpenAPI spec marks required whose zero value the API server accepts (gen-pod-schema ZERO_VALUE_ACCEPTED)', () => {
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    // validateISCSIVolumeSource: lun is checked as 0-255, and a missing lun decodes to 0.
+    ['iscsi without lun', (p) => (p['spec'].volumes = [{ name: 'v', iscsi: { targetPortal: '10.0.0.1:3260', iqn: 'iqn.2015-02.example.com:test' } }]), []],
+    ['iscsi lun 256', (p) => (p['spec'].volumes = [{ name: 'v', iscsi: { targetPortal: '10.0.0.1:3260', iqn: 'iqn.2015-02.example.com:test', lun: 256 } }]), ['spec.volumes[0].iscsi.lun: Invalid value: 256: must be between 0 and 255, inclusive']],
+    // validateHTTPHeaders checks the names only.
+    ['httpGet header without value', (p) => (c0(p).readinessProbe = { httpGet: { port: 80, httpHeaders: [{ name: 'X-A' }] } }), []],
+    // validateSysctls checks the names only.
+    ['sysctl without value', (p) => (p['spec'].securityContext = { sysctls: [{ name: 'kernel.shm_rmid_forced' }] }), []],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
 describe('probes and lifecycle (TestValidateProbe, TestValidateHandler, TestValidateInitContainers)', () => {
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
     ['exec probe', (p) => (c0(p).livenessProbe = { exec: { command: ['true'] } }), []],
