@@ -657,10 +657,17 @@ export class DockerodeContainerEngine implements ContainerEngine {
     const started = performance.now();
     const logPath = `/containers/${encodeURIComponent(container)}/logs`;
     let res: IncomingMessage;
+    // A log may stream for as long as it follows, but Podman must at least answer it.
+    const unanswered = new AbortController();
+    const deadline = this.requestTimeoutSeconds ?? DEFAULT_DEADLINE_SECONDS;
+    const timer = setTimeout(() => unanswered.abort(), deadline * 1000);
     try {
-      res = await this.dial({ method: 'GET', path: logPath, query });
+      res = await this.dial({ method: 'GET', path: logPath, query, signal: unanswered.signal }).finally(() => clearTimeout(timer));
     } catch (err) {
       this.record('GET', `${API_PREFIX}${logPath}`, statusOf(err) ?? 0, started);
+      if (unanswered.signal.aborted && !(err instanceof EngineError)) {
+        throw new EngineTimeoutError(`cannot ${what}: Podman did not answer within ${formatSeconds(deadline)}; its API service may be stuck`, 'containerLogs', undefined, err);
+      }
       throw this.toEngineError(err, 'containerLogs', what);
     }
     const status = res.statusCode ?? 0;

@@ -67,3 +67,15 @@ test('SIGTERM ends kubeplay within seconds while Podman does not answer, naming 
   expect(again.code).toBe(0);
   expect(await containersNotRunning(`${prefix}-sig`)).toEqual([]);
 });
+
+test('logs: Podman that does not answer the log request fails at the deadline instead of hanging', async () => {
+  const { yaml, names } = sleeperPods(`${prefix}-logs`, 1);
+  const f = join(tmp, 'logs.yaml');
+  writeFileSync(f, yaml);
+  expect((await runCli(['apply', '-f', f])).code).toBe(0);
+  const stuck = await proxy(/GET \S*\/logs/);
+  const r = await runCli(['logs', names[0]!, '--request-timeout=2s'], { containerHost: stuck.containerHost, timeoutMs: 60_000 });
+  expect(await stuck.frozen).toMatch(/\/logs/);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/Podman did not answer within 2 s/);
+});
