@@ -29,25 +29,32 @@ export const metadataRule: DocumentRule = {
     }
     const ns = meta['namespace'];
     if (typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
-    const labels = asRecord(meta['labels']);
-    if (labels) {
-      for (const [k, v] of Object.entries(labels)) {
-        const at = ['metadata', 'labels', k];
-        for (const e of isQualifiedName(k)) out.push({ ...invalid(at, k, e), reportPath: ['metadata', 'labels'] });
-        if (typeof v === 'string') for (const e of isValidLabelValue(v)) out.push({ ...invalid(at, v, e), reportPath: ['metadata', 'labels'] });
-      }
-    }
-    const annotations = asRecord(meta['annotations']);
-    if (annotations) {
-      let total = 0;
-      for (const [k, v] of Object.entries(annotations)) {
-        // Kubernetes counts bytes (Go's len of the UTF-8 strings), not characters.
-        total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
-        // The rule is a qualified name, except that case does not matter.
-        for (const e of isQualifiedName(k.toLowerCase())) out.push({ ...invalid(['metadata', 'annotations', k], k, e), reportPath: ['metadata', 'annotations'] });
-      }
-      if (total > TOTAL_ANNOTATION_SIZE_LIMIT) out.push(tooLong(['metadata', 'annotations'], TOTAL_ANNOTATION_SIZE_LIMIT));
-    }
+    out.push(...labelsAndAnnotations(meta));
     return out;
   },
 };
+
+/** labelsAndAnnotations checks metadata.labels and metadata.annotations, for every kind (ValidateObjectMeta). */
+export function labelsAndAnnotations(meta: Record<string, unknown>): Finding[] {
+  const out: Finding[] = [];
+  const labels = asRecord(meta['labels']);
+  if (labels) {
+    for (const [k, v] of Object.entries(labels)) {
+      const at = ['metadata', 'labels', k];
+      for (const e of isQualifiedName(k)) out.push({ ...invalid(at, k, e), reportPath: ['metadata', 'labels'] });
+      if (typeof v === 'string') for (const e of isValidLabelValue(v)) out.push({ ...invalid(at, v, e), reportPath: ['metadata', 'labels'] });
+    }
+  }
+  const annotations = asRecord(meta['annotations']);
+  if (annotations) {
+    let total = 0;
+    for (const [k, v] of Object.entries(annotations)) {
+      // Kubernetes counts bytes (Go's len of the UTF-8 strings), not characters.
+      total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
+      // The rule is a qualified name, except that case does not matter.
+      for (const e of isQualifiedName(k.toLowerCase())) out.push({ ...invalid(['metadata', 'annotations', k], k, e), reportPath: ['metadata', 'annotations'] });
+    }
+    if (total > TOTAL_ANNOTATION_SIZE_LIMIT) out.push(tooLong(['metadata', 'annotations'], TOTAL_ANNOTATION_SIZE_LIMIT));
+  }
+  return out;
+}
