@@ -80,7 +80,8 @@ describe('materialize', () => {
       expect(m.path).toBe(m.dir);
       expect(fs.readdirSync(m.dir).sort()).toEqual(fs.readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort());
       // Files in name order, documents in file order.
-      expect(m.podNames).toEqual(['front', 'backend', 'web-sidecar', 'pair', 'web'].map((n) => `${prefix}-${n}`));
+      expect(m.podNames).toEqual(['front', 'backend', 'hello', 'web-sidecar', 'pair', 'web'].map((n) => `${prefix}-${n}`));
+      expect(m.renamed['Namespace/demo']).toBe(`${prefix}-demo`);
       expect(m.renamed['Pod/web']).toBe(`${prefix}-web`);
       expect(m.hostPorts).toEqual({ 18080: 19080, 18082: 19082, 18083: 19083, 18084: 19084, 18085: 19085 });
       expect(m.selector).toBe(`${RUN_LABEL_KEY}=${prefix}`);
@@ -98,10 +99,12 @@ describe('materialize', () => {
         expect(docs.length).toBe(parseAllDocuments(original).length);
         for (const doc of docs) {
           expect(doc.errors).toEqual([]);
-          const obj = doc.toJS() as { metadata: { name: string; labels: Record<string, string> }; spec: { containers: Array<{ ports?: Array<{ hostPort?: number }> }> } };
-          names.push(obj.metadata.name);
+          const obj = doc.toJS() as { kind: string; metadata: { name: string; namespace?: string; labels: Record<string, string> }; spec?: { containers: Array<{ ports?: Array<{ hostPort?: number }> }> } };
           expect(obj.metadata.labels[RUN_LABEL_KEY]).toBe(prefix);
-          for (const c of obj.spec.containers) for (const p of c.ports ?? []) if (p.hostPort !== undefined) hostPorts.push(p.hostPort);
+          if (obj.metadata.namespace !== undefined) expect(obj.metadata.namespace).toBe(`${prefix}-demo`);
+          if (obj.kind !== 'Pod') continue;
+          names.push(obj.metadata.name);
+          for (const c of obj.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort !== undefined) hostPorts.push(p.hostPort);
         }
       }
       expect(names.sort()).toEqual([...m.podNames].sort());

@@ -89,6 +89,10 @@ function rewriteDocument(
     out.renamed[`${typeof kind === 'string' ? kind : 'Unknown'}/${name}`] = next;
     if (kind === 'Pod') out.podNames.push(next);
   }
+  // A namespace is prefixed like a name (a Namespace's own name above, an object's namespace here),
+  // so the Podman pods of a namespaced object (`<namespace>_<name>`) start with the prefix too.
+  const namespace = doc.getIn(['metadata', 'namespace']);
+  if (typeof namespace === 'string' && namespace !== '' && namespace !== 'default') doc.setIn(['metadata', 'namespace'], prefixedName(opts.prefix, namespace));
   if (opts.addRunLabel) {
     const value = opts.prefix.replace(/-+$/, '');
     doc.setIn(['metadata', 'labels', RUN_LABEL_KEY], value);
