@@ -8,6 +8,7 @@ import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '..
 import {
   LABEL_MANAGED_BY,
   LABEL_MANIFEST_HASH,
+  LABEL_NAMESPACE,
   LABEL_POD,
   LABEL_VOLUME_KIND,
   MANAGED_BY_VALUE,
@@ -39,7 +40,10 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
 
   for (const pod of desired) {
     const ref = `pod/${pod.ref.name}`;
-    const current = byName.get(pod.name);
+    // A pod of a non-default namespace that an older kubeplay named plainly (`web`, label
+    // namespace=shop) is this pod under its old Podman name: it is replaced by `shop_web`.
+    const legacy = pod.name !== pod.ref.name && !byName.has(pod.name) ? legacyOf(pod, byName.get(pod.ref.name)) : undefined;
+    const current = legacy ?? byName.get(pod.name);
     if (current && !isManaged(current.labels) && !opts.force) {
       conflicts.push({
         ref,
@@ -47,9 +51,9 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       });
       continue;
     }
-    const incomplete = current && isManaged(current.labels) ? incompleteOf(current, pod) : undefined;
-    const drift = current && incomplete === undefined ? driftOf(pod, current) : undefined;
-    if (current && incomplete === undefined && drift === undefined) {
+    const incomplete = current && !legacy && isManaged(current.labels) ? incompleteOf(current, pod) : undefined;
+    const drift = current && !legacy && incomplete === undefined ? driftOf(pod, current) : undefined;
+    if (current && !legacy && incomplete === undefined && drift === undefined) {
       const running = current.containers.filter((c) => !c.isInfra).length;
       actions.push({ kind: 'unchanged', ref, name: pod.name, cause: `hash ${pod.labels[LABEL_MANIFEST_HASH] ?? '?'}, ${running} container(s) as declared`, needsImages: [], steps: [], rollback: [] });
       continue;
@@ -73,7 +77,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       actions.push({ kind: 'blocked', ref, name: pod.name, cause: blocked, needsImages: [], steps: [], rollback: [] });
       continue;
     }
-    conflicts.push(...portConflicts(pod, observed.portClaims ?? []));
+    conflicts.push(...portConflicts(pod, observed.portClaims ?? [], legacy?.name));
 
     const make = [...hostPaths.steps, ...createSteps(pod)];
     // Removing the pod removes its containers; a container whose creation was cut off can be left in
@@ -103,12 +107,16 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       continue;
     }
     const previous = isManaged(current.labels) ? opts.previousOf(current) : undefined;
-    const removeOld = removeSteps(pod.name, stopTimeout(previous ?? pod), previous ? emptyDirNames(previous) : emptyDirNames(pod), appsBeforeSidecars(previous));
+    const removeOld = removeSteps(current.name, stopTimeout(previous ?? pod), previous ? emptyDirNames(previous) : emptyDirNames(pod), appsBeforeSidecars(previous));
     actions.push({
       kind: 'recreate',
       ref,
       name: pod.name,
-      cause: isManaged(current.labels) ? (drift ?? 'changed') : 'replacing a pod kubeplay did not create (--force)',
+      cause: legacy
+        ? `renamed for its namespace: Podman pod ${legacy.name} becomes ${pod.name}`
+        : isManaged(current.labels)
+          ? (drift ?? 'changed')
+          : 'replacing a pod kubeplay did not create (--force)',
       needsImages: uniq(needsImages),
       steps: [...removeOld, ...make],
       rollback: previous ? [...undoMake, ...createSteps(previous)] : undoMake,
@@ -134,12 +142,20 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
   return { images: [...imageDecisions.values()].sort((a, b) => byText(a.image, b.image)), actions, conflicts };
 }
 
-/** portConflicts lists the host ports of a pod that something else already holds. */
-export function portConflicts(pod: DesiredPod, claims: readonly HostPortClaim[]): Conflict[] {
+/**
+ * legacyOf is the observed pod an older kubeplay made for this pod of a non-default namespace
+ * under its plain name: managed, and labelled with the pod's namespace.
+ */
+function legacyOf(pod: DesiredPod, observed: ObservedPod | undefined): ObservedPod | undefined {
+  return observed && isManaged(observed.labels) && observed.labels[LABEL_NAMESPACE] === pod.ref.namespace ? observed : undefined;
+}
+
+/** portConflicts lists the host ports of a pod that something else already holds (`replaces`: a pod it replaces, whose ports it frees). */
+export function portConflicts(pod: DesiredPod, claims: readonly HostPortClaim[], replaces?: string): Conflict[] {
   const out: Conflict[] = [];
   for (const p of pod.ports) {
     for (const c of claims) {
-      if (c.podName === pod.name) continue; // the pod being replaced frees its own ports
+      if (c.podName === pod.name || (replaces !== undefined && c.podName === replaces)) continue; // the pod being replaced frees its own ports
       if (c.hostPort !== p.hostPort || c.protocol !== p.protocol || !ipsOverlap(c.hostIP, p.hostIP)) continue;
       out.push({
         ref: `pod/${pod.ref.name}`,

@@ -1,7 +1,7 @@
 import { planChanges } from '../../../src/plan/plan-changes';
 import { formatPlan } from '../../../src/plan/plan';
 import type { ObservedPod } from '../../../src/domain/state';
-import { LABEL_MANIFEST_HASH } from '../../../src/domain/labels';
+import { LABEL_KIND, LABEL_MANAGED_BY, LABEL_MANIFEST_HASH, LABEL_NAMESPACE, MANAGED_BY_VALUE } from '../../../src/domain/labels';
 import { container, desiredPod } from '../../fakes/builders';
 
 const opts = { force: false, previousOf: () => undefined };
@@ -144,5 +144,32 @@ describe('planChanges', () => {
     expect(plan('DirectoryOrCreate', 'missing')).toBe('create    pod/hp  not found in Podman +ensure');
     expect(plan('FileOrCreate', 'directory')).toMatch(/^blocked {3}pod\/hp {2}hostPath "\/srv\/data" of volume data must be a file \(or missing, to be created\)/);
     expect(plan('', 'missing')).toBe('create    pod/hp  not found in Podman');
+  });
+});
+
+describe('planChanges: pods of a namespace', () => {
+  const inShop = desiredPod('shop_web', {
+    ref: { kind: 'Pod', namespace: 'shop', name: 'web' },
+    labels: { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_KIND]: 'Pod', [LABEL_NAMESPACE]: 'shop' },
+    ports: [{ hostIP: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+  });
+  test('the ref is the Kubernetes name; the steps name the Podman pod', () => {
+    const plan = planChanges([inShop], { pods: [] }, opts);
+    expect(formatPlan(plan, { steps: true }).split('\n').slice(0, 2)).toEqual(['create    pod/web  not found in Podman', '    createPod shop_web']);
+  });
+  test('a pod an older kubeplay named plainly is replaced under its namespaced name, and its host ports are not a conflict', () => {
+    const legacy = running(desiredPod('web', { labels: { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_KIND]: 'Pod', [LABEL_NAMESPACE]: 'shop' } }));
+    const claims = [{ hostIP: '', hostPort: 8080, protocol: 'tcp', podName: 'web', holder: 'pod/web' }];
+    const plan = planChanges([inShop], { pods: [legacy], portClaims: claims, images: {} }, opts);
+    expect(plan.conflicts).toEqual([]);
+    const text = formatPlan(plan, { steps: true });
+    expect(text.split('\n')[0]).toBe('recreate  pod/web  renamed for its namespace: Podman pod web becomes shop_web');
+    expect(text).toContain('    removePod web (timeout 0s)\n');
+    expect(text).toContain('    createPod shop_web\n');
+  });
+  test('a default-namespace pod of the same plain name is not taken for it', () => {
+    const other = running(desiredPod('web'));
+    const plan = planChanges([inShop], { pods: [other], portClaims: [], images: {} }, opts);
+    expect(formatPlan(plan).split('\n')[0]).toBe('create    pod/web  not found in Podman');
   });
 });
