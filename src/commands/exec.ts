@@ -12,6 +12,8 @@ import { observeGet } from './get';
 /** ExecOptions are exec's arguments and flags, typed. */
 export interface ExecOptions {
   pod: string;
+  /** -n: the pod's namespace (`default` when absent). */
+  namespace?: string;
   container?: string;
   command: string[];
   /** -i: pass stdin to the command. */
@@ -61,7 +63,7 @@ export function useTty(o: ExecOptions, stdinIsTerminal: boolean): { tty: boolean
 export async function runExec(o: ExecOptions, deps: ExecDeps, term: ExecTerminal): Promise<number> {
   validateExecOptions(o);
   const engine = await deps.engine();
-  const found = await observeGet({ names: [o.pod], fields: [], inspectAll: true, single: true }, engine, deps.now);
+  const found = await observeGet({ names: [o.pod], fields: [], inspectAll: true, single: true, namespace: o.namespace ?? 'default' }, engine, deps.now);
   const pod = found.pods[0];
   if (pod === undefined) throw new NotFoundError([{ name: o.pod }]);
   const phase = pod.status?.phase ?? '';

@@ -19,6 +19,8 @@ import { observeGet } from './get';
 /** LogsOptions are logs' arguments and flags, typed. */
 export interface LogsOptions {
   pod: string;
+  /** -n: the pod's namespace (`default` when absent). */
+  namespace?: string;
   container?: string;
   allContainers: boolean;
   follow: boolean;
@@ -152,7 +154,7 @@ async function targetFor(engine: ContainerEngine, pod: V1Pod, name: string, o: L
 export async function runLogs(o: LogsOptions, deps: LogsDeps, sink: LogsSink, signal?: AbortSignal): Promise<void> {
   validateLogsOptions(o);
   const engine = await deps.engine();
-  const found = await observeGet({ names: [o.pod], fields: [], inspectAll: true, single: true }, engine, deps.now);
+  const found = await observeGet({ names: [o.pod], fields: [], inspectAll: true, single: true, namespace: o.namespace ?? 'default' }, engine, deps.now);
   const pod = found.pods[0];
   if (pod === undefined) throw new NotFoundError([{ name: o.pod }]);
 

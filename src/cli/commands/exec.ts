@@ -22,6 +22,7 @@ export function toExecOptions(argv: Record<string, unknown>): ExecOptions {
   const afterDashes = argv['--'];
   const command = (Array.isArray(afterDashes) ? afterDashes : Array.isArray(argv['command']) ? argv['command'] : []).map(String);
   const o: ExecOptions = {
+    ...(typeof argv['namespace'] === 'string' && argv['namespace'] !== '' ? { namespace: argv['namespace'] } : {}),
     pod: raw.replace(/^(pods?|po)\//i, ''),
     command,
     stdin: Boolean(argv['stdin']),

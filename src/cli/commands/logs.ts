@@ -19,6 +19,7 @@ export function toLogsOptions(argv: Record<string, unknown>, parseDuration: (s: 
   const pod = raw.replace(/^(pods?|po)\//i, '');
   const container = typeof argv['container'] === 'string' && argv['container'] !== '' ? argv['container'] : typeof argv['containerArg'] === 'string' ? argv['containerArg'] : undefined;
   const o: LogsOptions = {
+    ...(typeof argv['namespace'] === 'string' && argv['namespace'] !== '' ? { namespace: argv['namespace'] } : {}),
     pod,
     allContainers: Boolean(argv['all-containers']),
     follow: Boolean(argv['follow']),
