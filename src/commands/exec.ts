@@ -7,7 +7,7 @@
 import { NotFoundError, ObjectError, UsageError } from '../domain/errors';
 import type { ContainerEngine } from '../engine/container-engine';
 import { chooseContainer } from './choose-container';
-import { observeGet } from './get';
+import { observeGet } from '../observe/observe-pods';
 
 /** ExecOptions are exec's arguments and flags, typed. */
 export interface ExecOptions {

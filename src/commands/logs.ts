@@ -14,7 +14,7 @@ import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { BadRequestError, NotFoundError, UsageError } from '../domain/errors';
 import type { ContainerEngine, LogFrame } from '../engine/container-engine';
 import { chooseContainer } from './choose-container';
-import { observeGet } from './get';
+import { observeGet } from '../observe/observe-pods';
 
 /** LogsOptions are logs' arguments and flags, typed. */
 export interface LogsOptions {

@@ -1,0 +1,151 @@
+/**
+ * observeGet: the observe stage of get, describe, logs and exec. It looks at Podman once and
+ * returns the pods a query selects as v1 Pods (toV1Pod); it changes nothing.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domain/labels';
+import { matchesSelector, pushDownLabels, type Selector } from '../domain/selector';
+import { matchesFields, type FieldRequirement } from '../domain/field-selector';
+import type { ContainerEngine, EngineContainer, EngineContainerDetail, EnginePod } from '../engine/container-engine';
+import { toV1Pod, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from './to-v1-pod';
+import { byText } from '../domain/order';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
+import { podIdentityOf, podmanPodName } from '../domain/pod-names';
+
+/** GetResult is what get found: pods in output order, and the names asked for that do not exist. */
+export interface GetResult {
+  pods: V1Pod[];
+  notFound: string[];
+  /** Whether one pod was asked for by name: json/yaml then print the object rather than a List. */
+  single: boolean;
+}
+
+/** GetQuery is a validated request: what to select and how much to observe. */
+export interface GetQuery {
+  names: string[];
+  selector?: Selector;
+  fields: FieldRequirement[];
+  /** Inspect every container (IPs, full statuses) rather than only those that ever exited. */
+  inspectAll: boolean;
+  single: boolean;
+  /** The namespace looked in; undefined with -A. */
+  namespace?: string;
+}
+
+/** toSnapshot joins a listed pod, its listed containers and their inspections into a PodSnapshot. */
+export function toSnapshot(pod: EnginePod, containers: readonly EngineContainer[], details: ReadonlyMap<string, EngineContainerDetail>): PodSnapshot {
+  const infra = containers.find((c) => c.isInfra) ?? pod.containers.find((c) => c.isInfra);
+  const apps = containers.filter((c) => !c.isInfra);
+  const ip = [infra, ...apps].map((c) => (c ? details.get(c.id)?.ip ?? '' : '')).find((x) => x !== '') ?? '';
+  const s: PodSnapshot = {
+    id: pod.id,
+    name: pod.name,
+    podmanStatus: pod.status,
+    labels: pod.labels,
+    ip,
+    containers: apps.map((c) => {
+      const d = details.get(c.id);
+      const cs: ContainerSnapshot = {
+        id: c.id,
+        podmanName: c.name,
+        image: c.image,
+        state: d?.state ?? c.state,
+        exitCode: d?.exitCode ?? c.exitCode,
+        // Not inspected means it never exited, so it never restarted.
+        restartCount: d?.restartCount ?? 0,
+        oomKilled: d?.oomKilled ?? false,
+        restartPolicy: d?.restartPolicy ?? '',
+        labels: c.labels,
+      };
+      const started = d?.startedAt ?? c.startedAt;
+      if (started) cs.startedAt = started;
+      const finished = d?.finishedAt ?? c.exitedAt;
+      if (finished) cs.finishedAt = finished;
+      return cs;
+    }),
+  };
+  if (pod.createdAt) s.createdAt = pod.createdAt;
+  if (infra?.startedAt) s.startedAt = infra.startedAt;
+  return s;
+}
+
+/**
+ * fromManagedContainers builds the pods from a label-filtered container listing alone, when that
+ * is enough: every container found belongs to a pod whose infra container was found too and is
+ * kubeplay's (Podman copies a pod's labels onto its infra container, kubeplay onto every
+ * container, and the last-applied label gives the pod's metadata). Undefined when some pod is
+ * not kubeplay's, so its labels and containers must come from Podman's pod listing.
+ */
+export function fromManagedContainers(containers: readonly EngineContainer[]): EnginePod[] | undefined {
+  const infras = new Map(containers.filter((c) => c.isInfra && c.podName !== '').map((c) => [c.podName, c]));
+  for (const c of containers) {
+    const infra = infras.get(c.podName);
+    if (c.podName === '') continue;
+    if (infra === undefined || infra.labels[LABEL_MANAGED_BY] !== MANAGED_BY_VALUE || !infra.labels[LABEL_LAST_APPLIED]) return undefined;
+  }
+  return [...infras.values()].map((i) => {
+    const pod: EnginePod = { id: i.podId ?? '', name: i.podName, status: '', labels: i.labels, containers: [] };
+    // The infra container is made with the pod, a few milliseconds after it.
+    if (i.createdAt) pod.createdAt = i.createdAt;
+    return pod;
+  });
+}
+
+/**
+ * observeGet looks at Podman once and returns the pods the query selects, as v1 Pods.
+ *
+ * With a key=value term in the selector (`get pods -l app=web`), Podman filters the container
+ * listing on it and that one call usually describes every selected pod (see
+ * fromManagedContainers): Podman answers its pod listing and its container listing one after
+ * the other, so skipping the pod listing halves the time spent waiting on Podman. Otherwise
+ * pods and containers are listed; containers of pods other tools made may lack the pod's labels
+ * and are fetched by id.
+ */
+export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () => Date): Promise<GetResult> {
+  const push = q.names.length === 0 ? pushDownLabels(q.selector) : undefined;
+  let listed: EnginePod[] | undefined;
+  let containers: EngineContainer[];
+  if (push !== undefined) {
+    containers = await engine.listContainers({ labels: push });
+    listed = fromManagedContainers(containers);
+  } else {
+    containers = [];
+  }
+  if (listed === undefined) {
+    [listed, containers] = await Promise.all([engine.listPods(push), push ? Promise.resolve(containers) : engine.listContainers()]);
+  }
+  let pods = listed;
+  const ns = q.namespace;
+  if (q.names.length > 0) {
+    // Names are Kubernetes names in the namespace asked for (-A and names do not go together).
+    const byName = new Map(listed.map((p) => [p.name, p]));
+    pods = q.names.map((n) => byName.get(podmanPodName(ns ?? DEFAULT_NAMESPACE, n))).filter((p): p is EnginePod => p !== undefined);
+  } else {
+    const keyed = listed.map((p) => ({ p, id: podIdentityOf(p.name, p.labels) })).filter((x) => ns === undefined || x.id.namespace === ns);
+    keyed.sort((a, b) => byText(a.id.namespace, b.id.namespace) || byText(a.id.name, b.id.name));
+    pods = keyed.map((x) => x.p);
+  }
+  if (q.selector) {
+    const sel = q.selector;
+    pods = pods.filter((p) => matchesSelector(sel, userLabelsOf(p)));
+  }
+  const have = new Set(containers.map((c) => c.id));
+  const missing = pods.flatMap((p) => p.containers.map((c) => c.id)).filter((id) => !have.has(id));
+  if (missing.length > 0) containers = [...containers, ...(await engine.listContainers({ ids: missing }))];
+  const byPod = new Map<string, EngineContainer[]>();
+  for (const c of containers) {
+    if (c.podName === '') continue;
+    const list = byPod.get(c.podName) ?? [];
+    list.push(c);
+    byPod.set(c.podName, list);
+  }
+  const toInspect = pods.flatMap((p) =>
+    (byPod.get(p.name) ?? []).filter((c) => q.inspectAll || (!c.isInfra && c.exitedAt !== undefined)).map((c) => c.id),
+  );
+  const details = new Map((toInspect.length > 0 ? await engine.inspectContainers(toInspect) : []).map((d) => [d.id, d]));
+  const at = now();
+  const v1 = pods.map((p) => toV1Pod(toSnapshot(p, byPod.get(p.name) ?? [], details), at)).filter((p) => matchesFields(q.fields, p));
+  const found = new Set(pods.map((p) => p.name));
+  return { pods: v1, notFound: q.names.filter((n) => !found.has(podmanPodName(ns ?? DEFAULT_NAMESPACE, n))), single: q.single };
+}
+
