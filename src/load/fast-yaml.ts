@@ -1,13 +1,13 @@
 /**
- * The loader's fast path: js-yaml builds the values of plain documents about ten times faster than
- * yaml's Lexer → Parser → Composer, which stays the authority for everything else (errors, warnings,
- * positions, hostile input). This module decides, cheaply and conservatively, what js-yaml may
- * handle, and never reports a problem itself: any doubt sends the document, or the whole source, to
- * the careful path in parse-documents.ts.
+ * The loader's fast path, and the one seam between the loader and js-yaml: readFast is the only
+ * function the loader calls, and this file the only one that imports js-yaml. js-yaml builds the
+ * values of plain documents about ten times faster than yaml's Lexer → Parser → Composer, which
+ * stays the authority for everything else (errors, warnings, positions, hostile input). This module
+ * decides, cheaply and conservatively, what js-yaml may handle, and never reports a problem itself:
+ * any doubt sends the document, or the whole source, to the careful path (parse-careful.ts).
  *
- * A source takes the fast path when it splits cleanly into documents at `---` lines (no `...`,
- * directives, lone CRs or inner byte order marks, no more documents than allowed). Then each
- * document is one of:
+ * A source takes the fast path when it splits cleanly into documents at `---` lines
+ * (split-documents.ts). Then each document is one of:
  *   - 'value': js-yaml read it, and nothing in it is outside the subset both parsers agree on;
  *   - 'careful': js-yaml read it but it uses something only yaml handles as kubeplay wants
  *     (anchors and aliases, merge keys, explicit or collection or null keys, tabs, long lines, a
@@ -15,38 +15,49 @@
  *   - 'error': js-yaml refused it (a syntax error, a duplicate key, an unknown tag, too deep):
  *     parse the whole source carefully, so every message and position is yaml's.
  *
- * Scalars resolve by kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), as the careful path's do, not by
- * js-yaml's own schema.
+ * Scalars resolve by kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), as the careful path's do,
+ * not by js-yaml's own schema.
  */
 import { load, Schema, Type, type LoadOptions, type State } from 'js-yaml';
-import type { LoadLimits } from './parse-documents';
+import type { JsonPath } from '../domain/types';
 import { cachedResolve } from '../domain/yaml-scalars';
+import type { LoadLimits } from './limits';
+import { splitDocuments, type Segment } from './split-documents';
 
-/** Segment is the text range of one document, `[start, end)`, and its index in the source. */
-export interface Segment {
-  start: number;
-  end: number;
-  index: number;
-  /**
-   * The document goes to the careful path without trying js-yaml: it has a line longer than
-   * LONG_LINE (yaml limits implicit keys to 1024 characters, js-yaml does not), content after its
-   * `---` (js-yaml accepts a block map there, yaml does not), or more characters than its tokens
-   * may take (see MAX_TOKENS_PER_CHAR).
-   */
-  careful: boolean;
+/**
+ * FastDocument is one document of a source the fast path took, by its range and index in the
+ * source: either its value, with offsetOf to locate a path in it (undefined when the fast path
+ * cannot tell, and yaml must), or the word that yaml must parse it ('careful').
+ */
+export type FastDocument = { start: number; end: number; index: number } & (
+  | { kind: 'value'; value: unknown; offsetOf: (path: JsonPath) => number | undefined }
+  | { kind: 'careful' }
+);
+
+/**
+ * readFast reads a source's text the fast way: its documents in order, or undefined when the whole
+ * source must take the careful path (it does not split cleanly, or js-yaml refused a document).
+ */
+export function readFast(text: string, lim: LoadLimits): FastDocument[] | undefined {
+  const segments = splitDocuments(text, lim);
+  if (!segments) return undefined;
+  const trees = new PositionTrees(text, lim);
+  const documents: FastDocument[] = [];
+  for (const segment of segments) {
+    const result = fastDocument(text, segment, lim);
+    if (result.kind === 'error') return undefined;
+    const { start, end, index } = segment;
+    documents.push(
+      result.kind === 'value'
+        ? { start, end, index, kind: 'value', value: result.value, offsetOf: trees.offsetsIn(segment) }
+        : { start, end, index, kind: 'careful' },
+    );
+  }
+  return documents;
 }
 
 /** FastResult is what the fast path made of one document; see the module comment. */
 export type FastResult = { kind: 'value'; value: unknown } | { kind: 'careful' } | { kind: 'error' };
-
-/** Lines longer than this send their document to the careful path (see Segment.careful). */
-const LONG_LINE = 1000;
-
-/**
- * A yaml lexer emits at most ~1.5 tokens per character (measured: `[a,a,a]`); 3 is the margin.
- * A document longer than maxDocumentTokens / 3 characters goes to the careful path, which counts.
- */
-const MAX_TOKENS_PER_CHAR = 3;
 
 // ------------------------------------------------------------------------------------------------
 // Scalars: kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), the same as the careful path's
@@ -64,75 +75,6 @@ const KUBECTL_SCALAR = new Type('kubeplay kubectl scalar', {
 
 /** KUBECTL_SCHEMA resolves plain scalars as kubectl does (see domain/yaml-scalars.ts); all else is a string. */
 export const KUBECTL_SCHEMA = new Schema({ implicit: [KUBECTL_SCALAR] });
-
-// ------------------------------------------------------------------------------------------------
-// Splitting a source into documents
-// ------------------------------------------------------------------------------------------------
-
-/** Whole-source refusals: lone CR line breaks and inner byte order marks, which the two parsers treat differently. */
-const UNSPLITTABLE = /\r(?!\n)|\uFEFF/;
-
-/**
- * splitDocuments cuts a source at its `---` lines, numbering documents as yaml does (blank and
- * comment lines before the first `---` belong to that document); undefined when the source needs
- * the careful path as a whole (see UNSPLITTABLE, `...` and `%` lines, too many documents).
- */
-export function splitDocuments(text: string, lim: LoadLimits): Segment[] | undefined {
-  if (text.length === 0) return [];
-  if ((text.includes('\r') || text.includes('\uFEFF')) && UNSPLITTABLE.test(text)) return undefined;
-  const starts: number[] = [];
-  const oddLines: number[] = []; // starts of long lines and of `---` lines with content
-  for (let p = 0; p < text.length; ) {
-    const nl = text.indexOf('\n', p);
-    const next = nl === -1 ? text.length : nl + 1;
-    const c = text.charCodeAt(p);
-    if (c === 0x2d /* - */ && text.startsWith('---', p)) {
-      const after = text.charCodeAt(p + 3);
-      // After `---` yaml and js-yaml agree on a space or a line end; anything else (a tab, `---#`,
-      // `----`) they read differently, so it is left to yaml.
-      if (p + 3 === text.length || after === 0x20 || after === 0x0a || after === 0x0d) {
-        starts.push(p);
-        if (after === 0x20 && !/^ *(?:#|\r?\n|$)/.test(text.slice(p + 3, next))) oddLines.push(p);
-      } else return undefined;
-    } else if (c === 0x25 /* % */ || (c === 0x2e /* . */ && text.startsWith('...', p))) {
-      return undefined; // directives and document-end markers: left to yaml
-    }
-    if (next - p > LONG_LINE) oddLines.push(p);
-    p = next;
-  }
-  // The text before the first `---` is a document of its own only when it holds content.
-  const first = starts[0] ?? text.length;
-  if (first > 0) {
-    if (!isPreamble(text, first)) starts.unshift(0);
-    else if (starts.length === 0) return []; // only blanks and comments: no document at all
-    else starts[0] = 0;
-  }
-  if (starts.length > lim.maxDocuments) return undefined;
-  const maxChars = lim.maxDocumentTokens / MAX_TOKENS_PER_CHAR;
-  let l = 0;
-  return starts.map((start, index) => {
-    const end = starts[index + 1] ?? text.length;
-    let careful = end - start > maxChars;
-    while (l < oddLines.length && oddLines[l]! < end) {
-      careful = true;
-      l++;
-    }
-    return { start, end, index, careful };
-  });
-}
-
-/** isPreamble tells whether text[0, end) holds only blank and comment lines. */
-function isPreamble(text: string, end: number): boolean {
-  for (let p = 0; p < end; ) {
-    let q = p;
-    while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
-    const c = text.charCodeAt(q);
-    if (q < end && c !== 0x0a && c !== 0x0d && c !== 0x23 /* # */) return false;
-    const nl = text.indexOf('\n', q);
-    p = nl === -1 ? end : nl + 1;
-  }
-  return true;
-}
 
 // ------------------------------------------------------------------------------------------------
 // One document
@@ -223,10 +165,46 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
 // ------------------------------------------------------------------------------------------------
 
 /**
+ * PositionTrees answers offsetOf for a source's fast documents, from a PositionTree that js-yaml
+ * rebuilds in ~0.1 ms, where yaml's re-parse took ~1 ms: with a warning on each of 10,000 pods, that
+ * was 10 s. Trees are kept for the last few documents only (validation locates one document's
+ * findings after another), so memory stays flat; a document whose tree does not line up with its
+ * value gets undefined, and is located by yaml, as the careful path does.
+ */
+class PositionTrees {
+  private static readonly KEEP = 8;
+  private readonly recent = new Map<Segment, PositionTree | null>();
+  constructor(
+    private readonly text: string,
+    private readonly lim: LoadLimits,
+  ) {}
+
+  /** offsetsIn is a document's offsetOf (see FastDocument). */
+  offsetsIn(segment: Segment): (path: JsonPath) => number | undefined {
+    return (path) => {
+      const tree = this.treeOf(segment);
+      return tree ? findTreeOffset(tree, path) : undefined;
+    };
+  }
+
+  private treeOf(segment: Segment): PositionTree | null {
+    let tree = this.recent.get(segment);
+    if (tree !== undefined) {
+      this.recent.delete(segment); // most recently used goes last
+    } else {
+      tree = positionTree(this.text, segment, this.lim) ?? null;
+      if (this.recent.size >= PositionTrees.KEEP) this.recent.delete(this.recent.keys().next().value!);
+    }
+    this.recent.set(segment, tree);
+    return tree;
+  }
+}
+
+/**
  * PositionTree holds where each node of a document starts (absolute offsets, yaml's node starts:
  * a key at its first character, an item at its content), shaped like the document's value.
  */
-export interface PositionTree {
+interface PositionTree {
   start: number;
   /** For a map: each key's own start and its value's tree (absent for a null value). */
   keys?: Map<string, { key: number; value: PositionTree | undefined }>;
@@ -246,7 +224,7 @@ interface RawNode {
  * the nodes to the value; undefined when they do not line up one to one (a shape this does not
  * know), and the locator then asks yaml instead.
  */
-export function positionTree(text: string, segment: Segment, lim: LoadLimits): PositionTree | undefined {
+function positionTree(text: string, segment: Segment, lim: LoadLimits): PositionTree | undefined {
   const slice = text.slice(segment.start, segment.end);
   const top: RawNode = { open: 0, children: [] };
   const stack: RawNode[] = [top];
@@ -324,10 +302,10 @@ function contentStart(slice: string, at: number): number {
 }
 
 /**
- * findTreeOffset walks a path as parse-documents' findOffset walks yaml's nodes: a key resolves
+ * findTreeOffset walks a path as locate.ts's findOffset walks yaml's nodes: a key resolves
  * to the key, an index to the item, and a missing step stops at the deepest step that exists.
  */
-export function findTreeOffset(root: PositionTree, path: ReadonlyArray<string | number>): number {
+function findTreeOffset(root: PositionTree, path: ReadonlyArray<string | number>): number {
   let node: PositionTree | undefined = root;
   let here = root.start;
   for (const step of path) {

@@ -8,8 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocuments, parseDocumentsCarefully, type ParseResult } from '../../../src/load/parse-documents';
-import { DEFAULT_LIMITS, type LoadLimits } from '../../../src/load/parse-documents';
-import { fastDocument, splitDocuments } from '../../../src/load/fast-yaml';
+import { DEFAULT_LIMITS, type LoadLimits } from '../../../src/load/limits';
+import { fastDocument } from '../../../src/load/fast-yaml';
+import { splitDocuments } from '../../../src/load/split-documents';
 import type { JsonPath } from '../../../src/domain/types';
 
  
