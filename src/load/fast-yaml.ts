@@ -15,10 +15,13 @@
  *   - 'error': js-yaml refused it (a syntax error, a duplicate key, an unknown tag, too deep):
  *     parse the whole source carefully, so every message and position is yaml's.
  *
- * Scalars resolve by kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), as the careful path's do,
- * not by js-yaml's own schema.
+ * It uses js-yaml's public API only: `load` with the documented `schema`, `maxDepth` and
+ * `listener` options, the listener reading the State fields js-yaml's typings declare (input,
+ * position, line, kind, result), and `Schema` and `Type` for the scalars. Scalars resolve by
+ * kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), as the careful path's do, not by js-yaml's
+ * own schema.
  */
-import { load, Schema, Type, type LoadOptions, type State } from 'js-yaml';
+import { load, Schema, Type, type LoadOptions } from 'js-yaml';
 import type { JsonPath } from '../domain/types';
 import { cachedResolve } from '../domain/yaml-scalars';
 import type { LoadLimits } from './limits';
@@ -100,6 +103,12 @@ export const KUBECTL_SCHEMA = new Schema({ implicit: [KUBECTL_SCALAR] });
 const CAREFUL_SYNTAX =
   /[ ,[{\n\u2028\u2029](?:\?|(?:~|[Nn]ull|NULL)?:|!)(?=[ \r\n,[\]{}"']|$)|[\n\u2028\u2029] *[\]}:]|["'\]}]#|[\]}] *:|[\n\u2028\u2029 ]- *(?:#.*)?\r?$|<<|\t/m;
 
+/**
+ * MAY_ANCHOR finds a `&` that js-yaml could read as an anchor: one followed by a name character
+ * (js-yaml refuses an empty anchor name). `sh -c "serve & wait"` has none, `a && b` has one.
+ */
+const MAY_ANCHOR = /&[^ \t\r\n,[\]{}]/;
+
 /** fastDocument reads one document with js-yaml, or says why it cannot (see FastResult). */
 export function fastDocument(text: string, segment: Segment, lim: LoadLimits): FastResult {
   if (segment.careful) return { kind: 'careful' };
@@ -107,13 +116,17 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
   if (CAREFUL_SYNTAX.test(`\n${slice}`)) return { kind: 'careful' };
   // The listener sees every node open and close, with js-yaml's state:
   //  - an anchor is the one way to an alias (js-yaml refuses an alias without one), so a document
-  //    whose anchor map stays empty has neither;
+  //    without a possible anchor (MAY_ANCHOR) has neither. In one with, a node whose first
+  //    character (after the blanks and comments js-yaml skips before a node's properties) is `&`
+  //    (an anchor), `*` (an alias) or `!` (a tag: only `!` itself gets this far, and an anchor may
+  //    follow it) goes careful: js-yaml reads a node's properties only right where it opens;
   //  - a flow collection or quoted scalar that spans lines must be indented as yaml wants, which
   //    js-yaml does not check (`args: ["a\n  b"]` under a deeper key is an error in yaml only):
   //    any such node, found by its closing `]` `}` `"` `'` on a later line, goes careful;
   //  - a map's child that is a collection but none of the map's values was a key (`{a: 1, [b]}`),
   //    which js-yaml stringifies and yaml refuses.
-  let anchorMap: object | undefined;
+  const mayAnchor = MAY_ANCHOR.test(slice);
+  let anchored = false;
   let multiline = false;
   let collectionKey = false;
   const openLines: number[] = [];
@@ -127,7 +140,10 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
     listener: (event, state) => {
       if (event === 'open') {
         openLines.push(state.line);
-        anchorMap ??= (state as State & { anchorMap?: object }).anchorMap;
+        if (mayAnchor && !anchored) {
+          const first = slice.charCodeAt(contentStart(slice, state.position));
+          if (first === 0x26 /* & */ || first === 0x2a /* * */ || first === 0x21 /* ! */) anchored = true;
+        }
         const children = childCollections[depth];
         if (children) children.length = 0;
         else childCollections[depth] = [];
@@ -156,7 +172,7 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
   } catch {
     return { kind: 'error' };
   }
-  if (multiline || collectionKey || (anchorMap && Object.keys(anchorMap).length > 0)) return { kind: 'careful' };
+  if (multiline || collectionKey || anchored) return { kind: 'careful' };
   return { kind: 'value', value };
 }
 
