@@ -28,35 +28,36 @@ import type { LoadLimits } from './limits';
 import { splitDocuments, type Segment } from './split-documents';
 
 /**
- * FastDocument is one document of a source the fast path took, by its range and index in the
- * source: either its value, with offsetOf to locate a path in it (undefined when the fast path
- * cannot tell, and yaml must), or the word that yaml must parse it ('careful').
+ * FastDocument is one document of a source the fast path took, by its segment (range and index in
+ * the source): either its value, or the word that yaml must parse it ('careful').
  */
-export type FastDocument = { start: number; end: number; index: number } & (
-  | { kind: 'value'; value: unknown; offsetOf: (path: JsonPath) => number | undefined }
-  | { kind: 'careful' }
-);
+export type FastDocument = { segment: Segment } & ({ kind: 'value'; value: unknown } | { kind: 'careful' });
+
+/** FastRead is a source the fast path took: its documents, and where their paths are. */
+export interface FastRead {
+  documents: FastDocument[];
+  /**
+   * offsetOf locates a path in a 'value' document: the offset in the source's text of the key (or
+   * item) it ends at, or undefined when the fast path cannot tell, and yaml must.
+   */
+  offsetOf: (segment: Segment, path: JsonPath) => number | undefined;
+}
 
 /**
  * readFast reads a source's text the fast way: its documents in order, or undefined when the whole
  * source must take the careful path (it does not split cleanly, or js-yaml refused a document).
  */
-export function readFast(text: string, lim: LoadLimits): FastDocument[] | undefined {
+export function readFast(text: string, lim: LoadLimits): FastRead | undefined {
   const segments = splitDocuments(text, lim);
   if (!segments) return undefined;
-  const trees = new PositionTrees(text, lim);
   const documents: FastDocument[] = [];
   for (const segment of segments) {
     const result = fastDocument(text, segment, lim);
     if (result.kind === 'error') return undefined;
-    const { start, end, index } = segment;
-    documents.push(
-      result.kind === 'value'
-        ? { start, end, index, kind: 'value', value: result.value, offsetOf: trees.offsetsIn(segment) }
-        : { start, end, index, kind: 'careful' },
-    );
+    documents.push(result.kind === 'value' ? { segment, kind: 'value', value: result.value } : { segment, kind: 'careful' });
   }
-  return documents;
+  const trees = new PositionTrees(text, lim);
+  return { documents, offsetOf: (segment, path) => trees.offsetOf(segment, path) };
 }
 
 /** FastResult is what the fast path made of one document; see the module comment. */
@@ -195,12 +196,10 @@ class PositionTrees {
     private readonly lim: LoadLimits,
   ) {}
 
-  /** offsetsIn is a document's offsetOf (see FastDocument). */
-  offsetsIn(segment: Segment): (path: JsonPath) => number | undefined {
-    return (path) => {
-      const tree = this.treeOf(segment);
-      return tree ? findTreeOffset(tree, path) : undefined;
-    };
+  /** offsetOf is FastRead's. */
+  offsetOf(segment: Segment, path: JsonPath): number | undefined {
+    const tree = this.treeOf(segment);
+    return tree ? findTreeOffset(tree, path) : undefined;
   }
 
   private treeOf(segment: Segment): PositionTree | null {

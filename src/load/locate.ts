@@ -13,7 +13,9 @@
 import type { Document, Node as YamlNode } from 'yaml';
 import type { JsonPath, Locator, Position } from '../domain/types';
 import { KUBECTL_YAML_TAGS } from '../domain/yaml-scalars';
+import type { FastRead } from './fast-yaml';
 import { positionOf, type SourceText } from './source-text';
+import type { Segment } from './split-documents';
 import { keyName, yaml } from './yaml-module';
 
 /**
@@ -27,22 +29,15 @@ export function carefulLocators(src: SourceText, start: number, end: number, roo
 }
 
 /**
- * fastLocator locates paths in a document the fast path read: offsetOf gives their offsets while
- * the fast path's positions line up with the value, and yaml's re-parse takes over when it says
- * it cannot (undefined).
+ * fastLocator locates paths in a document the fast path read: the fast path's offsets while they
+ * line up with the value, and yaml's re-parse when it says it cannot tell (undefined).
  */
-export function fastLocator(
-  src: SourceText,
-  offsetOf: (path: JsonPath) => number | undefined,
-  start: number,
-  end: number,
-  basePath: JsonPath,
-): Locator {
+export function fastLocator(src: SourceText, fast: FastRead, segment: Segment, basePath: JsonPath): Locator {
   let careful: Locator | undefined;
   return (path: JsonPath): Position | undefined => {
-    const offset = offsetOf([...basePath, ...path]);
+    const offset = fast.offsetOf(segment, [...basePath, ...path]);
     if (offset !== undefined) return positionOf(src, offset);
-    careful ??= carefulLocators(src, start, end, start)(basePath);
+    careful ??= carefulLocators(src, segment.start, segment.end, segment.start)(basePath);
     return careful(path);
   };
 }

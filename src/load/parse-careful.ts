@@ -125,6 +125,10 @@ export function parseRange(
   return { stopped, composed };
 }
 
+/**
+ * handleDocument turns one composed document into its issues (yaml's errors and warnings, then the
+ * node walk's) and, when it has no error, its LoadedDocuments. `base` makes its offsets absolute.
+ */
 function handleDocument(
   src: SourceText,
   doc: Document.Parsed,

@@ -64,21 +64,22 @@ function parseText(file: string, text: string, lim: LoadLimits): ParseResult {
  * issue is reported, so every message and position is the careful path's.
  */
 function parseFast(file: string, text: string, lim: LoadLimits): ParseResult | undefined {
-  const fast: Array<FastDocument | undefined> | undefined = readFast(text, lim);
+  const fast = readFast(text, lim);
   if (!fast) return undefined;
   const src = sourceText(file, text);
   indexLines(src);
   const sink = new IssueSink(src);
   const documents: LoadedDocument[] = [];
-  for (let i = 0; i < fast.length; i++) {
-    const doc = fast[i]!;
-    fast[i] = undefined; // the value now lives in its LoadedDocument only
+  const read: Array<FastDocument | undefined> = fast.documents;
+  for (let i = 0; i < read.length; i++) {
+    const doc = read[i]!;
+    read[i] = undefined; // the value now lives in its LoadedDocument only
+    const segment = doc.segment;
     if (doc.kind === 'value') {
       const value = doc.value;
       if (value === null || value === undefined) continue; // an empty document, skipped as yaml's are
       if (isPlainObject(value)) {
-        const { start, end, offsetOf } = doc;
-        unroll(src, value, [], doc.index, (basePath) => fastLocator(src, offsetOf, start, end, basePath), start, sink, documents);
+        unroll(src, value, [], segment.index, (basePath) => fastLocator(src, fast, segment, basePath), segment.start, sink, documents);
         continue;
       }
     }
@@ -86,7 +87,7 @@ function parseFast(file: string, text: string, lim: LoadLimits): ParseResult | u
     // error yaml's own line count can differ from ours (it misses line breaks inside some broken
     // tokens), so a source with any error is parsed whole, the careful way, for yaml's positions.
     const errorsBefore = sink.errorCount;
-    const outcome = parseRange(src, doc.start, doc.end, doc.index, lim, sink, documents);
+    const outcome = parseRange(src, segment.start, segment.end, segment.index, lim, sink, documents);
     if (outcome.stopped || outcome.composed !== 1 || sink.errorCount > errorsBefore) return undefined;
   }
   return { documents, issues: sink.finish() };
