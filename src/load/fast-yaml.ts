@@ -96,13 +96,14 @@ export const KUBECTL_SCHEMA = new Schema({ implicit: [KUBECTL_SCALAR] });
  *                             indicator or a quote: explicit and null keys (`{:}`, `[: x]`;
  *                             yaml turns a null key into "", js-yaml into "null")
  *   `!` alone                 the non-specific tag: on an empty node yaml makes "", js-yaml null
+ *                             (also right after the `:` of a JSON-like key: `{"k":! }`)
  *   `-` ending a line         an empty list item: js-yaml then takes a less indented `- x` line
  *                             into the same list, where yaml reports an error
  */
 // Every alternative starts with a character class (a line start is written as the line break
 // before it; the text is tested with one prepended), which V8 scans about twice as fast as `^`.
 const CAREFUL_SYNTAX =
-  /[ ,[{\n\u2028\u2029](?:\?|(?:~|[Nn]ull|NULL)?:|!)(?=[ \r\n,[\]{}"']|$)|[\n\u2028\u2029] *[\]}:]|["'\]}]#|[\]}] *:|[\n\u2028\u2029 ]- *(?:#.*)?\r?$|<<|\t/m;
+  /[ ,[{\n\u2028\u2029](?:\?|(?:~|[Nn]ull|NULL)?:|!)(?=[ \r\n,[\]{}"']|$)|[:]!(?=[ \r\n,[\]{}"']|$)|[\n\u2028\u2029] *[\]}:]|["'\]}]#|[\]}] *:|[\n\u2028\u2029 ]- *(?:#.*)?\r?$|<<|\t/m;
 
 /**
  * MAY_ANCHOR finds a `&` that js-yaml could read as an anchor: one followed by a name character

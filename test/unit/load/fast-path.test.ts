@@ -207,6 +207,8 @@ describe('fast path ≡ careful path: generated documents', () => {
       '---# comment: 1\na: 2\n',
       '--- name: liveness\n    image: busybox\n',
       'v: !\n',
+      'm: {"k":! }\n',
+      'm: ["k":! ]\n',
       '{"a": {"b":, [1]}}\n',
       'a: {b: 1, {c: d}}\n',
     ];
