@@ -1,13 +1,13 @@
 /**
- * The loader's fast path: js-yaml builds the values of plain documents about ten times faster than
- * yaml's Lexer → Parser → Composer, which stays the authority for everything else (errors, warnings,
- * positions, hostile input). This module decides, cheaply and conservatively, what js-yaml may
- * handle, and never reports a problem itself: any doubt sends the document, or the whole source, to
- * the careful path in parse-documents.ts.
+ * The loader's fast path, and the one seam between the loader and js-yaml: readFast is the only
+ * function the loader calls, and this file the only one that imports js-yaml. js-yaml builds the
+ * values of plain documents about ten times faster than yaml's Lexer → Parser → Composer, which
+ * stays the authority for everything else (errors, warnings, positions, hostile input). This module
+ * decides, cheaply and conservatively, what js-yaml may handle, and never reports a problem itself:
+ * any doubt sends the document, or the whole source, to the careful path (parse-careful.ts).
  *
- * A source takes the fast path when it splits cleanly into documents at `---` lines (no `...`,
- * directives, lone CRs or inner byte order marks, no more documents than allowed). Then each
- * document is one of:
+ * A source takes the fast path when it splits cleanly into documents at `---` lines
+ * (split-documents.ts). Then each document is one of:
  *   - 'value': js-yaml read it, and nothing in it is outside the subset both parsers agree on;
  *   - 'careful': js-yaml read it but it uses something only yaml handles as kubeplay wants
  *     (anchors and aliases, merge keys, explicit or collection or null keys, tabs, long lines, a
@@ -15,38 +15,53 @@
  *   - 'error': js-yaml refused it (a syntax error, a duplicate key, an unknown tag, too deep):
  *     parse the whole source carefully, so every message and position is yaml's.
  *
- * Scalars resolve by kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), as the careful path's do, not by
- * js-yaml's own schema.
+ * It uses js-yaml's public API only: `load` with the documented `schema`, `maxDepth` and
+ * `listener` options, the listener reading the State fields js-yaml's typings declare (input,
+ * position, line, kind, result), and `Schema` and `Type` for the scalars. Scalars resolve by
+ * kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), as the careful path's do, not by js-yaml's
+ * own schema.
  */
-import { load, Schema, Type, type LoadOptions, type State } from 'js-yaml';
-import type { LoadLimits } from './parse-documents';
+import { load, Schema, Type, type LoadOptions } from 'js-yaml';
+import type { JsonPath } from '../domain/types';
 import { cachedResolve } from '../domain/yaml-scalars';
+import type { LoadLimits } from './limits';
+import { splitDocuments, type Segment } from './split-documents';
 
-/** Segment is the text range of one document, `[start, end)`, and its index in the source. */
-export interface Segment {
-  start: number;
-  end: number;
-  index: number;
+/**
+ * FastDocument is one document of a source the fast path took, by its segment (range and index in
+ * the source): either its value, or the word that yaml must parse it ('careful').
+ */
+export type FastDocument = { segment: Segment } & ({ kind: 'value'; value: unknown } | { kind: 'careful' });
+
+/** FastRead is a source the fast path took: its documents, and where their paths are. */
+export interface FastRead {
+  documents: FastDocument[];
   /**
-   * The document goes to the careful path without trying js-yaml: it has a line longer than
-   * LONG_LINE (yaml limits implicit keys to 1024 characters, js-yaml does not), content after its
-   * `---` (js-yaml accepts a block map there, yaml does not), or more characters than its tokens
-   * may take (see MAX_TOKENS_PER_CHAR).
+   * offsetOf locates a path in a 'value' document: the offset in the source's text of the key (or
+   * item) it ends at, or undefined when the fast path cannot tell, and yaml must.
    */
-  careful: boolean;
+  offsetOf: (segment: Segment, path: JsonPath) => number | undefined;
+}
+
+/**
+ * readFast reads a source's text the fast way: its documents in order, or undefined when the whole
+ * source must take the careful path (it does not split cleanly, or js-yaml refused a document).
+ */
+export function readFast(text: string, lim: LoadLimits): FastRead | undefined {
+  const segments = splitDocuments(text, lim);
+  if (!segments) return undefined;
+  const documents: FastDocument[] = [];
+  for (const segment of segments) {
+    const result = fastDocument(text, segment, lim);
+    if (result.kind === 'error') return undefined;
+    documents.push(result.kind === 'value' ? { segment, kind: 'value', value: result.value } : { segment, kind: 'careful' });
+  }
+  const trees = new PositionTrees(text, lim);
+  return { documents, offsetOf: (segment, path) => trees.offsetOf(segment, path) };
 }
 
 /** FastResult is what the fast path made of one document; see the module comment. */
 export type FastResult = { kind: 'value'; value: unknown } | { kind: 'careful' } | { kind: 'error' };
-
-/** Lines longer than this send their document to the careful path (see Segment.careful). */
-const LONG_LINE = 1000;
-
-/**
- * A yaml lexer emits at most ~1.5 tokens per character (measured: `[a,a,a]`); 3 is the margin.
- * A document longer than maxDocumentTokens / 3 characters goes to the careful path, which counts.
- */
-const MAX_TOKENS_PER_CHAR = 3;
 
 // ------------------------------------------------------------------------------------------------
 // Scalars: kubectl's YAML 1.1 rules (domain/yaml-scalars.ts), the same as the careful path's
@@ -66,75 +81,6 @@ const KUBECTL_SCALAR = new Type('kubeplay kubectl scalar', {
 export const KUBECTL_SCHEMA = new Schema({ implicit: [KUBECTL_SCALAR] });
 
 // ------------------------------------------------------------------------------------------------
-// Splitting a source into documents
-// ------------------------------------------------------------------------------------------------
-
-/** Whole-source refusals: lone CR line breaks and inner byte order marks, which the two parsers treat differently. */
-const UNSPLITTABLE = /\r(?!\n)|\uFEFF/;
-
-/**
- * splitDocuments cuts a source at its `---` lines, numbering documents as yaml does (blank and
- * comment lines before the first `---` belong to that document); undefined when the source needs
- * the careful path as a whole (see UNSPLITTABLE, `...` and `%` lines, too many documents).
- */
-export function splitDocuments(text: string, lim: LoadLimits): Segment[] | undefined {
-  if (text.length === 0) return [];
-  if ((text.includes('\r') || text.includes('\uFEFF')) && UNSPLITTABLE.test(text)) return undefined;
-  const starts: number[] = [];
-  const oddLines: number[] = []; // starts of long lines and of `---` lines with content
-  for (let p = 0; p < text.length; ) {
-    const nl = text.indexOf('\n', p);
-    const next = nl === -1 ? text.length : nl + 1;
-    const c = text.charCodeAt(p);
-    if (c === 0x2d /* - */ && text.startsWith('---', p)) {
-      const after = text.charCodeAt(p + 3);
-      // After `---` yaml and js-yaml agree on a space or a line end; anything else (a tab, `---#`,
-      // `----`) they read differently, so it is left to yaml.
-      if (p + 3 === text.length || after === 0x20 || after === 0x0a || after === 0x0d) {
-        starts.push(p);
-        if (after === 0x20 && !/^ *(?:#|\r?\n|$)/.test(text.slice(p + 3, next))) oddLines.push(p);
-      } else return undefined;
-    } else if (c === 0x25 /* % */ || (c === 0x2e /* . */ && text.startsWith('...', p))) {
-      return undefined; // directives and document-end markers: left to yaml
-    }
-    if (next - p > LONG_LINE) oddLines.push(p);
-    p = next;
-  }
-  // The text before the first `---` is a document of its own only when it holds content.
-  const first = starts[0] ?? text.length;
-  if (first > 0) {
-    if (!isPreamble(text, first)) starts.unshift(0);
-    else if (starts.length === 0) return []; // only blanks and comments: no document at all
-    else starts[0] = 0;
-  }
-  if (starts.length > lim.maxDocuments) return undefined;
-  const maxChars = lim.maxDocumentTokens / MAX_TOKENS_PER_CHAR;
-  let l = 0;
-  return starts.map((start, index) => {
-    const end = starts[index + 1] ?? text.length;
-    let careful = end - start > maxChars;
-    while (l < oddLines.length && oddLines[l]! < end) {
-      careful = true;
-      l++;
-    }
-    return { start, end, index, careful };
-  });
-}
-
-/** isPreamble tells whether text[0, end) holds only blank and comment lines. */
-function isPreamble(text: string, end: number): boolean {
-  for (let p = 0; p < end; ) {
-    let q = p;
-    while (q < end && (text.charCodeAt(q) === 0x20 || text.charCodeAt(q) === 0x09)) q++;
-    const c = text.charCodeAt(q);
-    if (q < end && c !== 0x0a && c !== 0x0d && c !== 0x23 /* # */) return false;
-    const nl = text.indexOf('\n', q);
-    p = nl === -1 ? end : nl + 1;
-  }
-  return true;
-}
-
-// ------------------------------------------------------------------------------------------------
 // One document
 // ------------------------------------------------------------------------------------------------
 
@@ -150,13 +96,20 @@ function isPreamble(text: string, end: number): boolean {
  *                             indicator or a quote: explicit and null keys (`{:}`, `[: x]`;
  *                             yaml turns a null key into "", js-yaml into "null")
  *   `!` alone                 the non-specific tag: on an empty node yaml makes "", js-yaml null
+ *                             (also right after the `:` of a JSON-like key: `{"k":! }`)
  *   `-` ending a line         an empty list item: js-yaml then takes a less indented `- x` line
  *                             into the same list, where yaml reports an error
  */
 // Every alternative starts with a character class (a line start is written as the line break
 // before it; the text is tested with one prepended), which V8 scans about twice as fast as `^`.
 const CAREFUL_SYNTAX =
-  /[ ,[{\n\u2028\u2029](?:\?|(?:~|[Nn]ull|NULL)?:|!)(?=[ \r\n,[\]{}"']|$)|[\n\u2028\u2029] *[\]}:]|["'\]}]#|[\]}] *:|[\n\u2028\u2029 ]- *(?:#.*)?\r?$|<<|\t/m;
+  /[ ,[{\n\u2028\u2029](?:\?|(?:~|[Nn]ull|NULL)?:|!)(?=[ \r\n,[\]{}"']|$)|[:]!(?=[ \r\n,[\]{}"']|$)|[\n\u2028\u2029] *[\]}:]|["'\]}]#|[\]}] *:|[\n\u2028\u2029 ]- *(?:#.*)?\r?$|<<|\t/m;
+
+/**
+ * MAY_ANCHOR finds a `&` that js-yaml could read as an anchor: one followed by a name character
+ * (js-yaml refuses an empty anchor name). `sh -c "serve & wait"` has none, `a && b` has one.
+ */
+const MAY_ANCHOR = /&[^ \t\r\n,[\]{}]/;
 
 /** fastDocument reads one document with js-yaml, or says why it cannot (see FastResult). */
 export function fastDocument(text: string, segment: Segment, lim: LoadLimits): FastResult {
@@ -165,13 +118,17 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
   if (CAREFUL_SYNTAX.test(`\n${slice}`)) return { kind: 'careful' };
   // The listener sees every node open and close, with js-yaml's state:
   //  - an anchor is the one way to an alias (js-yaml refuses an alias without one), so a document
-  //    whose anchor map stays empty has neither;
+  //    without a possible anchor (MAY_ANCHOR) has neither. In one with, a node whose first
+  //    character (after the blanks and comments js-yaml skips before a node's properties) is `&`
+  //    (an anchor), `*` (an alias) or `!` (a tag: only `!` itself gets this far, and an anchor may
+  //    follow it) goes careful: js-yaml reads a node's properties only right where it opens;
   //  - a flow collection or quoted scalar that spans lines must be indented as yaml wants, which
   //    js-yaml does not check (`args: ["a\n  b"]` under a deeper key is an error in yaml only):
   //    any such node, found by its closing `]` `}` `"` `'` on a later line, goes careful;
   //  - a map's child that is a collection but none of the map's values was a key (`{a: 1, [b]}`),
   //    which js-yaml stringifies and yaml refuses.
-  let anchorMap: object | undefined;
+  const mayAnchor = MAY_ANCHOR.test(slice);
+  let anchored = false;
   let multiline = false;
   let collectionKey = false;
   const openLines: number[] = [];
@@ -185,7 +142,10 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
     listener: (event, state) => {
       if (event === 'open') {
         openLines.push(state.line);
-        anchorMap ??= (state as State & { anchorMap?: object }).anchorMap;
+        if (mayAnchor && !anchored) {
+          const first = slice.charCodeAt(contentStart(slice, state.position));
+          if (first === 0x26 /* & */ || first === 0x2a /* * */ || first === 0x21 /* ! */) anchored = true;
+        }
         const children = childCollections[depth];
         if (children) children.length = 0;
         else childCollections[depth] = [];
@@ -214,7 +174,7 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
   } catch {
     return { kind: 'error' };
   }
-  if (multiline || collectionKey || (anchorMap && Object.keys(anchorMap).length > 0)) return { kind: 'careful' };
+  if (multiline || collectionKey || anchored) return { kind: 'careful' };
   return { kind: 'value', value };
 }
 
@@ -223,10 +183,44 @@ export function fastDocument(text: string, segment: Segment, lim: LoadLimits): F
 // ------------------------------------------------------------------------------------------------
 
 /**
+ * PositionTrees answers offsetOf for a source's fast documents, from a PositionTree that js-yaml
+ * rebuilds in ~0.1 ms, where yaml's re-parse took ~1 ms: with a warning on each of 10,000 pods, that
+ * was 10 s. Trees are kept for the last few documents only (validation locates one document's
+ * findings after another), so memory stays flat; a document whose tree does not line up with its
+ * value gets undefined, and is located by yaml, as the careful path does.
+ */
+class PositionTrees {
+  private static readonly KEEP = 8;
+  private readonly recent = new Map<Segment, PositionTree | null>();
+  constructor(
+    private readonly text: string,
+    private readonly lim: LoadLimits,
+  ) {}
+
+  /** offsetOf is FastRead's. */
+  offsetOf(segment: Segment, path: JsonPath): number | undefined {
+    const tree = this.treeOf(segment);
+    return tree ? findTreeOffset(tree, path) : undefined;
+  }
+
+  private treeOf(segment: Segment): PositionTree | null {
+    let tree = this.recent.get(segment);
+    if (tree !== undefined) {
+      this.recent.delete(segment); // most recently used goes last
+    } else {
+      tree = positionTree(this.text, segment, this.lim) ?? null;
+      if (this.recent.size >= PositionTrees.KEEP) this.recent.delete(this.recent.keys().next().value!);
+    }
+    this.recent.set(segment, tree);
+    return tree;
+  }
+}
+
+/**
  * PositionTree holds where each node of a document starts (absolute offsets, yaml's node starts:
  * a key at its first character, an item at its content), shaped like the document's value.
  */
-export interface PositionTree {
+interface PositionTree {
   start: number;
   /** For a map: each key's own start and its value's tree (absent for a null value). */
   keys?: Map<string, { key: number; value: PositionTree | undefined }>;
@@ -246,7 +240,7 @@ interface RawNode {
  * the nodes to the value; undefined when they do not line up one to one (a shape this does not
  * know), and the locator then asks yaml instead.
  */
-export function positionTree(text: string, segment: Segment, lim: LoadLimits): PositionTree | undefined {
+function positionTree(text: string, segment: Segment, lim: LoadLimits): PositionTree | undefined {
   const slice = text.slice(segment.start, segment.end);
   const top: RawNode = { open: 0, children: [] };
   const stack: RawNode[] = [top];
@@ -324,10 +318,10 @@ function contentStart(slice: string, at: number): number {
 }
 
 /**
- * findTreeOffset walks a path as parse-documents' findOffset walks yaml's nodes: a key resolves
+ * findTreeOffset walks a path as locate.ts's findOffset walks yaml's nodes: a key resolves
  * to the key, an index to the item, and a missing step stops at the deepest step that exists.
  */
-export function findTreeOffset(root: PositionTree, path: ReadonlyArray<string | number>): number {
+function findTreeOffset(root: PositionTree, path: ReadonlyArray<string | number>): number {
   let node: PositionTree | undefined = root;
   let here = root.start;
   for (const step of path) {

@@ -3,11 +3,16 @@
  * found in every source. Only a bad path throws (UsageError); bad content becomes issues.
  */
 import type { Issue, LoadedDocument } from '../domain/types';
-import { DEFAULT_LIMITS, parseDocuments, type LoadLimits } from './parse-documents';
+import { DEFAULT_LIMITS, type LoadLimits } from './limits';
+import { parseDocuments } from './parse-documents';
 import { readSources } from './read-sources';
 
-export { DEFAULT_LIMITS, formatPath, parseDocuments } from './parse-documents';
-export type { LoadLimits, ParseInput, ParseResult } from './parse-documents';
+export type { ParseInput } from './decode';
+export { formatPath } from './issue-sink';
+export { DEFAULT_LIMITS } from './limits';
+export type { LoadLimits } from './limits';
+export { parseDocuments } from './parse-documents';
+export type { ParseResult } from './parse-documents';
 export { MANIFEST_EXTENSIONS, readSources, readStream } from './read-sources';
 export type { ReadSourcesOptions, Source } from './read-sources';
 

@@ -100,7 +100,7 @@ describe('store-only objects: plan', () => {
   });
   test('objects of a missing namespace are conflicts, unless the input makes it', () => {
     const refs = [{ kind: 'Pod', namespace: 'shop', name: 'web' }, { kind: 'Pod', namespace: 'default', name: 'db' }, { kind: 'Namespace', namespace: '', name: 'shop' }];
-    expect(namespaceConflicts(refs, ['default'], [])).toEqual([{ ref: 'pod/web', message: expect.stringMatching(/^namespaces "shop" not found: create the namespace first/) as unknown as string }]);
+    expect(namespaceConflicts(refs, ['default'], [])).toEqual([{ ref: 'pod/web', message: expect.stringMatching(/^namespaces "shop" not found: create the namespace first/) }]);
     expect(namespaceConflicts(refs, ['default'], ['shop'])).toEqual([]);
   });
 });

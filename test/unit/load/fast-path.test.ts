@@ -8,8 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocuments, parseDocumentsCarefully, type ParseResult } from '../../../src/load/parse-documents';
-import { DEFAULT_LIMITS, type LoadLimits } from '../../../src/load/parse-documents';
-import { fastDocument, splitDocuments } from '../../../src/load/fast-yaml';
+import { DEFAULT_LIMITS, type LoadLimits } from '../../../src/load/limits';
+import { fastDocument } from '../../../src/load/fast-yaml';
+import { splitDocuments } from '../../../src/load/split-documents';
 import type { JsonPath } from '../../../src/domain/types';
 
  
@@ -206,6 +207,8 @@ describe('fast path ≡ careful path: generated documents', () => {
       '---# comment: 1\na: 2\n',
       '--- name: liveness\n    image: busybox\n',
       'v: !\n',
+      'm: {"k":! }\n',
+      'm: ["k":! ]\n',
       '{"a": {"b":, [1]}}\n',
       'a: {b: 1, {c: d}}\n',
     ];
@@ -238,6 +241,39 @@ describe('fast path ≡ careful path: generated documents', () => {
     expect(fastKinds('%YAML 1.2\n---\na: 1\n')).toBeUndefined();
     expect(fastKinds('a: 1\n---\nb: 2\n', { ...DEFAULT_LIMITS, maxDocuments: 1 })).toBeUndefined();
     expect(fastKinds('# c\n---\na: 1\n---\n')).toEqual(['value', 'value']);
+  });
+
+  // Anchors and aliases are found through js-yaml's public listener state (where each node opens),
+  // not its anchor map: every place a property can stand, after blanks, comments and `!`.
+  test('anchors and aliases anywhere send their document to yaml; a `&` that cannot be one does not', () => {
+    const anchored = [
+      'a: &x 1\n',
+      '&x a: 1\n',
+      '&x\na: 1\n',
+      'm:\n  &x k: v\n',
+      'm: &x\n  # c\n  k: v\n',
+      'm:\n  # c\n  &x\n  k: v\n',
+      'l:\n  - &x a\n  - b\n',
+      'l: [a, &x b]\n',
+      'l: [&x [a]]\n',
+      'f: {a: &x b}\n',
+      'f: {&x a: b}\n',
+      'f: {"a":! &x b}\n',
+      'f: {"a":&x b}\n',
+      'f: {"a": &x}\n',
+      'a: &x |\n  text\n',
+      "a: &x 'q'\n",
+      'a: &&& 1\n',
+    ];
+    for (const d of anchored) {
+      expect([d, fastKinds(d)]).toEqual([d, ['careful']]);
+      expectSame(d);
+    }
+    const plain = ['c: ["sh", "-c", "serve & wait"]\n', 'c: "a && b"\n', 'u: http://x/?a=1&b=2\n', 'a: "&x"\n', "a: '*x'\n", 'a: b&x\n'];
+    for (const d of plain) {
+      expect([d, fastKinds(d)]).toEqual([d, ['value']]);
+      expectSame(d);
+    }
     expect(splitDocuments('# c\n---\na: 1\n---\n', DEFAULT_LIMITS)?.map((s) => [s.start, s.end, s.index])).toEqual([
       [0, 13, 0],
       [13, 17, 1],
