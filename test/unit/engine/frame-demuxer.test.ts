@@ -3,7 +3,7 @@
  * into stdout and stderr, whatever way the bytes are cut into chunks, and passes a TTY's plain
  * stream through as stdout.
  */
-import { FrameDemuxer } from '../../../src/engine/dockerode-container-engine';
+import { FrameDemuxer } from '../../../src/engine/libpod/frame-demuxer';
 
 function frame(type: 1 | 2, text: string): Buffer {
   const body = Buffer.from(text);
