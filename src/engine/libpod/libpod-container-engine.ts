@@ -6,8 +6,8 @@
  * - transport.ts: the calls themselves (through docker-modem, modem.ts), their deadlines
  *   (deadlines.ts), the call log for `-v`, failures as EngineErrors (podman-answers.ts);
  * - wire-types.ts and to-engine-types.ts: Podman's JSON and its mapping to the port's types;
- * - stop-and-await-cleanup.ts (with cleanup-watcher.ts and pod-calls.ts): how a pod is stopped
- *   and waited for until Podman has cleaned it up;
+ * - stop-and-await-cleanup.ts (with cleanup-watcher.ts and pod-calls.ts): the one way a pod is
+ *   stopped and waited for until Podman has cleaned it up;
  * - pull-image.ts, sub-paths.ts, container-logs.ts, exec-session.ts: the calls that read streams
  *   (read-stream.ts, demux.ts) or touch the host.
  *
@@ -44,7 +44,7 @@ import { execStart } from './exec-session';
 import { containerNamesById, killPod } from './pod-calls';
 import { asArray, errsOf, idOf, nameContainers, plain, podmanMessage } from './podman-answers';
 import { pullImage } from './pull-image';
-import { killPodAndAwaitCleanup, stopAndAwaitCleanup } from './stop-and-await-cleanup';
+import { stopAndAwaitCleanup } from './stop-and-await-cleanup';
 import { resolveSubPaths } from './sub-paths';
 import { toContainerDetail, toEngineContainer, toEngineEvents, toEnginePod, toExecStatus, toLocalImage } from './to-engine-types';
 import { LibpodTransport, type Query } from './transport';
@@ -317,7 +317,7 @@ export class LibpodContainerEngine implements ContainerEngine {
    * event of every container not cleaned up yet, at most timeoutSeconds (stop-and-await-cleanup.ts).
    */
   killPodAndAwaitCleanup(name: string, timeoutSeconds: number): Promise<void> {
-    return killPodAndAwaitCleanup(this.t, name, timeoutSeconds);
+    return stopAndAwaitCleanup(this.t, name, { graceSeconds: 0, waitSeconds: timeoutSeconds, operation: 'killPod' });
   }
 
   /**
@@ -331,7 +331,7 @@ export class LibpodContainerEngine implements ContainerEngine {
   async removePod(name: string, options: RemoveOptions): Promise<void> {
     const timeout = options.timeoutSeconds ?? DEFAULT_STOP_TIMEOUT_SECONDS;
     if (options.force) {
-      await stopAndAwaitCleanup(this.t, name, timeout, this.cleanupWaitSeconds, 'removePod');
+      await stopAndAwaitCleanup(this.t, name, { graceSeconds: timeout, waitSeconds: Math.max(0, timeout) + this.cleanupWaitSeconds, operation: 'removePod' });
     }
     const query: Query = { force: options.force };
     if (options.force) query.timeout = Math.max(0, Math.ceil(timeout));
