@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// bundle-modem.js writes dist/engine/docker-modem.js: dockerode's own docker-modem and its
-// dependencies in one CommonJS file, for the Podman adapter to load at its first request.
+// bundle-modem.js writes dist/engine/libpod/docker-modem.js: dockerode's own docker-modem and its
+// dependencies in one CommonJS file, for the libpod adapter (src/engine/libpod/modem.ts) to load at
+// its first request.
 //
 // Why: requiring docker-modem from node_modules costs ~40 ms on these machines, most of it
 // ssh2 (~25 ms, with its crypto set-up), which docker-modem loads eagerly for ssh:// hosts.
@@ -9,7 +10,7 @@
 // of ~15 small files. Bundled, the modem loads in ~6 ms. The code is the same docker-modem dockerode uses (resolved from
 // dockerode's directory), so the transport does not change.
 //
-// Usage (after tsc): node scripts/bundle-modem.js [outFile]   (default: dist/engine/docker-modem.js)
+// Usage (after tsc): node scripts/bundle-modem.js [outFile]   (default: dist/engine/libpod/docker-modem.js)
 'use strict';
 
 const fs = require('node:fs');
@@ -29,7 +30,7 @@ function replaceModule(name, contents) {
   };
 }
 
-async function bundleModem(outFile = path.join(repoRoot, 'dist', 'engine', 'docker-modem.js')) {
+async function bundleModem(outFile = path.join(repoRoot, 'dist', 'engine', 'libpod', 'docker-modem.js')) {
   const esbuild = require('esbuild');
   const dockerodeDir = path.dirname(require.resolve('dockerode/package.json'));
   const modemEntry = require.resolve('docker-modem', { paths: [dockerodeDir] });

@@ -149,8 +149,8 @@ async function giveHeadStart(args: string[]): Promise<HeadStart | undefined> {
     head = startHeadStart(plan, {
       candidates: () => socketCandidates(process.env),
       makeEngine: (socketPath, onCall) => {
-        const { DockerodeContainerEngine } = require('../engine/dockerode-container-engine') as typeof import('../engine/dockerode-container-engine');
-        return new DockerodeContainerEngine({ socketPath, onCall });
+        const { LibpodContainerEngine } = require('../engine/libpod/libpod-container-engine') as typeof import('../engine/libpod/libpod-container-engine');
+        return new LibpodContainerEngine({ socketPath, onCall });
       },
       tryLock: (socketPath) => (require('../engine/connection-lock') as typeof import('../engine/connection-lock')).tryConnectionLock(socketPath),
       prefetch: require('../engine/prefetched') as typeof import('../engine/prefetched'),
@@ -175,8 +175,8 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
     .command(logsCommand(io, engineContext(io, head)))
     .command(execCommand(io, engineContext(io, head)))
     .command(startSequenceCommand(io, (socketPath) => {
-      const { DockerodeContainerEngine } = require('../engine/dockerode-container-engine') as typeof import('../engine/dockerode-container-engine');
-      return new DockerodeContainerEngine({ socketPath });
+      const { LibpodContainerEngine } = require('../engine/libpod/libpod-container-engine') as typeof import('../engine/libpod/libpod-container-engine');
+      return new LibpodContainerEngine({ socketPath });
     }))
     .option('verbose', { alias: 'v', type: 'count', describe: "Show more: -v adds each Podman API call and the plan, -vv each action's steps" })
     .option('request-timeout', {
@@ -301,11 +301,11 @@ async function connectEngineAt(
   const { connectEngineSocket } = await import('../engine/connect');
   const connecting = connectEngineSocket({ env: io.env, log, ...how });
   // Loading the adapter and its transport (~15 ms of CPU) overlaps Podman's answer to the ping.
-  const { DockerodeContainerEngine, preloadTransport } = await import('../engine/dockerode-container-engine');
+  const { LibpodContainerEngine, preloadTransport } = await import('../engine/libpod/libpod-container-engine');
   preloadTransport();
   const { socketPath } = await connecting;
   const onCall = (c: EngineCall) => log(`${c.method} ${c.path} ${c.status} ${c.durationMs.toFixed(0)}ms`);
-  const engine = new DockerodeContainerEngine({ socketPath, onCall, ...(requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds } : {}) });
+  const engine = new LibpodContainerEngine({ socketPath, onCall, ...(requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds } : {}) });
   if (head === undefined) return { engine, socketPath };
   head.reportCallsTo(onCall);
   if (head.socketPath !== socketPath) {

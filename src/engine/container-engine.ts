@@ -1,6 +1,6 @@
 /**
  * ContainerEngine is the port through which kubeplay talks to a container engine. kubeplay owns
- * this interface; engine/dockerode-container-engine.ts implements it over Podman's libpod REST
+ * this interface; engine/libpod/libpod-container-engine.ts implements it over Podman's libpod REST
  * API, and test/fakes/fake-container-engine.ts implements it in memory for unit tests.
  *
  * Every method is one engine operation with no decisions in it: deciding is the planner's job.

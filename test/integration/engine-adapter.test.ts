@@ -9,7 +9,7 @@ import { EngineError, ImagePullError } from '../../src/domain/errors';
 import type { DesiredContainer, DesiredPod } from '../../src/domain/types';
 import { connectEngineSocket } from '../../src/engine/connect';
 import type { EngineCall } from '../../src/engine/container-engine';
-import { DockerodeContainerEngine } from '../../src/engine/dockerode-container-engine';
+import { LibpodContainerEngine } from '../../src/engine/libpod/libpod-container-engine';
 import { startSequenceOf } from '../../src/domain/convergence';
 import { runStartSequence } from '../../src/execute/start-sequence';
 import {
@@ -25,7 +25,7 @@ import {
 
 const isolated = useIsolatedPodman({ prefix: `kpe-${randomBytes(3).toString('hex')}` });
 const { prefix, tmp } = isolated;
-let engine: DockerodeContainerEngine;
+let engine: LibpodContainerEngine;
 const observed: EngineCall[] = [];
 // Services connectEngineSocket started in these tests; killed first in the cleanup.
 const startedPids: number[] = [];
@@ -40,7 +40,7 @@ isolated.onCleanup('stop the services kubeplay started', () => {
 });
 
 beforeAll(() => {
-  engine = new DockerodeContainerEngine({ socketPath: isolated.service.socketPath, onCall: (c) => observed.push(c) });
+  engine = new LibpodContainerEngine({ socketPath: isolated.service.socketPath, onCall: (c) => observed.push(c) });
 });
 
 function container(pod: string, name: string, over: Partial<DesiredContainer>): DesiredContainer {
@@ -106,7 +106,7 @@ async function freeHostPort(): Promise<number> {
   }
 }
 
-describe('DockerodeContainerEngine', () => {
+describe('LibpodContainerEngine', () => {
   it('runs a pod whose containers talk over localhost and share an emptyDir, after its init container', async () => {
     const pod = `${prefix}-web`;
     const shared = `${prefix}-web-shared`;
@@ -343,7 +343,7 @@ describe('DockerodeContainerEngine', () => {
   });
 
   it('reports a socket that does not answer as an EngineError saying what to do', async () => {
-    const dead = new DockerodeContainerEngine({ socketPath: path.join(tmp, 'nobody.sock') });
+    const dead = new LibpodContainerEngine({ socketPath: path.join(tmp, 'nobody.sock') });
     const err = await dead.ping().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).message).toMatch(/does not answer \(ENOENT\); start the service/);

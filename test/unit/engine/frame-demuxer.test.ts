@@ -1,9 +1,10 @@
 /**
  * FrameDemuxer splits Podman's multiplexed log and exec streams (docker's 8-byte frame header)
  * into stdout and stderr, whatever way the bytes are cut into chunks, and passes a TTY's plain
- * stream through as stdout.
+ * stream through as stdout. It is kept in place of docker-modem's demuxStream, which overflows
+ * the stack on a chunk of a few thousand frames (src/engine/libpod/demux.ts has the measurements).
  */
-import { FrameDemuxer } from '../../../src/engine/dockerode-container-engine';
+import { FrameDemuxer } from '../../../src/engine/libpod/frame-demuxer';
 
 function frame(type: 1 | 2, text: string): Buffer {
   const body = Buffer.from(text);
@@ -40,5 +41,16 @@ describe('FrameDemuxer', () => {
 
   test('an empty frame delivers nothing harmful', () => {
     expect(run([frame(1, ''), frame(1, 'x')])).toEqual(['stdout:', 'stdout:x']);
+  });
+
+  test('a chunk of 10,000 frames (an exec stream read in one 64 KiB piece can hold 7,281)', () => {
+    const many = Buffer.concat(Array.from({ length: 10_000 }, (_, i) => frame(i % 2 === 0 ? 1 : 2, '\n')));
+    const out = run([many]);
+    expect(out).toHaveLength(10_000);
+    expect(out[9_999]).toBe('stderr:\n');
+  });
+
+  test('a stream that ends mid-frame delivers what it got', () => {
+    expect(run([frame(1, 'whole\n'), frame(2, 'cut off').subarray(0, 11)])).toEqual(['stdout:whole\n', 'stdout:cut']);
   });
 });
