@@ -9,7 +9,7 @@ import { DOCUMENT_RULES } from '../../../src/validate';
 import { schemaFindings } from '../../../src/validate';
 import { validatePodSchema } from '../../../src/validate/pod-schema';
 import { formatFieldPath } from '../../../src/validate/field-path';
-import { isDNS1123Subdomain, isValidLabelValue } from '../../../src/validate/rules/k8s-names';
+import { isDNS1123Subdomain, isValidLabelValue, regexError } from '../../../src/validate/rules/k8s-names';
 
 const doc = {} as LoadedDocument;
 type Pod = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -157,20 +157,20 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
     ['dnsConfig', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', '::1'], searches: ['a.example.com.', 'b.example.com'], options: [{ name: 'ndots', value: '2' }] } }), []],
     ['nameserver IP', spec('dnsConfig', { nameservers: ['1.1.1'] }), ['spec.dnsConfig.nameservers[0]: Invalid value: "1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
     ['four nameservers', spec('dnsConfig', { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'] }), ['spec.dnsConfig.nameservers: Invalid value: ["1.1.1.1","1.1.1.2","1.1.1.3","1.1.1.4"]: must not have more than 3 nameservers']],
-    ['search not a subdomain', spec('dnsConfig', { searches: ['A_B'] }), ["spec.dnsConfig.searches[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['search not a subdomain', spec('dnsConfig', { searches: ['A_B'] }), ["spec.dnsConfig.searches[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['activeDeadlineSeconds 0', spec('activeDeadlineSeconds', 0), ['spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive']],
     // validatePodHostNetworkDeps: reported at hostPort, regular containers only.
     ['hostNetwork with another hostPort', (p) => { p['spec'].hostNetwork = true; c0(p).ports[0].hostPort = 81; }, ['spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true']],
     // validatePodDNSConfig with RelaxedDNSSearchValidation off (alpha in 1.32): "." trims to "" and is refused.
-    ['search "." (relaxed search validation is off in 1.32)', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['.'] } }), ["spec.dnsConfig.searches[0]: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['search "." (relaxed search validation is off in 1.32)', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['.'] } }), ["spec.dnsConfig.searches[0]: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['dns option without a name', spec('dnsConfig', { options: [{ value: '2' }] }), ['spec.dnsConfig.options[0]: Required value: must not be empty']],
     ['preemptionPolicy', spec('preemptionPolicy', 'Sometimes'), ['spec.preemptionPolicy: Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"']],
-    ['runtimeClassName ""', spec('runtimeClassName', ''), ["spec.runtimeClassName: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['runtimeClassName ""', spec('runtimeClassName', ''), ["spec.runtimeClassName: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['nodeName with schedulingGates', (p) => Object.assign(p['spec'], { nodeName: 'n1', schedulingGates: [{ name: 'example.com/gate' }] }), ['spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared']],
     ['init container hostPort with hostNetwork is not checked', (p) => { p['spec'].hostNetwork = true; p['spec'].initContainers = [{ name: 'i', image: 'busybox', ports: [{ containerPort: 80, hostPort: 81 }] }]; }, []],
     ['hostNetwork, hostPort defaulted', spec('hostNetwork', true), []],
-    ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
-    ['hostname', spec('hostname', 'My_Host'), ["spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
+    ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]],
+    ['hostname', spec('hostname', 'My_Host'), ["spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]],
     ['shareProcessNamespace with hostPID', (p) => Object.assign(p['spec'], { hostPID: true, shareProcessNamespace: true }), ['spec.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled']],
     ['runAsUser range', spec('securityContext', { runAsUser: -1 }), ['spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive']],
     ['fsGroupChangePolicy', spec('securityContext', { fsGroupChangePolicy: 'Sometimes' }), ['spec.securityContext.fsGroupChangePolicy: Unsupported value: "Sometimes": supported values: "Always", "OnRootMismatch"']],
@@ -236,7 +236,7 @@ describe('container securityContext (TestValidateSecurityContext)', () => {
 // validateContainerPorts, validatePullPolicy, ValidateVolumeMounts and validateRestartPolicy
 // (kubernetes/kubernetes pkg/apis/core/validation/validation.go).
 describe('containers in the API server words (validateContainers, validateContainerPorts, ValidateVolumeMounts)', () => {
-  const DNS_LABEL = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')";
+  const DNS_LABEL = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
     ['no containers', (p) => (p['spec'].containers = []), ['spec.containers: Required value']],
     ['container name upper case', (p) => (c0(p).name = 'Web'), [`spec.containers[0].name: Invalid value: "Web": ${DNS_LABEL}`]],
@@ -252,6 +252,13 @@ describe('containers in the API server words (validateContainers, validateContai
     ['hostPort 65536', (p) => (c0(p).ports[0].hostPort = 65536), ['spec.containers[0].ports[0].hostPort: Invalid value: 65536: must be between 1 and 65535, inclusive']],
     ['duplicate port name', (p) => c0(p).ports.push({ name: 'http', containerPort: 81 }), ['spec.containers[0].ports[1].name: Duplicate value: "http"']],
     ['port name all digits', (p) => (c0(p).ports[0].name = '123'), ['spec.containers[0].ports[0].name: Invalid value: "123": must contain at least one letter (a-z)']],
+    // IsValidPortName: the charset allows '-', so a leading or trailing hyphen gets its own message.
+    ['port name with a leading hyphen', (p) => (c0(p).ports[0].name = '-web'), ['spec.containers[0].ports[0].name: Invalid value: "-web": must not begin or end with a hyphen']],
+    ['port name all hyphens', (p) => (c0(p).ports[0].name = '--'), [
+      'spec.containers[0].ports[0].name: Invalid value: "--": must contain at least one letter (a-z)',
+      'spec.containers[0].ports[0].name: Invalid value: "--": must not contain consecutive hyphens',
+      'spec.containers[0].ports[0].name: Invalid value: "--": must not begin or end with a hyphen',
+    ]],
     ['restartPolicy', (p) => (p['spec'].restartPolicy = 'Sometimes'), ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']],
     ['mount of a missing volume', (p) => (c0(p).volumeMounts = [{ name: 'w', mountPath: '/w' }]), ['spec.containers[0].volumeMounts[0].name: Not found: "w"']],
     ['mountPath twice', (p) => (c0(p).volumeMounts = [{ name: 'v', mountPath: '/v' }, { name: 'v', mountPath: '/v' }]), ['spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/v": must be unique']],
@@ -269,14 +276,14 @@ describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateI
   const at = 'spec.volumes[0]';
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
     ['two types: the second is forbidden', vol({ name: 'v', emptyDir: {}, hostPath: { path: '/a' } }), [`${at}.hostPath: Forbidden: may not specify more than 1 volume type`]],
-    ['volume name', vol({ name: 'V', emptyDir: {} }), [`${at}.name: Invalid value: "V": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')`]],
+    ['volume name', vol({ name: 'V', emptyDir: {} }), [`${at}.name: Invalid value: "V": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`]],
     ['duplicate volume name', (p) => p['spec'].volumes.push({ name: 'v', emptyDir: {} }), ['spec.volumes[1].name: Duplicate value: "v"']],
     ['hostPath empty path', vol({ name: 'v', hostPath: { path: '' } }), [`${at}.hostPath.path: Required value`]],
     ['hostPath backsteps', vol({ name: 'v', hostPath: { path: '/a/../b' } }), [`${at}.hostPath.path: Invalid value: "/a/../b": must not contain '..'`]],
     ['hostPath type (sorted, with "")', vol({ name: 'v', hostPath: { path: '/a', type: 'Dir' } }), [`${at}.hostPath.type: Unsupported value: "Dir": supported values: "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"`]],
     // The API server only requires it; kubeplay refuses a name no claim can have (its own rule, marked).
     ['claimName is only required upstream; kubeplay checks the name', vol({ name: 'v', persistentVolumeClaim: { claimName: 'Not_A_Name' } }), [
-      `${at}.persistentVolumeClaim.claimName: Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com'): it names a PersistentVolumeClaim and the Podman volume that holds its data (kubeplay's rule, not the API server's)`,
+      `${at}.persistentVolumeClaim.claimName: Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'): it names a PersistentVolumeClaim and the Podman volume that holds its data (kubeplay's rule, not the API server's)`,
     ]],
     ['claimName empty', vol({ name: 'v', persistentVolumeClaim: { claimName: '' } }), [`${at}.persistentVolumeClaim.claimName: Required value`]],
     ['nfs valid', vol({ name: 'v', nfs: { server: 'nfs.example.com', path: '/export' } }), []],
@@ -312,10 +319,10 @@ describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateI
 // security profile fields (validateSeccompProfileField, ValidateAppArmorProfileField).
 describe('metadata and security profiles', () => {
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
-    ['pod name', (p) => (p['metadata'].name = 'Web'), ["metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['pod name', (p) => (p['metadata'].name = 'Web'), ["metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['pod name missing', (p) => delete p['metadata'].name, ['metadata.name: Required value: name or generateName is required']],
-    ['namespace', (p) => (p['metadata'].namespace = 'Dev'), ["metadata.namespace: Invalid value: \"Dev\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
-    ['label value reported at the map', (p) => (p['metadata'].labels = { app: '-x' }), ["metadata.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
+    ['namespace', (p) => (p['metadata'].namespace = 'Dev'), ["metadata.namespace: Invalid value: \"Dev\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]],
+    ['label value reported at the map', (p) => (p['metadata'].labels = { app: '-x' }), ["metadata.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]],
     ['annotation key case does not matter', (p) => (p['metadata'].annotations = { 'Example.COM/Key': 'v' }), []],
     ['seccomp Localhost with an empty profile is accepted', (p) => (c0(p).securityContext = { seccompProfile: { type: 'Localhost', localhostProfile: '' } }), []],
     ['AppArmor padded profile', (p) => (c0(p).securityContext = { appArmorProfile: { type: 'Localhost', localhostProfile: ' p ' } }), ['spec.containers[0].securityContext.appArmorProfile.localhostProfile: Invalid value: " p ": must not be padded with whitespace']],
@@ -373,4 +380,11 @@ describe('scheduling, finalizers and os, line by line with upstream', () => {
     ]],
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+describe('RegexError texts, as apimachinery writes them (validation.go RegexError)', () => {
+  test('no examples', () => expect(regexError('m', 'x+')).toBe("m (regex used for validation is 'x+')"));
+  test('one example', () => expect(regexError('m', 'x+', 'a')).toBe("m (e.g. 'a', regex used for validation is 'x+')"));
+  // Each example is followed by "', " and the next joined with " or ": two spaces before "or".
+  test('three examples', () => expect(regexError('m', 'x+', 'a', 'b', 'c')).toBe("m (e.g. 'a',  or 'b',  or 'c', regex used for validation is 'x+')"));
 });
