@@ -108,41 +108,41 @@ describe('resources (TestValidateResourceRequirements, TestValidateResourceNames
     ['requests under limits, odd notations', res({ limits: { cpu: '1e3', memory: '100Mi' }, requests: { cpu: 0.5, memory: '64Mi' } }), []],
     ['extended resource, equal', res({ limits: { 'example.com/gpu': 2 }, requests: { 'example.com/gpu': 2 } }), []],
     ['hugepages with memory', res({ limits: { 'hugepages-2Mi': '4Mi', memory: '1Gi' } }), []],
-    ['negative', res({ limits: { cpu: '-1' } }), ['spec.containers[0].resources.limits.cpu: Invalid value: "-1": must be greater than or equal to 0']],
+    ['negative', res({ limits: { cpu: '-1' } }), ['spec.containers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0']],
     ['request above limit', res({ limits: { cpu: '500m' }, requests: { cpu: '1' } }), ['spec.containers[0].resources.requests: Invalid value: "1": must be less than or equal to cpu limit of 500m']],
     ['unqualified name', res({ limits: { gpu: 1 } }), [
       // validateResourceName, then validateContainerResourceName's own check: two messages.
-      'spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource type or fully qualified',
-      'spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource for containers',
+      'spec.containers[0].resources.limits[gpu]: Invalid value: gpu: must be a standard resource type or fully qualified',
+      'spec.containers[0].resources.limits[gpu]: Invalid value: gpu: must be a standard resource for containers',
     ]],
-    ['not a container resource', res({ limits: { pods: 1 } }), ['spec.containers[0].resources.limits.pods: Invalid value: "pods": must be a standard resource for containers']],
-    ['extended not integer', res({ limits: { 'example.com/gpu': '500m' } }), ['spec.containers[0].resources.limits["example.com/gpu"]: Invalid value: "500m": must be an integer']],
+    ['not a container resource', res({ limits: { pods: 1 } }), ['spec.containers[0].resources.limits[pods]: Invalid value: pods: must be a standard resource for containers']],
+    ['extended not integer', res({ limits: { 'example.com/gpu': '500m' } }), ['spec.containers[0].resources.limits[example.com/gpu]: Invalid value: 500m: must be an integer']],
     ['extended request without limit', res({ requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources']],
     ['extended request unlike limit', res({ limits: { 'example.com/gpu': 2 }, requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.requests: Invalid value: "1": must be equal to example.com/gpu limit of 2']],
     ['hugepages alone', res({ limits: { 'hugepages-2Mi': '4Mi' } }), ['spec.containers[0].resources: Forbidden: HugePages require cpu or memory']],
-    ['hugepages not a multiple', res({ limits: { 'hugepages-2Mi': '3Mi', memory: '1Gi' } }), ['spec.containers[0].resources.limits.hugepages-2Mi: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi']],
+    ['hugepages not a multiple', res({ limits: { 'hugepages-2Mi': '3Mi', memory: '1Gi' } }), ['spec.containers[0].resources.limits[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi']],
     // validateContainerResourceName: an invalid qualified name still gets the container or extended check.
     ['bad name, no prefix', res({ limits: { 'a b': 1 } }), [
-      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
-      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": must be a standard resource for containers',
+      'spec.containers[0].resources.limits[a b]: Invalid value: a b: name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
+      'spec.containers[0].resources.limits[a b]: Invalid value: a b: must be a standard resource for containers',
     ]],
     ['bad name, with prefix', res({ limits: { 'example.com/a b': 1 } }), [
-      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
-      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": doesn\'t follow extended resource name standard',
+      'spec.containers[0].resources.limits[example.com/a b]: Invalid value: example.com/a b: name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
+      'spec.containers[0].resources.limits[example.com/a b]: Invalid value: example.com/a b: doesn\'t follow extended resource name standard',
     ]],
     // IsStandardResourceName knows services.nodeports and the quota hugepages prefix: only the container check.
-    ['standard, not for containers', res({ limits: { 'services.nodeports': 1 } }), ['spec.containers[0].resources.limits["services.nodeports"]: Invalid value: "services.nodeports": must be a standard resource for containers']],
-    ['quota hugepages name', res({ limits: { 'requests.hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.limits["requests.hugepages-2Mi"]: Invalid value: "requests.hugepages-2Mi": must be a standard resource for containers']],
+    ['standard, not for containers', res({ limits: { 'services.nodeports': 1 } }), ['spec.containers[0].resources.limits[services.nodeports]: Invalid value: services.nodeports: must be a standard resource for containers']],
+    ['quota hugepages name', res({ limits: { 'requests.hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.limits[requests.hugepages-2Mi]: Invalid value: requests.hugepages-2Mi: must be a standard resource for containers']],
     // IsIntegerResourceName: the integer quota resources too, not only extended ones.
     ['integer resource, fractional', res({ limits: { pods: '1500m' } }), [
-      'spec.containers[0].resources.limits.pods: Invalid value: "pods": must be a standard resource for containers',
-      'spec.containers[0].resources.limits.pods: Invalid value: "1500m": must be an integer',
+      'spec.containers[0].resources.limits[pods]: Invalid value: pods: must be a standard resource for containers',
+      'spec.containers[0].resources.limits[pods]: Invalid value: 1500m: must be an integer',
     ]],
     // MilliValue() rounds away from zero: 1.0001 is 1001m (refused), 1.9999 is 2000m (accepted).
-    ['extended, 1.0001', res({ limits: { 'example.com/gpu': '1.0001' } }), ['spec.containers[0].resources.limits["example.com/gpu"]: Invalid value: "1001m": must be an integer']],
+    ['extended, 1.0001', res({ limits: { 'example.com/gpu': '1.0001' } }), ['spec.containers[0].resources.limits[example.com/gpu]: Invalid value: 1001m: must be an integer']],
     ['extended, 1.9999', res({ limits: { 'example.com/gpu': '1.9999' } }), []],
     // IsHugePageResourceValueDivisible: a page size that is not a whole number divides nothing.
-    ['hugepages, fractional page size', res({ limits: { 'hugepages-500m': '1', memory: '1Gi' } }), ['spec.containers[0].resources.limits.hugepages-500m: Invalid value: "1": 1 is not positive integer multiple of hugepages-500m']],
+    ['hugepages, fractional page size', res({ limits: { 'hugepages-500m': '1', memory: '1Gi' } }), ['spec.containers[0].resources.limits[hugepages-500m]: Invalid value: "1": 1 is not positive integer multiple of hugepages-500m']],
     ['hugepages request equal to limit', res({ limits: { 'hugepages-2Mi': '4Mi', cpu: 1 }, requests: { 'hugepages-2Mi': '4Mi' } }), []],
     ['hugepages request unlike limit', res({ limits: { 'hugepages-2Mi': '4Mi', cpu: 1 }, requests: { 'hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit of 4Mi']],
   ];
@@ -156,7 +156,7 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
     ['dnsPolicy None without config', spec('dnsPolicy', 'None'), ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']],
     ['dnsConfig', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', '::1'], searches: ['a.example.com.', 'b.example.com'], options: [{ name: 'ndots', value: '2' }] } }), []],
     ['nameserver IP', spec('dnsConfig', { nameservers: ['1.1.1'] }), ['spec.dnsConfig.nameservers[0]: Invalid value: "1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
-    ['four nameservers', spec('dnsConfig', { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'] }), ['spec.dnsConfig.nameservers: Invalid value: ["1.1.1.1","1.1.1.2","1.1.1.3","1.1.1.4"]: must not have more than 3 nameservers']],
+    ['four nameservers', spec('dnsConfig', { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'] }), ['spec.dnsConfig.nameservers: Invalid value: []string{"1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4"}: must not have more than 3 nameservers']],
     ['search not a subdomain', spec('dnsConfig', { searches: ['A_B'] }), ["spec.dnsConfig.searches[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['activeDeadlineSeconds 0', spec('activeDeadlineSeconds', 0), ['spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive']],
     // validatePodHostNetworkDeps: reported at hostPort, regular containers only.
@@ -303,7 +303,7 @@ describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateI
     ['gcePersistentDisk partition', vol({ name: 'v', gcePersistentDisk: { pdName: 'd', partition: 256 } }), [`${at}.gcePersistentDisk.partition: Invalid value: 256: must be between 1 and 255, inclusive`]],
     ['fc without targets', vol({ name: 'v', fc: {} }), [`${at}.fc.targetWWNs: Required value: must specify either targetWWNs or wwids, but not both`]],
     ['fc targets without lun', vol({ name: 'v', fc: { targetWWNs: ['500a0982991b8dc5'] } }), [`${at}.fc.lun: Required value: lun is required if targetWWNs is specified`]],
-    ['flexVolume reserved option', vol({ name: 'v', flexVolume: { driver: 'd', options: { 'kubernetes.io/x': 'y' } } }), [`${at}.flexVolume.options["kubernetes.io/x"]: Invalid value: "kubernetes.io/x": kubernetes.io and k8s.io namespaces are reserved`]],
+    ['flexVolume reserved option', vol({ name: 'v', flexVolume: { driver: 'd', options: { 'kubernetes.io/x': 'y' } } }), [`${at}.flexVolume.options[kubernetes.io/x]: Invalid value: "kubernetes.io/x": kubernetes.io and k8s.io namespaces are reserved`]],
     ['azureDisk blob URI (kind defaults to Shared)', vol({ name: 'v', azureDisk: { diskName: 'd', diskURI: '/subscriptions/x' } }), [`${at}.azureDisk.diskURI: Unsupported value: "/subscriptions/x": supported values: "https://{account-name}.blob.core.windows.net/{container-name}/{disk-name}.vhd"`]],
     ['quobyte registry', vol({ name: 'v', quobyte: { registry: 'host', volume: 'v' } }), [`${at}.quobyte.registry: Invalid value: "host": must be a host:port pair or multiple pairs separated by commas`]],
     ['gitRepo directory', vol({ name: 'v', gitRepo: { repository: 'r', directory: '../x' } }), [`${at}.gitRepo.directory: Invalid value: "../x": must not contain '..'`]],
