@@ -70,12 +70,17 @@ function iscsi(s: Src, path: JsonPath, volName: string): Finding[] {
   if (typeof lun === 'number' && (lun < 0 || lun > 255)) out.push(invalid([...path, 'lun'], lun, LUN));
   if ((s['chapAuthDiscovery'] === true || s['chapAuthSession'] === true) && !asRecord(s['secretRef'])) out.push(required([...path, 'secretRef']));
   const initiator = s['initiatorName'];
-  if (typeof initiator === 'string') {
-    out.push(...iscsiName(initiator, [...path, 'initiatorName'], true));
-    if (`${volName}:${str(s['targetPortal'])}`.length > 64)
-      out.push(invalid([...path.slice(0, -1), 'name'], volName, 'Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.'));
-  }
-  return out;
+  if (typeof initiator === 'string') out.push(...iscsiName(initiator, [...path, 'initiatorName'], true));
+  return [...out, ...iscsiNameLength(s, path, volName)];
+}
+
+/**
+ * iscsiNameLength: with an initiatorName, <volume name>:<targetPortal> must stay under 64 characters.
+ * validateVolumeSource checks it even when iscsi is not the volume's first type.
+ */
+export function iscsiNameLength(s: Src, path: JsonPath, volName: string): Finding[] {
+  if (typeof s['initiatorName'] !== 'string' || `${volName}:${str(s['targetPortal'])}`.length <= 64) return [];
+  return [invalid([...path.slice(0, -1), 'name'], volName, 'Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.')];
 }
 
 function fc(s: Src, path: JsonPath): Finding[] {

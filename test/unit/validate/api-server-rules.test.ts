@@ -388,3 +388,51 @@ describe('RegexError texts, as apimachinery writes them (validation.go RegexErro
   // Each example is followed by "', " and the next joined with " or ": two spaces before "or".
   test('three examples', () => expect(regexError('m', 'x+', 'a', 'b', 'c')).toBe("m (e.g. 'a',  or 'b',  or 'c', regex used for validation is 'x+')"));
 });
+
+// ValidateVolumes keeps only the volumes without errors (allNames, vols), and validateVolumeSource
+// checks the inner fields of the first type only; TestValidateVolumes, TestValidateVolumeMounts.
+describe('invalid volumes and volumes of several types (ValidateVolumes, validateVolumeSource, ValidateVolumeMounts)', () => {
+  const withMount = (v: unknown) => (p: Pod) => {
+    p['spec'].volumes = [v];
+    c0(p).volumeMounts = [{ name: 'v', mountPath: '/v' }];
+  };
+  const NOT_FOUND = 'spec.containers[0].volumeMounts[0].name: Not found: "v"';
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['a mount naming an invalid volume: Not found', withMount({ name: 'v', secret: {} }), [NOT_FOUND, 'spec.volumes[0].secret.secretName: Required value']],
+    ['a mount naming a valid volume', withMount({ name: 'v', secret: { secretName: 's' } }), []],
+    ['a volume refused by a kubeplay rule only is still found', withMount({ name: 'v', persistentVolumeClaim: { claimName: 'Not_A_Name' } }), [
+      `spec.volumes[0].persistentVolumeClaim.claimName: Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'): it names a PersistentVolumeClaim and the Podman volume that holds its data (kubeplay's rule, not the API server's)`,
+    ]],
+    ['a device naming an invalid volume: Not found', (p) => {
+      p['spec'].volumes = [{ name: 'v', persistentVolumeClaim: { claimName: '' } }];
+      c0(p).volumeDevices = [{ name: 'v', devicePath: '/dev/v' }];
+    }, ['spec.volumes[0].persistentVolumeClaim.claimName: Required value', 'spec.containers[0].volumeDevices[0].name: Not found: "v"']],
+    ['two types: only the first is checked inside', withMount({ name: 'v', emptyDir: {}, secret: {} }), [NOT_FOUND, 'spec.volumes[0].secret: Forbidden: may not specify more than 1 volume type']],
+    ['two types, the first invalid', withMount({ name: 'v', secret: {}, configMap: {} }), [
+      NOT_FOUND,
+      'spec.volumes[0].secret.secretName: Required value',
+      'spec.volumes[0].configMap: Forbidden: may not specify more than 1 volume type',
+    ]],
+    ['emptyDir first: its sizeLimit is checked, hostPath is not', withMount({ name: 'v', emptyDir: { sizeLimit: '-1' }, hostPath: { path: '' } }), [
+      NOT_FOUND,
+      'spec.volumes[0].emptyDir.sizeLimit: Forbidden: SizeLimit field must be a valid resource quantity',
+      'spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type',
+    ]],
+    ['iscsi second: its name length is still checked', withMount({ name: 'v', emptyDir: {}, iscsi: { targetPortal: 'x'.repeat(70), iqn: 'eui.0123456789ABCDEF', initiatorName: 'eui.0123456789ABCDEF' } }), [
+      NOT_FOUND,
+      'spec.volumes[0].iscsi: Forbidden: may not specify more than 1 volume type',
+      'spec.volumes[0].name: Invalid value: "v": Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.',
+    ]],
+    ['a mount and a device of one name and path', (p) => {
+      p['spec'].volumes = [{ name: 'v', persistentVolumeClaim: { claimName: 'c' } }];
+      c0(p).volumeMounts = [{ name: 'v', mountPath: '/v' }];
+      c0(p).volumeDevices = [{ name: 'v', devicePath: '/v' }];
+    }, [
+      'spec.containers[0].volumeMounts[0].name: Invalid value: "v": must not already exist in volumeDevices',
+      'spec.containers[0].volumeMounts[0].mountPath: Invalid value: "/v": must not already exist as a path in volumeDevices',
+      'spec.containers[0].volumeDevices[0].name: Invalid value: "v": must not already exist in volumeMounts',
+      'spec.containers[0].volumeDevices[0].devicePath: Invalid value: "/v": must not already exist as a path in volumeMounts',
+    ]],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
