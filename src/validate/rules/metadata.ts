@@ -4,6 +4,7 @@
  * ValidateAnnotations; pkg/apis/meta/v1/validation ValidateLabels). Label and annotation problems
  * are reported at the map (metadata.labels), as upstream does; kubeplay locates them at the key.
  */
+import type { JsonPath } from '../../domain/types';
 import type { DocumentRule, Finding } from './rule';
 import { asRecord } from './rule';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from './k8s-names';
@@ -29,25 +30,33 @@ export const metadataRule: DocumentRule = {
     }
     const ns = meta['namespace'];
     if (typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
-    const labels = asRecord(meta['labels']);
-    if (labels) {
-      for (const [k, v] of Object.entries(labels)) {
-        const at = ['metadata', 'labels', k];
-        for (const e of isQualifiedName(k)) out.push({ ...invalid(at, k, e), reportPath: ['metadata', 'labels'] });
-        if (typeof v === 'string') for (const e of isValidLabelValue(v)) out.push({ ...invalid(at, v, e), reportPath: ['metadata', 'labels'] });
-      }
-    }
-    const annotations = asRecord(meta['annotations']);
-    if (annotations) {
-      let total = 0;
-      for (const [k, v] of Object.entries(annotations)) {
-        // Kubernetes counts bytes (Go's len of the UTF-8 strings), not characters.
-        total += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
-        // The rule is a qualified name, except that case does not matter.
-        for (const e of isQualifiedName(k.toLowerCase())) out.push({ ...invalid(['metadata', 'annotations', k], k, e), reportPath: ['metadata', 'annotations'] });
-      }
-      if (total > TOTAL_ANNOTATION_SIZE_LIMIT) out.push(tooLong(['metadata', 'annotations'], TOTAL_ANNOTATION_SIZE_LIMIT));
-    }
+    out.push(...validateLabels(meta['labels'], ['metadata', 'labels']));
+    out.push(...validateAnnotations(meta['annotations'], ['metadata', 'annotations']));
     return out;
   },
 };
+
+/** validateLabels is ValidateLabels: keys are qualified names, values label values; printed at the map, located at the key. */
+export function validateLabels(v: unknown, path: JsonPath): Finding[] {
+  const out: Finding[] = [];
+  for (const [k, value] of Object.entries(asRecord(v) ?? {})) {
+    const at = [...path, k];
+    for (const e of isQualifiedName(k)) out.push({ ...invalid(at, k, e), reportPath: path });
+    if (typeof value === 'string') for (const e of isValidLabelValue(value)) out.push({ ...invalid(at, value, e), reportPath: path });
+  }
+  return out;
+}
+
+/** validateAnnotations is ValidateAnnotations: keys are qualified names in any case, 256 KiB in all. */
+export function validateAnnotations(v: unknown, path: JsonPath): Finding[] {
+  const out: Finding[] = [];
+  let total = 0;
+  for (const [k, value] of Object.entries(asRecord(v) ?? {})) {
+    // Kubernetes counts bytes (Go's len of the UTF-8 strings), not characters.
+    total += Buffer.byteLength(k) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+    // The rule is a qualified name, except that case does not matter.
+    for (const e of isQualifiedName(k.toLowerCase())) out.push({ ...invalid([...path, k], k, e), reportPath: path });
+  }
+  if (total > TOTAL_ANNOTATION_SIZE_LIMIT) out.push(tooLong(path, TOTAL_ANNOTATION_SIZE_LIMIT));
+  return out;
+}

@@ -436,3 +436,37 @@ describe('invalid volumes and volumes of several types (ValidateVolumes, validat
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
 });
+
+// validateEphemeralVolumeSource -> ValidatePersistentVolumeClaimTemplate: ValidateTemplateObjectMeta
+// and ValidatePersistentVolumeClaimSpec (TestEphemeralVolumeSource, TestValidatePersistentVolumeClaimSpec).
+describe('generic ephemeral volumes (ValidatePersistentVolumeClaimTemplate)', () => {
+  const at = 'spec.volumes[0].ephemeral.volumeClaimTemplate';
+  const eph = (tpl: Record<string, unknown>) => (p: Pod) => (p['spec'].volumes = [{ name: 'v', ephemeral: { volumeClaimTemplate: tpl } }]);
+  const spec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['valid', eph({ spec }), []],
+    ['valid with labels, annotations, class and mode', eph({ metadata: { labels: { a: 'b' }, annotations: { 'example.com/x': 'y' } }, spec: { ...spec, storageClassName: 'fast', volumeMode: 'Block' } }), []],
+    ['no access mode', eph({ spec: { resources: spec.resources } }), [`${at}.spec.accessModes: Required value: at least 1 access mode is required`]],
+    ['unknown access mode', eph({ spec: { ...spec, accessModes: ['ReadWrite'] } }), [`${at}.spec.accessModes: Unsupported value: "ReadWrite": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"`]],
+    ['ReadWriteOncePod with another mode', eph({ spec: { ...spec, accessModes: ['ReadWriteOncePod', 'ReadOnlyMany'] } }), [`${at}.spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes`]],
+    // Upstream names the storage request fldPath.Child("resources").Key("storage").
+    ['no storage request', eph({ spec: { accessModes: ['ReadWriteOnce'] } }), [`${at}.spec.resources[storage]: Required value`]],
+    ['storage request of zero', eph({ spec: { ...spec, resources: { requests: { storage: '0' } } } }), [`${at}.spec.resources[storage]: Invalid value: "0": must be greater than zero`]],
+    ['negative storage request', eph({ spec: { ...spec, resources: { requests: { storage: '-1Gi' } } } }), [`${at}.spec.resources[storage]: Invalid value: "-1Gi": must be greater than zero`]],
+    ['storageClassName not a subdomain', eph({ spec: { ...spec, storageClassName: 'Fast' } }), [
+      `${at}.spec.storageClassName: Invalid value: "Fast": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    ]],
+    ['volumeMode', eph({ spec: { ...spec, volumeMode: 'Raw' } }), [`${at}.spec.volumeMode: Unsupported value: "Raw": supported values: "Block", "Filesystem"`]],
+    // ValidateTemplateObjectMeta: only labels and annotations may be set (validateFieldAllowList).
+    ['template metadata name', eph({ metadata: { name: 'x' }, spec }), [`${at}.metadata.name: Forbidden: cannot be set`]],
+    ['template metadata uid (named as reflection lowers it)', eph({ metadata: { uid: 'x' }, spec }), [`${at}.metadata.uID: Forbidden: cannot be set`]],
+    ['template metadata creationTimestamp null is unset', eph({ metadata: { creationTimestamp: null }, spec }), []],
+    ['template label value', eph({ metadata: { labels: { a: '-b' } }, spec }), [
+      `${at}.metadata.labels: Invalid value: "-b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+    ]],
+    ['template annotation key', eph({ metadata: { annotations: { 'a/b/c': 'x' } }, spec }), [
+      `${at}.metadata.annotations: Invalid value: "a/b/c": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ]],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
