@@ -470,3 +470,22 @@ describe('generic ephemeral volumes (ValidatePersistentVolumeClaimTemplate)', ()
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
 });
+
+// ValidatePodSpecificAnnotations (TestValidatePodSpecificAnnotations, TestValidateAppArmorPodAnnotations):
+// printed at the key, as field.Path.Key writes it.
+describe('pod-specific annotations (ValidatePodSpecificAnnotations)', () => {
+  const ann = (a: Record<string, string>) => (p: Pod) => (p['metadata'].annotations = a);
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['mirror pod without nodeName', ann({ 'kubernetes.io/config.mirror': 'x' }), ['metadata.annotations[kubernetes.io/config.mirror]: Invalid value: "x": must set spec.nodeName if mirror pod annotation is set']],
+    ['mirror pod with nodeName', (p) => { ann({ 'kubernetes.io/config.mirror': 'x' })(p); p['spec'].nodeName = 'n'; }, []],
+    ['deletion cost', ann({ 'controller.kubernetes.io/pod-deletion-cost': '-10' }), []],
+    ['deletion cost 0', ann({ 'controller.kubernetes.io/pod-deletion-cost': '0' }), []],
+    ['deletion cost with a plus sign', ann({ 'controller.kubernetes.io/pod-deletion-cost': '+10' }), ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "+10": must be a 32bit integer']],
+    ['deletion cost with a leading zero', ann({ 'controller.kubernetes.io/pod-deletion-cost': '010' }), ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "010": must be a 32bit integer']],
+    ['deletion cost above int32', ann({ 'controller.kubernetes.io/pod-deletion-cost': '2147483648' }), ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "2147483648": must be a 32bit integer']],
+    ['AppArmor annotation of a container', ann({ 'container.apparmor.security.beta.kubernetes.io/c': 'localhost/p' }), []],
+    ['AppArmor annotation of no container', ann({ 'container.apparmor.security.beta.kubernetes.io/x': 'runtime/default' }), ['metadata.annotations[container.apparmor.security.beta.kubernetes.io/x]: Invalid value: "x": container not found']],
+    ['AppArmor profile name', ann({ 'container.apparmor.security.beta.kubernetes.io/c': 'bad' }), ['metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]: Invalid value: "bad": invalid AppArmor profile name: "bad"']],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
