@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// build-validators.js precompiles schemas/*.json into standalone ajv validators (CommonJS) under
-// dist/validate/, so the CLI requires ready-made code instead of compiling a large schema at every
-// run. src/validate/pod-schema.ts loads dist/validate/pod-v1.validator.js when it exists.
+// build-validators.js precompiles every generated schema (schemas/*.json, written by
+// scripts/gen-schemas.mjs) into a standalone ajv validator (CommonJS) under dist/validate/, named
+// after the schema: schemas/deployment.apps-v1.json -> dist/validate/deployment.apps-v1.validator.js.
+// The CLI then requires ready-made code instead of compiling a large schema at every run, and only
+// for the kinds it meets (src/validate/schema-validators.ts loads each one lazily).
 //
 // Usage (after tsc): node scripts/build-validators.js [outDir]   (default: dist/validate)
 'use strict';
@@ -10,11 +12,18 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const repoRoot = path.join(__dirname, '..');
+const schemasDir = path.join(repoRoot, 'schemas');
 
-/** VALIDATORS lists each schema and the module file its standalone validator is written to. */
-const VALIDATORS = [{ schema: 'schemas/pod.v1.json', file: 'pod-v1.validator.js' }];
+/** schemaNames lists the generated schemas by name (file name without .json), sorted. */
+function schemaNames() {
+  return fs
+    .readdirSync(schemasDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
 
-/** ajvOptions are shared with the runtime fallback in src/validate/pod-schema.ts; keep them equal. */
+/** ajvOptions are shared with the runtime fallback in src/validate/schema-validators.ts; keep them equal. */
 const ajvOptions = { allErrors: true, strict: false, code: { source: true } };
 
 /** stripAnnotations drops description/title/$comment (never used to validate) so the generated module stays small. */
@@ -45,17 +54,26 @@ function buildValidatorSource(schemaPath) {
   return header + standaloneCode(ajv, validate);
 }
 
-/** buildValidators writes every validator into outDir and returns the files written. */
-function buildValidators(outDir = path.join(repoRoot, 'dist', 'validate')) {
+/**
+ * buildValidators writes the validators of the named schemas (default: all) into outDir and returns
+ * the files written. Building all also removes validators of schemas that no longer exist (such as
+ * pod-v1.validator.js, the name before every kind had a schema), so dist/ holds no dead module.
+ */
+function buildValidators(outDir = path.join(repoRoot, 'dist', 'validate'), only = undefined) {
+  const names = only ?? schemaNames();
   fs.mkdirSync(outDir, { recursive: true });
-  return VALIDATORS.map(({ schema, file }) => {
-    const out = path.join(outDir, file);
-    fs.writeFileSync(out, buildValidatorSource(path.join(repoRoot, schema)));
+  if (!only) {
+    const wanted = new Set(names.map((n) => `${n}.validator.js`));
+    for (const f of fs.readdirSync(outDir)) if (f.endsWith('.validator.js') && !wanted.has(f)) fs.rmSync(path.join(outDir, f));
+  }
+  return names.map((name) => {
+    const out = path.join(outDir, `${name}.validator.js`);
+    fs.writeFileSync(out, buildValidatorSource(path.join(schemasDir, `${name}.json`)));
     return out;
   });
 }
 
-module.exports = { buildValidators, buildValidatorSource, stripAnnotations, ajvOptions, VALIDATORS };
+module.exports = { buildValidators, buildValidatorSource, stripAnnotations, ajvOptions, schemaNames };
 
 if (require.main === module) {
   try {

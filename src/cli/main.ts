@@ -169,9 +169,9 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
     .scriptName('kubeplay')
     .usage('kubeplay runs Kubernetes Pod manifests on Podman with kubectl\'s semantics.\n\nUsage: kubeplay <command> [flags]')
     .command(applyCommand(io, { engines: engineContext(io, head), openStore: () => openObjectStore(io.env) }, setVerbose))
-    .command(getCommand(io, engineContext(io, head)))
+    .command(getCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
-    .command(describeCommand(io, engineContext(io, head)))
+    .command(describeCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(logsCommand(io, engineContext(io, head)))
     .command(execCommand(io, engineContext(io, head)))
     .command(startSequenceCommand(io, (socketPath) => {
@@ -183,6 +183,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
       type: 'string',
       describe: "How long to wait for Podman's answer to a single call before giving up (e.g. 1s, 2m; 0: each call's own default)",
     })
+    .option('namespace', { alias: 'n', type: 'string', describe: 'The namespace of the objects named (default: default)' })
     .option('state-dir', {
       type: 'string',
       describe: `Where kubeplay keeps its object store (default: /var/lib/kubeplay as root, else $XDG_DATA_HOME/kubeplay; also KUBEPLAY_STATE_DIR)`,

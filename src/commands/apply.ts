@@ -2,7 +2,7 @@
  * runApply: the apply pipeline, end to end, returning data for the CLI to print.
  *   loadManifests → validateManifests → observeState → planChanges → executePlan
  */
-import type { Issue, ValidManifest } from '../domain/types';
+import type { Issue, PodManifest, ValidManifest } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
 import { ConflictError, ManifestError, UsageError } from '../domain/errors';
 import { LABEL_LAST_APPLIED } from '../domain/labels';
@@ -11,6 +11,13 @@ import { matchesSelector, parseSelector } from '../domain/selector';
 import type { ContainerEngine } from '../engine/container-engine';
 import { loadManifests } from '../load';
 import { validateManifests } from '../validate';
+import { applyOrder, CATALOG, kindOf } from '../kinds/registry';
+import { observeObjects } from '../observe/observe-objects';
+import { planObjects, type DesiredObject } from '../plan/plan-objects';
+import { namespaceConflicts } from '../plan/plan-namespaces';
+import { objectKeyOf } from '../domain/objects';
+import { podmanPodName } from '../domain/pod-names';
+import { storeWriter } from './store-writer';
 import type { SecurityProfile, ValidateMode } from '../validate';
 import { toDesiredPod } from '../translate/pod';
 import { withHash } from '../translate/hash';
@@ -92,7 +99,7 @@ export async function loadAndValidate(
   profile: SecurityProfile = 'privileged',
 ): Promise<{ manifests: ValidManifest[]; warnings: Issue[] }> {
   const loaded = await loadManifests(files, { recursive, readStdin });
-  const result = validateManifests(loaded.documents, mode, profile);
+  const result = validateManifests(loaded.documents, mode, profile, CATALOG);
   const sources = files;
   if (loaded.issues.some((i: Issue) => i.severity === 'error') || !result.ok) {
     const issues = [...loaded.issues, ...(result.ok ? result.warnings : result.issues)];
@@ -113,7 +120,27 @@ export function previousFromLabel(observed: ObservedPod): ReturnType<typeof toDe
   if (!object) return undefined;
   const check = validateManifests([{ source: `label of pod ${observed.name}`, documentIndex: 0, basePath: [], value: object as Record<string, unknown>, locate: () => undefined }], 'ignore');
   const m = check.ok ? check.manifests[0] : undefined;
-  return m && m.ref.name === observed.name ? withHash(toDesiredPod(m)) : undefined;
+  return m && podmanPodName(m.ref.namespace, m.ref.name) === observed.name ? withHash(toDesiredPod(m)) : undefined;
+}
+
+/**
+ * desiredObjectsOf is the stored form of the manifests of kinds kept in the store only (a
+ * Namespace), in apply order: what the kind's module says the API server would store.
+ */
+export function desiredObjectsOf(manifests: readonly ValidManifest[]): DesiredObject[] {
+  const out: DesiredObject[] = [];
+  for (const m of [...manifests].sort((a, b) => applyOrder(a.ref.kind) - applyOrder(b.ref.kind))) {
+    const kind = kindOf(m.ref.kind);
+    if (kind?.carriedOut !== 'store' || !kind.toStored) continue;
+    const object = kind.toStored(m);
+    out.push({ ref: `${kind.info.singular}/${m.ref.name}`, key: objectKeyOf(object), object });
+  }
+  return out;
+}
+
+/** podManifestsOf picks the manifests carried out as Podman pods. */
+export function podManifestsOf(manifests: readonly ValidManifest[]): PodManifest[] {
+  return manifests.filter((m) => kindOf(m.ref.kind)?.carriedOut === 'podman-pods');
 }
 
 /** runApply runs the apply pipeline; see the module comment. */
@@ -121,7 +148,16 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   validateApplyOptions(opts);
   const selector = opts.selector !== undefined ? parseSelector(opts.selector) : undefined;
   const { manifests, warnings } = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin, opts.securityProfile);
-  const desired = manifests.map((m) => withHash(toDesiredPod(m)));
+  const pods = podManifestsOf(manifests);
+  const desired = pods.map((m) => withHash(toDesiredPod(m)));
+  const desiredObjects = desiredObjectsOf(manifests);
+  const objectKinds = [...new Set(desiredObjects.map((d) => d.key.kind))];
+  const namespacesInInput = desiredObjects.filter((d) => d.key.kind === 'Namespace').map((d) => d.key.name);
+  const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[]): Plan => ({
+    ...plan,
+    actions: [...planObjects(desiredObjects, stored), ...plan.actions],
+    conflicts: [...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []), ...plan.conflicts],
+  });
 
   const planOpts = {
     force: opts.force,
@@ -129,7 +165,8 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     ...(opts.prune && selector ? { prune: { matches: (l: Record<string, string>) => matchesSelector(selector, l), selector: selector.text } } : {}),
   };
   if (opts.dryRun === 'client') {
-    return { dryRun: 'client', manifests, warnings, plan: planChanges(desired, { pods: [] }, planOpts) };
+    // kubectl's client dry run asks the server nothing: every object reads as created.
+    return { dryRun: 'client', manifests, warnings, plan: withObjects(planChanges(desired, { pods: [] }, planOpts), []) };
   }
   const engine = await deps.engine();
   // A server dry run changes nothing, so it need not wait for another kubeplay.
@@ -139,13 +176,15 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const observing = observeState(engine, desired, deps.probe);
     // Opened while Podman answers the listing (loading the native module takes ~13 ms), and before
     // any change: a store that cannot be opened stops the run with nothing changed.
-    if (opts.dryRun === 'none' && deps.store) store = deps.store();
+    if (deps.store) store = deps.store();
     const observed = await observing;
-    const plan = planChanges(desired, observed, planOpts);
+    const objects = observeObjects(store, objectKinds, observed.pods);
+    const plan = withObjects(planChanges(desired, observed, planOpts), objects.objects, objects.namespaces);
     if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
     if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
     const execution = await executePlan(engine, plan, {
       concurrency: opts.concurrency,
+      ...(store ? { objects: storeWriter(store) } : {}),
       hostFs: deps.hostFs,
       ...(deps.startInBackground ? { startInBackground: deps.startInBackground } : {}),
       ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
@@ -153,7 +192,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
     const started = performance.now();
-    const recorded = store ? { ...recordApply(store, manifests, plan.actions, execution, observed.pods), ms: Math.round(performance.now() - started) } : undefined;
+    const recorded = store ? { ...recordApply(store, pods, plan.actions, execution, observed.pods), ms: Math.round(performance.now() - started) } : undefined;
     return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}) };
   } finally {
     store?.close();

@@ -6,7 +6,16 @@
  * not create is deleted only when named explicitly, unless --include-unmanaged.
  */
 import type { ObjectStore } from '../store/object-store';
-import { recordDelete, withStore } from './record-state';
+import { recordDelete } from './record-state';
+import { storeWriter } from './store-writer';
+import type { ObservedPod } from '../domain/state';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
+import { podIdentityFromNames } from '../domain/pod-names';
+import { kindOf, KINDS, POD_KIND, requireResource } from '../kinds/registry';
+import type { KindModule } from '../kinds/kind';
+import { NAMESPACE } from '../kinds/namespace';
+import { observeObjects } from '../observe/observe-objects';
+import { planNamespaceDeletes } from '../plan/plan-namespace-deletes';
 import type { Issue, LoadedDocument } from '../domain/types';
 import { ManifestError, UsageError } from '../domain/errors';
 import { matchesSelector, parseSelector } from '../domain/selector';
@@ -41,10 +50,18 @@ export interface DeleteOptions {
   wait: boolean;
   /** '' for kubectl's sentences, or 'name'. */
   output: string;
+  /** -n: the namespace of the objects named (`default` when not given). */
+  namespace?: string;
+  /** -A: with -l or --all, every namespace. */
+  allNamespaces?: boolean;
 }
 
 /** ResolvedDelete is DeleteOptions after validation: what to select and how to stop, as kubectl's Complete leaves them. */
 export interface ResolvedDelete {
+  /** The kind named by argument (the files name their own). */
+  kind: KindModule;
+  /** The namespace looked in; undefined with -A. */
+  namespace?: string;
   source: { by: 'names'; names: string[] } | { by: 'files'; files: string[] } | { by: 'selector'; selector: Selector } | { by: 'all' };
   /** Label filter on the documents of -f files (kubectl filters file objects by -l). */
   fileSelector?: Selector;
@@ -75,7 +92,7 @@ export interface DeleteReport {
   force: boolean;
   /** Whether the input was a selector or --all (kubectl says "No resources found" when it matched nothing). */
   selected: boolean;
-  plan: DeletePlan;
+  plan: DeletePlan & { forbidden: Array<{ ref: string; message: string }> };
   execution?: ExecutionReport;
   /** With --wait=false: the arguments the background kubeplay was started with. */
   detached?: string[];
@@ -88,15 +105,14 @@ export interface DeleteReport {
  */
 export const DELETE_CONCURRENCY = 64;
 
-const POD_TYPES: ReadonlySet<string> = new Set(['po', 'pod', 'pods']);
 const MISSING_RESOURCE =
   "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
-function checkType(type: string): void {
-  for (const t of type.split(',')) {
-    if (!POD_TYPES.has(t.toLowerCase()))
-      throw new UsageError(`the server doesn't have a resource type "${t}": kubeplay deletes pods only (pod, pods or po)`);
-  }
+/** checkType finds the kind a resource word names; several words must name one kind. */
+function checkType(type: string): KindModule {
+  const kinds = type.split(',').map((t) => requireResource(t));
+  if (new Set(kinds).size > 1) throw new UsageError(`kubeplay deletes one resource type at a time: "${type}" names ${kinds.map((k) => k.info.plural).join(' and ')}; run delete once for each`);
+  return kinds[0]!;
 }
 
 /**
@@ -120,12 +136,14 @@ export function validateDeleteOptions(o: DeleteOptions): ResolvedDelete {
 
   const selector = o.selector !== undefined ? parseSelector(o.selector) : undefined;
   const ignoreNotFound = o.ignoreNotFound ?? (o.all || selector !== undefined);
-  const base = { gracePeriod: grace, ignoreNotFound };
+  const namespace = o.namespace !== undefined && o.namespace !== '' ? o.namespace : DEFAULT_NAMESPACE;
+  const where = o.allNamespaces ? {} : { namespace };
+  const base = { gracePeriod: grace, ignoreNotFound, kind: POD_KIND, ...where };
 
   if (o.files.length > 0) {
     if (o.args.length > 0) throw new UsageError('when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well');
     if (o.all) throw new UsageError('--all cannot be used with -f: the files name the pods to delete (use -l to pick some of them)');
-    return { ...base, source: { by: 'files', files: o.files }, ...(selector ? { fileSelector: selector } : {}) };
+    return { ...base, namespace, source: { by: 'files', files: o.files }, ...(selector ? { fileSelector: selector } : {}) };
   }
   if (o.args.length === 0) {
     if (selector !== undefined || o.all) throw new UsageError('at least one resource must be specified to use a selector: use kubeplay delete pods -l SELECTOR (or pods --all)');
@@ -134,31 +152,36 @@ export function validateDeleteOptions(o: DeleteOptions): ResolvedDelete {
   const [first, ...rest] = o.args as [string, ...string[]];
   if (first.includes('/')) {
     const names: string[] = [];
+    let kind: KindModule | undefined;
     for (const a of o.args) {
       const slash = a.indexOf('/');
       if (slash < 0)
         throw new UsageError(
           "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubeplay delete pod/<name>' instead of 'kubeplay delete pod pod/<name>')",
         );
-      checkType(a.slice(0, slash));
+      const k = checkType(a.slice(0, slash));
+      if (kind !== undefined && k !== kind) throw new UsageError('kubeplay deletes one resource type at a time: run delete once for each type');
+      kind = k;
       const name = a.slice(slash + 1);
       if (name === '') throw new UsageError(`arguments in resource/name form must have a single resource and name: "${a}"`);
       names.push(name);
     }
     if (selector !== undefined || o.all) throw new UsageError('selectors and the all flag cannot be used when passing resource/name arguments');
-    return { ...base, source: { by: 'names', names } };
+    if (o.allNamespaces) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
+    return { ...base, namespace, kind: kind ?? POD_KIND, source: { by: 'names', names } };
   }
-  checkType(first);
+  const kind = checkType(first);
   if (rest.some((a) => a.includes('/')))
     throw new UsageError(
       "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubeplay delete pod/<name>' instead of 'kubeplay delete pod pod/<name>')",
     );
   if (rest.length > 0) {
     if (selector !== undefined || o.all) throw new UsageError('name cannot be provided when a selector is specified');
-    return { ...base, source: { by: 'names', names: rest } };
+    if (o.allNamespaces) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
+    return { ...base, namespace, kind, source: { by: 'names', names: rest } };
   }
-  if (selector !== undefined) return { ...base, source: { by: 'selector', selector } };
-  if (o.all) return { ...base, source: { by: 'all' } };
+  if (selector !== undefined) return { ...base, kind, source: { by: 'selector', selector } };
+  if (o.all) return { ...base, kind, source: { by: 'all' } };
   throw new UsageError('resource(s) were provided, but no name, label selector, or --all flag specified');
 }
 
@@ -167,8 +190,8 @@ export function validateDeleteOptions(o: DeleteOptions): ResolvedDelete {
  * manifest that no longer validates can still be deleted. A document that names no pod is an
  * issue; `only` keeps the documents whose metadata.labels match.
  */
-export function targetsFromDocuments(docs: readonly LoadedDocument[], only?: Selector): { targets: DeleteTarget[]; issues: Issue[] } {
-  const targets: DeleteTarget[] = [];
+export function targetsFromDocuments(docs: readonly LoadedDocument[], only?: Selector, namespace = DEFAULT_NAMESPACE): { targets: KindTarget[]; issues: Issue[] } {
+  const targets: KindTarget[] = [];
   const issues: Issue[] = [];
   for (const d of docs) {
     const issue = (path: Array<string | number>, pathText: string, message: string) => {
@@ -182,8 +205,9 @@ export function targetsFromDocuments(docs: readonly LoadedDocument[], only?: Sel
       issue([], '', 'required field "kind" is missing, so kubeplay cannot tell what to delete: set kind: Pod');
       continue;
     }
-    if (kind !== 'Pod') {
-      issue(['kind'], 'kind', `kind ${JSON.stringify(kind)} is not supported: kubeplay deletes Pods only; remove this document from the input`);
+    const module = typeof kind === 'string' ? kindOf(kind) : undefined;
+    if (module === undefined) {
+      issue(['kind'], 'kind', `kind ${JSON.stringify(kind)} is not supported: kubeplay deletes ${KINDS.map((k) => k.info.kind).join(', ')}; remove this document from the input`);
       continue;
     }
     if (typeof name !== 'string' || name === '') {
@@ -196,9 +220,16 @@ export function targetsFromDocuments(docs: readonly LoadedDocument[], only?: Sel
       if (raw !== null && typeof raw === 'object') for (const [k, v] of Object.entries(raw)) labels[k] = String(v);
       if (!matchesSelector(only, labels)) continue;
     }
-    targets.push({ name, source: d.source });
+    const given = (meta as Record<string, unknown>)['namespace'];
+    const ns = module.info.namespaced ? (typeof given === 'string' && given !== '' ? given : namespace) : '';
+    targets.push({ kind: module, name, ...(ns !== '' ? { namespace: ns } : {}), source: d.source });
   }
   return { targets, issues };
+}
+
+/** KindTarget is a DeleteTarget of a kind (from a -f file, where each document names its own). */
+export interface KindTarget extends DeleteTarget {
+  kind: KindModule;
 }
 
 /**
@@ -207,7 +238,12 @@ export function targetsFromDocuments(docs: readonly LoadedDocument[], only?: Sel
  * the same grace period; a pod gone meanwhile is not an error.
  */
 export function detachedArgs(plan: DeletePlan, gracePeriod: number): string[] {
-  const args = ['delete', 'pods', ...plan.actions.map((a) => a.name), '--ignore-not-found', '--wait=true'];
+  const ids = plan.actions.map((a) => (a.ref.startsWith('pod/') && a.partOf === undefined ? podIdentityFromNames(a.name, a.ref.slice('pod/'.length)) : undefined));
+  const namespaces = new Set(ids.map((id) => id?.namespace));
+  if (ids.some((id) => id === undefined) || namespaces.size > 1)
+    throw new UsageError('--wait=false deletes the pods of one namespace at a time: run delete with --wait=true, or once per namespace');
+  const ns = [...namespaces][0] ?? DEFAULT_NAMESPACE;
+  const args = ['delete', 'pods', ...ids.map((id) => id?.name ?? ''), ...(ns !== DEFAULT_NAMESPACE ? ['-n', ns] : []), '--ignore-not-found', '--wait=true'];
   if (gracePeriod === 0) args.push('--force', '--grace-period=0');
   else if (gracePeriod > 0) args.push(`--grace-period=${gracePeriod}`);
   return args;
@@ -220,42 +256,81 @@ export function eqLabels(sel: Selector): Record<string, string> {
   return out;
 }
 
-/** runDelete runs delete; see the module comment. */
-export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<DeleteReport> {
-  const r = validateDeleteOptions(opts);
-  let request: DeleteRequest;
+/** DeleteSelection is what was asked for: pods (by the pod planner's request) and namespaces (by name, or all matching). */
+interface DeleteSelection {
+  pods?: DeleteRequest;
+  namespaces?: { by: 'names'; targets: DeleteTarget[] } | { by: 'selector'; matches: (labels: Readonly<Record<string, string>>) => boolean } | { by: 'all' };
+}
+
+/** selectionOf turns the resolved options (and, for -f, the files' documents) into what to delete. */
+async function selectionOf(r: ResolvedDelete, opts: DeleteOptions, deps: DeleteDeps): Promise<DeleteSelection> {
   if (r.source.by === 'files') {
     const loaded = await loadManifests(r.source.files, { recursive: opts.recursive, readStdin: deps.readStdin });
-    const { targets, issues } = targetsFromDocuments(loaded.documents, r.fileSelector);
+    const { targets, issues } = targetsFromDocuments(loaded.documents, r.fileSelector, r.namespace);
     const errors = [...loaded.issues, ...issues].filter((i) => i.severity === 'error');
     if (errors.length > 0) throw new ManifestError(sortIssues(errors, r.source.files));
     if (loaded.documents.length === 0) throw new UsageError('no objects passed to delete: the files hold no Kubernetes objects');
-    request = { by: 'names', targets };
-  } else if (r.source.by === 'names') {
-    request = { by: 'names', targets: r.source.names.map((name) => ({ name })) };
-  } else if (r.source.by === 'selector') {
-    const sel = r.source.selector;
-    request = { by: 'selector', text: sel.text, matches: (labels) => matchesSelector(sel, labels) };
-  } else {
-    request = { by: 'all' };
+    const pods = targets.filter((t) => t.kind.carriedOut === 'podman-pods');
+    const namespaces = targets.filter((t) => t.kind.info.kind === 'Namespace');
+    return { pods: { by: 'names', targets: pods }, ...(namespaces.length > 0 ? { namespaces: { by: 'names', targets: namespaces } } : {}) };
   }
-  const planOpts = { gracePeriod: r.gracePeriod, includeUnmanaged: opts.includeUnmanaged, previousOf: previousFromLabel };
-  const report = (plan: DeletePlan): DeleteReport => ({
+  const isNamespace = r.kind.info.kind === 'Namespace';
+  if (r.source.by === 'names') {
+    const targets = r.source.names.map((name) => ({ name, ...(r.namespace !== undefined ? { namespace: r.namespace } : {}) }));
+    return isNamespace ? { namespaces: { by: 'names', targets } } : { pods: { by: 'names', targets } };
+  }
+  if (r.source.by === 'selector') {
+    const sel = r.source.selector;
+    const matches = (labels: Readonly<Record<string, string>>) => matchesSelector(sel, labels);
+    return isNamespace ? { namespaces: { by: 'selector', matches } } : { pods: { by: 'selector', text: sel.text, matches, ...(r.namespace !== undefined ? { namespace: r.namespace } : {}) } };
+  }
+  return isNamespace ? { namespaces: { by: 'all' } } : { pods: { by: 'all', ...(r.namespace !== undefined ? { namespace: r.namespace } : {}) } };
+}
+
+/** runDelete runs delete; see the module comment. */
+export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<DeleteReport> {
+  const r = validateDeleteOptions(opts);
+  const selection = await selectionOf(r, opts, deps);
+  const planOpts = { gracePeriod: r.gracePeriod, includeUnmanaged: opts.includeUnmanaged, previousOf: previousFromLabel, undeletable: (n: string) => NAMESPACE.undeletable?.(n) };
+  const selected = selection.pods !== undefined ? selection.pods.by !== 'names' : selection.namespaces?.by !== 'names';
+  const report = (plan: DeleteReport['plan']): DeleteReport => ({
     dryRun: opts.dryRun,
     force: r.gracePeriod === 0,
-    selected: request.by !== 'names',
+    selected,
     plan: r.ignoreNotFound ? { ...plan, notFound: [] } : plan,
   });
+  /** planAll joins the pod plan and the namespace plan: explicit pods first, a namespace's contents and the namespaces after. */
+  const planAll = (pods: readonly ObservedPod[] | undefined, namespaces: readonly { name: string; labels: Record<string, string> }[] | undefined): DeleteReport['plan'] => {
+    const podPlan = selection.pods ? planDeletes(selection.pods, pods, planOpts) : { images: [], actions: [], conflicts: [], notFound: [], skippedUnmanaged: [] };
+    const ns = selection.namespaces;
+    if (ns === undefined) return { ...podPlan, forbidden: [] };
+    const targets: DeleteTarget[] =
+      ns.by === 'names' ? ns.targets : (namespaces ?? []).filter((n) => ns.by === 'all' || ns.matches(n.labels)).map((n) => ({ name: n.name }));
+    const nsPlan = planNamespaceDeletes(targets, namespaces?.map((n) => n.name), pods, planOpts);
+    const explicit = new Set(podPlan.actions.map((a) => a.name));
+    return {
+      ...podPlan,
+      actions: [...podPlan.actions, ...nsPlan.actions.filter((a) => a.partOf === undefined || !explicit.has(a.name))],
+      notFound: [...podPlan.notFound, ...nsPlan.notFound.map((t) => ({ ...t, resource: 'namespaces' }))],
+      forbidden: nsPlan.forbidden,
+    };
+  };
 
   // kubectl's client dry run does not ask the server about named objects; a selector must list.
-  if (opts.dryRun === 'client' && request.by === 'names') return report(planDeletes(request, undefined, planOpts));
+  const named = (selection.pods === undefined || selection.pods.by === 'names') && (selection.namespaces === undefined || selection.namespaces.by === 'names');
+  if (opts.dryRun === 'client' && named) return report(planAll(undefined, undefined));
   const engine = await deps.engine();
   // Observed under the lock, so a pod another kubeplay is making is deleted whole, not half-made.
   const release = opts.dryRun === 'none' && deps.lock ? await deps.lock() : undefined;
+  let store: ObjectStore | undefined;
   try {
-    const filter = r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
-    const observed = (await engine.listPods(filter)).map(toObservedPod);
-    const out = report(planDeletes(request, observed, planOpts));
+    const podRequest = selection.pods;
+    const filter = podRequest?.by === 'selector' && selection.namespaces === undefined && r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
+    const listing = engine.listPods(filter);
+    if (deps.store && (opts.dryRun === 'none' || selection.namespaces !== undefined)) store = deps.store();
+    const observed = (await listing).map(toObservedPod);
+    const namespaces = selection.namespaces !== undefined ? namespacesOf(store, observed) : undefined;
+    const out = report(planAll(observed, namespaces));
     if (opts.dryRun !== 'none') return out;
     if (!opts.wait) {
       if (out.plan.actions.length > 0) {
@@ -265,11 +340,19 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
       }
       return out;
     }
-    out.execution = await executePlan(engine, out.plan, { concurrency: deps.concurrency ?? DELETE_CONCURRENCY });
+    out.execution = await executePlan(engine, out.plan, { concurrency: deps.concurrency ?? DELETE_CONCURRENCY, ...(store ? { objects: storeWriter(store) } : {}) });
     const execution = out.execution;
-    if (deps.store) withStore(deps.store, (s) => recordDelete(s, out.plan.actions, execution));
+    if (store) recordDelete(store, out.plan.actions, execution);
     return out;
   } finally {
+    store?.close();
     await release?.();
   }
+}
+
+/** namespacesOf lists the namespaces that exist (stored, or named by managed pods) with their labels. */
+function namespacesOf(store: ObjectStore | undefined, pods: readonly ObservedPod[]): Array<{ name: string; labels: Record<string, string> }> {
+  const { namespaces } = observeObjects(store, [], pods);
+  const stored = new Map((store?.list({ kind: 'Namespace' }).items ?? []).map((o) => [o.metadata.name, o.metadata.labels ?? {}]));
+  return namespaces.map((name) => ({ name, labels: stored.get(name) ?? { 'kubernetes.io/metadata.name': name } }));
 }

@@ -9,7 +9,9 @@ import { LABEL_CONTAINER, LABEL_MANAGED_BY, LABEL_POD, MANAGED_BY_VALUE } from '
 import { parseSelector } from '../domain/selector';
 import type { ContainerEngine, EngineEvent } from '../engine/container-engine';
 import type { DescribedPod, DescribeEvent } from '../print/describe';
-import { namesFromFiles, observeGet, RESOURCE_ALIASES, type GetQuery } from './get';
+import { namesFromFiles, observeGet, type GetQuery } from './get';
+import { requireResource, resourceOf } from '../kinds/registry';
+import { podmanPodName } from '../domain/pod-names';
 
 /** DescribeOptions are describe's arguments and flags, typed. */
 export interface DescribeOptions {
@@ -19,6 +21,10 @@ export interface DescribeOptions {
   files: string[];
   recursive: boolean;
   selector?: string;
+  /** -n: the namespace of the objects named (`default` when not given). */
+  namespace: string;
+  /** -A: pods of every namespace (with -l or none named). */
+  allNamespaces: boolean;
 }
 
 /** DescribeDeps are what describe needs from outside. */
@@ -42,7 +48,10 @@ export function toDescribeArgs(args: readonly string[]): { resource: string; nam
       throw new UsageError('there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. kubeplay describe pod/web)');
     }
     const types = new Set(slashed.map((a) => a.slice(0, a.indexOf('/')).toLowerCase()));
-    const resource = [...types].find((t) => !RESOURCE_ALIASES.includes(t)) ?? 'pods';
+    const kinds = new Set([...types].map((t) => resourceOf(t)?.info.kind ?? t));
+    if (kinds.size > 1) throw new UsageError('kubeplay describes one resource type at a time: run describe once for each type');
+    const first = [...types][0] ?? '';
+    const resource = resourceOf(first)?.info.plural ?? first;
     return { resource, names: slashed.map((a) => a.slice(a.indexOf('/') + 1)) };
   }
   const [resource = '', ...names] = args;
@@ -54,9 +63,8 @@ export function validateDescribeOptions(o: DescribeOptions): void {
   if (o.files.length === 0 && o.resource === '') {
     throw new UsageError('you must specify the type of resource to describe: kubeplay describe pod NAME, kubeplay describe pods -l SELECTOR, or kubeplay describe -f FILE');
   }
-  if (o.resource !== '' && !RESOURCE_ALIASES.includes(o.resource)) {
-    throw new UsageError(`the server doesn't have a resource type "${o.resource}": kubeplay describes pods only (pods, pod, po)`);
-  }
+  if (o.resource !== '') requireResource(o.resource);
+  if (o.allNamespaces && o.names.length > 0) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   if (o.files.length > 0 && (o.resource !== '' || o.names.length > 0)) {
     throw new UsageError('-f and resource names cannot be used together: use kubeplay describe -f FILE, or kubeplay describe pod NAME');
   }
@@ -70,7 +78,7 @@ export function validateDescribeOptions(o: DescribeOptions): void {
 export async function runDescribe(o: DescribeOptions, deps: DescribeDeps): Promise<DescribeResult> {
   validateDescribeOptions(o);
   const names = o.files.length > 0 ? await namesFromFiles(o.files, o.recursive, deps.readStdin) : o.names;
-  const q: GetQuery = { names: [...new Set(names)], fields: [], inspectAll: true, single: false };
+  const q: GetQuery = { names: [...new Set(names)], fields: [], inspectAll: true, single: false, ...(o.allNamespaces ? {} : { namespace: o.namespace }) };
   if (o.selector !== undefined) q.selector = parseSelector(o.selector);
   const engine = await deps.engine();
   const found = await observeGet(q, engine, deps.now);
@@ -92,7 +100,8 @@ export async function eventsForPods(engine: ContainerEngine, pods: readonly V1Po
   const only = pods.length === 1 ? pods[0] : undefined;
   const events = await engine.listEvents({
     type: 'container',
-    ...(only && isManagedPod(only) ? { labels: { [LABEL_POD]: only.metadata?.name ?? '' } } : {}),
+    // The label holds the Podman pod's name, which carries the namespace (domain/pod-names.ts).
+    ...(only && isManagedPod(only) ? { labels: { [LABEL_POD]: podmanPodName(only.metadata?.namespace ?? '', only.metadata?.name ?? '') } } : {}),
     // A second early: the pod's creation time and its first container's are milliseconds apart.
     ...(oldest !== undefined ? { since: new Date(oldest - 1000) } : {}),
   });

@@ -12,11 +12,12 @@ import { matchesSelector, parseSelector, pushDownLabels, type Selector } from '.
 export { pushDownLabels };
 import type { ContainerEngine, EngineContainer, EngineContainerDetail, EnginePod } from '../engine/container-engine';
 import type { OutputFormat } from '../print/get/format';
-import { toV1Pod, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from '../print/get/to-v1-pod';
+import { toV1Pod, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from '../observe/to-v1-pod';
 import { byText } from '../domain/order';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
+import { podIdentityOf, podmanPodName } from '../domain/pod-names';
+import { requireResource } from '../kinds/registry';
 
-/** RESOURCE_ALIASES are the resource names get accepts, all meaning pods. */
-export const RESOURCE_ALIASES: readonly string[] = ['pods', 'pod', 'po'];
 
 /** GetOptions are get's flags, typed. */
 export interface GetOptions {
@@ -35,6 +36,10 @@ export interface GetOptions {
   watch: boolean;
   /** Seconds between two looks at Podman while watching. */
   watchIntervalSeconds: number;
+  /** -n: the namespace looked in (`default` when not given). */
+  namespace: string;
+  /** -A: every namespace. */
+  allNamespaces: boolean;
 }
 
 /** GetDeps are what get needs from outside, injected by the CLI. */
@@ -101,9 +106,8 @@ export function validateGetOptions(o: GetOptions): void {
   if (o.resource === '' && o.files.length === 0) {
     throw new UsageError('you must specify the type of resource to get: kubeplay get pods (or pod, po), or kubeplay get -f FILE');
   }
-  if (o.resource !== '' && !RESOURCE_ALIASES.includes(o.resource)) {
-    throw new UsageError(`the server doesn't have a resource type "${o.resource}": kubeplay gets pods only (pods, pod, po)`);
-  }
+  if (o.resource !== '') requireResource(o.resource);
+  if (o.allNamespaces && o.names.length > 0) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   if (o.files.length > 0 && (o.names.length > 0 || o.resource !== '')) {
     throw new UsageError('-f and resource names cannot be used together: use kubeplay get -f FILE, or kubeplay get pods NAME...');
   }
@@ -124,6 +128,8 @@ export interface GetQuery {
   /** Inspect every container (IPs, full statuses) rather than only those that ever exited. */
   inspectAll: boolean;
   single: boolean;
+  /** The namespace looked in; undefined with -A. */
+  namespace?: string;
 }
 
 /** namesFromFiles reads the pods a file names: kind and metadata.name of each object, the rest ignored. */
@@ -154,6 +160,7 @@ export async function toQuery(o: GetOptions, deps: Pick<GetDeps, 'readStdin'>): 
     fields,
     inspectAll: o.output !== 'table' || fields.some((f) => f.field === 'status.podIP'),
     single: o.files.length === 0 && o.names.length === 1,
+    ...(o.allNamespaces ? {} : { namespace: o.namespace }),
   };
   if (o.selector !== undefined) q.selector = parseSelector(o.selector);
   return q;
@@ -243,11 +250,15 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
     [listed, containers] = await Promise.all([engine.listPods(push), push ? Promise.resolve(containers) : engine.listContainers()]);
   }
   let pods = listed;
+  const ns = q.namespace;
   if (q.names.length > 0) {
+    // Names are Kubernetes names in the namespace asked for (-A and names do not go together).
     const byName = new Map(listed.map((p) => [p.name, p]));
-    pods = q.names.map((n) => byName.get(n)).filter((p): p is EnginePod => p !== undefined);
+    pods = q.names.map((n) => byName.get(podmanPodName(ns ?? DEFAULT_NAMESPACE, n))).filter((p): p is EnginePod => p !== undefined);
   } else {
-    pods = [...listed].sort((a, b) => byText(a.name, b.name));
+    const keyed = listed.map((p) => ({ p, id: podIdentityOf(p.name, p.labels) })).filter((x) => ns === undefined || x.id.namespace === ns);
+    keyed.sort((a, b) => byText(a.id.namespace, b.id.namespace) || byText(a.id.name, b.id.name));
+    pods = keyed.map((x) => x.p);
   }
   if (q.selector) {
     const sel = q.selector;
@@ -270,7 +281,7 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
   const at = now();
   const v1 = pods.map((p) => toV1Pod(toSnapshot(p, byPod.get(p.name) ?? [], details), at)).filter((p) => matchesFields(q.fields, p));
   const found = new Set(pods.map((p) => p.name));
-  return { pods: v1, notFound: q.names.filter((n) => !found.has(n)), single: q.single };
+  return { pods: v1, notFound: q.names.filter((n) => !found.has(podmanPodName(ns ?? DEFAULT_NAMESPACE, n))), single: q.single };
 }
 
 /** runGet runs get once; see the module comment. */
@@ -302,7 +313,8 @@ export async function watchGet(
   const engine = await deps.engine();
   const first = await observeGet(q, engine, deps.now);
   onInitial(first);
-  const seen = new Map(first.pods.map((p) => [p.metadata?.name ?? '', { pod: p, key: key(p) }]));
+  const idOf = (p: V1Pod) => `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
+  const seen = new Map(first.pods.map((p) => [idOf(p), { pod: p, key: key(p) }]));
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
@@ -317,7 +329,7 @@ export async function watchGet(
     const now = await observeGet(q, engine, deps.now);
     const names = new Set<string>();
     for (const p of now.pods) {
-      const name = p.metadata?.name ?? '';
+      const name = idOf(p);
       names.add(name);
       const k = key(p);
       const prev = seen.get(name);

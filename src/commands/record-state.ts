@@ -13,10 +13,13 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { isManaged } from '../domain/convergence';
-import { LABEL_LAST_APPLIED, LABEL_NAMESPACE } from '../domain/labels';
+import { LABEL_LAST_APPLIED } from '../domain/labels';
+import { podIdentityOf, podmanPodName } from '../domain/pod-names';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
+import { namespaceNamed } from '../kinds/namespace';
 import { parseLastApplied } from '../domain/last-applied';
 import type { ObservedPod } from '../domain/state';
-import type { ValidManifest } from '../domain/types';
+import type { PodManifest } from '../domain/types';
 import type { Action } from '../plan/plan';
 import type { ExecutionReport } from '../execute/execute-plan';
 import type { KubeObject, ObjectKey, ObjectStore, StoredObject } from '../store/object-store';
@@ -32,7 +35,7 @@ export interface RecordedChanges {
 const POD = 'Pod';
 
 /** podObject is the stored form of an applied Pod: the validated object, the user's manifest as last-applied. */
-export function podObject(m: ValidManifest): KubeObject {
+export function podObject(m: PodManifest): KubeObject {
   const original = m.original ?? m.object;
   const meta = m.object.metadata ?? {};
   return {
@@ -54,13 +57,14 @@ function adoptedObject(p: ObservedPod): KubeObject | undefined {
   const pod: V1Pod | undefined = parseLastApplied(raw, p.name);
   if (pod === undefined || raw === undefined) return undefined;
   const meta = pod.metadata ?? {};
+  const id = podIdentityOf(p.name, p.labels);
   return {
     apiVersion: 'v1',
     kind: POD,
     metadata: {
       ...(meta as Record<string, unknown>),
-      name: p.name,
-      namespace: meta.namespace ?? p.labels[LABEL_NAMESPACE] ?? 'default',
+      name: id.name,
+      namespace: id.namespace,
       annotations: { ...(meta.annotations ?? {}), [LABEL_LAST_APPLIED]: raw },
     },
     spec: pod.spec,
@@ -92,19 +96,21 @@ function doneActions(execution: ExecutionReport | undefined, actions: readonly A
  */
 export function recordApply(
   store: ObjectStore,
-  manifests: readonly ValidManifest[],
+  manifests: readonly PodManifest[],
   actions: readonly Action[],
   execution: ExecutionReport | undefined,
   observed: readonly ObservedPod[],
 ): RecordedChanges {
   const out: RecordedChanges = { stored: 0, adopted: 0, dropped: 0 };
   const done = doneActions(execution, actions);
-  const byName = new Map(manifests.map((m) => [m.ref.name, m]));
+  // Actions and observed pods name Podman pods (`shop_web`); manifests and stored objects Kubernetes ones.
+  const byName = new Map(manifests.map((m) => [podmanPodName(m.ref.namespace, m.ref.name), m]));
   const inInput = new Set(byName.keys());
   // One read of every stored Pod; writes only where something changed.
   const stored = new Map(store.list({ kind: POD }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
   const storedOf = (o: KubeObject) => stored.get(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
   for (const a of done) {
+    if (!a.ref.startsWith('pod/')) continue; // a store-only object: the executor wrote it
     if (a.kind === 'prune' || a.kind === 'delete') {
       out.dropped += dropPod(store, a.name);
       continue;
@@ -119,34 +125,54 @@ export function recordApply(
     out.stored++;
   }
   const inPodman = new Set(observed.map((p) => p.name));
+  const podmanNameOf = (o: KubeObject) => podmanPodName(o.metadata.namespace ?? '', o.metadata.name);
   for (const p of observed) {
     if (inInput.has(p.name) || !isManaged(p.labels)) continue;
-    if (done.some((a) => a.name === p.name && (a.kind === 'prune' || a.kind === 'delete'))) continue;
+    if (done.some((a) => a.name === p.name && a.ref.startsWith('pod/') && (a.kind === 'prune' || a.kind === 'delete'))) continue;
     const o = adoptedObject(p);
     if (o === undefined || storedOf(o) !== undefined || store.get(keyOf(o)) !== undefined) continue;
     store.create(o);
     out.adopted++;
   }
   for (const o of stored.values()) {
-    if (inPodman.has(o.metadata.name) || inInput.has(o.metadata.name)) continue;
+    if (inPodman.has(podmanNameOf(o)) || inInput.has(podmanNameOf(o))) continue;
     if (store.get(keyOf(o)) === undefined) continue; // pruned or deleted above
     store.delete(keyOf(o));
     out.dropped++;
   }
+  out.adopted += adoptNamespaces(store, observed);
   return out;
+}
+
+/**
+ * adoptNamespaces stores the namespaces that managed Podman pods are in but the store lacks (a
+ * store lost or deleted by hand): the pods' labels are the source of ownership, the store is rebuilt from them.
+ */
+function adoptNamespaces(store: ObjectStore, observed: readonly ObservedPod[]): number {
+  let n = 0;
+  // `default` always exists; storing it gives it a uid and a creation time, as a cluster's has.
+  const names = new Set([DEFAULT_NAMESPACE, ...observed.filter((p) => isManaged(p.labels)).map((p) => podIdentityOf(p.name, p.labels).namespace)]);
+  for (const name of names) {
+    const o = namespaceNamed(name);
+    if (store.get(keyOf(o)) !== undefined) continue;
+    store.create(o);
+    // `default` is stored as a matter of course, not adopted from anything.
+    if (name !== DEFAULT_NAMESPACE) n++;
+  }
+  return n;
 }
 
 /** recordDelete removes the pods a delete removed. */
 export function recordDelete(store: ObjectStore, actions: readonly Action[], execution: ExecutionReport | undefined): RecordedChanges {
   let dropped = 0;
-  for (const a of doneActions(execution, actions)) if (a.kind === 'delete') dropped += dropPod(store, a.name);
+  for (const a of doneActions(execution, actions)) if (a.kind === 'delete' && a.ref.startsWith('pod/')) dropped += dropPod(store, a.name);
   return { stored: 0, adopted: 0, dropped };
 }
 
-/** dropPod removes every stored Pod of that name (Podman pod names are global across namespaces). */
-function dropPod(store: ObjectStore, name: string): number {
+/** dropPod removes the stored Pod of a Podman pod name. */
+function dropPod(store: ObjectStore, podmanName: string): number {
   let n = 0;
-  for (const o of store.list({ kind: POD, where: (x) => x.metadata.name === name }).items) {
+  for (const o of store.list({ kind: POD, where: (x) => podmanPodName(x.metadata.namespace ?? '', x.metadata.name) === podmanName }).items) {
     store.delete(keyOf(o));
     n++;
   }

@@ -70,6 +70,8 @@ export class InternalError extends Error {
 export interface NotFoundItem {
   name: string;
   context?: string;
+  /** The resource, when it is not the error's own (`namespaces` among pods). */
+  resource?: string;
 }
 
 /**
@@ -79,12 +81,12 @@ export interface NotFoundItem {
 export class NotFoundError extends Error {
   override readonly name = 'NotFoundError';
   constructor(readonly items: readonly NotFoundItem[], readonly resource = 'pods') {
-    super(items.map((i) => `${i.context ?? ''}${resource} "${i.name}" not found`).join('\n'));
+    super(items.map((i) => `${i.context ?? ''}${i.resource ?? resource} "${i.name}" not found`).join('\n'));
   }
 
   /** lines are the messages as printed, each ending in a newline. */
   lines(): string {
-    return this.items.map((i) => `Error from server (NotFound): ${i.context ?? ''}${this.resource} "${i.name}" not found\n`).join('');
+    return this.items.map((i) => `Error from server (NotFound): ${i.context ?? ''}${i.resource ?? this.resource} "${i.name}" not found\n`).join('');
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Action } from './plan';
 import type { StartSequence } from './types';
+import type { KubeObject, ObjectKey } from './objects';
 
 /** ActionResult is how one action went. */
 export interface ActionResult {
@@ -63,3 +64,12 @@ export interface HostFs {
  * init container at resumeAt is running); it resolves once that process has taken over.
  */
 export type StartInBackground = (sequence: StartSequence, resumeAt: number) => Promise<void>;
+
+/**
+ * ObjectWriter is the part of the object store the executor writes through, for the kinds kept in
+ * the store only: put creates or updates an object, remove deletes one (gone already is fine).
+ */
+export interface ObjectWriter {
+  put(object: KubeObject): void;
+  remove(key: ObjectKey): void;
+}

@@ -6,6 +6,7 @@
  * pod is treated as having no last-applied manifest. apply validates what it restores on top.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import { podmanPodName } from './pod-names';
 
 /** MAX_LAST_APPLIED_DEPTH bounds nesting, as the loader does for files, so readers may recurse. */
 export const MAX_LAST_APPLIED_DEPTH = 64;
@@ -29,8 +30,8 @@ function depthWithin(root: unknown, max: number): boolean {
   return true;
 }
 
-/** parseLastApplied returns the last-applied manifest of pod `podName`, or undefined; see the module comment. */
-export function parseLastApplied(raw: string | undefined, podName: string): V1Pod | undefined {
+/** parseLastApplied returns the last-applied manifest of the pod Podman names `podmanName`, or undefined; see the module comment. */
+export function parseLastApplied(raw: string | undefined, podmanName: string): V1Pod | undefined {
   if (raw === undefined || raw === '') return undefined;
   let v: unknown;
   try {
@@ -41,8 +42,10 @@ export function parseLastApplied(raw: string | undefined, podName: string): V1Po
   if (!isObj(v) || !depthWithin(v, MAX_LAST_APPLIED_DEPTH)) return undefined;
   const meta = v['metadata'];
   const spec = v['spec'];
-  if (!isObj(meta) || meta['name'] !== podName || !isStringMap(meta['labels']) || !isStringMap(meta['annotations'])) return undefined;
+  if (!isObj(meta) || typeof meta['name'] !== 'string' || !isStringMap(meta['labels']) || !isStringMap(meta['annotations'])) return undefined;
   if (meta['namespace'] !== undefined && typeof meta['namespace'] !== 'string') return undefined;
+  // The label must describe this very pod: its namespace and name give this Podman name.
+  if (podmanPodName(typeof meta['namespace'] === 'string' ? meta['namespace'] : '', meta['name']) !== podmanName) return undefined;
   if (!isObj(spec) || !isContainerList(spec['containers']) || (spec['initContainers'] !== undefined && !isContainerList(spec['initContainers']))) return undefined;
   return v;
 }

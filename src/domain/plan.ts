@@ -4,9 +4,15 @@
  * the executor in src/execute/. Types only.
  */
 import type { DesiredPod, StartSequence } from './types';
+import type { KubeObject, ObjectKey } from './objects';
 
 /** ActionKind is what happens to one object. */
-export type ActionKind = 'create' | 'recreate' | 'unchanged' | 'prune' | 'delete' | 'blocked';
+/**
+ * ActionKind is what happens to one object: a pod is created, recreated (its spec changed: Podman
+ * cannot change a pod in place), unchanged, pruned, deleted or blocked; an object kept in the store
+ * only (a Namespace) is created, configured (updated in place), unchanged, pruned or deleted.
+ */
+export type ActionKind = 'create' | 'recreate' | 'configure' | 'unchanged' | 'prune' | 'delete' | 'blocked';
 
 /** Step is one engine operation. */
 export type Step =
@@ -50,7 +56,11 @@ export type Step =
    * removing any: on this kind of host, removing a pod while others are still being cleaned up
    * stalls ~3 s in cgroup removal.
    */
-  | { op: 'barrier'; label: string };
+  | { op: 'barrier'; label: string }
+  /** Stores an object of a kind kept in the store only (a Namespace): created, or updated when it exists. */
+  | { op: 'putObject'; object: KubeObject }
+  /** Removes an object from the store; one already gone is fine. */
+  | { op: 'removeObject'; key: ObjectKey };
 
 /**
  * ImageDecision is what apply does about one image, decided once for every container that uses it
@@ -78,8 +88,9 @@ export interface ImageDecision {
 /** Action is the plan for one object: its kind, why, and the steps that carry it out. */
 export interface Action {
   kind: ActionKind;
-  /** `pod/NAME`. */
+  /** `pod/NAME`, `namespace/NAME`: the kind's singular and the object's Kubernetes name, as kubectl prints it. */
   ref: string;
+  /** The Podman pod's name for a pod (`web`, `shop_web`: domain/pod-names.ts); the object's name otherwise. */
   name: string;
   /** Why this action: `not found in Podman`, `spec changed (v1-… → v1-…)`, … */
   cause: string;
@@ -89,6 +100,11 @@ export interface Action {
    */
   needsImages: string[];
   steps: Step[];
+  /**
+   * The ref of the action this one is part of (a pod deleted with its namespace): reported with
+   * it, as kubectl reports `namespace "shop" deleted` alone; failures are still reported.
+   */
+  partOf?: string;
   /** Steps that undo a failed action: remove the half-made pod, and put back the previous version. */
   rollback: Step[];
 }

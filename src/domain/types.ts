@@ -51,8 +51,8 @@ export interface Issue {
   message: string;
 }
 
-/** ResourceKind lists the kinds kubeplay handles. */
-export type ResourceKind = 'Pod';
+/** ResourceKind is a kind's name (`Pod`, `Namespace`); the registry (src/kinds/) lists those kubeplay handles. */
+export type ResourceKind = string;
 
 /** ResourceRef names one Kubernetes object. */
 export interface ResourceRef {
@@ -61,17 +61,28 @@ export interface ResourceRef {
   name: string;
 }
 
-/** ValidManifest is a document that passed validation, typed by kind; the validator's output. */
-export interface ValidManifest {
+/**
+ * ValidManifest is a document that passed validation; the validator's output. `ref.kind` says its
+ * kind (namespace '' for a cluster-scoped kind); PodManifest is one whose kind is Pod.
+ */
+export interface ValidManifest<T extends object = ManifestObject> {
   ref: ResourceRef;
+  /** The manifest's apiVersion (`v1`, `apps/v1`). */
+  apiVersion: string;
   source: string;
   documentIndex: number;
   /** The object with the API server's defaults applied (validate/defaults.ts): what is translated and hashed. */
-  object: V1Pod;
-  /** The object as the user wrote it, for the last-applied label (kubectl records it undefaulted). */
-  original?: V1Pod;
+  object: T;
+  /** The object as the user wrote it, for the last-applied annotation (kubectl records it undefaulted). */
+  original?: T;
   locate: Locator;
 }
+
+/** ManifestObject is a manifest's object seen loosely (any kind). */
+export type ManifestObject = Record<string, unknown>;
+
+/** PodManifest is a valid Pod manifest. */
+export type PodManifest = ValidManifest<V1Pod>;
 
 // ---------------------------------------------------------------------------------------------
 // What the translator produces and the engine carries out: a Podman pod and its containers.

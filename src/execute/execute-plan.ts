@@ -4,10 +4,10 @@
  * steps and goes on with the other actions. It decides nothing: what to do is in the plan.
  */
 import type { Action, ImageDecision, Plan, Step } from '../domain/plan';
-import type { ActionResult, ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackground, StopReason } from '../domain/execution';
+import type { ActionResult, ExecutionReport, HostFs, ObjectWriter, ProgressEvent, PullEvent, StartInBackground, StopReason } from '../domain/execution';
 
 // The execution report and the executor's ports are hand-off types, in domain/ where every stage can see them.
-export type { ActionResult, ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackground, StopReason } from '../domain/execution';
+export type { ActionResult, ExecutionReport, HostFs, ObjectWriter, ProgressEvent, PullEvent, StartInBackground, StopReason } from '../domain/execution';
 import { runStartSequence } from './start-sequence';
 import { formatStep } from '../plan/plan';
 import type { ContainerEngine } from '../engine/container-engine';
@@ -19,6 +19,8 @@ import { executeInPhases, hasBarriers } from './phases';
 export interface StepEnv {
   hostFs?: HostFs;
   startInBackground?: StartInBackground;
+  /** The object store, for the steps of kinds kept in the store only. */
+  objects?: ObjectWriter;
 }
 
 /** ExecuteOptions bound the work in flight, report progress, and give access to the host's files. */
@@ -200,6 +202,12 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
       return awaitPodExit(engine, step.name, step.timeoutSeconds);
     case 'killPod':
       return engine.killPodAndAwaitCleanup(step.name, step.cleanupSeconds);
+    case 'putObject':
+      if (!env.objects) throw new InternalError(`cannot store ${step.object.kind} ${step.object.metadata.name}: no object store was given`);
+      return env.objects.put(step.object);
+    case 'removeObject':
+      if (!env.objects) throw new InternalError(`cannot remove ${step.key.kind} ${step.key.name}: no object store was given`);
+      return env.objects.remove(step.key);
     case 'barrier':
       // executePlan splits the plan at barriers (phases.ts); one reaching here is a bug.
       throw new InternalError(`a barrier step reached the step runner: ${step.label}`);

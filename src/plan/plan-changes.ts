@@ -16,6 +16,7 @@ import type { Action, Conflict, ImageDecision, Plan, Step } from './plan';
 import { driftOf, incompleteOf, isManaged, startSequenceOf } from '../domain/convergence';
 import { appsBeforeSidecars, removeSteps } from './stop-steps';
 import { byText } from '../domain/order';
+import { podIdentityOf } from '../domain/pod-names';
 import { imageChoice, mergeImageDecision } from './plan-images';
 
 /** PlanOptions are the apply flags and injected helpers the planner needs. */
@@ -37,7 +38,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
   const conflicts: Conflict[] = [];
 
   for (const pod of desired) {
-    const ref = `pod/${pod.name}`;
+    const ref = `pod/${pod.ref.name}`;
     const current = byName.get(pod.name);
     if (current && !isManaged(current.labels) && !opts.force) {
       conflicts.push({
@@ -121,7 +122,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       const previous = opts.previousOf(p);
       actions.push({
         kind: 'prune',
-        ref: `pod/${p.name}`,
+        ref: `pod/${podIdentityOf(p.name, p.labels).name}`,
         name: p.name,
         cause: `managed, matches -l ${opts.prune.selector}, not in the input`,
         needsImages: [],
@@ -141,7 +142,7 @@ export function portConflicts(pod: DesiredPod, claims: readonly HostPortClaim[])
       if (c.podName === pod.name) continue; // the pod being replaced frees its own ports
       if (c.hostPort !== p.hostPort || c.protocol !== p.protocol || !ipsOverlap(c.hostIP, p.hostIP)) continue;
       out.push({
-        ref: `pod/${pod.name}`,
+        ref: `pod/${pod.ref.name}`,
         message: `hostPort ${p.hostPort}/${p.protocol.toUpperCase()}${p.hostIP ? ` on ${p.hostIP}` : ''} is already in use by ${c.holder}; free the port or change hostPort`,
       });
       break;

@@ -12,13 +12,20 @@ import { stopTimeout } from './plan-changes';
 import { isManaged } from '../domain/convergence';
 import { appsBeforeSidecars, removeSteps } from './stop-steps';
 import { byText } from '../domain/order';
+import { podIdentityOf, podmanPodName } from '../domain/pod-names';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
 
 /** DEFAULT_GRACE_SECONDS is Kubernetes' default terminationGracePeriodSeconds. */
 export const DEFAULT_GRACE_SECONDS = 30;
 
 /** DeleteTarget is one pod named explicitly: by argument, or by a document of a -f file. */
 export interface DeleteTarget {
+  /** The Kubernetes name. */
   name: string;
+  /** Its namespace (`default` when absent); the Podman pod is podmanPodName(namespace, name). */
+  namespace?: string;
+  /** The resource in a NotFound message, when not pods (`namespaces`). */
+  resource?: string;
   /** The file that named it (for kubectl's `error when deleting "FILE"`); absent for an argument. */
   source?: string;
 }
@@ -26,8 +33,8 @@ export interface DeleteTarget {
 /** DeleteRequest is what to delete: explicit names, pods matching a selector, or every pod. */
 export type DeleteRequest =
   | { by: 'names'; targets: readonly DeleteTarget[] }
-  | { by: 'selector'; text: string; matches: (labels: Readonly<Record<string, string>>) => boolean }
-  | { by: 'all' };
+  | { by: 'selector'; text: string; matches: (labels: Readonly<Record<string, string>>) => boolean; namespace?: string }
+  | { by: 'all'; namespace?: string };
 
 /** DeletePlanOptions are delete's resolved flags and the injected label reader. */
 export interface DeletePlanOptions {
@@ -61,16 +68,22 @@ export function planDeletes(request: DeleteRequest, observed: readonly ObservedP
   if (request.by === 'names') {
     const byName = new Map((observed ?? []).map((p) => [p.name, p]));
     for (const t of request.targets) {
-      if (seen.has(t.name)) continue;
-      seen.add(t.name);
-      const pod = byName.get(t.name);
-      if (observed === undefined) plan.actions.push(unobservedAction(t.name, opts.gracePeriod));
+      const podman = podmanPodName(t.namespace ?? DEFAULT_NAMESPACE, t.name);
+      if (seen.has(podman)) continue;
+      seen.add(podman);
+      const pod = byName.get(podman);
+      if (observed === undefined) plan.actions.push(unobservedAction(t.name, podman, opts.gracePeriod));
       else if (pod === undefined) plan.notFound.push(t);
       else plan.actions.push(deleteAction(pod, opts, isManaged(pod.labels) ? '' : 'not created by kubeplay, named explicitly'));
     }
     return plan;
   }
-  const pods = [...(observed ?? [])].sort((a, b) => byText(a.name, b.name));
+  const ns = request.namespace;
+  const pods = [...(observed ?? [])]
+    .map((p) => ({ p, id: podIdentityOf(p.name, p.labels) }))
+    .filter((x) => ns === undefined || x.id.namespace === ns)
+    .sort((a, b) => byText(a.id.namespace, b.id.namespace) || byText(a.id.name, b.id.name))
+    .map((x) => x.p);
   for (const pod of pods) {
     if (request.by === 'selector' && !request.matches(pod.labels)) continue;
     if (!isManaged(pod.labels) && !opts.includeUnmanaged) {
@@ -94,7 +107,8 @@ export function graceOf(previous: DesiredPod | undefined, gracePeriod: number): 
   return { seconds: DEFAULT_GRACE_SECONDS, from: `grace period ${DEFAULT_GRACE_SECONDS}s (Kubernetes' default)` };
 }
 
-function deleteAction(pod: ObservedPod, opts: DeletePlanOptions, why: string): Action {
+/** deleteAction stops and removes one observed pod. */
+export function deleteAction(pod: ObservedPod, opts: DeletePlanOptions, why: string): Action {
   // Only a managed pod's label is kubeplay's own record; another tool's pod has none to trust.
   const previous = isManaged(pod.labels) ? opts.previousOf(pod) : undefined;
   const grace = graceOf(previous, opts.gracePeriod);
@@ -104,18 +118,18 @@ function deleteAction(pod: ObservedPod, opts: DeletePlanOptions, why: string): A
   if (emptyDirs.length > 0) parts.push(`removes emptyDir ${emptyDirs.join(', ')}`);
   if (claims.length > 0) parts.push(`keeps PVC ${claims.join(', ')}`);
   const steps = removeSteps(pod.name, grace.seconds, emptyDirs, appsBeforeSidecars(previous));
-  return { kind: 'delete', ref: `pod/${pod.name}`, name: pod.name, cause: parts.filter((p) => p !== '').join('; '), needsImages: [], steps, rollback: [] };
+  return { kind: 'delete', ref: `pod/${podIdentityOf(pod.name, pod.labels).name}`, name: pod.name, cause: parts.filter((p) => p !== '').join('; '), needsImages: [], steps, rollback: [] };
 }
 
-function unobservedAction(name: string, gracePeriod: number): Action {
+function unobservedAction(name: string, podmanName: string, gracePeriod: number): Action {
   const grace = graceOf(undefined, gracePeriod);
   return {
     kind: 'delete',
     ref: `pod/${name}`,
-    name,
+    name: podmanName,
     cause: `not checked against Podman (--dry-run=client); ${gracePeriod < 0 ? "the pod's own grace period" : grace.from}`,
     needsImages: [],
-    steps: removeSteps(name, grace.seconds, []),
+    steps: removeSteps(podmanName, grace.seconds, []),
     rollback: [],
   };
 }

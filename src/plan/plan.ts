@@ -18,7 +18,7 @@ export const PLAN_TEXT_VERSION = 2;
  * formatPlan renders a plan as stable text, one line per item:
  *
  *   image     IMAGE  DECISION        (see formatImageDecision)
- *   KIND      pod/NAME  CAUSE           (KIND padded to 9: create, recreate, unchanged, prune, delete, blocked)
+ *   KIND      pod/NAME  CAUSE           (KIND padded to 9: create, recreate, configure, unchanged, prune, delete, blocked)
  *   conflict  pod/NAME  MESSAGE
  *
  * Image decisions come first (sorted by image), then actions in input order, then conflicts. With
@@ -95,6 +95,10 @@ export function formatStep(s: Step): string {
       return `killPod ${s.name} (and await its cleanup, up to ${s.cleanupSeconds}s)`;
     case 'barrier':
       return `barrier: ${s.label}`;
+    case 'putObject':
+      return `putObject ${s.object.kind.toLowerCase()}/${s.object.metadata.namespace ? `${s.object.metadata.namespace}/` : ''}${s.object.metadata.name}`;
+    case 'removeObject':
+      return `removeObject ${s.key.kind.toLowerCase()}/${s.key.namespace ? `${s.key.namespace}/` : ''}${s.key.name}`;
   }
 }
 

@@ -21,6 +21,7 @@ export type ApplyOutput = 'default' | 'name' | 'json' | 'yaml';
 const PAST: Record<Action['kind'], string> = {
   create: 'created',
   recreate: 'configured',
+  configure: 'configured',
   unchanged: 'unchanged',
   prune: 'pruned',
   delete: 'deleted',
@@ -41,8 +42,8 @@ export function formatApplyReport(report: ApplyReport, output: ApplyOutput): str
     : report.plan.actions.filter((a) => a.kind !== 'blocked');
   if (output === 'name') return done.map((a) => `${a.ref}\n`).join('');
   if (output === 'json' || output === 'yaml') {
-    const names = new Set(done.map((a) => a.name));
-    const items = report.manifests.filter((m) => names.has(m.ref.name)).map((m) => m.object);
+    const refs = new Set(done.map((a) => a.ref));
+    const items = report.manifests.filter((m) => refs.has(`${m.ref.kind.toLowerCase()}/${m.ref.name}`)).map((m) => m.object);
     const obj = items.length === 1 ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
     if (output === 'json') return `${JSON.stringify(obj, null, 4)}\n`;
     // Loaded here only: yaml costs ~25 ms of start-up that the default output does not need.

@@ -19,10 +19,13 @@ export interface DeleteReport {
 /** DeleteOutput is delete's -o: kubectl's sentences ('') or 'name'. */
 export type DeleteOutput = '' | 'name';
 
-/** deletedActions are the actions to report as deleted, in input order: all of them unless some failed. */
+/**
+ * deletedActions are the actions to report as deleted, in input order: all of them unless some
+ * failed; what was deleted as part of another (a namespace's pods) is reported with it.
+ */
 export function deletedActions(report: DeleteReport): Action[] {
-  if (!report.execution) return report.plan.actions;
-  return report.execution.results.filter((r) => r.outcome === 'done').map((r) => r.action);
+  const all = report.execution ? report.execution.results.filter((r) => r.outcome === 'done').map((r) => r.action) : report.plan.actions;
+  return all.filter((a) => a.partOf === undefined);
 }
 
 /** formatDeleteReport renders what was deleted, for stdout; see the module comment. */
@@ -32,13 +35,18 @@ export function formatDeleteReport(report: DeleteReport, output: DeleteOutput): 
   if (done.length === 0 && report.selected && !failed) return 'No resources found\n';
   const verb = report.force ? 'force deleted' : 'deleted';
   const suffix = report.dryRun === 'client' ? ' (dry run)' : report.dryRun === 'server' ? ' (server dry run)' : '';
-  return done.map((a) => (output === 'name' ? `pod/${a.name}\n` : `pod "${a.name}" ${verb}${suffix}\n`)).join('');
+  return done
+    .map((a) => {
+      const slash = a.ref.indexOf('/');
+      return output === 'name' ? `${a.ref}\n` : `${a.ref.slice(0, slash)} "${a.ref.slice(slash + 1)}" ${verb}${suffix}\n`;
+    })
+    .join('');
 }
 
 /** formatDeleteWarnings renders, for stderr, the force-deletion notice and the unmanaged pods a selector left alone. */
 export function formatDeleteWarnings(report: DeleteReport): string {
   const lines: string[] = [];
-  if (report.force && report.plan.actions.length > 0 && report.dryRun === 'none')
+  if (report.force && report.plan.actions.some((a) => a.ref.startsWith('pod/')) && report.dryRun === 'none')
     lines.push('Warning: Immediate deletion: the containers get SIGKILL at once, without a graceful stop.');
   const skipped = report.plan.skippedUnmanaged;
   if (skipped.length > 0) {

@@ -47,7 +47,7 @@ export interface DescribeContext {
 }
 
 // kubectl describe leaves this annotation out: it is the whole manifest again.
-const SKIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([LABEL_LAST_APPLIED]);
+export const SKIPPED_ANNOTATIONS: ReadonlySet<string> = new Set([LABEL_LAST_APPLIED]);
 
 /** formatDescribe renders each pod, separated by a blank line as kubectl does. */
 export function formatDescribe(pods: readonly DescribedPod[], ctx: DescribeContext): string {
@@ -69,7 +69,8 @@ function asDate(v: Date | string | undefined): Date | undefined {
 }
 
 /** Lines of `Title: k=v` with one pair a line, aligned under the first (kubectl's printLabelsMultiline). */
-function multiline(indent: string, title: string, pairs: string[]): string[] {
+/** multiline renders a map as kubectl describe does: the first pair after the title, the others under it; `<none>` when empty. */
+export function multiline(indent: string, title: string, pairs: string[]): string[] {
   if (pairs.length === 0) return [`${indent}${title}:\t<none>`];
   return pairs.map((p, i) => (i === 0 ? `${indent}${title}:\t${p}` : `${indent}\t${p}`));
 }

@@ -2,21 +2,11 @@
  * The API server's rules for an object's identity and metadata, as pure functions: its key, its
  * resource name in messages, when generation goes up, the timestamp format, and the no-op test.
  */
-import type { KubeObject, ObjectKey } from './object-store';
+import type { KubeObject } from './object-store';
+import { canonicalJson } from '../domain/canonical-json';
+import { groupKindOf, objectKeyOf } from '../domain/objects';
 
-/**
- * groupKindOf is GroupKind's text form: the kind for the core group (`v1` → `Pod`), else
- * `Kind.group` (`apps/v1` → `Deployment.apps`). The version is not part of an object's identity.
- */
-export function groupKindOf(apiVersion: string, kind: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? kind : `${kind}.${apiVersion.slice(0, slash)}`;
-}
-
-/** keyOf is the key of an object; a missing namespace is '' (cluster-scoped). */
-export function keyOf(object: KubeObject): ObjectKey {
-  return { kind: groupKindOf(object.apiVersion, object.kind), namespace: object.metadata.namespace ?? '', name: object.metadata.name };
-}
+export { groupKindOf, objectKeyOf as keyOf };
 
 /**
  * resourceOf is the resource name the API server's messages use (`pods`, `deployments.apps`),
@@ -36,15 +26,7 @@ export function rfc3339(time: Date): string {
   return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** canonicalJson is JSON with map keys sorted at every level, so equal objects give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
-}
+export { canonicalJson };
 
 /**
  * generationChanged tells whether an update changes what generation counts: everything but

@@ -8,47 +8,9 @@
  * transaction, so no caller ever holds a transaction open across an await.
  */
 
-/** ObjectMeta is the metadata the store reads and stamps; other fields are kept as given. */
-export interface ObjectMeta {
-  name: string;
-  /** The namespace; absent or '' for a cluster-scoped object (the caller's registry decides). */
-  namespace?: string;
-  uid?: string;
-  /** The store revision of the object's last change, as a decimal string. */
-  resourceVersion?: string;
-  generation?: number;
-  /** RFC 3339 to the second, as the API server writes it: `2024-05-01T10:00:00Z`. */
-  creationTimestamp?: string;
-  labels?: Record<string, string>;
-  /** Includes `kubectl.kubernetes.io/last-applied-configuration` when apply keeps one. */
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
+import type { KubeObject, ObjectKey, StoredObject } from '../domain/objects';
 
-/** KubeObject is one Kubernetes object as stored: spec, status and any other top-level field (data, ...). */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-  spec?: unknown;
-  status?: unknown;
-  [field: string]: unknown;
-}
-
-/** StoredObject is a KubeObject the store returned: its metadata stamped. */
-export interface StoredObject extends KubeObject {
-  metadata: ObjectMeta & { uid: string; resourceVersion: string; generation: number; creationTimestamp: string };
-}
-
-/**
- * ObjectKey names one object: `kind` is the group-qualified kind (GroupKind's text form,
- * `Pod`, `Deployment.apps`; see groupKindOf), `namespace` is '' for a cluster-scoped object.
- */
-export interface ObjectKey {
-  kind: string;
-  namespace: string;
-  name: string;
-}
+export type { ObjectKey, ObjectMeta, KubeObject, StoredObject } from '../domain/objects';
 
 /** ListQuery selects objects of one kind: in one namespace, or in all when `namespace` is absent. */
 export interface ListQuery {

@@ -6,18 +6,12 @@
 import { createHash } from 'node:crypto';
 import type { DesiredPod } from '../domain/types';
 import { LABEL_LAST_APPLIED, LABEL_MANIFEST_HASH } from '../domain/labels';
+import { canonicalJson } from '../domain/canonical-json';
 
 /** HASH_VERSION changes when the normalised form changes, so old pods are seen as changed. */
 export const HASH_VERSION = 'v1';
 
-/** canonicalJson renders a value as JSON with object keys sorted at every level. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const rec = value as Record<string, unknown>;
-  const keys = Object.keys(rec).filter((k) => rec[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(rec[k])}`).join(',')}}`;
-}
+export { canonicalJson };
 
 /** manifestHash returns `v1-<sha256 hex, 16 chars>` of the normalised desired pod. */
 export function manifestHash(pod: DesiredPod): string {

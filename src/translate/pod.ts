@@ -3,9 +3,10 @@
  *
  * Pure: no I/O, no clock, no host name. Facts follow podman's kube play (pkg/specgen/generate/kube,
  * ToPodOpt and ToSpecGen) and the kubelet where kube play differs from Kubernetes. Fields that
- * kubeplay does not carry out are listed in supported-fields.ts and are simply not read here.
+ * kubeplay does not carry out are listed in validate/supported-fields.ts and are simply not read here.
  */
 import { posix } from 'node:path';
+import { podmanPodName } from '../domain/pod-names';
 import type {
   V1Container,
   V1EnvVar,
@@ -29,7 +30,7 @@ import type {
   DesiredPod,
   DesiredVolume,
   PortMapping,
-  ValidManifest,
+  PodManifest,
 } from '../domain/types';
 import { toHealthcheck } from './probe';
 import { parseQuantity } from './quantity';
@@ -44,11 +45,12 @@ const MIN_CPU_QUOTA_US = 1_000;
 const MAX_HOSTNAME_LENGTH = 63;
 
 /** toDesiredPod translates one validated Pod manifest into the pod kubeplay asks Podman for. */
-export function toDesiredPod(m: ValidManifest): DesiredPod {
+export function toDesiredPod(m: PodManifest): DesiredPod {
   const pod = m.object;
   const meta = pod.metadata ?? {};
   const spec = pod.spec;
-  const name = meta.name ?? m.ref.name;
+  // Podman's pod name carries the namespace (domain/pod-names.ts); the hostname is the pod's own name.
+  const name = podmanPodName(m.ref.namespace, meta.name ?? m.ref.name);
   const userLabels = meta.labels ?? {};
 
   const labels: Record<string, string> = {
@@ -59,9 +61,10 @@ export function toDesiredPod(m: ValidManifest): DesiredPod {
     [LABEL_LAST_APPLIED]: JSON.stringify(m.original ?? pod),
   };
 
-  const volumes = (spec?.volumes ?? []).flatMap((v) => toDesiredVolume(name, v));
+  const volumes = (spec?.volumes ?? []).flatMap((v) => toDesiredVolume(name, m.ref.namespace, v));
   const ctx: ContainerContext = {
     podName: name,
+    name: meta.name ?? m.ref.name,
     namespace: m.ref.namespace,
     userLabels,
     annotations: meta.annotations ?? {},
@@ -74,7 +77,7 @@ export function toDesiredPod(m: ValidManifest): DesiredPod {
   return {
     ref: m.ref,
     name,
-    hostname: spec?.hostname ?? podHostname(name),
+    hostname: spec?.hostname ?? podHostname(meta.name ?? m.ref.name),
     labels,
     ports: (spec?.containers ?? []).flatMap(toPortMappings),
     volumes,
@@ -85,7 +88,10 @@ export function toDesiredPod(m: ValidManifest): DesiredPod {
 
 /** What every container of a pod takes from the pod. */
 interface ContainerContext {
+  /** The Podman pod's name (containers are named after it). */
   podName: string;
+  /** The pod's Kubernetes name (metadata.name). */
+  name: string;
   namespace: string;
   userLabels: Record<string, string>;
   annotations: Record<string, string>;
@@ -178,7 +184,7 @@ const SUBSCRIPTED_FIELD = /^metadata\.(labels|annotations)\['(.+)'\]$/;
 
 /** fieldRefValue reads a downward-API field path from the pod; undefined for paths kubeplay does not carry out. */
 function fieldRefValue(fieldPath: string, ctx: ContainerContext): string | undefined {
-  if (fieldPath === 'metadata.name') return ctx.podName;
+  if (fieldPath === 'metadata.name') return ctx.name;
   if (fieldPath === 'metadata.namespace') return ctx.namespace;
   const m = SUBSCRIPTED_FIELD.exec(fieldPath);
   if (!m) return undefined;
@@ -237,12 +243,13 @@ function toPortMappings(c: V1Container): PortMapping[] {
     }));
 }
 
-function toDesiredVolume(podName: string, v: V1Volume): DesiredVolume[] {
+function toDesiredVolume(podName: string, namespace: string, v: V1Volume): DesiredVolume[] {
   if (v.emptyDir) {
     const vol: DesiredVolume = {
       kind: 'emptyDir',
       name: v.name,
-      // Pod names are DNS subdomains and volume names DNS labels, so neither contains `_`.
+      // Pod names are DNS subdomains and volume names DNS labels, so neither contains `_`; a Podman
+      // pod name has one `_` only when it carries its namespace (`shop_web`), so `shop_web_data` is unique too.
       podmanVolume: `${podName}_${v.name}`,
       medium: v.emptyDir.medium === 'Memory' ? 'Memory' : '',
     };
@@ -254,7 +261,8 @@ function toDesiredVolume(podName: string, v: V1Volume): DesiredVolume[] {
   if (v.hostPath) return [{ kind: 'hostPath', name: v.name, path: v.hostPath.path, type: v.hostPath.type ?? '' }];
   if (v.persistentVolumeClaim) {
     const pvc = v.persistentVolumeClaim;
-    return [{ kind: 'pvc', name: v.name, podmanVolume: pvc.claimName, readOnly: pvc.readOnly ?? false }];
+    // A claim belongs to its namespace: `data` in default, `shop_data` in shop (domain/pod-names.ts's rule).
+    return [{ kind: 'pvc', name: v.name, podmanVolume: podmanPodName(namespace, pvc.claimName), readOnly: pvc.readOnly ?? false }];
   }
   return []; // Other kinds are reported by supported-fields; mounts of them are dropped below.
 }

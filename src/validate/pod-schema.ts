@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { ErrorObject } from 'ajv';
+import { loadSchemaValidator, schemaFile } from './schema-validators';
 
 /** SchemaError is one schema violation: a path (keys/indexes) and what is wrong. */
 export interface SchemaError {
@@ -13,26 +13,13 @@ export interface SchemaError {
 /** AjvValidateFunction is the shape shared by ajv's compiled and standalone validators. */
 export type AjvValidateFunction = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-// Both files are found relative to this module so the same code works from src/ (ts-jest) and
-// from dist/ (the built CLI): dist/validate/ and src/validate/ are both two levels below the root.
-const SCHEMA_FILE = path.join(__dirname, '..', '..', 'schemas', 'pod.v1.json');
-const STANDALONE_FILE = path.join(__dirname, 'pod-v1.validator.js');
+const SCHEMA_FILE = schemaFile('pod.v1');
 
-let validator: AjvValidateFunction | undefined;
 let schemaJson: JsonSchema | undefined;
 
-/** loadValidator prefers the precompiled module: compiling the schema costs far more than requiring it. */
+/** loadValidator returns the Pod schema's validator, precompiled at build time (schema-validators.ts). */
 function loadValidator(): AjvValidateFunction {
-  if (validator) return validator;
-  if (fs.existsSync(STANDALONE_FILE)) {
-    validator = require(STANDALONE_FILE) as AjvValidateFunction;
-  } else {
-    // ajv itself is only loaded here, so the built CLI never pays for it.
-    const Ajv = (require('ajv') as typeof import('ajv')).default;
-    // Same options as scripts/build-validators.js, so both paths report the same errors.
-    validator = new Ajv({ allErrors: true, strict: false }).compile(loadSchema()) as AjvValidateFunction;
-  }
-  return validator;
+  return loadSchemaValidator('pod.v1');
 }
 
 /** validatePodSchema checks a plain object against schemas/pod.v1.json; [] when valid. */

@@ -102,7 +102,7 @@ describe('selectors over five labelled pods', () => {
 
   test('nothing matches: "No resources found." on stderr, exit 0', async () => {
     const r = await runCli(['get', 'pods', '-l', `${RUN},app=nobody`]);
-    expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'No resources found.\n' });
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'No resources found in default namespace.\n' });
   });
 
   test('a malformed selector points at the offending part', async () => {

@@ -6,7 +6,7 @@
 import type { ObjectStore } from '../../store/object-store';
 import { textOf } from '../../domain/text';
 import type { Argv, CommandModule } from 'yargs';
-import { ManifestError, NotFoundError, PartialFailureError, UsageError } from '../../domain/errors';
+import { ManifestError, NotFoundError, PartialFailureError, ReportedError, UsageError } from '../../domain/errors';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { DeleteOptions } from '../../commands/delete';
 import type { DryRun } from '../../commands/apply';
@@ -35,7 +35,8 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
         .option('filename', { alias: 'f', type: 'string', describe: 'Delete the pods these files name (a file, a directory, or - for stdin; repeatable)' })
         .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
         .option('selector', { alias: 'l', type: 'string', describe: 'Label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
-        .option('all', { type: 'boolean', default: false, describe: 'Delete every pod kubeplay created' })
+        .option('all', { type: 'boolean', default: false, describe: 'Delete every pod kubeplay created (in the namespace, or with -A in all)' })
+        .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'With -l or --all: look in every namespace' })
         .option('ignore-not-found', { type: 'boolean', describe: 'Treat a pod that is not there as deleted (the default with -l and --all)' })
         .option('include-unmanaged', { type: 'boolean', default: false, describe: 'Let -l and --all also delete pods kubeplay did not create' })
         .option('grace-period', { type: 'number', default: -1, describe: 'Seconds between SIGTERM and SIGKILL; -1 uses the pod\'s terminationGracePeriodSeconds (default 30)' })
@@ -49,6 +50,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
         .example('kubeplay delete pods -l app=front', 'Delete the pods kubeplay created with label app=front')
         .example('kubeplay delete pods --all', 'Delete every pod kubeplay created')
         .example('kubeplay delete pod web --now', 'Delete with a grace period of 1 second')
+        .example('kubeplay delete namespace shop', 'Delete a namespace and the pods kubeplay made in it')
         .example('kubeplay delete pod web --force --grace-period=0', 'Kill at once'),
     handler: async (argv) => {
       const verbosity = Number(argv['verbose'] ?? 0);
@@ -79,13 +81,18 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
       io.stderr.write(print.formatDeleteWarnings(report));
       io.stdout.write(print.formatDeleteReport(report, opts.output === 'name' ? 'name' : ''));
       const failures = print.deleteFailures(report);
+      // What the API server refuses to delete (the default namespace), in its words; exit 1 at the end.
+      for (const f of report.plan.forbidden) io.stderr.write(`Error from server (Forbidden): ${f.message}\n`);
       const notFound = report.plan.notFound.length > 0
-        ? new NotFoundError(report.plan.notFound.map((t) => ({ name: t.name, ...(t.source !== undefined ? { context: `error when deleting "${t.source}": ` } : {}) })))
+        ? new NotFoundError(
+            report.plan.notFound.map((t) => ({ name: t.name, ...(t.resource !== undefined ? { resource: t.resource } : {}), ...(t.source !== undefined ? { context: `error when deleting "${t.source}": ` } : {}) })),
+          )
         : undefined;
       if (failures.length === 0 && notFound) throw notFound;
       // Both kinds: kubectl names the missing pods first, then the failures; exit 1 either way.
       if (notFound) io.stderr.write(notFound.lines());
       if (failures.length > 0) throw new PartialFailureError(failures);
+      if (report.plan.forbidden.length > 0) throw new ReportedError(1);
     },
   };
 }
@@ -104,7 +111,9 @@ export function toDeleteOptions(argv: Record<string, unknown>): DeleteOptions {
     dryRun: toDeleteDryRun(argv['dry-run']),
     wait: argv['wait'] === undefined ? true : Boolean(argv['wait']),
     output: argv['output'] === undefined ? '' : textOf(argv['output']),
+    allNamespaces: Boolean(argv['all-namespaces']),
   };
+  if (typeof argv['namespace'] === 'string' && argv['namespace'] !== '') opts.namespace = argv['namespace'];
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
   if (typeof argv['ignore-not-found'] === 'boolean') opts.ignoreNotFound = argv['ignore-not-found'];
   return opts;

@@ -7,10 +7,13 @@ import type { Argv, CommandModule } from 'yargs';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { DescribeOptions } from '../../commands/describe';
 import type { Io } from '../main';
+import type { ObjectStore } from '../../store/object-store';
 
 /** DescribeCommandContext is what the composition root lends the command. */
 export interface DescribeCommandContext {
   connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** Opens the object store (the kinds kept there only: namespaces). */
+  openStore: () => ObjectStore;
 }
 
 function strings(v: unknown): string[] {
@@ -21,7 +24,14 @@ function strings(v: unknown): string[] {
 /** toDescribeOptions turns yargs' argv into typed DescribeOptions. */
 export function toDescribeOptions(argv: Record<string, unknown>, split: (args: string[]) => { resource: string; names: string[] }): DescribeOptions {
   const { resource, names } = split(strings(argv['args']));
-  const o: DescribeOptions = { resource, names, files: strings(argv['filename']), recursive: Boolean(argv['recursive']) };
+  const o: DescribeOptions = {
+    resource,
+    names,
+    files: strings(argv['filename']),
+    recursive: Boolean(argv['recursive']),
+    namespace: typeof argv['namespace'] === 'string' && argv['namespace'] !== '' ? argv['namespace'] : 'default',
+    allNamespaces: Boolean(argv['all-namespaces']),
+  };
   if (typeof argv['selector'] === 'string') o.selector = argv['selector'];
   return o;
 }
@@ -37,6 +47,7 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
         .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Describe the pods these files name (a file, a directory, or - for stdin)' })
         .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
         .option('selector', { alias: 'l', type: 'string', describe: 'Label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
+        .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Describe the pods of every namespace (with -l, or none named)' })
         .example('kubeplay describe pod web', 'Describe one pod')
         .example('kubeplay describe pods -l app=front', 'Describe the pods whose labels match')
         .example('kubeplay describe -f pod.yaml', 'Describe the pods a manifest names'),
@@ -48,9 +59,18 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
       const { NotFoundError } = await import('../../domain/errors');
       const { hostname } = await import('node:os');
       const opts = toDescribeOptions(argv, toDescribeArgs);
+      const { resourceOf } = await import('../../kinds/registry');
+      const kind = opts.resource !== '' ? resourceOf(opts.resource) : undefined;
+      if (kind?.carriedOut === 'store') {
+        const { describeStored } = await import('../../commands/describe-stored');
+        const r = describeStored(opts, kind, { store: ctx.openStore, now: () => new Date() });
+        io.stdout.write(r.text);
+        if (r.notFound.length > 0) throw new NotFoundError(r.notFound.map((name) => ({ name })), kind.info.plural);
+        return;
+      }
       const r = await runDescribe(opts, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date() });
       io.stdout.write(formatDescribe(r.pods, { now: new Date(), node: hostname() }));
-      if (r.pods.length === 0 && r.notFound.length === 0) io.stderr.write('No resources found in default namespace.\n');
+      if (r.pods.length === 0 && r.notFound.length === 0) io.stderr.write(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${opts.namespace} namespace.\n`);
       if (r.notFound.length > 0) throw new NotFoundError(r.notFound.map((name) => ({ name })));
     },
   };

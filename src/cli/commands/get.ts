@@ -7,12 +7,15 @@ import type { CommandModule } from 'yargs';
 import { NotFoundError, ReportedError } from '../../domain/errors';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { GetOptions } from '../../commands/get';
+import type { ObjectStore } from '../../store/object-store';
 import type { Io } from '../main';
 
 /** GetContext is what the composition root lends the command. */
 export interface GetContext {
   /** `startIfNone: false` only takes a socket that answers already (see connect.ts). */
   connectEngine: (verbosity: number, how?: { startIfNone?: boolean }) => Promise<ContainerEngine>;
+  /** Opens the object store (the kinds kept there only: namespaces). */
+  openStore: () => ObjectStore;
 }
 
 function strings(v: unknown): string[] {
@@ -32,8 +35,16 @@ export function toGetOptions(argv: Record<string, unknown>, parseOutput: (v: str
       const { UsageError } = require('../../domain/errors') as typeof import('../../domain/errors');
       throw new UsageError('there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. kubeplay get pod/web)');
     }
-    // Any mix of pod, pods and po means pods; anything else is named for validation to refuse.
-    resource = [...types].find((t) => !['pods', 'pod', 'po'].includes(t)) ?? 'pods';
+    if (types.size > 1) {
+      const { UsageError } = require('../../domain/errors') as typeof import('../../domain/errors');
+      const { resourceOf } = require('../../kinds/registry') as typeof import('../../kinds/registry');
+      // pod/a pods/b is one type; pod/a ns/b is two, which kubeplay gets one at a time.
+      if (new Set([...types].map((t) => resourceOf(t)?.info.kind ?? t)).size > 1) throw new UsageError('kubeplay gets one resource type at a time: run get once for each type');
+    }
+    const first = [...types][0] ?? '';
+    const { resourceOf } = require('../../kinds/registry') as typeof import('../../kinds/registry');
+    // pod/web pods/db: one type, named by its plural; an unknown one is left for validation to refuse.
+    resource = resourceOf(first)?.info.plural ?? first;
     names.splice(0, names.length, ...slashed.map((a) => a.slice(a.indexOf('/') + 1)));
   }
   const out = parseOutput(typeof argv['output'] === 'string' ? argv['output'] : undefined);
@@ -48,6 +59,8 @@ export function toGetOptions(argv: Record<string, unknown>, parseOutput: (v: str
     noHeaders: argv['headers'] === false || argv['no-headers'] === true,
     watch: Boolean(argv['watch']),
     watchIntervalSeconds: Number(argv['watch-interval'] ?? 1),
+    namespace: typeof argv['namespace'] === 'string' && argv['namespace'] !== '' ? argv['namespace'] : 'default',
+    allNamespaces: Boolean(argv['all-namespaces']),
   };
   if (out.jsonpath !== undefined) o.jsonpath = out.jsonpath;
   if (typeof argv['selector'] === 'string') o.selector = argv['selector'];
@@ -73,6 +86,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         .option('label-columns', { alias: 'L', type: 'string', array: true, describe: 'Add a column with the value of this label (repeatable, or comma-separated)' })
         // yargs reads --no-headers as the negation of --headers, so that is the flag declared.
         .option('headers', { type: 'boolean', default: true, describe: 'Print the header line (--no-headers leaves it out)' })
+        .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'List the objects of every namespace (a NAMESPACE column is added)' })
         .option('watch', { alias: 'w', type: 'boolean', default: false, describe: 'After the list, print a new row whenever a pod changes, until interrupted' })
         .option('watch-interval', { type: 'number', default: 1, hidden: true, describe: 'Seconds between two looks at Podman while watching' })
         .example('kubeplay get pods', 'List every pod')
@@ -90,7 +104,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
       const early = ctx.connectEngine(verbosity, { startIfNone: false });
       early.catch(() => undefined); // its failure is handled when the engine is asked for
       const { runGet, watchGet } = await import('../../commands/get');
-      const { formatPods, parseOutput, tableCells, tableHeaders, alignColumns } = await import('../../print/get/format');
+      const { formatPods, formatObjects, parseOutput, tableCells, tableHeaders, alignColumns } = await import('../../print/get/format');
       const opts = toGetOptions(argv, (v) => {
         const p = parseOutput(v);
         return p.jsonpath !== undefined ? { output: p.format, jsonpath: p.jsonpath } : { output: p.format };
@@ -104,13 +118,31 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         noHeaders: opts.noHeaders,
         single: false,
         node: hostname(),
+        allNamespaces: opts.allNamespaces,
       };
       const deps = { engine: () => early.catch(() => ctx.connectEngine(verbosity)), readStdin: io.readStdin, now: () => new Date() };
+      const { requireResource, POD_KIND } = await import('../../kinds/registry');
+      const kind = opts.resource !== '' ? requireResource(opts.resource) : POD_KIND;
       const report = (r: { pods: unknown[]; notFound: string[] }) => {
         const listing = opts.output === 'table' || opts.output === 'wide' || opts.output === 'name';
-        if (r.pods.length === 0 && r.notFound.length === 0 && listing) io.stderr.write('No resources found.\n');
+        // kubectl's words: the namespace is named when one namespace of a namespaced kind was listed.
+        if (r.pods.length === 0 && r.notFound.length === 0 && listing)
+          io.stderr.write(kind.info.namespaced && !opts.allNamespaces ? `No resources found in ${opts.namespace} namespace.\n` : 'No resources found\n');
       };
-      const notFound = (r: { notFound: string[] }) => (r.notFound.length > 0 ? new NotFoundError(r.notFound.map((name) => ({ name }))) : undefined);
+      const notFound = (r: { notFound: string[] }) =>
+        r.notFound.length > 0 ? new NotFoundError(r.notFound.map((name) => ({ name })), kind.info.plural) : undefined;
+
+      if (kind.carriedOut === 'store') {
+        const { UsageError } = await import('../../domain/errors');
+        if (opts.watch) throw new UsageError(`-w works with pods only for now: kubeplay get ${kind.info.plural} shows the list once`);
+        const { runGetStored } = await import('../../commands/get-stored');
+        const r = runGetStored(opts, kind, { store: ctx.openStore, now: () => new Date() });
+        io.stdout.write(formatObjects(r.objects, { ...print, single: r.single }, new Date(), kind.table as never));
+        report({ pods: r.objects, notFound: r.notFound });
+        const missing = notFound(r);
+        if (missing) throw missing;
+        return;
+      }
 
       if (!opts.watch) {
         const r = await runGet(opts, deps);

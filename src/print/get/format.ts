@@ -29,6 +29,26 @@ export interface PrintOptions {
   single: boolean;
   /** The NODE column of -o wide: the machine Podman runs on. */
   node: string;
+  /** -A: a NAMESPACE column first (namespaced kinds only). */
+  allNamespaces?: boolean;
+}
+
+/**
+ * TableSpec is one kind's table: its columns and a row's cells (the kind's folder in src/kinds/
+ * declares it). The printers add what every kind shares: NAMESPACE with -A, -L columns, LABELS.
+ */
+export interface TableSpec<T> {
+  /** The resource word of -o name: `pod`, `namespace`. */
+  resource: string;
+  /** Whether the kind's objects live in a namespace (so -A shows a NAMESPACE column). */
+  namespaced: boolean;
+  headers(wide: boolean): string[];
+  cells(obj: T, wide: boolean, o: PrintOptions, now: Date): string[];
+}
+
+/** ObjectWithMeta is what every printed object has. */
+export interface ObjectWithMeta {
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> } | undefined;
 }
 
 /** parseOutput splits `-o` into a format and a jsonpath template; an unknown one lists the allowed. */
@@ -64,8 +84,8 @@ export function toPlain(v: unknown): unknown {
   return v;
 }
 
-/** toDocument is what json, yaml and jsonpath render: one pod, or a List. */
-export function toDocument(pods: readonly V1Pod[], single: boolean): unknown {
+/** toDocument is what json, yaml and jsonpath render: one object, or a List. */
+export function toDocument(pods: readonly object[], single: boolean): unknown {
   if (single && pods.length === 1) return toPlain(pods[0]);
   return { apiVersion: 'v1', items: pods.map(toPlain), kind: 'List', metadata: { resourceVersion: '' } };
 }
@@ -75,22 +95,32 @@ function labelText(labels: Record<string, string> | undefined): string {
   return keys.length === 0 ? '<none>' : keys.map((k) => `${k}=${labels![k]}`).join(',');
 }
 
-/** tableHeaders returns the column titles for these options. */
-export function tableHeaders(o: PrintOptions): string[] {
-  const h = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'];
-  if (o.format === 'wide') h.push('IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES');
+/** POD_TABLE is the Pod kind's table: kubectl's columns for pods. */
+export const POD_TABLE: TableSpec<V1Pod> = {
+  resource: 'pod',
+  namespaced: true,
+  headers: (wide) => ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(wide ? ['IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'] : [])],
+  cells(pod, wide, o, now) {
+    const r = podRow(pod, now);
+    const cells = [r.name, r.ready, r.status, r.restarts, r.age];
+    if (wide) cells.push(r.ip, o.node || '<none>', '<none>', '<none>');
+    return cells;
+  },
+};
+
+/** tableHeaders returns the column titles of a kind's table (pods' when none is given) for these options. */
+export function tableHeaders(o: PrintOptions, table: TableSpec<never> = POD_TABLE): string[] {
+  const h = [...(o.allNamespaces && table.namespaced ? ['NAMESPACE'] : []), ...table.headers(o.format === 'wide')];
   for (const k of o.labelColumns) h.push((k.split('/').pop() ?? k).toUpperCase());
   if (o.showLabels) h.push('LABELS');
   return h;
 }
 
-/** tableCells returns one pod's cells for these options. */
-export function tableCells(pod: V1Pod, o: PrintOptions, now: Date): string[] {
-  const r = podRow(pod, now);
-  const cells = [r.name, r.ready, r.status, r.restarts, r.age];
-  if (o.format === 'wide') cells.push(r.ip, o.node || '<none>', '<none>', '<none>');
-  for (const k of o.labelColumns) cells.push(pod.metadata?.labels?.[k] ?? '');
-  if (o.showLabels) cells.push(labelText(pod.metadata?.labels));
+/** tableCells returns one object's cells (a pod's when no table is given) for these options. */
+export function tableCells<T extends ObjectWithMeta>(obj: T, o: PrintOptions, now: Date, table: TableSpec<T> = POD_TABLE as unknown as TableSpec<T>): string[] {
+  const cells = [...(o.allNamespaces && table.namespaced ? [obj.metadata?.namespace ?? 'default'] : []), ...table.cells(obj, o.format === 'wide', o, now)];
+  for (const k of o.labelColumns) cells.push(obj.metadata?.labels?.[k] ?? '');
+  if (o.showLabels) cells.push(labelText(obj.metadata?.labels));
   return cells;
 }
 
@@ -108,9 +138,14 @@ export function alignColumns(rows: readonly string[][]): string {
 
 /** formatPods prints pods in the chosen format; '' when there are none (the caller says so on stderr). */
 export function formatPods(pods: readonly V1Pod[], o: PrintOptions, now: Date): string {
+  return formatObjects(pods, o, now, POD_TABLE);
+}
+
+/** formatObjects prints objects of one kind in the chosen format; '' when there are none. */
+export function formatObjects<T extends ObjectWithMeta>(pods: readonly T[], o: PrintOptions, now: Date, table: TableSpec<T>): string {
   switch (o.format) {
     case 'name':
-      return pods.map((p) => `pod/${p.metadata?.name ?? ''}\n`).join('');
+      return pods.map((p) => `${table.resource}/${p.metadata?.name ?? ''}\n`).join('');
     case 'json':
       if (pods.length === 0 && o.single) return '';
       return `${JSON.stringify(toDocument(pods, o.single), null, 4)}\n`;
@@ -126,8 +161,8 @@ export function formatPods(pods: readonly V1Pod[], o: PrintOptions, now: Date): 
     case 'table':
     case 'wide': {
       if (pods.length === 0) return '';
-      const rows = pods.map((p) => tableCells(p, o, now));
-      return alignColumns(o.noHeaders ? rows : [tableHeaders(o), ...rows]);
+      const rows = pods.map((p) => tableCells(p, o, now, table));
+      return alignColumns(o.noHeaders ? rows : [tableHeaders(o, table), ...rows]);
     }
   }
 }

@@ -1,11 +1,12 @@
-/** kind: apiVersion and kind say what the document is; kubeplay handles Pod in v1 and refuses the rest. */
+/**
+ * kind: apiVersion and kind say what the document is; kubeplay handles the kinds of its catalog
+ * (the registry, src/kinds/) and refuses the rest.
+ */
+import type { KindCatalog, KindValidation } from '../kind-validation';
 import type { Finding } from './rule';
 
-/** SUPPORTED_KINDS maps each kind kubeplay handles to its apiVersion. */
-export const SUPPORTED_KINDS: Readonly<Record<string, string>> = { Pod: 'v1' };
-
-/** checkKind returns problems with apiVersion/kind; [] when the document is a kind kubeplay handles. */
-export function checkKind(value: Record<string, unknown>): Finding[] {
+/** checkKind finds the document's kind in the catalog, or returns the problems with apiVersion/kind. */
+export function checkKind(value: Record<string, unknown>, catalog: KindCatalog): { kind: KindValidation } | { problems: Finding[] } {
   const kind = value['kind'];
   const apiVersion = value['apiVersion'];
   const out: Finding[] = [];
@@ -15,12 +16,13 @@ export function checkKind(value: Record<string, unknown>): Finding[] {
   if (apiVersion === undefined || apiVersion === null || apiVersion === '')
     out.push({ path: [], message: 'required field "apiVersion" is missing: set apiVersion: v1' });
   else if (typeof apiVersion !== 'string') out.push({ path: ['apiVersion'], message: `apiVersion must be a string, got ${JSON.stringify(apiVersion)}` });
-  if (out.length > 0) return out;
+  if (out.length > 0) return { problems: out };
   const k = kind as string;
-  const want = SUPPORTED_KINDS[k];
-  if (want === undefined)
-    return [{ path: ['kind'], message: `kind "${k}" (apiVersion ${String(apiVersion)}) is not supported: kubeplay handles ${Object.entries(SUPPORTED_KINDS).map(([n, v]) => `${n} (${v})`).join(', ')}` }];
-  if (apiVersion !== want)
-    return [{ path: ['apiVersion'], message: `no matches for kind "${k}" in version "${String(apiVersion)}": use apiVersion: ${want}` }];
-  return [];
+  const found = catalog.find(apiVersion as string, k);
+  if (found) return { kind: found };
+  const sameKind = catalog.all().filter((c) => c.info.kind === k);
+  if (sameKind.length > 0)
+    return { problems: [{ path: ['apiVersion'], message: `no matches for kind "${k}" in version "${String(apiVersion)}": use apiVersion: ${sameKind.map((c) => c.info.apiVersion).join(' or ')}` }] };
+  const handled = catalog.all().map((c) => `${c.info.kind} (${c.info.apiVersion})`).join(', ');
+  return { problems: [{ path: ['kind'], message: `kind "${k}" (apiVersion ${String(apiVersion)}) is not supported: kubeplay handles ${handled}` }] };
 }

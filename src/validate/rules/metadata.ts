@@ -30,12 +30,16 @@ export const metadataRule: DocumentRule = {
     }
     const ns = meta['namespace'];
     if (typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
-    out.push(...validateLabels(meta['labels'], ['metadata', 'labels']));
-    out.push(...validateAnnotations(meta['annotations'], ['metadata', 'annotations']));
+    out.push(...labelsAndAnnotations(meta));
     out.push(...podSpecificAnnotations(asRecord(meta['annotations']) ?? {}, asRecord(pod['spec']) ?? {}));
     return out;
   },
 };
+
+/** labelsAndAnnotations checks metadata.labels and metadata.annotations, for every kind (ValidateObjectMeta). */
+export function labelsAndAnnotations(meta: Record<string, unknown>): Finding[] {
+  return [...validateLabels(meta['labels'], ['metadata', 'labels']), ...validateAnnotations(meta['annotations'], ['metadata', 'annotations'])];
+}
 
 /** validateLabels is ValidateLabels: keys are qualified names, values label values; printed at the map, located at the key. */
 export function validateLabels(v: unknown, path: JsonPath): Finding[] {

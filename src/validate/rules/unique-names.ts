@@ -13,12 +13,12 @@ export const uniqueNamesRule: InputRule = {
       const name = meta?.['name'];
       if (typeof name !== 'string' || name === '') continue;
       const ns = typeof meta?.['namespace'] === 'string' && meta['namespace'] !== '' ? (meta['namespace']) : 'default';
-      // Podman pod names are global: two namespaces cannot both hold a pod of one name.
       const where = `${doc.source} document ${doc.documentIndex + 1}`;
-      const prev = first.get(name);
+      const key = `${ns}/${name}`;
+      const prev = first.get(key);
       if (prev !== undefined)
         out.push({ doc, path: ['metadata', 'name'], message: `pod "${name}" (namespace ${ns}) is declared twice: first in ${prev}; Podman pod names must be unique (kubeplay's rule, not the API server's)` });
-      else first.set(name, where);
+      else first.set(key, where);
     }
     return out;
   },

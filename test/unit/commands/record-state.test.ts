@@ -3,15 +3,16 @@
 import { recordApply, recordDelete } from '../../../src/commands/record-state';
 import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../../src/domain/labels';
 import type { ObservedPod } from '../../../src/domain/state';
-import type { ValidManifest } from '../../../src/domain/types';
+import type { PodManifest } from '../../../src/domain/types';
 import type { Action } from '../../../src/plan/plan';
 import type { ExecutionReport } from '../../../src/execute/execute-plan';
 import { openTestStore, removeDir, tempDir } from '../store/temp-store';
 
-function manifest(name: string, image = 'img:1'): ValidManifest {
+function manifest(name: string, image = 'img:1'): PodManifest {
   const original = { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image }] } };
   return {
     ref: { kind: 'Pod', namespace: 'default', name },
+    apiVersion: 'v1',
     source: 'f.yaml',
     documentIndex: 0,
     original,

@@ -37,8 +37,8 @@ describe('validateDeleteOptions: kubectl\'s argument forms and flag rules', () =
     ['--grace-period=7', { args: ['pod', 'a'], gracePeriod: 7 }, 'names a; grace 7; ignoreNotFound false'],
     ['nothing', {}, "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"],
     ['a type alone', { args: ['pods'] }, 'error: resource(s) were provided, but no name, label selector, or --all flag specified'],
-    ['another type', { args: ['deployments', 'x'] }, 'error: the server doesn\'t have a resource type "deployments": kubeplay deletes pods only (pod, pods or po)'],
-    ['pod,svc', { args: ['pod,svc', 'x'] }, 'error: the server doesn\'t have a resource type "svc": kubeplay deletes pods only (pod, pods or po)'],
+    ['another type', { args: ['deployments', 'x'] }, 'error: the server doesn\'t have a resource type "deployments": kubeplay handles namespaces (ns), pods (po)'],
+    ['pod,svc', { args: ['pod,svc', 'x'] }, 'error: the server doesn\'t have a resource type "svc": kubeplay handles namespaces (ns), pods (po)'],
     ['-f and names', { files: ['a.yaml'], args: ['pod', 'a'] }, 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well'],
     ['names and -l', { args: ['pod', 'a'], selector: 'x=y' }, 'error: name cannot be provided when a selector is specified'],
     ['names and --all', { args: ['pod', 'a'], all: true }, 'error: name cannot be provided when a selector is specified'],
@@ -61,7 +61,7 @@ describe('validateDeleteOptions: kubectl\'s argument forms and flag rules', () =
 });
 
 describe('detachedArgs and eqLabels', () => {
-  const plan = { actions: [{ name: 'a' }, { name: 'b' }] } as unknown as DeletePlan;
+  const plan = { actions: [{ name: 'a', ref: 'pod/a' }, { name: 'b', ref: 'pod/b' }] } as unknown as DeletePlan;
   test('the background kubeplay deletes exactly the chosen pods with the same grace period', () => {
     expect(detachedArgs(plan, -1)).toEqual(['delete', 'pods', 'a', 'b', '--ignore-not-found', '--wait=true']);
     expect(detachedArgs(plan, 4)).toEqual(['delete', 'pods', 'a', 'b', '--ignore-not-found', '--wait=true', '--grace-period=4']);

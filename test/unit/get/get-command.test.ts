@@ -14,7 +14,7 @@ import { FakeContainerEngine } from '../../fakes/fake-container-engine';
 const now = new Date('2026-05-01T12:00:00Z');
 
 function opts(over: Partial<GetOptions> = {}): GetOptions {
-  return { resource: 'pods', names: [], files: [], recursive: false, output: 'table', showLabels: false, labelColumns: [], noHeaders: false, watch: false, watchIntervalSeconds: 1, ...over };
+  return { resource: 'pods', names: [], files: [], recursive: false, output: 'table', showLabels: false, labelColumns: [], noHeaders: false, watch: false, watchIntervalSeconds: 1, namespace: 'default', allNamespaces: false, ...over };
 }
 
 async function engineWith(pods: Array<[string, Record<string, string>]>, unmanaged: Array<[string, Record<string, string>]> = []): Promise<FakeContainerEngine> {

@@ -2,7 +2,7 @@
 // snapshots with a fixed clock. Each row is a situation a kubectl user knows the words for.
 import { LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY } from '../../../src/domain/labels';
 import { podRow } from '../../../src/print/get/pod-row';
-import { toV1Pod, type ContainerSnapshot, type PodSnapshot } from '../../../src/print/get/to-v1-pod';
+import { toV1Pod, type ContainerSnapshot, type PodSnapshot } from '../../../src/observe/to-v1-pod';
 
 const now = new Date('2026-05-01T12:00:00Z');
 const ago = (s: number) => new Date(now.getTime() - s * 1000);

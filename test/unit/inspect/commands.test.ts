@@ -146,7 +146,7 @@ describe('describe on the fake engine', () => {
   test('finds the pod, keeps only its containers\' events, names the missing ones', async () => {
     const engine = await engineWith(twoContainers);
     engine.events.push(died(engine, 'web-app', 5, 3));
-    const r = await runDescribe({ resource: 'pod', names: ['web', 'gone'], files: [], recursive: false }, { engine: async () => engine, readStdin: async () => Buffer.from(''), now: () => now });
+    const r = await runDescribe({ resource: 'pod', names: ['web', 'gone'], files: [], recursive: false, namespace: 'default', allNamespaces: false }, { engine: async () => engine, readStdin: async () => Buffer.from(''), now: () => now });
     expect(r.notFound).toEqual(['gone']);
     expect(r.pods.map((p) => p.pod.metadata?.name)).toEqual(['web']);
     expect(engine.log.filter((l) => l.startsWith('listEvents')).length).toBe(1);

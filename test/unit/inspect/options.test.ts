@@ -101,7 +101,7 @@ describe('describe options', () => {
 
   test('argv with -l and -f', () => {
     expect(toDescribeOptions({ args: ['pods'], selector: 'app=web', filename: ['a.yaml'] }, toDescribeArgs)).toEqual({
-      resource: 'pods', names: [], files: ['a.yaml'], recursive: false, selector: 'app=web',
+      resource: 'pods', names: [], files: ['a.yaml'], recursive: false, selector: 'app=web', namespace: 'default', allNamespaces: false,
     });
   });
 
@@ -111,7 +111,7 @@ describe('describe options', () => {
     [{ resource: 'pod', names: ['x'], files: ['f.yaml'] }, '-f and resource names cannot be used together'],
     [{ resource: 'pod', names: ['x'], files: [], selector: 'a=b' }, 'name cannot be provided when a selector is specified'],
   ])('validate refuses %j', (o, message) => {
-    expect(() => validateDescribeOptions({ recursive: false, ...o })).toThrow(message);
+    expect(() => validateDescribeOptions({ recursive: false, namespace: 'default', allNamespaces: false, ...o })).toThrow(message);
   });
   test('mixing pod/NAME and a plain word is refused', () => expect(() => toDescribeArgs(['pod', 'pod/web'])).toThrow('resource/name form'));
 });

@@ -1,11 +1,12 @@
 import type { V1Container, V1Pod, V1PodSpec } from '@kubernetes/client-node';
-import type { DesiredContainer, DesiredPod, ValidManifest } from '../../../src/domain/types';
+import type { DesiredContainer, DesiredPod, PodManifest } from '../../../src/domain/types';
 import { defaultPullPolicy, expandReferences, toDesiredPod } from '../../../src/translate/pod';
 
 /** manifest wraps a Pod object as the validator would hand it over. */
-function manifest(pod: V1Pod, namespace = 'default'): ValidManifest {
+function manifest(pod: V1Pod, namespace = 'default'): PodManifest {
   return {
     ref: { kind: 'Pod', namespace, name: pod.metadata?.name ?? '' },
+    apiVersion: 'v1',
     source: 'test.yaml',
     documentIndex: 0,
     object: pod,

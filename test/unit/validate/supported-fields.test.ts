@@ -1,4 +1,4 @@
-import { genericPath, SUPPORTED_FIELDS, unsupportedFields, unsupportedReason } from '../../../src/translate/supported-fields';
+import { genericPath, SUPPORTED_FIELDS, unsupportedFields, unsupportedReason } from '../../../src/validate/supported-fields';
 
 /** pod is a Pod whose only container gets the given fields, plus the given spec fields. */
 function pod(container: Record<string, unknown> = {}, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}): object {

@@ -16,9 +16,10 @@
  * and in the pod's readiness, as the kubelet counts them.
  */
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
-import { parseLastApplied } from '../../domain/last-applied';
-import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../../domain/labels';
-import { byText } from '../../domain/order';
+import { parseLastApplied } from '../domain/last-applied';
+import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domain/labels';
+import { byText } from '../domain/order';
+import { podIdentityOf } from '../domain/pod-names';
 
 /** ContainerSnapshot is one (non-infra) Podman container of a pod, as listed and, when needed, inspected. */
 export interface ContainerSnapshot {
@@ -252,8 +253,9 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name: s.name,
-      namespace: applied?.metadata?.namespace ?? 'default',
+      // Podman's name carries the namespace (domain/pod-names.ts); the object shows the Kubernetes one.
+      name: podIdentityOf(s.name, s.labels).name,
+      namespace: podIdentityOf(s.name, s.labels).namespace,
       uid: uidOf(s.id),
       ...(s.createdAt ? { creationTimestamp: s.createdAt } : {}),
       ...(isTerminating(s) ? { deletionTimestamp: now } : {}),

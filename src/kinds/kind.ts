@@ -1,0 +1,36 @@
+/**
+ * KindModule: everything kubeplay knows of one kind, gathered in the kind's folder (src/kinds/<kind>/)
+ * and listed once in registry.ts. The pipeline stages stay generic: each defines the facet it
+ * needs (validate: KindValidation; print: TableSpec) and is handed the kind's facet by the
+ * commands, which ask the registry. Kinds sit above the stages: a kind's folder imports stages'
+ * types and rules, never the other way round.
+ */
+import type { KindInfo } from '../domain/kinds';
+import type { KubeObject, StoredObject } from '../domain/objects';
+import type { ValidManifest } from '../domain/types';
+import type { KindValidation } from '../validate/kind-validation';
+import type { TableSpec } from '../print/get/format';
+
+/**
+ * How kubeplay carries out a kind:
+ * - `podman-pods`: as Podman pods (translate/, the pod planner, Podman's state is observed);
+ * - `store`: kept as objects in the store only, with nothing in Podman (a Namespace).
+ */
+export type CarriedOut = 'podman-pods' | 'store';
+
+/** KindModule is one kind; see the module comment. */
+export interface KindModule {
+  info: KindInfo;
+  validation: KindValidation;
+  /** get's table (columns and cells), NAMESPACE/-L/LABELS added by the printer. */
+  table: TableSpec<never>;
+  carriedOut: CarriedOut;
+  /** For a `store` kind: the object stored for a valid manifest (the fields the API server sets on create). */
+  toStored?: (m: ValidManifest) => KubeObject;
+  /** Objects that exist without being applied (the `default` namespace), as a list shows them. */
+  builtIn?: (now: Date) => StoredObject[];
+  /** describe's layout for a `store` kind. */
+  describe?: (o: StoredObject) => string;
+  /** Why an object may not be deleted (the `default` namespace), in the API server's words; undefined when it may. */
+  undeletable?: (name: string) => string | undefined;
+}

@@ -1,0 +1,96 @@
+/**
+ * The Namespace kind: kept in the store only (there is nothing of it in Podman). `default` always
+ * exists; a namespaced object names its namespace in metadata.namespace (`default` when absent),
+ * and a pod of another namespace gets a Podman name that cannot collide (domain/pod-names.ts).
+ * Deleting a namespace deletes what kubeplay made in it; `default` cannot be deleted.
+ */
+import type { KubeObject, StoredObject } from '../../domain/objects';
+import { DEFAULT_NAMESPACE } from '../../domain/kinds';
+import { LABEL_LAST_APPLIED } from '../../domain/labels';
+import type { ValidManifest } from '../../domain/types';
+import type { TableSpec } from '../../print/get/format';
+import { timestampSince } from '../../print/get/duration';
+import { alignTabs } from '../../print/tabwriter';
+import { multiline, SKIPPED_ANNOTATIONS } from '../../print/describe';
+import { byText } from '../../domain/order';
+import type { KindModule } from '../kind';
+import { NAMESPACE_INFO, NAMESPACE_VALIDATION } from './validation';
+
+/** LABEL_METADATA_NAME is the label the API server puts on every namespace, holding its name. */
+export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
+
+/** namespaceObject is a Namespace as the API server stores it on create: name label, the kubernetes finalizer, phase Active. */
+export function namespaceObject(m: ValidManifest): KubeObject {
+  const o = m.object;
+  const meta = (o['metadata'] ?? {}) as Record<string, unknown>;
+  const spec = (o['spec'] ?? {}) as Record<string, unknown>;
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      ...meta,
+      name: m.ref.name,
+      labels: { ...((meta['labels'] as Record<string, string> | undefined) ?? {}), [LABEL_METADATA_NAME]: m.ref.name },
+      annotations: { ...((meta['annotations'] as Record<string, string> | undefined) ?? {}), [LABEL_LAST_APPLIED]: JSON.stringify(m.original ?? o) },
+    },
+    spec: { ...spec, finalizers: (spec['finalizers'] as string[] | undefined) ?? ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}
+
+/** defaultNamespace is the `default` namespace, which exists whether or not anything was applied. */
+function defaultNamespace(): StoredObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: DEFAULT_NAMESPACE, uid: '', resourceVersion: '0', generation: 1, creationTimestamp: '', labels: { [LABEL_METADATA_NAME]: DEFAULT_NAMESPACE } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}
+
+interface NamespaceView {
+  metadata?: { name?: string; creationTimestamp?: string };
+  status?: { phase?: string };
+}
+
+/** NAMESPACE_TABLE is kubectl's table for namespaces: NAME STATUS AGE. */
+export const NAMESPACE_TABLE: TableSpec<NamespaceView> = {
+  resource: 'namespace',
+  namespaced: false,
+  headers: () => ['NAME', 'STATUS', 'AGE'],
+  cells: (ns, _wide, _o, now) => [ns.metadata?.name ?? '', ns.status?.phase ?? '', timestampSince(ns.metadata?.creationTimestamp || undefined, now)],
+};
+
+/** describeNamespace is kubectl's NamespaceDescriber: name, labels, annotations, status, quotas and limit ranges (none here). */
+export function describeNamespace(o: StoredObject): string {
+  const md = o.metadata;
+  const labels = Object.entries(md.labels ?? {}).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}=${v}`);
+  const annotations = Object.entries(md.annotations ?? {}).filter(([k]) => !SKIPPED_ANNOTATIONS.has(k)).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}: ${v}`);
+  const phase = (o.status as { phase?: string } | undefined)?.phase ?? '';
+  const lines = [`Name:\t${md.name}`, ...multiline('', 'Labels', labels), ...multiline('', 'Annotations', annotations), `Status:\t${phase}`, '', 'No resource quota.', '', 'No LimitRange resource.', ''];
+  return alignTabs(lines.join('\n'));
+}
+
+/** NAMESPACE is the Namespace kind's module. */
+export const NAMESPACE: KindModule = {
+  info: NAMESPACE_INFO,
+  validation: NAMESPACE_VALIDATION,
+  table: NAMESPACE_TABLE,
+  carriedOut: 'store',
+  toStored: namespaceObject,
+  builtIn: () => [defaultNamespace()],
+  describe: describeNamespace,
+  undeletable: (name) => (name === DEFAULT_NAMESPACE ? `namespaces "${name}" is forbidden: this namespace may not be deleted` : undefined),
+};
+
+/** namespaceNamed is a Namespace object as stored when it is adopted (no manifest: a lost store rebuilt from pods' labels). */
+export function namespaceNamed(name: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { [LABEL_METADATA_NAME]: name } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * planObjects and planObjectDeletes: the plan stage for kinds kept in the store only (a
+ * Namespace): desired objects × stored objects → one action each, `create` (not stored),
+ * `configure` (stored, something the user sets differs), `unchanged`; and `delete` for the ones
+ * asked to go. Pure: no store, no engine, no clock.
+ */
+import { objectKeyOf, type KubeObject, type ObjectKey, type StoredObject } from '../domain/objects';
+import { canonicalJson } from '../domain/canonical-json';
+import type { Action } from './plan';
+
+/** DesiredObject is one object to store: how it is named in output and its store key. */
+export interface DesiredObject {
+  /** `namespace/shop`. */
+  ref: string;
+  key: ObjectKey;
+  object: KubeObject;
+}
+
+/**
+ * userView is what apply compares: every field but status and the metadata the store stamps
+ * (uid, resourceVersion, generation, creationTimestamp, managedFields).
+ */
+function userView(o: KubeObject): string {
+  const { status: _status, metadata, ...rest } = o;
+  const { uid: _u, resourceVersion: _r, generation: _g, creationTimestamp: _c, managedFields: _m, ...meta } = metadata;
+  return canonicalJson({ ...rest, metadata: meta });
+}
+
+/** planObjects plans apply for store-only objects; `stored` are the objects of those kinds the store holds. */
+export function planObjects(desired: readonly DesiredObject[], stored: readonly StoredObject[]): Action[] {
+  const byKey = new Map(stored.map((o) => [keyText(objectKeyOf(o)), o]));
+  return desired.map((d): Action => {
+    const current = byKey.get(keyText(d.key));
+    const base = { ref: d.ref, name: d.key.name, needsImages: [], rollback: [] };
+    if (current === undefined) return { ...base, kind: 'create', cause: 'not in the store', steps: [{ op: 'putObject', object: d.object }] };
+    if (userView(current) === userView(d.object)) return { ...base, kind: 'unchanged', cause: `as stored (resourceVersion ${current.metadata.resourceVersion})`, steps: [] };
+    return { ...base, kind: 'configure', cause: `changed since resourceVersion ${current.metadata.resourceVersion}`, steps: [{ op: 'putObject', object: d.object }] };
+  });
+}
+
+/** objectDeleteAction removes one stored object. */
+export function objectDeleteAction(ref: string, key: ObjectKey, cause: string): Action {
+  return { kind: 'delete', ref, name: key.name, cause, needsImages: [], steps: [{ op: 'removeObject', key }], rollback: [] };
+}
+
+/** keyText is a key as one string, for maps. */
+export function keyText(k: ObjectKey): string {
+  return `${k.kind}/${k.namespace}/${k.name}`;
+}
