@@ -11,6 +11,7 @@ import type { DocumentRule, Finding } from './rule';
 import { asArray, asRecord, eachContainer } from './rule';
 import { isDNS1123Label, isValidPortName, isValidPortNum } from './k8s-names';
 import { duplicate, invalid, kubeplayOnly, notFound, notSupported, required } from './field-errors';
+import { checkVolumes } from './volumes';
 
 /** supportedPullPolicies, sorted (sets.List). */
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
@@ -36,11 +37,8 @@ export const containersRule: DocumentRule = {
     if (asArray(spec['containers']).length === 0) out.push(required(['spec', 'containers']));
     out.push(...oneOf(spec['restartPolicy'], RESTART_POLICIES, ['spec', 'restartPolicy']));
 
-    const volumeNames = new Set(
-      asArray(spec['volumes'])
-        .map((v) => asRecord(v)?.['name'])
-        .filter((n): n is string => typeof n === 'string'),
-    );
+    // As ValidateVolumeMounts, a mount may name only a volume that passed validation.
+    const volumeNames = checkVolumes(pod).valid;
     // Regular containers first: an init container reusing one of their names is the duplicate, as
     // validateInitContainers seeds its set with the regular names.
     const regular = new Set<string>();

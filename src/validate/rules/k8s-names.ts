@@ -8,7 +8,22 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const PORT_NAME_CHARSET = /^[-a-z0-9]+$/;
+
+/**
+ * regexError is apimachinery's RegexError: the message, then the examples and the pattern, written
+ * exactly as the API server writes them (each example is followed by "', " and joined with " or ",
+ * so two spaces stand before every "or").
+ */
+export function regexError(message: string, pattern: string, ...examples: string[]): string {
+  if (examples.length === 0) return `${message} (regex used for validation is '${pattern}')`;
+  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${pattern}')`;
+}
+
+const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
+const LABEL_VALUE_FMT = '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?';
+const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 
 /** isDNS1123Label checks a container, volume or port-less name (at most 63 characters). */
 export function isDNS1123Label(v: string): string[] {
@@ -16,7 +31,12 @@ export function isDNS1123Label(v: string): string[] {
   if (v.length > 63) errs.push('must be no more than 63 characters');
   if (!DNS1123_LABEL.test(v))
     errs.push(
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')",
+      regexError(
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+        DNS1123_LABEL_FMT,
+        'my-name',
+        '123-abc',
+      ),
     );
   return errs;
 }
@@ -27,13 +47,22 @@ export function isDNS1123Subdomain(v: string): string[] {
   if (v.length > 253) errs.push('must be no more than 253 characters');
   if (!DNS1123_SUBDOMAIN.test(v))
     errs.push(
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')",
+      regexError(
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        DNS1123_SUBDOMAIN_FMT,
+        'example.com',
+      ),
     );
   return errs;
 }
 
-const QUALIFIED_NAME_REGEX_ERROR =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const QUALIFIED_NAME_REGEX_ERROR = regexError(
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+  QUALIFIED_NAME_FMT,
+  'MyName',
+  'my.name',
+  '123-abc',
+);
 
 /**
  * isQualifiedName checks a label or annotation key: an optional DNS subdomain prefix and a name
@@ -65,18 +94,28 @@ export function isValidLabelValue(v: string): string[] {
   if (v.length > 63) errs.push('must be no more than 63 characters');
   if (!LABEL_VALUE.test(v))
     errs.push(
-      "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')",
+      regexError(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        LABEL_VALUE_FMT,
+        'MyValue',
+        'my_value',
+        '12345',
+      ),
     );
   return errs;
 }
 
-/** isValidPortName checks a named port (IANA_SVC_NAME: at most 15 characters, one letter at least). */
+/**
+ * isValidPortName checks a named port (IANA_SVC_NAME) as apimachinery's IsValidPortName does, each
+ * check on its own and in its order: length, charset, a letter, consecutive hyphens, hyphen at an end.
+ */
 export function isValidPortName(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 15) errs.push('must be no more than 15 characters');
-  if (!IANA_SVC_NAME.test(v)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-  if (v.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (!PORT_NAME_CHARSET.test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(v)) errs.push('must contain at least one letter (a-z)');
+  if (v.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (v.startsWith('-') || v.endsWith('-')) errs.push('must not begin or end with a hyphen');
   return errs;
 }
 
@@ -99,7 +138,7 @@ function isIP(v: string): boolean {
 export function isHTTPHeaderName(v: string): string[] {
   return /^[-A-Za-z0-9]+$/.test(v)
     ? []
-    : ["a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"];
+    : [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", '[-A-Za-z0-9]+', 'X-Header-Name')];
 }
 
 /** isConfigMapKey checks a ConfigMap or Secret key. */
@@ -107,9 +146,7 @@ export function isConfigMapKey(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 253) errs.push('must be no more than 253 characters');
   if (!/^[-._a-zA-Z0-9]+$/.test(v))
-    errs.push(
-      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
-    );
+    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", '[-._a-zA-Z0-9]+', 'key.name', 'KEY_NAME', 'key-name'));
   if (v === '.') errs.push("must not be '.'");
   else if (v === '..') errs.push("must not be '..'");
   else if (v.startsWith('..')) errs.push("must not start with '..'");

@@ -9,7 +9,7 @@
  */
 import type { DocumentRule, Finding } from './rule';
 import { asRecord, eachContainer } from './rule';
-import { forbidden, invalid, required } from './field-errors';
+import { forbidden, goStringer, invalid, required } from './field-errors';
 import { isQualifiedName } from './k8s-names';
 import { formatQuantity, parseQuantity, type Quantity } from './quantity';
 
@@ -45,16 +45,18 @@ const wholeValue = (q: Quantity): number => (q.value < 0 ? -Math.ceil(-q.value) 
 /**
  * resourceName is validateContainerResourceName: validateResourceName (qualified name; a name without
  * a prefix must be a standard resource) and then, unconditionally, the container's own check, so a
- * name can get more than one message, as from the API server.
+ * name can get more than one message, as from the API server. A core.ResourceName is a Stringer, so
+ * the API server prints the name unquoted.
  */
 function resourceName(name: string, path: (string | number)[]): Finding[] {
-  const out = isQualifiedName(name).map((m) => invalid(path, name, m));
+  const value = goStringer(name);
+  const out = isQualifiedName(name).map((m) => invalid(path, value, m));
   if (out.length === 0 && !name.includes('/') && !isStandard(name))
-    out.push(invalid(path, name, 'must be a standard resource type or fully qualified'));
+    out.push(invalid(path, value, 'must be a standard resource type or fully qualified'));
   if (!name.includes('/')) {
-    if (!STANDARD_CONTAINER.has(name) && !isHugePages(name)) out.push(invalid(path, name, 'must be a standard resource for containers'));
+    if (!STANDARD_CONTAINER.has(name) && !isHugePages(name)) out.push(invalid(path, value, 'must be a standard resource for containers'));
   } else if (!isNative(name) && !isExtended(name)) {
-    out.push(invalid(path, name, "doesn't follow extended resource name standard"));
+    out.push(invalid(path, value, "doesn't follow extended resource name standard"));
   }
   return out;
 }
@@ -69,11 +71,15 @@ function hugePageDivisible(name: string, q: Quantity): boolean {
   return wholeValue(q) % wholeValue(page) === 0;
 }
 
-/** quantityValue is ValidateResourceQuantityValue plus validateResourceQuantityHugePageValue. */
+/**
+ * quantityValue is ValidateResourceQuantityValue plus validateResourceQuantityHugePageValue. The
+ * negative check passes value.String() (quoted); the integer check passes the resource.Quantity
+ * itself, a Stringer, so its value is printed unquoted.
+ */
 function quantityValue(name: string, q: Quantity, path: (string | number)[]): Finding[] {
   const out: Finding[] = [];
   if (q.value < 0) out.push(invalid(path, formatQuantity(q), 'must be greater than or equal to 0'));
-  if (isInteger(name) && milliValue(q) % 1000 !== 0) out.push(invalid(path, formatQuantity(q), 'must be an integer'));
+  if (isInteger(name) && milliValue(q) % 1000 !== 0) out.push(invalid(path, goStringer(formatQuantity(q)), 'must be an integer'));
   if (isHugePages(name) && !hugePageDivisible(name, q))
     out.push(invalid(path, formatQuantity(q), `${formatQuantity(q)} is not positive integer multiple of ${name}`));
   return out;

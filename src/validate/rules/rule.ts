@@ -3,14 +3,17 @@
  * so one run reports every problem in every document (changesets' rules.ts, Kubernetes' validation).
  */
 import type { Issue, JsonPath, LoadedDocument, Severity } from '../../domain/types';
-import { formatFieldPath } from '../field-path';
+import { formatFieldPath, type FieldPath } from '../field-path';
 
 /** Finding is a problem a rule found, before it is located in its source. */
 export interface Finding {
   /** Where the problem is: the issue is located (line, column) at this path. */
   path: JsonPath;
-  /** The field path printed, when the API server names another than the located one (a map, not its key). */
-  reportPath?: JsonPath;
+  /**
+   * The field path printed, when the API server names another than the located one (a map, not its
+   * key; a key of a map the path cannot tell is one: `resources[storage]`).
+   */
+  reportPath?: FieldPath;
   message: string;
   severity?: Severity;
 }

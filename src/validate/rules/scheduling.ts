@@ -179,7 +179,7 @@ function tolerations(list: unknown[], out: Finding[]): void {
       const errs = isValidLabelValue(value);
       if (errs.length) out.push(invalid([...at, 'operator'], value, errs.join(';')));
     } else if (op === 'Exists') {
-      if (value !== '') out.push(invalid([...at, 'operator'], tol, "value must be empty when `operator` is 'Exists'"));
+      if (value !== '') out.push(invalid([...at, 'operator'], value, "value must be empty when `operator` is 'Exists'"));
     } else out.push(notSupported([...at, 'operator'], op, ['Equal', 'Exists']));
     if (effect !== '' && !EFFECTS.includes(effect)) out.push(notSupported([...at, 'effect'], effect, EFFECTS));
   });

@@ -12,7 +12,10 @@ import { textOf } from '../../domain/text';
 import type { JsonPath } from '../../domain/types';
 import type { Finding } from './rule';
 import { asArray, asRecord } from './rule';
-import { invalid, notSupported, required, tooLong } from './field-errors';
+import { forbidden, invalid, notSupported, required, tooLong } from './field-errors';
+import { mapKey } from '../field-path';
+import { validateAnnotations, validateLabels } from './metadata';
+import { formatQuantity, parseQuantity } from './quantity';
 import { isDNS1123Label, isDNS1123Subdomain } from './k8s-names';
 
 type Src = Record<string, unknown>;
@@ -70,12 +73,17 @@ function iscsi(s: Src, path: JsonPath, volName: string): Finding[] {
   if (typeof lun === 'number' && (lun < 0 || lun > 255)) out.push(invalid([...path, 'lun'], lun, LUN));
   if ((s['chapAuthDiscovery'] === true || s['chapAuthSession'] === true) && !asRecord(s['secretRef'])) out.push(required([...path, 'secretRef']));
   const initiator = s['initiatorName'];
-  if (typeof initiator === 'string') {
-    out.push(...iscsiName(initiator, [...path, 'initiatorName'], true));
-    if (`${volName}:${str(s['targetPortal'])}`.length > 64)
-      out.push(invalid([...path.slice(0, -1), 'name'], volName, 'Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.'));
-  }
-  return out;
+  if (typeof initiator === 'string') out.push(...iscsiName(initiator, [...path, 'initiatorName'], true));
+  return [...out, ...iscsiNameLength(s, path, volName)];
+}
+
+/**
+ * iscsiNameLength: with an initiatorName, <volume name>:<targetPortal> must stay under 64 characters.
+ * validateVolumeSource checks it even when iscsi is not the volume's first type.
+ */
+export function iscsiNameLength(s: Src, path: JsonPath, volName: string): Finding[] {
+  if (typeof s['initiatorName'] !== 'string' || `${volName}:${str(s['targetPortal'])}`.length <= 64) return [];
+  return [invalid([...path.slice(0, -1), 'name'], volName, 'Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.')];
 }
 
 function fc(s: Src, path: JsonPath): Finding[] {
@@ -187,20 +195,61 @@ function gitRepo(s: Src, path: JsonPath): Finding[] {
 
 /** SUPPORTED_ACCESS_MODES is supportedAccessModes, sorted. */
 const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
+/** supportedVolumeModes, sorted. */
+const VOLUME_MODES = ['Block', 'Filesystem'];
+/**
+ * The ObjectMeta fields in Go's order, each as validateFieldAllowList names it (first letter lowered:
+ * UID is `uID`). A claim template's metadata may hold only labels and annotations.
+ */
+const TEMPLATE_META_FORBIDDEN: ReadonlyArray<[json: string, reported: string]> = [
+  ['name', 'name'], ['generateName', 'generateName'], ['namespace', 'namespace'], ['selfLink', 'selfLink'], ['uid', 'uID'],
+  ['resourceVersion', 'resourceVersion'], ['generation', 'generation'], ['creationTimestamp', 'creationTimestamp'],
+  ['deletionTimestamp', 'deletionTimestamp'], ['deletionGracePeriodSeconds', 'deletionGracePeriodSeconds'],
+  ['ownerReferences', 'ownerReferences'], ['finalizers', 'finalizers'], ['managedFields', 'managedFields'],
+];
+/** isZero: what Go decodes to the field's zero value (reflect.DeepEqual with zero): absent, null, "", 0, []. */
+const isZero = (v: unknown): boolean => v === undefined || v === null || v === '' || v === 0 || (Array.isArray(v) && v.length === 0);
 
+/** ValidateTemplateObjectMeta: annotations and labels as an object's, every other field forbidden. */
+function templateMetadata(meta: Src, path: JsonPath): Finding[] {
+  const out = [...validateAnnotations(meta['annotations'], [...path, 'annotations']), ...validateLabels(meta['labels'], [...path, 'labels'])];
+  for (const [json, reported] of TEMPLATE_META_FORBIDDEN)
+    if (!isZero(meta[json])) out.push({ ...forbidden([...path, json], 'cannot be set'), reportPath: [...path, reported] });
+  return out;
+}
+
+/**
+ * ephemeral is validateEphemeralVolumeSource: the claim template's metadata
+ * (ValidateTemplateObjectMeta) and spec (ValidatePersistentVolumeClaimSpec: access modes, the storage
+ * request, which upstream names `spec.resources[storage]`, storageClassName, volumeMode). The label
+ * selector and data sources are not checked (docs/validation.md).
+ */
 function ephemeral(s: Src, path: JsonPath): Finding[] {
   const tpl = asRecord(s['volumeClaimTemplate']);
   if (!tpl) return [required([...path, 'volumeClaimTemplate'])];
-  const out: Finding[] = [];
-  const sp = [...path, 'volumeClaimTemplate', 'spec'];
+  const tp = [...path, 'volumeClaimTemplate'];
+  const out = templateMetadata(asRecord(tpl['metadata']) ?? {}, [...tp, 'metadata']);
+  const sp = [...tp, 'spec'];
   const spec = asRecord(tpl['spec']) ?? {};
   const modes = asArray(spec['accessModes']);
   if (modes.length === 0) out.push(required([...sp, 'accessModes'], 'at least 1 access mode is required'));
-  for (const m of modes) if (!ACCESS_MODES.includes(String(m))) out.push(notSupported([...sp, 'accessModes'], m, ACCESS_MODES));
-  if (modes.includes('ReadWriteOncePod') && modes.some((m) => m !== 'ReadWriteOncePod' && ACCESS_MODES.includes(String(m))))
-    out.push({ path: [...sp, 'accessModes'], message: 'Forbidden: may not use ReadWriteOncePod with other access modes' });
+  for (const m of modes) if (!ACCESS_MODES.includes(textOf(m))) out.push(notSupported([...sp, 'accessModes'], m, ACCESS_MODES));
+  if (modes.includes('ReadWriteOncePod') && modes.some((m) => m !== 'ReadWriteOncePod' && ACCESS_MODES.includes(textOf(m))))
+    out.push(forbidden([...sp, 'accessModes'], 'may not use ReadWriteOncePod with other access modes'));
   const requests = asRecord(asRecord(spec['resources'])?.['requests']);
-  if (!requests || requests['storage'] === undefined) out.push(required([...sp, 'resources', 'requests', 'storage']));
+  const storageAt = [...sp, 'resources', 'requests', 'storage'];
+  const reportAt = [...sp, 'resources', mapKey('storage')];
+  const storage = requests?.['storage'];
+  if (storage === undefined || storage === null) out.push({ ...required(storageAt), reportPath: reportAt });
+  else {
+    // ValidatePositiveQuantityValue, which prints value.String().
+    const q = parseQuantity(storage);
+    if (q && q.value <= 0) out.push({ ...invalid(storageAt, formatQuantity(q), 'must be greater than zero'), reportPath: reportAt });
+  }
+  const sc = spec['storageClassName'];
+  if (typeof sc === 'string' && sc !== '') for (const m of isDNS1123Subdomain(sc)) out.push(invalid([...sp, 'storageClassName'], sc, m));
+  const vm = spec['volumeMode'];
+  if (vm !== undefined && vm !== null && !VOLUME_MODES.includes(textOf(vm))) out.push(notSupported([...sp, 'volumeMode'], vm, VOLUME_MODES));
   return out;
 }
 

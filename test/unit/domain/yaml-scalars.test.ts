@@ -121,7 +121,7 @@ describe.each([
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => `${i.line}:${i.column}: ${i.path}: ${i.message}`)).toEqual([
-      '6:5: metadata.labels.enabled: expected string, got boolean true',
+      '6:5: metadata.labels[enabled]: expected string, got boolean true',
     ]);
   });
 

@@ -9,7 +9,7 @@ import { DOCUMENT_RULES } from '../../../src/validate';
 import { schemaFindings } from '../../../src/validate';
 import { validatePodSchema } from '../../../src/validate/pod-schema';
 import { formatFieldPath } from '../../../src/validate/field-path';
-import { isDNS1123Subdomain, isValidLabelValue } from '../../../src/validate/rules/k8s-names';
+import { isDNS1123Subdomain, isValidLabelValue, regexError } from '../../../src/validate/rules/k8s-names';
 
 const doc = {} as LoadedDocument;
 type Pod = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -108,41 +108,41 @@ describe('resources (TestValidateResourceRequirements, TestValidateResourceNames
     ['requests under limits, odd notations', res({ limits: { cpu: '1e3', memory: '100Mi' }, requests: { cpu: 0.5, memory: '64Mi' } }), []],
     ['extended resource, equal', res({ limits: { 'example.com/gpu': 2 }, requests: { 'example.com/gpu': 2 } }), []],
     ['hugepages with memory', res({ limits: { 'hugepages-2Mi': '4Mi', memory: '1Gi' } }), []],
-    ['negative', res({ limits: { cpu: '-1' } }), ['spec.containers[0].resources.limits.cpu: Invalid value: "-1": must be greater than or equal to 0']],
+    ['negative', res({ limits: { cpu: '-1' } }), ['spec.containers[0].resources.limits[cpu]: Invalid value: "-1": must be greater than or equal to 0']],
     ['request above limit', res({ limits: { cpu: '500m' }, requests: { cpu: '1' } }), ['spec.containers[0].resources.requests: Invalid value: "1": must be less than or equal to cpu limit of 500m']],
     ['unqualified name', res({ limits: { gpu: 1 } }), [
       // validateResourceName, then validateContainerResourceName's own check: two messages.
-      'spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource type or fully qualified',
-      'spec.containers[0].resources.limits.gpu: Invalid value: "gpu": must be a standard resource for containers',
+      'spec.containers[0].resources.limits[gpu]: Invalid value: gpu: must be a standard resource type or fully qualified',
+      'spec.containers[0].resources.limits[gpu]: Invalid value: gpu: must be a standard resource for containers',
     ]],
-    ['not a container resource', res({ limits: { pods: 1 } }), ['spec.containers[0].resources.limits.pods: Invalid value: "pods": must be a standard resource for containers']],
-    ['extended not integer', res({ limits: { 'example.com/gpu': '500m' } }), ['spec.containers[0].resources.limits["example.com/gpu"]: Invalid value: "500m": must be an integer']],
+    ['not a container resource', res({ limits: { pods: 1 } }), ['spec.containers[0].resources.limits[pods]: Invalid value: pods: must be a standard resource for containers']],
+    ['extended not integer', res({ limits: { 'example.com/gpu': '500m' } }), ['spec.containers[0].resources.limits[example.com/gpu]: Invalid value: 500m: must be an integer']],
     ['extended request without limit', res({ requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources']],
     ['extended request unlike limit', res({ limits: { 'example.com/gpu': 2 }, requests: { 'example.com/gpu': 1 } }), ['spec.containers[0].resources.requests: Invalid value: "1": must be equal to example.com/gpu limit of 2']],
     ['hugepages alone', res({ limits: { 'hugepages-2Mi': '4Mi' } }), ['spec.containers[0].resources: Forbidden: HugePages require cpu or memory']],
-    ['hugepages not a multiple', res({ limits: { 'hugepages-2Mi': '3Mi', memory: '1Gi' } }), ['spec.containers[0].resources.limits.hugepages-2Mi: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi']],
+    ['hugepages not a multiple', res({ limits: { 'hugepages-2Mi': '3Mi', memory: '1Gi' } }), ['spec.containers[0].resources.limits[hugepages-2Mi]: Invalid value: "3Mi": 3Mi is not positive integer multiple of hugepages-2Mi']],
     // validateContainerResourceName: an invalid qualified name still gets the container or extended check.
     ['bad name, no prefix', res({ limits: { 'a b': 1 } }), [
-      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
-      'spec.containers[0].resources.limits["a b"]: Invalid value: "a b": must be a standard resource for containers',
+      'spec.containers[0].resources.limits[a b]: Invalid value: a b: name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
+      'spec.containers[0].resources.limits[a b]: Invalid value: a b: must be a standard resource for containers',
     ]],
     ['bad name, with prefix', res({ limits: { 'example.com/a b': 1 } }), [
-      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
-      'spec.containers[0].resources.limits["example.com/a b"]: Invalid value: "example.com/a b": doesn\'t follow extended resource name standard',
+      'spec.containers[0].resources.limits[example.com/a b]: Invalid value: example.com/a b: name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
+      'spec.containers[0].resources.limits[example.com/a b]: Invalid value: example.com/a b: doesn\'t follow extended resource name standard',
     ]],
     // IsStandardResourceName knows services.nodeports and the quota hugepages prefix: only the container check.
-    ['standard, not for containers', res({ limits: { 'services.nodeports': 1 } }), ['spec.containers[0].resources.limits["services.nodeports"]: Invalid value: "services.nodeports": must be a standard resource for containers']],
-    ['quota hugepages name', res({ limits: { 'requests.hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.limits["requests.hugepages-2Mi"]: Invalid value: "requests.hugepages-2Mi": must be a standard resource for containers']],
+    ['standard, not for containers', res({ limits: { 'services.nodeports': 1 } }), ['spec.containers[0].resources.limits[services.nodeports]: Invalid value: services.nodeports: must be a standard resource for containers']],
+    ['quota hugepages name', res({ limits: { 'requests.hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.limits[requests.hugepages-2Mi]: Invalid value: requests.hugepages-2Mi: must be a standard resource for containers']],
     // IsIntegerResourceName: the integer quota resources too, not only extended ones.
     ['integer resource, fractional', res({ limits: { pods: '1500m' } }), [
-      'spec.containers[0].resources.limits.pods: Invalid value: "pods": must be a standard resource for containers',
-      'spec.containers[0].resources.limits.pods: Invalid value: "1500m": must be an integer',
+      'spec.containers[0].resources.limits[pods]: Invalid value: pods: must be a standard resource for containers',
+      'spec.containers[0].resources.limits[pods]: Invalid value: 1500m: must be an integer',
     ]],
     // MilliValue() rounds away from zero: 1.0001 is 1001m (refused), 1.9999 is 2000m (accepted).
-    ['extended, 1.0001', res({ limits: { 'example.com/gpu': '1.0001' } }), ['spec.containers[0].resources.limits["example.com/gpu"]: Invalid value: "1001m": must be an integer']],
+    ['extended, 1.0001', res({ limits: { 'example.com/gpu': '1.0001' } }), ['spec.containers[0].resources.limits[example.com/gpu]: Invalid value: 1001m: must be an integer']],
     ['extended, 1.9999', res({ limits: { 'example.com/gpu': '1.9999' } }), []],
     // IsHugePageResourceValueDivisible: a page size that is not a whole number divides nothing.
-    ['hugepages, fractional page size', res({ limits: { 'hugepages-500m': '1', memory: '1Gi' } }), ['spec.containers[0].resources.limits.hugepages-500m: Invalid value: "1": 1 is not positive integer multiple of hugepages-500m']],
+    ['hugepages, fractional page size', res({ limits: { 'hugepages-500m': '1', memory: '1Gi' } }), ['spec.containers[0].resources.limits[hugepages-500m]: Invalid value: "1": 1 is not positive integer multiple of hugepages-500m']],
     ['hugepages request equal to limit', res({ limits: { 'hugepages-2Mi': '4Mi', cpu: 1 }, requests: { 'hugepages-2Mi': '4Mi' } }), []],
     ['hugepages request unlike limit', res({ limits: { 'hugepages-2Mi': '4Mi', cpu: 1 }, requests: { 'hugepages-2Mi': '2Mi' } }), ['spec.containers[0].resources.requests: Invalid value: "2Mi": must be equal to hugepages-2Mi limit of 4Mi']],
   ];
@@ -156,21 +156,21 @@ describe('pod spec (TestValidatePodSpec, TestValidatePodDNSConfig, TestValidateT
     ['dnsPolicy None without config', spec('dnsPolicy', 'None'), ['spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None']],
     ['dnsConfig', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1', '::1'], searches: ['a.example.com.', 'b.example.com'], options: [{ name: 'ndots', value: '2' }] } }), []],
     ['nameserver IP', spec('dnsConfig', { nameservers: ['1.1.1'] }), ['spec.dnsConfig.nameservers[0]: Invalid value: "1.1.1": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)']],
-    ['four nameservers', spec('dnsConfig', { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'] }), ['spec.dnsConfig.nameservers: Invalid value: ["1.1.1.1","1.1.1.2","1.1.1.3","1.1.1.4"]: must not have more than 3 nameservers']],
-    ['search not a subdomain', spec('dnsConfig', { searches: ['A_B'] }), ["spec.dnsConfig.searches[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['four nameservers', spec('dnsConfig', { nameservers: ['1.1.1.1', '1.1.1.2', '1.1.1.3', '1.1.1.4'] }), ['spec.dnsConfig.nameservers: Invalid value: []string{"1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4"}: must not have more than 3 nameservers']],
+    ['search not a subdomain', spec('dnsConfig', { searches: ['A_B'] }), ["spec.dnsConfig.searches[0]: Invalid value: \"A_B\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['activeDeadlineSeconds 0', spec('activeDeadlineSeconds', 0), ['spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive']],
     // validatePodHostNetworkDeps: reported at hostPort, regular containers only.
     ['hostNetwork with another hostPort', (p) => { p['spec'].hostNetwork = true; c0(p).ports[0].hostPort = 81; }, ['spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true']],
     // validatePodDNSConfig with RelaxedDNSSearchValidation off (alpha in 1.32): "." trims to "" and is refused.
-    ['search "." (relaxed search validation is off in 1.32)', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['.'] } }), ["spec.dnsConfig.searches[0]: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['search "." (relaxed search validation is off in 1.32)', (p) => Object.assign(p['spec'], { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'], searches: ['.'] } }), ["spec.dnsConfig.searches[0]: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['dns option without a name', spec('dnsConfig', { options: [{ value: '2' }] }), ['spec.dnsConfig.options[0]: Required value: must not be empty']],
     ['preemptionPolicy', spec('preemptionPolicy', 'Sometimes'), ['spec.preemptionPolicy: Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"']],
-    ['runtimeClassName ""', spec('runtimeClassName', ''), ["spec.runtimeClassName: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['runtimeClassName ""', spec('runtimeClassName', ''), ["spec.runtimeClassName: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['nodeName with schedulingGates', (p) => Object.assign(p['spec'], { nodeName: 'n1', schedulingGates: [{ name: 'example.com/gate' }] }), ['spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared']],
     ['init container hostPort with hostNetwork is not checked', (p) => { p['spec'].hostNetwork = true; p['spec'].initContainers = [{ name: 'i', image: 'busybox', ports: [{ containerPort: 80, hostPort: 81 }] }]; }, []],
     ['hostNetwork, hostPort defaulted', spec('hostNetwork', true), []],
-    ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
-    ['hostname', spec('hostname', 'My_Host'), ["spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
+    ['nodeSelector value', spec('nodeSelector', { disk: 'a b' }), ["spec.nodeSelector: Invalid value: \"a b\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]],
+    ['hostname', spec('hostname', 'My_Host'), ["spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]],
     ['shareProcessNamespace with hostPID', (p) => Object.assign(p['spec'], { hostPID: true, shareProcessNamespace: true }), ['spec.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID cannot both be enabled']],
     ['runAsUser range', spec('securityContext', { runAsUser: -1 }), ['spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive']],
     ['fsGroupChangePolicy', spec('securityContext', { fsGroupChangePolicy: 'Sometimes' }), ['spec.securityContext.fsGroupChangePolicy: Unsupported value: "Sometimes": supported values: "Always", "OnRootMismatch"']],
@@ -236,7 +236,7 @@ describe('container securityContext (TestValidateSecurityContext)', () => {
 // validateContainerPorts, validatePullPolicy, ValidateVolumeMounts and validateRestartPolicy
 // (kubernetes/kubernetes pkg/apis/core/validation/validation.go).
 describe('containers in the API server words (validateContainers, validateContainerPorts, ValidateVolumeMounts)', () => {
-  const DNS_LABEL = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')";
+  const DNS_LABEL = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
     ['no containers', (p) => (p['spec'].containers = []), ['spec.containers: Required value']],
     ['container name upper case', (p) => (c0(p).name = 'Web'), [`spec.containers[0].name: Invalid value: "Web": ${DNS_LABEL}`]],
@@ -252,6 +252,13 @@ describe('containers in the API server words (validateContainers, validateContai
     ['hostPort 65536', (p) => (c0(p).ports[0].hostPort = 65536), ['spec.containers[0].ports[0].hostPort: Invalid value: 65536: must be between 1 and 65535, inclusive']],
     ['duplicate port name', (p) => c0(p).ports.push({ name: 'http', containerPort: 81 }), ['spec.containers[0].ports[1].name: Duplicate value: "http"']],
     ['port name all digits', (p) => (c0(p).ports[0].name = '123'), ['spec.containers[0].ports[0].name: Invalid value: "123": must contain at least one letter (a-z)']],
+    // IsValidPortName: the charset allows '-', so a leading or trailing hyphen gets its own message.
+    ['port name with a leading hyphen', (p) => (c0(p).ports[0].name = '-web'), ['spec.containers[0].ports[0].name: Invalid value: "-web": must not begin or end with a hyphen']],
+    ['port name all hyphens', (p) => (c0(p).ports[0].name = '--'), [
+      'spec.containers[0].ports[0].name: Invalid value: "--": must contain at least one letter (a-z)',
+      'spec.containers[0].ports[0].name: Invalid value: "--": must not contain consecutive hyphens',
+      'spec.containers[0].ports[0].name: Invalid value: "--": must not begin or end with a hyphen',
+    ]],
     ['restartPolicy', (p) => (p['spec'].restartPolicy = 'Sometimes'), ['spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"']],
     ['mount of a missing volume', (p) => (c0(p).volumeMounts = [{ name: 'w', mountPath: '/w' }]), ['spec.containers[0].volumeMounts[0].name: Not found: "w"']],
     ['mountPath twice', (p) => (c0(p).volumeMounts = [{ name: 'v', mountPath: '/v' }, { name: 'v', mountPath: '/v' }]), ['spec.containers[0].volumeMounts[1].mountPath: Invalid value: "/v": must be unique']],
@@ -269,14 +276,14 @@ describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateI
   const at = 'spec.volumes[0]';
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
     ['two types: the second is forbidden', vol({ name: 'v', emptyDir: {}, hostPath: { path: '/a' } }), [`${at}.hostPath: Forbidden: may not specify more than 1 volume type`]],
-    ['volume name', vol({ name: 'V', emptyDir: {} }), [`${at}.name: Invalid value: "V": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')`]],
+    ['volume name', vol({ name: 'V', emptyDir: {} }), [`${at}.name: Invalid value: "V": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`]],
     ['duplicate volume name', (p) => p['spec'].volumes.push({ name: 'v', emptyDir: {} }), ['spec.volumes[1].name: Duplicate value: "v"']],
     ['hostPath empty path', vol({ name: 'v', hostPath: { path: '' } }), [`${at}.hostPath.path: Required value`]],
     ['hostPath backsteps', vol({ name: 'v', hostPath: { path: '/a/../b' } }), [`${at}.hostPath.path: Invalid value: "/a/../b": must not contain '..'`]],
     ['hostPath type (sorted, with "")', vol({ name: 'v', hostPath: { path: '/a', type: 'Dir' } }), [`${at}.hostPath.type: Unsupported value: "Dir": supported values: "", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"`]],
     // The API server only requires it; kubeplay refuses a name no claim can have (its own rule, marked).
     ['claimName is only required upstream; kubeplay checks the name', vol({ name: 'v', persistentVolumeClaim: { claimName: 'Not_A_Name' } }), [
-      `${at}.persistentVolumeClaim.claimName: Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com'): it names a PersistentVolumeClaim and the Podman volume that holds its data (kubeplay's rule, not the API server's)`,
+      `${at}.persistentVolumeClaim.claimName: Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'): it names a PersistentVolumeClaim and the Podman volume that holds its data (kubeplay's rule, not the API server's)`,
     ]],
     ['claimName empty', vol({ name: 'v', persistentVolumeClaim: { claimName: '' } }), [`${at}.persistentVolumeClaim.claimName: Required value`]],
     ['nfs valid', vol({ name: 'v', nfs: { server: 'nfs.example.com', path: '/export' } }), []],
@@ -296,7 +303,7 @@ describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateI
     ['gcePersistentDisk partition', vol({ name: 'v', gcePersistentDisk: { pdName: 'd', partition: 256 } }), [`${at}.gcePersistentDisk.partition: Invalid value: 256: must be between 1 and 255, inclusive`]],
     ['fc without targets', vol({ name: 'v', fc: {} }), [`${at}.fc.targetWWNs: Required value: must specify either targetWWNs or wwids, but not both`]],
     ['fc targets without lun', vol({ name: 'v', fc: { targetWWNs: ['500a0982991b8dc5'] } }), [`${at}.fc.lun: Required value: lun is required if targetWWNs is specified`]],
-    ['flexVolume reserved option', vol({ name: 'v', flexVolume: { driver: 'd', options: { 'kubernetes.io/x': 'y' } } }), [`${at}.flexVolume.options["kubernetes.io/x"]: Invalid value: "kubernetes.io/x": kubernetes.io and k8s.io namespaces are reserved`]],
+    ['flexVolume reserved option', vol({ name: 'v', flexVolume: { driver: 'd', options: { 'kubernetes.io/x': 'y' } } }), [`${at}.flexVolume.options[kubernetes.io/x]: Invalid value: "kubernetes.io/x": kubernetes.io and k8s.io namespaces are reserved`]],
     ['azureDisk blob URI (kind defaults to Shared)', vol({ name: 'v', azureDisk: { diskName: 'd', diskURI: '/subscriptions/x' } }), [`${at}.azureDisk.diskURI: Unsupported value: "/subscriptions/x": supported values: "https://{account-name}.blob.core.windows.net/{container-name}/{disk-name}.vhd"`]],
     ['quobyte registry', vol({ name: 'v', quobyte: { registry: 'host', volume: 'v' } }), [`${at}.quobyte.registry: Invalid value: "host": must be a host:port pair or multiple pairs separated by commas`]],
     ['gitRepo directory', vol({ name: 'v', gitRepo: { repository: 'r', directory: '../x' } }), [`${at}.gitRepo.directory: Invalid value: "../x": must not contain '..'`]],
@@ -312,10 +319,10 @@ describe('volume types (validateVolumeSource, validateNFSVolumeSource, validateI
 // security profile fields (validateSeccompProfileField, ValidateAppArmorProfileField).
 describe('metadata and security profiles', () => {
   const cases: Array<[string, (p: Pod) => void, string[]]> = [
-    ['pod name', (p) => (p['metadata'].name = 'Web'), ["metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')"]],
+    ['pod name', (p) => (p['metadata'].name = 'Web'), ["metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]],
     ['pod name missing', (p) => delete p['metadata'].name, ['metadata.name: Required value: name or generateName is required']],
-    ['namespace', (p) => (p['metadata'].namespace = 'Dev'), ["metadata.namespace: Invalid value: \"Dev\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc')"]],
-    ['label value reported at the map', (p) => (p['metadata'].labels = { app: '-x' }), ["metadata.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')"]],
+    ['namespace', (p) => (p['metadata'].namespace = 'Dev'), ["metadata.namespace: Invalid value: \"Dev\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"]],
+    ['label value reported at the map', (p) => (p['metadata'].labels = { app: '-x' }), ["metadata.labels: Invalid value: \"-x\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"]],
     ['annotation key case does not matter', (p) => (p['metadata'].annotations = { 'Example.COM/Key': 'v' }), []],
     ['seccomp Localhost with an empty profile is accepted', (p) => (c0(p).securityContext = { seccompProfile: { type: 'Localhost', localhostProfile: '' } }), []],
     ['AppArmor padded profile', (p) => (c0(p).securityContext = { appArmorProfile: { type: 'Localhost', localhostProfile: ' p ' } }), ['spec.containers[0].securityContext.appArmorProfile.localhostProfile: Invalid value: " p ": must not be padded with whitespace']],
@@ -371,6 +378,114 @@ describe('scheduling, finalizers and os, line by line with upstream', () => {
       'spec.securityContext.fsGroup: Forbidden: cannot be set for a windows pod',
       'spec.containers[0].securityContext.runAsUser: Forbidden: cannot be set for a windows pod',
     ]],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+describe('RegexError texts, as apimachinery writes them (validation.go RegexError)', () => {
+  test('no examples', () => expect(regexError('m', 'x+')).toBe("m (regex used for validation is 'x+')"));
+  test('one example', () => expect(regexError('m', 'x+', 'a')).toBe("m (e.g. 'a', regex used for validation is 'x+')"));
+  // Each example is followed by "', " and the next joined with " or ": two spaces before "or".
+  test('three examples', () => expect(regexError('m', 'x+', 'a', 'b', 'c')).toBe("m (e.g. 'a',  or 'b',  or 'c', regex used for validation is 'x+')"));
+});
+
+// ValidateVolumes keeps only the volumes without errors (allNames, vols), and validateVolumeSource
+// checks the inner fields of the first type only; TestValidateVolumes, TestValidateVolumeMounts.
+describe('invalid volumes and volumes of several types (ValidateVolumes, validateVolumeSource, ValidateVolumeMounts)', () => {
+  const withMount = (v: unknown) => (p: Pod) => {
+    p['spec'].volumes = [v];
+    c0(p).volumeMounts = [{ name: 'v', mountPath: '/v' }];
+  };
+  const NOT_FOUND = 'spec.containers[0].volumeMounts[0].name: Not found: "v"';
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['a mount naming an invalid volume: Not found', withMount({ name: 'v', secret: {} }), [NOT_FOUND, 'spec.volumes[0].secret.secretName: Required value']],
+    ['a mount naming a valid volume', withMount({ name: 'v', secret: { secretName: 's' } }), []],
+    ['a volume refused by a kubeplay rule only is still found', withMount({ name: 'v', persistentVolumeClaim: { claimName: 'Not_A_Name' } }), [
+      `spec.volumes[0].persistentVolumeClaim.claimName: Invalid value: "Not_A_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*'): it names a PersistentVolumeClaim and the Podman volume that holds its data (kubeplay's rule, not the API server's)`,
+    ]],
+    ['a device naming an invalid volume: Not found', (p) => {
+      p['spec'].volumes = [{ name: 'v', persistentVolumeClaim: { claimName: '' } }];
+      c0(p).volumeDevices = [{ name: 'v', devicePath: '/dev/v' }];
+    }, ['spec.volumes[0].persistentVolumeClaim.claimName: Required value', 'spec.containers[0].volumeDevices[0].name: Not found: "v"']],
+    ['two types: only the first is checked inside', withMount({ name: 'v', emptyDir: {}, secret: {} }), [NOT_FOUND, 'spec.volumes[0].secret: Forbidden: may not specify more than 1 volume type']],
+    ['two types, the first invalid', withMount({ name: 'v', secret: {}, configMap: {} }), [
+      NOT_FOUND,
+      'spec.volumes[0].secret.secretName: Required value',
+      'spec.volumes[0].configMap: Forbidden: may not specify more than 1 volume type',
+    ]],
+    ['emptyDir first: its sizeLimit is checked, hostPath is not', withMount({ name: 'v', emptyDir: { sizeLimit: '-1' }, hostPath: { path: '' } }), [
+      NOT_FOUND,
+      'spec.volumes[0].emptyDir.sizeLimit: Forbidden: SizeLimit field must be a valid resource quantity',
+      'spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type',
+    ]],
+    ['iscsi second: its name length is still checked', withMount({ name: 'v', emptyDir: {}, iscsi: { targetPortal: 'x'.repeat(70), iqn: 'eui.0123456789ABCDEF', initiatorName: 'eui.0123456789ABCDEF' } }), [
+      NOT_FOUND,
+      'spec.volumes[0].iscsi: Forbidden: may not specify more than 1 volume type',
+      'spec.volumes[0].name: Invalid value: "v": Total length of <volume name>:<iscsi.targetPortal> must be under 64 characters if iscsi.initiatorName is specified.',
+    ]],
+    ['a mount and a device of one name and path', (p) => {
+      p['spec'].volumes = [{ name: 'v', persistentVolumeClaim: { claimName: 'c' } }];
+      c0(p).volumeMounts = [{ name: 'v', mountPath: '/v' }];
+      c0(p).volumeDevices = [{ name: 'v', devicePath: '/v' }];
+    }, [
+      'spec.containers[0].volumeMounts[0].name: Invalid value: "v": must not already exist in volumeDevices',
+      'spec.containers[0].volumeMounts[0].mountPath: Invalid value: "/v": must not already exist as a path in volumeDevices',
+      'spec.containers[0].volumeDevices[0].name: Invalid value: "v": must not already exist in volumeMounts',
+      'spec.containers[0].volumeDevices[0].devicePath: Invalid value: "/v": must not already exist as a path in volumeMounts',
+    ]],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+// validateEphemeralVolumeSource -> ValidatePersistentVolumeClaimTemplate: ValidateTemplateObjectMeta
+// and ValidatePersistentVolumeClaimSpec (TestEphemeralVolumeSource, TestValidatePersistentVolumeClaimSpec).
+describe('generic ephemeral volumes (ValidatePersistentVolumeClaimTemplate)', () => {
+  const at = 'spec.volumes[0].ephemeral.volumeClaimTemplate';
+  const eph = (tpl: Record<string, unknown>) => (p: Pod) => (p['spec'].volumes = [{ name: 'v', ephemeral: { volumeClaimTemplate: tpl } }]);
+  const spec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['valid', eph({ spec }), []],
+    ['valid with labels, annotations, class and mode', eph({ metadata: { labels: { a: 'b' }, annotations: { 'example.com/x': 'y' } }, spec: { ...spec, storageClassName: 'fast', volumeMode: 'Block' } }), []],
+    ['no access mode', eph({ spec: { resources: spec.resources } }), [`${at}.spec.accessModes: Required value: at least 1 access mode is required`]],
+    ['unknown access mode', eph({ spec: { ...spec, accessModes: ['ReadWrite'] } }), [`${at}.spec.accessModes: Unsupported value: "ReadWrite": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"`]],
+    ['ReadWriteOncePod with another mode', eph({ spec: { ...spec, accessModes: ['ReadWriteOncePod', 'ReadOnlyMany'] } }), [`${at}.spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes`]],
+    // Upstream names the storage request fldPath.Child("resources").Key("storage").
+    ['no storage request', eph({ spec: { accessModes: ['ReadWriteOnce'] } }), [`${at}.spec.resources[storage]: Required value`]],
+    ['storage request of zero', eph({ spec: { ...spec, resources: { requests: { storage: '0' } } } }), [`${at}.spec.resources[storage]: Invalid value: "0": must be greater than zero`]],
+    ['negative storage request', eph({ spec: { ...spec, resources: { requests: { storage: '-1Gi' } } } }), [`${at}.spec.resources[storage]: Invalid value: "-1Gi": must be greater than zero`]],
+    ['storageClassName not a subdomain', eph({ spec: { ...spec, storageClassName: 'Fast' } }), [
+      `${at}.spec.storageClassName: Invalid value: "Fast": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+    ]],
+    ['volumeMode', eph({ spec: { ...spec, volumeMode: 'Raw' } }), [`${at}.spec.volumeMode: Unsupported value: "Raw": supported values: "Block", "Filesystem"`]],
+    // ValidateTemplateObjectMeta: only labels and annotations may be set (validateFieldAllowList).
+    ['template metadata name', eph({ metadata: { name: 'x' }, spec }), [`${at}.metadata.name: Forbidden: cannot be set`]],
+    ['template metadata uid (named as reflection lowers it)', eph({ metadata: { uid: 'x' }, spec }), [`${at}.metadata.uID: Forbidden: cannot be set`]],
+    ['template metadata creationTimestamp null is unset', eph({ metadata: { creationTimestamp: null }, spec }), []],
+    ['template label value', eph({ metadata: { labels: { a: '-b' } }, spec }), [
+      `${at}.metadata.labels: Invalid value: "-b": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
+    ]],
+    ['template annotation key', eph({ metadata: { annotations: { 'a/b/c': 'x' } }, spec }), [
+      `${at}.metadata.annotations: Invalid value: "a/b/c": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ]],
+  ];
+  test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
+});
+
+// ValidatePodSpecificAnnotations (TestValidatePodSpecificAnnotations, TestValidateAppArmorPodAnnotations):
+// printed at the key, as field.Path.Key writes it.
+describe('pod-specific annotations (ValidatePodSpecificAnnotations)', () => {
+  const ann = (a: Record<string, string>) => (p: Pod) => (p['metadata'].annotations = a);
+  const cases: Array<[string, (p: Pod) => void, string[]]> = [
+    ['mirror pod without nodeName', ann({ 'kubernetes.io/config.mirror': 'x' }), ['metadata.annotations[kubernetes.io/config.mirror]: Invalid value: "x": must set spec.nodeName if mirror pod annotation is set']],
+    ['mirror pod with nodeName', (p) => { ann({ 'kubernetes.io/config.mirror': 'x' })(p); p['spec'].nodeName = 'n'; }, []],
+    ['deletion cost', ann({ 'controller.kubernetes.io/pod-deletion-cost': '-10' }), []],
+    ['deletion cost 0', ann({ 'controller.kubernetes.io/pod-deletion-cost': '0' }), []],
+    ['deletion cost with a plus sign', ann({ 'controller.kubernetes.io/pod-deletion-cost': '+10' }), ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "+10": must be a 32bit integer']],
+    ['deletion cost with a leading zero', ann({ 'controller.kubernetes.io/pod-deletion-cost': '010' }), ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "010": must be a 32bit integer']],
+    ['deletion cost above int32', ann({ 'controller.kubernetes.io/pod-deletion-cost': '2147483648' }), ['metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "2147483648": must be a 32bit integer']],
+    ['AppArmor annotation of a container', ann({ 'container.apparmor.security.beta.kubernetes.io/c': 'localhost/p' }), []],
+    ['AppArmor annotation of no container', ann({ 'container.apparmor.security.beta.kubernetes.io/x': 'runtime/default' }), ['metadata.annotations[container.apparmor.security.beta.kubernetes.io/x]: Invalid value: "x": container not found']],
+    ['AppArmor profile name', ann({ 'container.apparmor.security.beta.kubernetes.io/c': 'bad' }), ['metadata.annotations[container.apparmor.security.beta.kubernetes.io/c]: Invalid value: "bad": invalid AppArmor profile name: "bad"']],
   ];
   test.each(cases)('%s', (_n, mutate, expected) => expect(problems(mutate)).toEqual(expected));
 });

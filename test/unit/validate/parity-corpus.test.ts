@@ -8,7 +8,7 @@ import { parseDocuments } from '../../../src/load';
 import { KUBECTL_YAML_TAGS } from '../../../src/domain/yaml-scalars';
 import { validateManifests } from '../../../src/validate';
 import { KUBEPLAY_RULE } from '../../../src/validate/rules/field-errors';
-import { BASE, ROWS, UNUSUAL, type Verdict } from '../../fixtures/parity/one-field-mutations';
+import { BASE, MESSAGES, ROWS, UNUSUAL, type Verdict } from '../../fixtures/parity/one-field-mutations';
 
 function setPath(obj: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
   const copy = JSON.parse(JSON.stringify(obj)) as Record<string, unknown>;
@@ -58,4 +58,9 @@ test.each(cases.map(([p, v, want], i) => [i, p, JSON.stringify(v)?.slice(0, 80) 
 
 test.each(UNUSUAL.map((u) => [u.path, u.value] as const))('valid but unusual: %s', (path, value) => {
   expect(verdictOf(setPath(BASE, path, value))).toEqual({ verdict: 'accept', messages: [] });
+});
+
+test.each(MESSAGES.map(([p, v, m], i) => [i, p, JSON.stringify(v).slice(0, 80), v, m] as const))('exact messages #%d %s = %s', (_i, path, _shown, value, messages) => {
+  // The same messages; kubeplay orders them by line and column, the API server by its walk.
+  expect([...verdictOf(setPath(BASE, path, value)).messages].sort()).toEqual([...messages].sort());
 });
