@@ -1,10 +1,9 @@
 /**
- * The host-file side of hostPath volumes: what a path is (for the kubelet's type checks) and
- * making a missing DirectoryOrCreate/FileOrCreate path, with the kubelet's modes (0755, 0644).
+ * What a hostPath volume's path is on the host, for the kubelet's type checks (the observe stage's
+ * look at the host). Making a missing path is the executor's: execute/node-host-fs.ts.
  */
-import { lstat, mkdir, open, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import type { HostPathKind } from '../domain/state';
-import type { HostFs } from '../domain/execution';
 
 /** statPath says what a host path is; a dangling or unreadable path counts as missing. */
 export async function statPath(path: string): Promise<HostPathKind> {
@@ -20,14 +19,3 @@ export async function statPath(path: string): Promise<HostPathKind> {
     return 'missing';
   }
 }
-
-/** nodeHostFs creates host paths with Node's fs. */
-export const nodeHostFs: HostFs = {
-  ensureDirectory: async (path) => {
-    await mkdir(path, { recursive: true, mode: 0o755 });
-  },
-  ensureFile: async (path) => {
-    const h = await open(path, 'a', 0o644);
-    await h.close();
-  },
-};

@@ -112,7 +112,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
                   return at !== undefined && isLockHeld(startLockAddress(at, pod));
                 },
               },
-              hostFs: (await import('../../observe/host-path')).nodeHostFs,
+              hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
               startInBackground: async (sequence, resumeAt) => {
                 const { backgroundStarter } = await import('./start-sequence');
                 const at = engines.socketPath();
