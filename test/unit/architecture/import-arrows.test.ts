@@ -42,7 +42,7 @@ test('no import runs back up the spine', () => {
       const target = relative(SRC, normalize(join(file, '..', m[1]!))).split('/')[0]!;
       if (target === from || target.startsWith('..')) continue;
       if (LAYER[target] === undefined || LAYER[from] === undefined) wrong.push(`${relative(SRC, file)}: folder ${LAYER[from] === undefined ? from : target} has no layer here`);
-      else if (LAYER[target]! >= LAYER[from]! && !ALSO.has(`${from}->${target}`)) wrong.push(`${relative(SRC, file)} imports ${m[1]}`);
+      else if (LAYER[target] >= LAYER[from] && !ALSO.has(`${from}->${target}`)) wrong.push(`${relative(SRC, file)} imports ${m[1]}`);
     }
   }
   expect(wrong).toEqual([]);
