@@ -130,6 +130,10 @@ export const podSpecRule: DocumentRule = {
     // ValidateRuntimeClassName runs whenever the field is set, on "" too.
     const rc = spec['runtimeClassName'];
     if (typeof rc === 'string') for (const m of isDNS1123Subdomain(rc)) out.push(invalid(['spec', 'runtimeClassName'], rc, m));
+    // The RuntimeClass admission plugin (on by default) refuses an overhead (even an empty map)
+    // without a RuntimeClass that defines it (plugin/pkg/admission/runtimeclass, validateOverhead).
+    if (asRecord(spec['overhead']) !== undefined && (typeof rc !== 'string' || rc === ''))
+      out.push({ path: ['spec', 'overhead'], message: 'pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead' });
     if (typeof spec['nodeName'] === 'string' && spec['nodeName'] !== '' && asArray(spec['schedulingGates']).length > 0)
       out.push(forbidden(['spec', 'nodeName'], 'cannot be set until all schedulingGates have been cleared'));
 
