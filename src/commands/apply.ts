@@ -11,7 +11,7 @@ import { matchesSelector, parseSelector } from '../domain/selector';
 import type { ContainerEngine } from '../engine/container-engine';
 import { loadManifests } from '../load';
 import { validateManifests } from '../validate';
-import { applyOrder, CATALOG, kindOf } from '../kinds/registry';
+import { applyOrder, catalog, kindOf } from '../kinds/registry';
 import { observeObjects } from '../observe/observe-objects';
 import { planObjects, type DesiredObject } from '../plan/plan-objects';
 import { namespaceConflicts } from '../plan/plan-namespaces';
@@ -99,7 +99,7 @@ export async function loadAndValidate(
   profile: SecurityProfile = 'privileged',
 ): Promise<{ manifests: ValidManifest[]; warnings: Issue[] }> {
   const loaded = await loadManifests(files, { recursive, readStdin });
-  const result = validateManifests(loaded.documents, mode, profile, CATALOG);
+  const result = validateManifests(loaded.documents, mode, profile, catalog());
   const sources = files;
   if (loaded.issues.some((i: Issue) => i.severity === 'error') || !result.ok) {
     const issues = [...loaded.issues, ...(result.ok ? result.warnings : result.issues)];

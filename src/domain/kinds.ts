@@ -38,5 +38,8 @@ export function resourceText(info: Pick<KindInfo, 'plural' | 'group'>): string {
   return info.group === '' ? info.plural : `${info.plural}.${info.group}`;
 }
 
+/** POD_INFO is the Pod kind's identity (shared by its validation and its registry entry). */
+export const POD_INFO: KindInfo = kindInfo({ kind: 'Pod', group: '', version: 'v1', plural: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true });
+
 /** DEFAULT_NAMESPACE is the namespace an object without one is in, and the one that always exists. */
 export const DEFAULT_NAMESPACE = 'default';

@@ -21,7 +21,11 @@ export type CarriedOut = 'podman-pods' | 'store';
 /** KindModule is one kind; see the module comment. */
 export interface KindModule {
   info: KindInfo;
-  validation: KindValidation;
+  /**
+   * The kind's validation, loaded at the first call: get, describe and delete never validate, and
+   * the rules of every kind cost ~30 ms of start-up to load.
+   */
+  validation: () => KindValidation;
   /** get's table (columns and cells), NAMESPACE/-L/LABELS added by the printer. */
   table: TableSpec<never>;
   carriedOut: CarriedOut;

@@ -18,8 +18,12 @@ export const KINDS: readonly KindModule[] = [
 /** POD_KIND is the Pod kind, what get, describe and delete mean without a resource word (-f files aside). */
 export const POD_KIND: KindModule = POD;
 
-/** CATALOG is the validate stage's view of the kinds. */
-export const CATALOG: KindCatalog = catalogOf(KINDS.map((k) => k.validation));
+let catalogMemo: KindCatalog | undefined;
+
+/** catalog is the validate stage's view of the kinds (their validation loaded at the first call). */
+export function catalog(): KindCatalog {
+  return (catalogMemo ??= catalogOf(KINDS.map((k) => k.validation())));
+}
 
 /** kindOf finds a kind by its name (`Pod`), or undefined. */
 export function kindOf(kind: string): KindModule | undefined {

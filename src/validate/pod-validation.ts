@@ -3,7 +3,7 @@
  * v1 Pod schema, the API server's named rules and kubeplay's own (rules/), Pod Security Standards
  * (security/), the API defaults (defaults.ts) and the fields kubeplay does not carry out.
  */
-import { kindInfo } from '../domain/kinds';
+import { POD_INFO } from '../domain/kinds';
 import { allowedProperties, validatePodSchema } from './pod-schema';
 import { containersRule } from './rules/containers';
 import { metadataRule } from './rules/metadata';
@@ -25,8 +25,6 @@ import { podSecurityRule } from './security';
 import { withApiDefaults } from './defaults';
 import type { KindValidation } from './kind-validation';
 
-/** POD_INFO is the Pod kind's identity. */
-export const POD_INFO = kindInfo({ kind: 'Pod', group: '', version: 'v1', plural: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true });
 
 /** DOCUMENT_RULES run on each Pod document. */
 export const DOCUMENT_RULES: readonly DocumentRule[] = [

@@ -10,11 +10,8 @@ import { LABEL_LAST_APPLIED } from '../../domain/labels';
 import type { ValidManifest } from '../../domain/types';
 import type { TableSpec } from '../../print/get/format';
 import { timestampSince } from '../../print/get/duration';
-import { alignTabs } from '../../print/tabwriter';
-import { multiline, SKIPPED_ANNOTATIONS } from '../../print/describe';
-import { byText } from '../../domain/order';
 import type { KindModule } from '../kind';
-import { NAMESPACE_INFO, NAMESPACE_VALIDATION } from './validation';
+import { NAMESPACE_INFO } from './info';
 
 /** LABEL_METADATA_NAME is the label the API server puts on every namespace, holding its name. */
 export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
@@ -62,25 +59,16 @@ export const NAMESPACE_TABLE: TableSpec<NamespaceView> = {
   cells: (ns, _wide, _o, now) => [ns.metadata?.name ?? '', ns.status?.phase ?? '', timestampSince(ns.metadata?.creationTimestamp || undefined, now)],
 };
 
-/** describeNamespace is kubectl's NamespaceDescriber: name, labels, annotations, status, quotas and limit ranges (none here). */
-export function describeNamespace(o: StoredObject): string {
-  const md = o.metadata;
-  const labels = Object.entries(md.labels ?? {}).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}=${v}`);
-  const annotations = Object.entries(md.annotations ?? {}).filter(([k]) => !SKIPPED_ANNOTATIONS.has(k)).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}: ${v}`);
-  const phase = (o.status as { phase?: string } | undefined)?.phase ?? '';
-  const lines = [`Name:\t${md.name}`, ...multiline('', 'Labels', labels), ...multiline('', 'Annotations', annotations), `Status:\t${phase}`, '', 'No resource quota.', '', 'No LimitRange resource.', ''];
-  return alignTabs(lines.join('\n'));
-}
-
 /** NAMESPACE is the Namespace kind's module. */
 export const NAMESPACE: KindModule = {
   info: NAMESPACE_INFO,
-  validation: NAMESPACE_VALIDATION,
+  // Loaded when first asked for (see KindModule.validation), as is describe's layout.
+  validation: () => (require('./validation') as typeof import('./validation')).NAMESPACE_VALIDATION,
   table: NAMESPACE_TABLE,
   carriedOut: 'store',
   toStored: namespaceObject,
   builtIn: () => [defaultNamespace()],
-  describe: describeNamespace,
+  describe: (o) => (require('./describe') as typeof import('./describe')).describeNamespace(o),
   undeletable: (name) => (name === DEFAULT_NAMESPACE ? `namespaces "${name}" is forbidden: this namespace may not be deleted` : undefined),
 };
 

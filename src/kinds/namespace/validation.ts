@@ -6,7 +6,7 @@
  * A metadata.namespace given on a Namespace is cleared, as the API server clears it on any
  * cluster-scoped object (EnsureObjectNamespaceMatchesRequestNamespace), so it is no error.
  */
-import { kindInfo } from '../../domain/kinds';
+import { NAMESPACE_INFO } from './info';
 import type { KindValidation } from '../../validate/kind-validation';
 import { validateKindSchema } from '../../validate/kind-schemas';
 import type { DocumentRule, Finding, InputRule } from '../../validate/rules/rule';
@@ -15,8 +15,6 @@ import { labelsAndAnnotations } from '../../validate/rules/metadata';
 import { isDNS1123Label, isQualifiedName } from '../../validate/rules/k8s-names';
 import { invalid, kubeplayOnly, required } from '../../validate/rules/field-errors';
 
-/** NAMESPACE_INFO is the Namespace kind's identity. */
-export const NAMESPACE_INFO = kindInfo({ kind: 'Namespace', group: '', version: 'v1', plural: 'namespaces', singular: 'namespace', shortNames: ['ns'], namespaced: false });
 
 /** STANDARD_FINALIZERS are the finalizer names that need no domain (helper.IsStandardFinalizerName). */
 const STANDARD_FINALIZERS: ReadonlySet<string> = new Set(['kubernetes', 'orphan', 'foregroundDeletion']);

@@ -7,13 +7,14 @@
  * (print/describe.ts).
  */
 import type { KindModule } from '../kind';
-import { POD_VALIDATION } from '../../validate/pod-validation';
+import { POD_INFO } from '../../domain/kinds';
 import { POD_TABLE } from '../../print/get/format';
 
 /** POD is the Pod kind's module. */
 export const POD: KindModule = {
-  info: POD_VALIDATION.info,
-  validation: POD_VALIDATION,
+  info: POD_INFO,
+  // Loaded when first asked for (see KindModule.validation).
+  validation: () => (require('../../validate/pod-validation') as typeof import('../../validate/pod-validation')).POD_VALIDATION,
   table: POD_TABLE,
   carriedOut: 'podman-pods',
 };

@@ -4,14 +4,15 @@
 // deletion and the not-found conflict, and get's listing with the built-in `default`.
 import type { LoadedDocument } from '../../../src/domain/types';
 import { validateManifests } from '../../../src/validate';
-import { CATALOG, KINDS, requireResource, resourceOf } from '../../../src/kinds/registry';
+import { catalog, KINDS, requireResource, resourceOf } from '../../../src/kinds/registry';
 import { podIdentityFromNames, podIdentityOf, podmanPodName } from '../../../src/domain/pod-names';
 import { LABEL_MANAGED_BY, LABEL_NAMESPACE, MANAGED_BY_VALUE } from '../../../src/domain/labels';
 import { planObjects } from '../../../src/plan/plan-objects';
 import { planNamespaceDeletes } from '../../../src/plan/plan-namespace-deletes';
 import { namespaceConflicts } from '../../../src/plan/plan-namespaces';
 import { formatPlan } from '../../../src/plan/plan';
-import { NAMESPACE, describeNamespace, namespaceObject } from '../../../src/kinds/namespace';
+import { NAMESPACE, namespaceObject } from '../../../src/kinds/namespace';
+import { describeNamespace } from '../../../src/kinds/namespace/describe';
 import { desiredObjectsOf } from '../../../src/commands/apply';
 import { listStored } from '../../../src/commands/get-stored';
 import { formatObjects, type PrintOptions } from '../../../src/print/get/format';
@@ -21,7 +22,7 @@ import { openTestStore, removeDir, tempDir } from '../store/temp-store';
 const doc = (value: Record<string, unknown>, i = 0): LoadedDocument => ({ source: 'ns.yaml', documentIndex: i, basePath: [], value, locate: () => ({ line: 1, column: 1 }) });
 const ns = (metadata: Record<string, unknown>, spec?: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata, ...(spec ? { spec } : {}) });
 const messages = (values: Record<string, unknown>[]) => {
-  const r = validateManifests(values.map((v, i) => doc(v, i)), 'strict', 'privileged', CATALOG);
+  const r = validateManifests(values.map((v, i) => doc(v, i)), 'strict', 'privileged', catalog());
   return r.ok ? [] : r.issues.filter((i) => i.severity === 'error').map((i) => `${i.path}: ${i.message}`);
 };
 
@@ -43,7 +44,7 @@ describe('Namespace validation (upstream TestValidateNamespace)', () => {
   test('an unknown field, by the strict schema', () => expect(messages([ns({ name: 'abc' }, { finalizer: ['kubernetes'] })])[0]).toMatch(/^spec\.finalizer: unknown field "finalizer"/));
   test('twice in the input', () => expect(messages([ns({ name: 'abc' }), ns({ name: 'abc' })])[0]).toMatch(/namespace "abc" is declared twice/));
   test('a valid Namespace has no namespace of its own and keeps the user\'s object as original', () => {
-    const r = validateManifests([doc(ns({ name: 'abc', namespace: 'x' }))], 'strict', 'privileged', CATALOG);
+    const r = validateManifests([doc(ns({ name: 'abc', namespace: 'x' }))], 'strict', 'privileged', catalog());
     expect(r.ok && r.manifests[0]!.ref).toEqual({ kind: 'Namespace', namespace: '', name: 'abc' });
     expect(r.ok && (r.manifests[0]!.object['metadata'] as Record<string, unknown>)['namespace']).toBeUndefined();
   });
@@ -78,7 +79,7 @@ describe('Podman names per namespace', () => {
 });
 
 const validNs = (name: string, labels: Record<string, string> = {}) => {
-  const r = validateManifests([doc(ns({ name, labels }))], 'strict', 'privileged', CATALOG);
+  const r = validateManifests([doc(ns({ name, labels }))], 'strict', 'privileged', catalog());
   if (!r.ok) throw new Error('invalid');
   return r.manifests;
 };
