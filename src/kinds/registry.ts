@@ -7,7 +7,7 @@ import type { KindModule } from './kind';
 import { NAMESPACE } from './namespace';
 import { POD } from './pod';
 import { UsageError } from '../domain/errors';
-import { catalogOf, type KindCatalog } from '../validate/kind-validation';
+import type { KindCatalog } from '../validate/kind-validation';
 
 /** KINDS lists the kinds, in the order apply makes them. */
 export const KINDS: readonly KindModule[] = [
@@ -22,6 +22,7 @@ let catalogMemo: KindCatalog | undefined;
 
 /** catalog is the validate stage's view of the kinds (their validation loaded at the first call). */
 export function catalog(): KindCatalog {
+  const { catalogOf } = require('../validate/kind-validation') as typeof import('../validate/kind-validation');
   return (catalogMemo ??= catalogOf(KINDS.map((k) => k.validation())));
 }
 
