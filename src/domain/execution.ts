@@ -4,7 +4,7 @@
  * src/execute/execute-plan.ts. Types only.
  */
 import type { Action } from './plan';
-import type { StartSequence } from './types';
+import type { ProjectedFile, StartSequence } from './types';
 import type { KubeObject, ObjectKey } from './objects';
 
 /** ActionResult is how one action went. */
@@ -57,6 +57,10 @@ export interface PullEvent {
 export interface HostFs {
   ensureDirectory: (path: string) => Promise<void>;
   ensureFile: (path: string) => Promise<void>;
+  /** Carries out a projectFiles step (see domain/plan.ts): the kubelet's atomic writer. */
+  projectFiles: (dir: string, files: readonly ProjectedFile[]) => Promise<void>;
+  /** Removes a directory and everything in it; one that is gone is fine. */
+  removeFiles: (dir: string) => Promise<void>;
 }
 
 /**

@@ -3,7 +3,7 @@
  * as pure data. Its text form (formatPlan) is in src/plan/plan.ts; the planners are in src/plan/,
  * the executor in src/execute/. Types only.
  */
-import type { DesiredPod, StartSequence } from './types';
+import type { DesiredPod, ProjectedFile, StartSequence } from './types';
 import type { KubeObject, ObjectKey } from './objects';
 
 /** ActionKind is what happens to one object. */
@@ -60,7 +60,20 @@ export type Step =
   /** Stores an object of a kind kept in the store only (a Namespace): created, or updated when it exists. */
   | { op: 'putObject'; object: KubeObject }
   /** Removes an object from the store; one already gone is fine. */
-  | { op: 'removeObject'; key: ObjectKey };
+  | { op: 'removeObject'; key: ObjectKey }
+  /** Creates a Podman secret holding one value (base64); the plan text never shows the value. */
+  | { op: 'createSecret'; name: string; data: string }
+  /** Removes a Podman secret; one already gone is fine. */
+  | { op: 'removeSecret'; name: string }
+  /**
+   * Writes a projected volume's files into dir in the kubelet's layout (AtomicWriter): the files in
+   * a new timestamped directory, the `..data` symlink swapped to it at once, one `key -> ..data/key`
+   * link per top-level entry, keys no longer there removed; nothing written when the content and
+   * modes are already those. The plan text shows paths, modes and sizes, never content.
+   */
+  | { op: 'projectFiles'; dir: string; files: ProjectedFile[] }
+  /** Removes a pod's projected volumes' directory (and everything in it); one already gone is fine. */
+  | { op: 'removeFiles'; dir: string };
 
 /**
  * ImageDecision is what apply does about one image, decided once for every container that uses it

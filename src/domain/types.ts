@@ -100,7 +100,34 @@ export interface PortMapping {
 export type DesiredVolume =
   | { kind: 'emptyDir'; name: string; podmanVolume: string; medium: '' | 'Memory'; sizeLimit?: string }
   | { kind: 'hostPath'; name: string; path: string; type: string }
-  | { kind: 'pvc'; name: string; podmanVolume: string; readOnly: boolean };
+  | { kind: 'pvc'; name: string; podmanVolume: string; readOnly: boolean }
+  /**
+   * A configMap, secret, projected or downwardAPI volume: files kubeplay writes on the host in the
+   * kubelet's layout (one file per key behind the `..data` symlink, swapped atomically on update)
+   * in `dir`, bind-mounted read-only into the containers that mount it.
+   */
+  | { kind: 'projected'; name: string; dir: string; files: ProjectedFile[] };
+
+/** ProjectedFile is one file of a projected volume: its path inside the volume, its content (base64) and mode. */
+export interface ProjectedFile {
+  path: string;
+  /** The content, base64 (a Secret's or a ConfigMap's binaryData value as stored, or text encoded). */
+  data: string;
+  /** The file's mode (the volume's defaultMode or the item's mode), e.g. 0o644. */
+  mode: number;
+}
+
+/**
+ * DesiredSecret is a Podman secret a pod's containers read environment variables from (a Secret's
+ * value fed through env): the value is kept in Podman's secret store, never in the container's
+ * configuration, so `podman inspect` does not show it.
+ */
+export interface DesiredSecret {
+  /** Podman secret name: `kubeplay_<podman pod>_<container>_<n>` (see secretEnvName in translate/). */
+  name: string;
+  /** The value, base64. */
+  data: string;
+}
 
 /** DesiredMount mounts a named Podman volume or a host path into a container. */
 export type DesiredMount =
@@ -138,6 +165,8 @@ export interface DesiredContainer {
   command?: string[];
   workingDir?: string;
   env: Record<string, string>;
+  /** Environment variables whose values are Podman secrets (a Secret's keys): variable name -> Podman secret name. */
+  secretEnv?: Record<string, string>;
   tty: boolean;
   stdin: boolean;
   mounts: DesiredMount[];
@@ -180,6 +209,8 @@ export interface DesiredPod {
   labels: Record<string, string>;
   ports: PortMapping[];
   volumes: DesiredVolume[];
+  /** Podman secrets the containers' secretEnv names, made before the containers and removed with the pod. */
+  secrets?: DesiredSecret[];
   initContainers: DesiredContainer[];
   containers: DesiredContainer[];
 }

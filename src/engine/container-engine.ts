@@ -160,6 +160,12 @@ export interface ContainerEngine extends ContainerLooker {
   createVolume(name: string, labels: Record<string, string>, options?: { tmpfs?: boolean }): Promise<void>;
   /** Removes a named volume; `force` removes it even if a stopped container still uses it. */
   removeVolume(name: string, force: boolean): Promise<void>;
+  /** Creates a Podman secret holding `data` (libpod /secrets/create); the value is never logged. */
+  createSecret(name: string, data: Buffer): Promise<void>;
+  /** Removes a Podman secret; throws EngineError 404 when there is none. */
+  removeSecret(name: string): Promise<void>;
+  /** The names of every Podman secret. */
+  listSecrets(): Promise<string[]>;
   /** Creates the pod (with its infra container and published ports); resolves to its id. */
   createPod(pod: DesiredPod): Promise<string>;
   /** Creates one container inside an existing pod; resolves to its id. */

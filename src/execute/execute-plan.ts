@@ -88,7 +88,8 @@ export async function executePlan(engine: ContainerEngine, plan: Plan, opts: Exe
     }
   });
   const results = await runBounded(plan.actions, opts.concurrency, async (action): Promise<ActionResult> => {
-    if (action.kind === 'unchanged') return { action, outcome: 'done' };
+    // An unchanged pod may still have steps: its mounted ConfigMap/Secret files refreshed.
+    if (action.kind === 'unchanged' && action.steps.length === 0) return { action, outcome: 'done' };
     if (action.kind === 'blocked') return { action, outcome: 'failed', error: action.cause };
     const stop = stopReason();
     if (stop && !opts.begun) return { action, outcome: 'failed', started: false, error: notStarted(stop) };
@@ -208,6 +209,16 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
     case 'removeObject':
       if (!env.objects) throw new InternalError(`cannot remove ${step.key.kind} ${step.key.name}: no object store was given`);
       return env.objects.remove(step.key);
+    case 'createSecret':
+      return engine.createSecret(step.name, Buffer.from(step.data, 'base64'));
+    case 'removeSecret':
+      return ignoreNotFound(engine.removeSecret(step.name));
+    case 'projectFiles':
+      if (!hostFs) throw new InternalError(`cannot write files into ${step.dir}: no host file access was given`);
+      return hostFs.projectFiles(step.dir, step.files);
+    case 'removeFiles':
+      if (!hostFs) throw new InternalError(`cannot remove ${step.dir}: no host file access was given`);
+      return hostFs.removeFiles(step.dir);
     case 'barrier':
       // executePlan splits the plan at barriers (phases.ts); one reaching here is a bug.
       throw new InternalError(`a barrier step reached the step runner: ${step.label}`);

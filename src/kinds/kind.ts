@@ -35,6 +35,13 @@ export interface KindModule {
   builtIn?: (now: Date) => StoredObject[];
   /** describe's layout for a `store` kind. */
   describe?: (o: StoredObject) => string;
+  /**
+   * What forbids updating the stored object to `next` (an immutable ConfigMap's data, a bound
+   * claim's spec), in the API server's words (`ConfigMap "x" is invalid: data: Forbidden: field is
+   * immutable when `immutable` is set`); empty when the update is allowed. Apply reports each as a
+   * conflict before any change.
+   */
+  updateProblems?: (stored: StoredObject, next: KubeObject) => string[];
   /** Why an object may not be deleted (the `default` namespace), in the API server's words; undefined when it may. */
   undeletable?: (name: string) => string | undefined;
 }

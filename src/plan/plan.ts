@@ -99,6 +99,15 @@ export function formatStep(s: Step): string {
       return `putObject ${s.object.kind.toLowerCase()}/${s.object.metadata.namespace ? `${s.object.metadata.namespace}/` : ''}${s.object.metadata.name}`;
     case 'removeObject':
       return `removeObject ${s.key.kind.toLowerCase()}/${s.key.namespace ? `${s.key.namespace}/` : ''}${s.key.name}`;
+    case 'createSecret':
+      // Never the value: the plan is printed by --dry-run and -v.
+      return `createSecret ${s.name} (${Buffer.from(s.data, 'base64').length} bytes)`;
+    case 'removeSecret':
+      return `removeSecret ${s.name}`;
+    case 'projectFiles':
+      return `projectFiles ${s.dir}: ${s.files.length === 0 ? '(none)' : s.files.map((f) => `${f.path} (${f.mode.toString(8).padStart(4, '0')}, ${Buffer.from(f.data, 'base64').length} bytes)`).join(', ')}`;
+    case 'removeFiles':
+      return `removeFiles ${s.dir}`;
   }
 }
 

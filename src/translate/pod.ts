@@ -272,6 +272,10 @@ function toDesiredMount(vm: V1VolumeMount, volumes: ReadonlyMap<string, DesiredV
   const vol = volumes.get(vm.name);
   if (!vol) return [];
   const readOnly = vm.readOnly ?? false;
+  if (vol.kind === 'projected') {
+    // The kubelet mounts configMap, secret and projected volumes read-only.
+    return [{ kind: 'bind', source: vm.subPath ? posix.join(vol.dir, vm.subPath) : vol.dir, destination: vm.mountPath, readOnly: true }];
+  }
   if (vol.kind === 'hostPath') {
     if (!vm.subPath) return [{ kind: 'bind', source: vol.path, destination: vm.mountPath, readOnly }];
     return [{ kind: 'bind', source: posix.join(vol.path, vm.subPath), destination: vm.mountPath, readOnly, within: vol.path }];

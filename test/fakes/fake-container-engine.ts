@@ -126,6 +126,21 @@ export class FakeContainerEngine implements ContainerEngine {
     this.record(`removeVolume ${name}`);
     if (!this.volumes.delete(name)) throw new EngineError(`no such volume ${name}`, 'removeVolume', 404);
   }
+  /** Podman secrets by name (values as given). */
+  readonly secrets = new Map<string, Buffer>();
+  async createSecret(name: string, data: Buffer): Promise<void> {
+    this.record(`createSecret ${name}`);
+    if (this.secrets.has(name)) throw new EngineError(`secret ${name} already exists`, 'createSecret', 409);
+    this.secrets.set(name, data);
+  }
+  async removeSecret(name: string): Promise<void> {
+    this.record(`removeSecret ${name}`);
+    if (!this.secrets.delete(name)) throw new EngineError(`no such secret ${name}`, 'removeSecret', 404);
+  }
+  async listSecrets(): Promise<string[]> {
+    this.record('listSecrets');
+    return [...this.secrets.keys()];
+  }
   async createPod(pod: DesiredPod): Promise<string> {
     this.record(`createPod ${pod.name}`);
     if (this.pods.has(pod.name)) throw new EngineError(`pod ${pod.name} already exists`, 'createPod', 409);

@@ -14,7 +14,7 @@
  * Request bodies are built by ../to-create-body.ts; Podman's words are explained by
  * ../podman-messages.ts.
  */
-import { EngineError, EngineTimeoutError } from '../../domain/errors';
+import { EngineError, EngineTimeoutError, InternalError } from '../../domain/errors';
 import type { LocalImage } from '../../domain/image-ref';
 import { byText } from '../../domain/order';
 import type { DesiredContainer, DesiredPod } from '../../domain/types';
@@ -217,6 +217,17 @@ export class LibpodContainerEngine implements ContainerEngine {
       path: `/volumes/${encodeURIComponent(name)}`,
       query: { force },
     });
+  }
+
+  // Podman secrets: the next commit speaks libpod's /secrets endpoints (issue 17, in progress).
+  async createSecret(name: string): Promise<void> {
+    throw new InternalError(`createSecret ${name}: not carried out yet`);
+  }
+  async removeSecret(name: string): Promise<void> {
+    throw new InternalError(`removeSecret ${name}: not carried out yet`);
+  }
+  async listSecrets(): Promise<string[]> {
+    throw new InternalError('listSecrets: not carried out yet');
   }
 
   /** createPod creates the pod with its infra container and published ports; resolves to its id. */

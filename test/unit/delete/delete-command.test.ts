@@ -97,7 +97,7 @@ async function engineWith(text: string): Promise<SpyEngine> {
   const engine = new SpyEngine(['localhost/busybox:stable']);
   const report = await runApply(
     { files: [file(`apply-${Math.random()}.yaml`, text)], recursive: false, dryRun: 'none', validate: 'strict', force: false, prune: false, concurrency: 4 },
-    { readStdin: async () => Buffer.from(''), engine: async () => engine, probe: { portFree: async () => true, statPath: async () => 'missing' as const }, hostFs: { ensureDirectory: async () => undefined, ensureFile: async () => undefined } },
+    { readStdin: async () => Buffer.from(''), engine: async () => engine, probe: { portFree: async () => true, statPath: async () => 'missing' as const }, hostFs: { ensureDirectory: async () => undefined, ensureFile: async () => undefined, projectFiles: async () => undefined, removeFiles: async () => undefined } },
   );
   expect(report.execution?.results.every((r) => r.outcome === 'done')).toBe(true);
   engine.log.length = 0;

@@ -26,7 +26,7 @@ async function engineWith(yaml: string): Promise<FakeContainerEngine> {
   writeFileSync(f, yaml);
   const report = await runApply(
     { files: [f], recursive: false, dryRun: 'none', validate: 'strict', force: false, prune: false, concurrency: 1 },
-    { readStdin: async () => Buffer.from(''), engine: async () => engine, probe: { portFree: async () => true, statPath: async () => 'missing' as const }, hostFs: { ensureDirectory: async () => undefined, ensureFile: async () => undefined } },
+    { readStdin: async () => Buffer.from(''), engine: async () => engine, probe: { portFree: async () => true, statPath: async () => 'missing' as const }, hostFs: { ensureDirectory: async () => undefined, ensureFile: async () => undefined, projectFiles: async () => undefined, removeFiles: async () => undefined } },
   );
   expect(report.execution?.results.every((r) => r.outcome === 'done')).toBe(true);
   return engine;
