@@ -106,9 +106,19 @@ let stateDirFlag: string | undefined;
  */
 function openObjectStore(env: NodeJS.ProcessEnv): ObjectStore {
   const { SqliteObjectStore } = require('../store/sqlite-object-store') as typeof import('../store/sqlite-object-store');
+  return SqliteObjectStore.openStateDir(stateDirOfRun(env));
+}
+
+/** stateDirOfRun is this run's state directory (absolute): --state-dir, else KUBEPLAY_STATE_DIR, else the default. */
+function stateDirOfRun(env: NodeJS.ProcessEnv): string {
   const { stateDirOf } = require('../store/state-dir') as typeof import('../store/state-dir');
   const path = require('node:path') as typeof import('node:path');
-  return SqliteObjectStore.openStateDir(path.resolve(stateDirFlag ?? stateDirOf(env, process.getuid?.() ?? 0)));
+  return path.resolve(stateDirFlag ?? stateDirOf(env, process.getuid?.() ?? 0));
+}
+
+/** filesRootOf is where pods' configMap/secret/projected volume files are kept: `<state dir>/pods`. */
+function filesRootOf(env: NodeJS.ProcessEnv): string {
+  return `${stateDirOfRun(env)}/pods`;
 }
 
 /**
@@ -168,9 +178,9 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
   return skipHelpCache(yargs(args)
     .scriptName('kubeplay')
     .usage('kubeplay runs Kubernetes Pod manifests on Podman with kubectl\'s semantics.\n\nUsage: kubeplay <command> [flags]')
-    .command(applyCommand(io, { engines: engineContext(io, head), openStore: () => openObjectStore(io.env) }, setVerbose))
+    .command(applyCommand(io, { engines: engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }, setVerbose))
     .command(getCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
-    .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
+    .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
     .command(describeCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(logsCommand(io, engineContext(io, head)))
     .command(execCommand(io, engineContext(io, head)))

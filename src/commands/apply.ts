@@ -12,15 +12,24 @@ import type { ContainerEngine } from '../engine/container-engine';
 import { loadManifests } from '../load';
 import { validateManifests } from '../validate';
 import { applyOrder, catalog, kindOf } from '../kinds/registry';
-import { observeObjects } from '../observe/observe-objects';
+import { observeObjects, observeSources } from '../observe/observe-objects';
 import { planObjects, type DesiredObject } from '../plan/plan-objects';
 import { namespaceConflicts } from '../plan/plan-namespaces';
 import { objectKeyOf } from '../domain/objects';
 import { podmanPodName } from '../domain/pod-names';
 import { storeWriter } from './store-writer';
 import type { SecurityProfile, ValidateMode } from '../validate';
-import { toDesiredPod } from '../translate/pod';
-import { withHash } from '../translate/hash';
+import { toDesiredPod, type TranslateOptions } from '../translate/pod';
+import { sourceBasis, withHash } from '../translate/hash';
+import { NO_SOURCES, type PodSources, type SourceObject } from '../translate/pod-sources';
+import { referenceIssues } from '../plan/plan-references';
+import { refreshSteps } from '../plan/pod-leftovers';
+import type { Action } from '../domain/plan';
+import type { DesiredPod, JsonPath } from '../domain/types';
+import type { KubeObject } from '../domain/objects';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
+import { isManaged } from '../domain/convergence';
+import { formatFieldPath } from '../validate/field-path';
 import { observeState } from '../observe/observe-state';
 import type { HostProbe } from '../observe/observe-state';
 import { planChanges } from '../plan/plan-changes';
@@ -69,6 +78,8 @@ export interface ApplyDeps {
   signal?: AbortSignal;
   /** Opens the object store (the desired state, src/store); absent: nothing is recorded. */
   store?: () => ObjectStore;
+  /** Where pods' configMap/secret/projected volume files are kept (`<state dir>/pods`). */
+  filesRoot?: string;
 }
 
 /** ApplyReport is what apply did (or would do, on a dry run). */
@@ -115,12 +126,72 @@ export async function loadAndValidate(
  * of this very pod, or there is no rollback target (a label naming another pod would otherwise
  * make a failed replacement create that pod, or remove its volumes).
  */
-export function previousFromLabel(observed: ObservedPod): ReturnType<typeof toDesiredPod> | undefined {
+export function previousFromLabel(observed: ObservedPod, opts: TranslateOptions = {}): ReturnType<typeof toDesiredPod> | undefined {
+  const m = manifestFromLabel(observed);
+  return m ? desiredPodOf(m, opts) : undefined;
+}
+
+/** manifestFromLabel is a managed pod's manifest as its last-applied label holds it, when that is a valid Pod manifest of this very pod. */
+export function manifestFromLabel(observed: ObservedPod): PodManifest | undefined {
   const object = parseLastApplied(observed.labels[LABEL_LAST_APPLIED], observed.name);
   if (!object) return undefined;
   const check = validateManifests([{ source: `label of pod ${observed.name}`, documentIndex: 0, basePath: [], value: object as Record<string, unknown>, locate: () => undefined }], 'ignore');
   const m = check.ok ? check.manifests[0] : undefined;
-  return m && podmanPodName(m.ref.namespace, m.ref.name) === observed.name ? withHash(toDesiredPod(m)) : undefined;
+  return m && m.ref.kind === 'Pod' && podmanPodName(m.ref.namespace, m.ref.name) === observed.name ? (m as PodManifest) : undefined;
+}
+
+/** desiredPodOf translates a Pod manifest and sets its hash label (see translate/hash.ts sourceBasis). */
+export function desiredPodOf(m: PodManifest, opts: TranslateOptions = {}): DesiredPod {
+  return withHash(toDesiredPod(m, opts), sourceBasis(m.object));
+}
+
+/**
+ * sourcesOf finds the ConfigMaps and Secrets pods read: the input's (as they will be stored) over
+ * the store's.
+ */
+export function sourcesOf(inInput: readonly DesiredObject[], stored: readonly KubeObject[]): PodSources {
+  const byKey = new Map<string, KubeObject>();
+  for (const o of [...stored, ...inInput.map((d) => d.object)]) {
+    if (o.kind === 'ConfigMap' || o.kind === 'Secret') byKey.set(`${o.kind}/${o.metadata.namespace ?? DEFAULT_NAMESPACE}/${o.metadata.name}`, o);
+  }
+  return (kind, namespace, name) => byKey.get(`${kind}/${namespace}/${name}`) as SourceObject | undefined;
+}
+
+/** readsObjects says whether any pod reads a ConfigMap or Secret (env or volumes). */
+function readsObjects(pods: readonly PodManifest[]): boolean {
+  return pods.some((m) => sourceBasis(m.object) !== undefined);
+}
+
+/**
+ * refreshedElsewhere: pods not in the input that mount a ConfigMap or Secret this apply creates or
+ * changes get their files rewritten, as the kubelet keeps every mount in step with its object.
+ * Each is an action reported as part of the object (not printed).
+ */
+function refreshedElsewhere(objectActions: readonly Action[], desiredObjects: readonly DesiredObject[], pods: readonly ObservedPod[], inInput: ReadonlySet<string>, topts: TranslateOptions): Action[] {
+  const changed = new Map<string, string>();
+  for (const a of objectActions) {
+    if (a.kind !== 'create' && a.kind !== 'configure') continue;
+    const d = desiredObjects.find((o) => o.ref === a.ref);
+    if (d && (d.key.kind === 'ConfigMap' || d.key.kind === 'Secret')) changed.set(`${d.key.kind}/${d.key.namespace}/${d.key.name}`, a.ref);
+  }
+  if (changed.size === 0) return [];
+  const out: Action[] = [];
+  for (const p of pods) {
+    if (inInput.has(p.name) || !isManaged(p.labels)) continue;
+    const m = manifestFromLabel(p);
+    if (!m) continue;
+    const ns = m.ref.namespace;
+    const mounts = (m.object.spec?.volumes ?? []).flatMap((v) => [
+      ...(v.configMap ? [`ConfigMap/${ns}/${v.configMap.name ?? ''}`] : []),
+      ...(v.secret ? [`Secret/${ns}/${v.secret.secretName ?? ''}`] : []),
+      ...(v.projected?.sources ?? []).flatMap((s) => [...(s.configMap ? [`ConfigMap/${ns}/${s.configMap.name ?? ''}`] : []), ...(s.secret ? [`Secret/${ns}/${s.secret.name ?? ''}`] : [])]),
+    ]);
+    const cause = mounts.map((k) => changed.get(k)).find((r) => r !== undefined);
+    if (cause === undefined) continue;
+    const steps = refreshSteps(toDesiredPod(m, topts));
+    if (steps.length > 0) out.push({ kind: 'unchanged', ref: `pod/${m.ref.name}`, name: p.name, cause: `mounts ${cause}: files refreshed`, needsImages: [], steps, rollback: [], partOf: cause });
+  }
+  return out;
 }
 
 /**
@@ -143,14 +214,32 @@ export function podManifestsOf(manifests: readonly ValidManifest[]): PodManifest
   return manifests.filter((m) => kindOf(m.ref.kind)?.carriedOut === 'podman-pods');
 }
 
+/** locatedWarning is a warning about a pod manifest at a path (what the kubelet would record as a Warning event). */
+function locatedWarning(m: PodManifest, path: JsonPath, message: string): Issue {
+  const pos = m.locate(path) ?? { line: 1, column: 1 };
+  return { severity: 'warning', rule: 'kubelet', file: m.source, documentIndex: m.documentIndex, line: pos.line, column: pos.column, path: formatFieldPath(path), message: `pod/${m.ref.name}: ${message}` };
+}
+
 /** runApply runs the apply pipeline; see the module comment. */
 export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   validateApplyOptions(opts);
   const selector = opts.selector !== undefined ? parseSelector(opts.selector) : undefined;
-  const { manifests, warnings } = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin, opts.securityProfile);
+  const loaded = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin, opts.securityProfile);
+  const { manifests } = loaded;
+  const warnings = [...loaded.warnings];
   const pods = podManifestsOf(manifests);
-  const desired = pods.map((m) => withHash(toDesiredPod(m)));
   const desiredObjects = desiredObjectsOf(manifests);
+  // Pods that read ConfigMaps or Secrets are translated once the store is open (their objects may be stored only).
+  const translateAll = (sources: PodSources): DesiredPod[] =>
+    pods.map((m) =>
+      desiredPodOf(m, {
+        sources,
+        ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
+        warn: (path, message) => warnings.push(locatedWarning(m, path, message)),
+      }),
+    );
+  const reads = readsObjects(pods);
+  let desired = reads ? [] : translateAll(NO_SOURCES);
   const objectKinds = [...new Set(desiredObjects.map((d) => d.key.kind))];
   const namespacesInInput = desiredObjects.filter((d) => d.key.kind === 'Namespace').map((d) => d.key.name);
   const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[]): Plan => ({
@@ -159,13 +248,17 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     conflicts: [...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []), ...plan.conflicts],
   });
 
+  let sources: PodSources = NO_SOURCES;
+  const topts = (): TranslateOptions => ({ sources, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}) });
   const planOpts = {
     force: opts.force,
-    previousOf: previousFromLabel,
+    previousOf: (p: ObservedPod) => previousFromLabel(p, topts()),
+    ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
     ...(opts.prune && selector ? { prune: { matches: (l: Record<string, string>) => matchesSelector(selector, l), selector: selector.text } } : {}),
   };
   if (opts.dryRun === 'client') {
-    // kubectl's client dry run asks the server nothing: every object reads as created.
+    // kubectl's client dry run asks the server nothing: every object reads as created; pods read the input's objects only.
+    if (reads) desired = translateAll((sources = sourcesOf(desiredObjects, [])));
     return { dryRun: 'client', manifests, warnings, plan: withObjects(planChanges(desired, { pods: [] }, planOpts), []) };
   }
   const engine = await deps.engine();
@@ -173,13 +266,23 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const release = opts.dryRun === 'none' && deps.lock ? await deps.lock() : undefined;
   let store: ObjectStore | undefined;
   try {
+    if (reads) {
+      // The objects pods read must be known before they are translated: the store first.
+      if (deps.store) store = deps.store();
+      sources = sourcesOf(desiredObjects, observeSources(store));
+      const missing = referenceIssues(pods, sources);
+      if (missing.length > 0) throw new ManifestError(sortIssues(missing, opts.files));
+      desired = translateAll(sources);
+    }
     const observing = observeState(engine, desired, deps.probe);
     // Opened while Podman answers the listing (loading the native module takes ~13 ms), and before
     // any change: a store that cannot be opened stops the run with nothing changed.
-    if (deps.store) store = deps.store();
+    if (deps.store && !store) store = deps.store();
     const observed = await observing;
     const objects = observeObjects(store, objectKinds, observed.pods);
-    const plan = withObjects(planChanges(desired, observed, planOpts), objects.objects, objects.namespaces);
+    const planned = withObjects(planChanges(desired, observed, planOpts), objects.objects, objects.namespaces);
+    const refreshed = refreshedElsewhere(planned.actions, desiredObjects, observed.pods, new Set(desired.map((d) => d.name)), topts());
+    const plan = refreshed.length > 0 ? { ...planned, actions: [...planned.actions, ...refreshed] } : planned;
     if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
     if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
     const execution = await executePlan(engine, plan, {

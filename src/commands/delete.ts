@@ -26,7 +26,7 @@ import { toObservedPod } from '../observe/observe-state';
 import { planDeletes } from '../plan/plan-deletes';
 import type { DeletePlan, DeleteRequest, DeleteTarget } from '../plan/plan-deletes';
 import { executePlan } from '../execute/execute-plan';
-import type { ExecutionReport } from '../execute/execute-plan';
+import type { ExecutionReport, HostFs } from '../execute/execute-plan';
 import type { DryRun } from './apply';
 import { previousFromLabel } from './apply';
 import { sortIssues } from './issues';
@@ -83,6 +83,10 @@ export interface DeleteDeps {
   lock?: () => Promise<() => Promise<void>>;
   /** Opens the object store; absent: nothing is recorded. */
   store?: () => ObjectStore;
+  /** Where pods' volume files are kept (`<state dir>/pods`): a deleted pod's own directory is removed. */
+  filesRoot?: string;
+  /** Removes those directories. */
+  hostFs?: HostFs;
 }
 
 /** DeleteReport is what delete did (or would do, on a dry run, or asked a background kubeplay to do). */
@@ -291,7 +295,13 @@ async function selectionOf(r: ResolvedDelete, opts: DeleteOptions, deps: DeleteD
 export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<DeleteReport> {
   const r = validateDeleteOptions(opts);
   const selection = await selectionOf(r, opts, deps);
-  const planOpts = { gracePeriod: r.gracePeriod, includeUnmanaged: opts.includeUnmanaged, previousOf: previousFromLabel, undeletable: (n: string) => NAMESPACE.undeletable?.(n) };
+  const planOpts = {
+    gracePeriod: r.gracePeriod,
+    includeUnmanaged: opts.includeUnmanaged,
+    previousOf: (p: ObservedPod) => previousFromLabel(p),
+    undeletable: (n: string) => NAMESPACE.undeletable?.(n),
+    ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
+  };
   const selected = selection.pods !== undefined ? selection.pods.by !== 'names' : selection.namespaces?.by !== 'names';
   const report = (plan: DeleteReport['plan']): DeleteReport => ({
     dryRun: opts.dryRun,
@@ -340,7 +350,11 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
       }
       return out;
     }
-    out.execution = await executePlan(engine, out.plan, { concurrency: deps.concurrency ?? DELETE_CONCURRENCY, ...(store ? { objects: storeWriter(store) } : {}) });
+    out.execution = await executePlan(engine, out.plan, {
+      concurrency: deps.concurrency ?? DELETE_CONCURRENCY,
+      ...(store ? { objects: storeWriter(store) } : {}),
+      ...(deps.hostFs ? { hostFs: deps.hostFs } : {}),
+    });
     const execution = out.execution;
     if (store) recordDelete(store, out.plan.actions, execution);
     return out;

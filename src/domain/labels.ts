@@ -21,6 +21,10 @@ export const LABEL_POD = 'kubeplay.io/pod';
 export const LABEL_CONTAINER = 'kubeplay.io/container';
 /** LABEL_VOLUME_KIND holds, on volumes, `emptyDir` (removed with the pod) or `pvc` (kept). */
 export const LABEL_VOLUME_KIND = 'kubeplay.io/volume-kind';
+/** On a pod: the Podman secrets its containers' Secret-fed variables read, comma-separated (names only, never values), removed with the pod. */
+export const LABEL_SECRETS = 'kubeplay.io/secrets';
+/** On a pod: the host directory holding its configMap/secret/projected volumes' files, removed with the pod. */
+export const LABEL_FILES = 'kubeplay.io/files';
 
 /** KUBEPLAY_LABEL_PREFIXES lists label prefixes that are kubeplay's, not the user's. */
 export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
@@ -32,4 +36,6 @@ export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
   LABEL_POD,
   LABEL_CONTAINER,
   LABEL_VOLUME_KIND,
+  LABEL_SECRETS,
+  LABEL_FILES,
 ];

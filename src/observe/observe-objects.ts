@@ -29,3 +29,9 @@ export function observeObjects(store: Pick<ObjectStore, 'list'> | undefined, kin
   }
   return { objects, namespaces: [...names].sort() };
 }
+
+/** observeSources lists the stored ConfigMaps and Secrets (what pods may read from), for every namespace. */
+export function observeSources(store: Pick<ObjectStore, 'list'> | undefined): StoredObject[] {
+  if (!store) return [];
+  return [...store.list({ kind: 'ConfigMap' }).items, ...store.list({ kind: 'Secret' }).items];
+}

@@ -19,6 +19,7 @@ import { appsBeforeSidecars, removeSteps } from './stop-steps';
 import { byText } from '../domain/order';
 import { podIdentityOf } from '../domain/pod-names';
 import { imageChoice, mergeImageDecision } from './plan-images';
+import { leftoverSteps, madeSteps, refreshSteps, unmadeSteps } from './pod-leftovers';
 
 /** PlanOptions are the apply flags and injected helpers the planner needs. */
 export interface PlanOptions {
@@ -28,6 +29,8 @@ export interface PlanOptions {
   prune?: { matches: (labels: Record<string, string>) => boolean; selector: string };
   /** Rebuilds the previous version of a managed pod from its last-applied label (for rollback). */
   previousOf: (observed: ObservedPod) => DesiredPod | undefined;
+  /** Where pods' volume files are kept (the state directory's `pods`): a removed pod's own directory there is removed. */
+  filesRoot?: string;
 }
 
 /** planChanges computes the apply plan; see the module comment. */
@@ -55,7 +58,8 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
     const drift = current && !legacy && incomplete === undefined ? driftOf(pod, current) : undefined;
     if (current && !legacy && incomplete === undefined && drift === undefined) {
       const running = current.containers.filter((c) => !c.isInfra).length;
-      actions.push({ kind: 'unchanged', ref, name: pod.name, cause: `hash ${pod.labels[LABEL_MANIFEST_HASH] ?? '?'}, ${running} container(s) as declared`, needsImages: [], steps: [], rollback: [] });
+      // Its configMap/secret volumes follow their objects, as the kubelet keeps them in step.
+      actions.push({ kind: 'unchanged', ref, name: pod.name, cause: `hash ${pod.labels[LABEL_MANIFEST_HASH] ?? '?'}, ${running} container(s) as declared`, needsImages: [], steps: refreshSteps(pod), rollback: [] });
       continue;
     }
 
@@ -87,6 +91,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       { op: 'removePod', name: pod.name, timeoutSeconds: 0 },
       ...clearNames,
       ...emptyDirNames(pod).map((name): Step => ({ op: 'removeVolume', name })),
+      ...unmadeSteps(pod),
     ];
     if (!current) {
       actions.push({ kind: 'create', ref, name: pod.name, cause: 'not found in Podman', needsImages: uniq(needsImages), steps: make, rollback: undoMake });
@@ -107,7 +112,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       continue;
     }
     const previous = isManaged(current.labels) ? opts.previousOf(current) : undefined;
-    const removeOld = removeSteps(current.name, stopTimeout(previous ?? pod), previous ? emptyDirNames(previous) : emptyDirNames(pod), appsBeforeSidecars(previous));
+    const removeOld = removeSteps(current.name, stopTimeout(previous ?? pod), previous ? emptyDirNames(previous) : emptyDirNames(pod), appsBeforeSidecars(previous), leftoverSteps(current, opts.filesRoot));
     actions.push({
       kind: 'recreate',
       ref,
@@ -134,7 +139,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
         name: p.name,
         cause: `managed, matches -l ${opts.prune.selector}, not in the input`,
         needsImages: [],
-        steps: removeSteps(p.name, previous ? stopTimeout(previous) : 30, previous ? emptyDirNames(previous) : [], appsBeforeSidecars(previous)),
+        steps: removeSteps(p.name, previous ? stopTimeout(previous) : 30, previous ? emptyDirNames(previous) : [], appsBeforeSidecars(previous), leftoverSteps(p, opts.filesRoot)),
         rollback: [],
       });
     }
@@ -217,7 +222,7 @@ export function createSteps(pod: DesiredPod): Step[] {
       steps.push({ op: 'ensureVolume', name: v.podmanVolume, labels: { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_VOLUME_KIND]: 'pvc' } });
     }
   }
-  steps.push({ op: 'createPod', pod });
+  steps.push(...madeSteps(pod), { op: 'createPod', pod });
   for (const c of [...pod.initContainers, ...pod.containers]) steps.push({ op: 'createContainer', pod, container: c });
   // Without init containers Podman's pod start is one call that waits on nothing.
   steps.push(pod.initContainers.length === 0 ? { op: 'startPod', name: pod.name } : { op: 'startInOrder', sequence: startSequenceOf(pod) });

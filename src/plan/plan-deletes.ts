@@ -8,6 +8,7 @@
 import type { DesiredPod } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
 import type { Action, Plan } from './plan';
+import { leftoverSteps } from './pod-leftovers';
 import { stopTimeout } from './plan-changes';
 import { isManaged } from '../domain/convergence';
 import { appsBeforeSidecars, removeSteps } from './stop-steps';
@@ -47,6 +48,8 @@ export interface DeletePlanOptions {
   includeUnmanaged: boolean;
   /** Rebuilds the pod kubeplay applied from its last-applied label (grace period, volumes). */
   previousOf: (observed: ObservedPod) => DesiredPod | undefined;
+  /** Where pods' volume files are kept: a deleted pod's own directory there is removed. */
+  filesRoot?: string;
 }
 
 /** DeletePlan is the delete planner's output: the actions, and what was asked for but is not deleted. */
@@ -117,7 +120,7 @@ export function deleteAction(pod: ObservedPod, opts: DeletePlanOptions, why: str
   const parts = [why, grace.from];
   if (emptyDirs.length > 0) parts.push(`removes emptyDir ${emptyDirs.join(', ')}`);
   if (claims.length > 0) parts.push(`keeps PVC ${claims.join(', ')}`);
-  const steps = removeSteps(pod.name, grace.seconds, emptyDirs, appsBeforeSidecars(previous));
+  const steps = removeSteps(pod.name, grace.seconds, emptyDirs, appsBeforeSidecars(previous), leftoverSteps(pod, opts.filesRoot));
   return { kind: 'delete', ref: `pod/${podIdentityOf(pod.name, pod.labels).name}`, name: pod.name, cause: parts.filter((p) => p !== '').join('; '), needsImages: [], steps, rollback: [] };
 }
 

@@ -49,10 +49,11 @@ export function stopSteps(name: string, graceSeconds: number, appsFirst: readonl
 }
 
 /** removeSteps stop a pod (stopSteps), then remove it and the given volumes. */
-export function removeSteps(name: string, graceSeconds: number, volumes: readonly string[], appsFirst: readonly string[] = []): Step[] {
+export function removeSteps(name: string, graceSeconds: number, volumes: readonly string[], appsFirst: readonly string[] = [], leftovers: readonly Step[] = []): Step[] {
   return [
     ...stopSteps(name, graceSeconds, appsFirst),
     { op: 'removePod', name, timeoutSeconds: 0 },
     ...volumes.map((v): Step => ({ op: 'removeVolume', name: v })),
+    ...leftovers,
   ];
 }

@@ -37,9 +37,12 @@ export function resultLine(a: Action, dry: ApplyReport['dryRun']): string {
 
 /** formatApplyReport renders the successful actions (failures go to stderr through PartialFailureError). */
 export function formatApplyReport(report: ApplyReport, output: ApplyOutput): string {
-  const done: Action[] = report.execution
-    ? report.execution.results.filter((r: ActionResult) => r.outcome === 'done').map((r) => r.action)
-    : report.plan.actions.filter((a) => a.kind !== 'blocked');
+  // An action part of another (a pod's files refreshed for a changed ConfigMap) is reported with it.
+  const done: Action[] = (
+    report.execution
+      ? report.execution.results.filter((r: ActionResult) => r.outcome === 'done').map((r) => r.action)
+      : report.plan.actions.filter((a) => a.kind !== 'blocked')
+  ).filter((a) => a.partOf === undefined);
   if (output === 'name') return done.map((a) => `${a.ref}\n`).join('');
   if (output === 'json' || output === 'yaml') {
     const refs = new Set(done.map((a) => a.ref));

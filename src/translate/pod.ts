@@ -9,7 +9,6 @@ import { posix } from 'node:path';
 import { podmanPodName } from '../domain/pod-names';
 import type {
   V1Container,
-  V1EnvVar,
   V1PodSecurityContext,
   V1SecurityContext,
   V1Volume,
@@ -17,22 +16,26 @@ import type {
 } from '@kubernetes/client-node';
 import {
   LABEL_CONTAINER,
+  LABEL_FILES,
   LABEL_KIND,
   LABEL_LAST_APPLIED,
   LABEL_MANAGED_BY,
   LABEL_NAMESPACE,
   LABEL_POD,
+  LABEL_SECRETS,
   MANAGED_BY_VALUE,
 } from '../domain/labels';
 import type {
   DesiredContainer,
   DesiredMount,
   DesiredPod,
+  DesiredSecret,
   DesiredVolume,
   PortMapping,
   PodManifest,
 } from '../domain/types';
 import { toHealthcheck } from './probe';
+import { expandReferences, isProjectedSource, NO_SOURCES, projectedFiles, resolveEnv, splitSecretEnv, type PodFields, type PodSources, type Warn } from './pod-sources';
 import { parseQuantity } from './quantity';
 
 /** Kubernetes' default terminationGracePeriodSeconds. */
@@ -44,8 +47,26 @@ const MIN_CPU_QUOTA_US = 1_000;
 /** Linux host names are at most 63 bytes; the kubelet truncates pod names to fit. */
 const MAX_HOSTNAME_LENGTH = 63;
 
+/** Where a pod's configMap/secret/projected volume files go when the caller does not say (rootful's state directory). */
+export const DEFAULT_FILES_ROOT = '/var/lib/kubeplay/pods';
+
+/** TranslateOptions are what a translation reads beyond the manifest. */
+export interface TranslateOptions {
+  /** The ConfigMaps and Secrets the pod may read (the input's and the store's). */
+  sources?: PodSources;
+  /** The directory under which each pod's volume files go: `<filesRoot>/<podman pod>/volumes/<volume>`. */
+  filesRoot?: string;
+  /** Told what the kubelet would record as a Warning event (a skipped envFrom key). */
+  warn?: Warn;
+}
+
+/** podFilesDir is the host directory of a pod's configMap/secret/projected volumes. */
+export function podFilesDir(filesRoot: string, podmanPod: string): string {
+  return posix.join(filesRoot, podmanPod);
+}
+
 /** toDesiredPod translates one validated Pod manifest into the pod kubeplay asks Podman for. */
-export function toDesiredPod(m: PodManifest): DesiredPod {
+export function toDesiredPod(m: PodManifest, opts: TranslateOptions = {}): DesiredPod {
   const pod = m.object;
   const meta = pod.metadata ?? {};
   const spec = pod.spec;
@@ -61,7 +82,11 @@ export function toDesiredPod(m: PodManifest): DesiredPod {
     [LABEL_LAST_APPLIED]: JSON.stringify(m.original ?? pod),
   };
 
-  const volumes = (spec?.volumes ?? []).flatMap((v) => toDesiredVolume(name, m.ref.namespace, v));
+  const sources = opts.sources ?? NO_SOURCES;
+  const filesDir = podFilesDir(opts.filesRoot ?? DEFAULT_FILES_ROOT, name);
+  const fields: PodFields = { name: meta.name ?? m.ref.name, namespace: m.ref.namespace, labels: userLabels, annotations: meta.annotations ?? {} };
+  const volumes = (spec?.volumes ?? []).flatMap((v) => toDesiredVolume(name, m.ref.namespace, v, { sources, fields, filesDir }));
+  if (volumes.some((v) => v.kind === 'projected')) labels[LABEL_FILES] = filesDir;
   const ctx: ContainerContext = {
     podName: name,
     name: meta.name ?? m.ref.name,
@@ -72,18 +97,28 @@ export function toDesiredPod(m: PodManifest): DesiredPod {
     restartPolicy: toRestartPolicy(spec?.restartPolicy),
     stopTimeoutSeconds: spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
     podSecurity: spec?.securityContext ?? {},
+    sources,
+    secrets: [],
+    warn: opts.warn ?? (() => undefined),
   };
 
-  return {
+  const initContainers = (spec?.initContainers ?? []).map((c, i) => toDesiredContainer(c, ctx, true, ['spec', 'initContainers', i]));
+  const containers = (spec?.containers ?? []).map((c, i) => toDesiredContainer(c, ctx, false, ['spec', 'containers', i]));
+  const out: DesiredPod = {
     ref: m.ref,
     name,
     hostname: spec?.hostname ?? podHostname(meta.name ?? m.ref.name),
     labels,
     ports: (spec?.containers ?? []).flatMap(toPortMappings),
     volumes,
-    initContainers: (spec?.initContainers ?? []).map((c) => toDesiredContainer(c, ctx, true)),
-    containers: (spec?.containers ?? []).map((c) => toDesiredContainer(c, ctx, false)),
+    initContainers,
+    containers,
   };
+  if (ctx.secrets.length > 0) {
+    out.secrets = ctx.secrets;
+    labels[LABEL_SECRETS] = ctx.secrets.map((s) => s.name).join(',');
+  }
+  return out;
 }
 
 /** What every container of a pod takes from the pod. */
@@ -99,12 +134,24 @@ interface ContainerContext {
   restartPolicy: DesiredContainer['restartPolicy'];
   stopTimeoutSeconds: number;
   podSecurity: V1PodSecurityContext;
+  sources: PodSources;
+  /** The Podman secrets the containers' Secret-fed variables need, gathered as containers are translated. */
+  secrets: DesiredSecret[];
+  warn: Warn;
 }
 
-function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boolean): DesiredContainer {
+function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boolean, at: ReadonlyArray<string | number>): DesiredContainer {
   // Kubernetes 1.29+: an init container with restartPolicy Always is a native sidecar.
   const sidecar = isInit && c.restartPolicy === 'Always';
-  const env = toEnv(c.env ?? [], ctx);
+  const resolved = resolveEnv(c, ctx.namespace, ctx.sources, (path) => fieldRefValue(path, ctx), ctx.warn, at);
+  const split = splitSecretEnv(resolved.vars, resolved.fromSecret, ctx.podName, c.name);
+  const env = split.env;
+  // command and args are expanded against every variable, as the kubelet does; one fed by a
+  // Secret then shows in the command line (podman inspect, ps), as it does on a node.
+  const expand = (s: string): string =>
+    expandReferences(s, resolved.vars, (v) => {
+      if (resolved.fromSecret.has(v)) ctx.warn(at, `container ${c.name}: command or args expand $(${v}), whose value comes from a Secret: the expanded value is visible in the container's command line (podman inspect, ps); read the variable in the process instead`);
+    });
   const out: DesiredContainer = {
     // podman kube play's naming, so that `podman ps` reads the same for both tools.
     name: `${ctx.podName}-${c.name}`,
@@ -112,6 +159,7 @@ function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boole
     image: c.image ?? '',
     pullPolicy: toPullPolicy(c.imagePullPolicy, c.image ?? ''),
     env,
+    ...(split.secrets.length > 0 ? { secretEnv: split.secretEnv } : {}),
     tty: c.tty ?? false,
     stdin: c.stdin ?? false,
     mounts: (c.volumeMounts ?? []).flatMap((vm) => toDesiredMount(vm, ctx.volumes)),
@@ -130,8 +178,9 @@ function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boole
   };
   if (isInit) out.initKind = sidecar ? 'sidecar' : 'once';
   // An empty command or args list means "the image's", as in Kubernetes.
-  if (c.command && c.command.length > 0) out.entrypoint = c.command.map((s) => expandReferences(s, env));
-  if (c.args && c.args.length > 0) out.command = c.args.map((s) => expandReferences(s, env));
+  if (c.command && c.command.length > 0) out.entrypoint = c.command.map(expand);
+  if (c.args && c.args.length > 0) out.command = c.args.map(expand);
+  ctx.secrets.push(...split.secrets);
   if (c.workingDir) out.workingDir = c.workingDir;
   Object.assign(out, toLimits(c));
   if (c.startupProbe && sidecar) {
@@ -162,24 +211,6 @@ function toPullPolicy(given: string | undefined, image: string): DesiredContaine
   return defaultPullPolicy(image);
 }
 
-/**
- * toEnv resolves a container's env as the kubelet does: in order, each `value` expanded against the
- * variables defined before it; fieldRef values are read from the pod. Sources kubeplay does not
- * carry out (secrets, config maps, other field paths) leave the variable unset.
- */
-function toEnv(vars: readonly V1EnvVar[], ctx: ContainerContext): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const v of vars) {
-    if (v.valueFrom) {
-      const value = v.valueFrom.fieldRef ? fieldRefValue(v.valueFrom.fieldRef.fieldPath, ctx) : undefined;
-      if (value !== undefined) env[v.name] = value;
-    } else {
-      env[v.name] = expandReferences(v.value ?? '', env);
-    }
-  }
-  return env;
-}
-
 const SUBSCRIPTED_FIELD = /^metadata\.(labels|annotations)\['(.+)'\]$/;
 
 /** fieldRefValue reads a downward-API field path from the pod; undefined for paths kubeplay does not carry out. */
@@ -194,42 +225,7 @@ function fieldRefValue(fieldPath: string, ctx: ContainerContext): string | undef
   return source[key] ?? '';
 }
 
-/**
- * expandReferences replaces `$(NAME)` with the variable's value as Kubernetes does: `$$` is a
- * literal `$`, a reference to an unknown variable and an unclosed `$(` stay as written, and a `$`
- * before any other character is kept.
- */
-export function expandReferences(input: string, vars: Readonly<Record<string, string>>): string {
-  let out = '';
-  let i = 0;
-  while (i < input.length) {
-    const ch = input[i];
-    if (ch !== '$' || i + 1 >= input.length) {
-      out += ch;
-      i += 1;
-      continue;
-    }
-    const next = input[i + 1];
-    if (next === '$') {
-      out += '$';
-      i += 2;
-    } else if (next === '(') {
-      const close = input.indexOf(')', i + 2);
-      if (close === -1) {
-        out += '$(';
-        i += 2;
-      } else {
-        const name = input.slice(i + 2, close);
-        out += Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : `$(${name})`;
-        i = close + 1;
-      }
-    } else {
-      out += '$';
-      i += 1;
-    }
-  }
-  return out;
-}
+export { expandReferences } from './pod-sources';
 
 /** Ports with a hostPort are published by the pod; the others are reachable inside it anyway. */
 function toPortMappings(c: V1Container): PortMapping[] {
@@ -243,7 +239,18 @@ function toPortMappings(c: V1Container): PortMapping[] {
     }));
 }
 
-function toDesiredVolume(podName: string, namespace: string, v: V1Volume): DesiredVolume[] {
+/** What a configMap, secret, downwardAPI or projected volume's files are made of. */
+interface FileSources {
+  sources: PodSources;
+  fields: PodFields;
+  /** The pod's files directory; each such volume is a directory in it. */
+  filesDir: string;
+}
+
+function toDesiredVolume(podName: string, namespace: string, v: V1Volume, files: FileSources): DesiredVolume[] {
+  if (isProjectedSource(v)) {
+    return [{ kind: 'projected', name: v.name, dir: posix.join(files.filesDir, 'volumes', v.name), files: projectedFiles(v, namespace, files.sources, files.fields) }];
+  }
   if (v.emptyDir) {
     const vol: DesiredVolume = {
       kind: 'emptyDir',

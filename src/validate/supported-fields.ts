@@ -42,7 +42,10 @@ const SECCOMP_WHY = "only RuntimeDefault (Podman's default seccomp profile, alwa
 const SUPPORTED_FIELD_REF = /^(metadata\.name|metadata\.namespace|metadata\.(labels|annotations)\['.+'\])$/;
 
 const NO_SCHEDULER = 'there is no scheduler and one host, so placement constraints have nothing to choose from';
-const NO_API_OBJECTS = 'kubeplay creates Pods only: there are no ConfigMaps, Secrets or ServiceAccounts to read from';
+const NO_SERVICE_ACCOUNTS = 'there are no ServiceAccounts or API server tokens to read from';
+/** The downward-API field paths written into downwardAPI volume files. */
+const SUPPORTED_VOLUME_FIELD_REF = /^(metadata\.(name|namespace|labels|annotations)|metadata\.(labels|annotations)\['.+'\])$/;
+const VOLUME_FIELD_WHY = 'only metadata.name, metadata.namespace, metadata.labels and metadata.annotations are written; there is no node, pod IP or uid to report';
 const PODMAN_NETWORK = "containers use the Podman network's DNS and /etc/hosts, not cluster DNS";
 
 /** Fields of a container, relative to `spec.containers[]` (and, filtered, `spec.initContainers[]`). */
@@ -65,9 +68,15 @@ const CONTAINER_FIELDS: readonly Field[] = [
       'there is no node, pod IP or service account to report',
   ),
   info('env[].valueFrom.fieldRef.apiVersion', 'the API version of the field path; always v1'),
-  no('env[].valueFrom', NO_API_OBJECTS),
+  // Read from the ConfigMaps and Secrets of the input and the store (translate/pod-sources.ts);
+  // a Secret's values reach the container through Podman secrets, never its configuration.
+  yes('env[].valueFrom.configMapKeyRef'),
+  yes('env[].valueFrom.secretKeyRef'),
+  no('env[].valueFrom', 'only fieldRef, configMapKeyRef and secretKeyRef are resolved'),
   no('env[].valueFrom.resourceFieldRef', 'resource values are not exposed as environment variables'),
-  no('envFrom', NO_API_OBJECTS),
+  yes('envFrom[].prefix'),
+  yes('envFrom[].configMapRef'),
+  yes('envFrom[].secretRef'),
   yes('ports[].containerPort'),
   yes('ports[].name'),
   yes('ports[].protocol'),
@@ -170,7 +179,25 @@ const FIELDS: readonly Field[] = [
   yes('spec.volumes[].hostPath.type'),
   yes('spec.volumes[].persistentVolumeClaim.claimName'),
   yes('spec.volumes[].persistentVolumeClaim.readOnly'),
-  no('spec.volumes[]', 'only emptyDir, hostPath and persistentVolumeClaim (a named Podman volume) volumes are made'),
+  // Files written on the host in the kubelet's layout and bind-mounted read-only (translate/pod-sources.ts).
+  yes('spec.volumes[].configMap'),
+  yes('spec.volumes[].secret'),
+  yes('spec.volumes[].downwardAPI.defaultMode'),
+  yes('spec.volumes[].downwardAPI.items[].path'),
+  yes('spec.volumes[].downwardAPI.items[].mode'),
+  when('spec.volumes[].downwardAPI.items[].fieldRef.fieldPath', (v) => typeof v === 'string' && SUPPORTED_VOLUME_FIELD_REF.test(v), VOLUME_FIELD_WHY),
+  info('spec.volumes[].downwardAPI.items[].fieldRef.apiVersion', 'the API version of the field path; always v1'),
+  no('spec.volumes[].downwardAPI.items[].resourceFieldRef', 'resource values are not written into files'),
+  yes('spec.volumes[].projected.defaultMode'),
+  yes('spec.volumes[].projected.sources[].configMap'),
+  yes('spec.volumes[].projected.sources[].secret'),
+  yes('spec.volumes[].projected.sources[].downwardAPI.items[].path'),
+  yes('spec.volumes[].projected.sources[].downwardAPI.items[].mode'),
+  when('spec.volumes[].projected.sources[].downwardAPI.items[].fieldRef.fieldPath', (v) => typeof v === 'string' && SUPPORTED_VOLUME_FIELD_REF.test(v), VOLUME_FIELD_WHY),
+  info('spec.volumes[].projected.sources[].downwardAPI.items[].fieldRef.apiVersion', 'the API version of the field path; always v1'),
+  no('spec.volumes[].projected.sources[].downwardAPI.items[].resourceFieldRef', 'resource values are not written into files'),
+  no('spec.volumes[].projected.sources[]', 'serviceAccountToken and clusterTrustBundle sources need an API server to issue them'),
+  no('spec.volumes[]', 'only emptyDir, hostPath, persistentVolumeClaim (a named Podman volume), configMap, secret, downwardAPI and projected volumes are made'),
 
   yes('spec.restartPolicy'),
   yes('spec.terminationGracePeriodSeconds'),
@@ -188,8 +215,8 @@ const FIELDS: readonly Field[] = [
   when('spec.setHostnameAsFQDN', isFalse, 'there is no cluster domain to make a FQDN from'),
   when('spec.automountServiceAccountToken', isFalse, 'there is no API server token to mount'),
   info('spec.enableServiceLinks', 'there are no Services whose links could be injected'),
-  no('spec.serviceAccountName', NO_API_OBJECTS),
-  no('spec.serviceAccount', NO_API_OBJECTS),
+  no('spec.serviceAccountName', NO_SERVICE_ACCOUNTS),
+  no('spec.serviceAccount', NO_SERVICE_ACCOUNTS),
   no('spec.imagePullSecrets', 'images are pulled with Podman\'s own credentials (podman login)'),
   no('spec.dnsPolicy', PODMAN_NETWORK),
   no('spec.dnsConfig', PODMAN_NETWORK),

@@ -19,6 +19,8 @@ import type { EngineContext, Io } from '../main';
 export interface ApplyCommandContext {
   engines: EngineContext;
   openStore: () => ObjectStore;
+  /** Where pods' volume files are kept (`<state dir>/pods`). */
+  filesRoot?: () => string;
 }
 
 /** STOP_WITHIN_SECONDS bounds how long apply goes on after SIGINT/SIGTERM, rolling back, before it exits anyway. */
@@ -103,6 +105,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
               lock: () => engines.lockConnection(interrupt.signal),
               signal: interrupt.signal,
               store: ctx.openStore,
+              ...(ctx.filesRoot ? { filesRoot: ctx.filesRoot() } : {}),
               probe: {
                 portFree: (await import('../../observe/host-port-probe')).bindProbe,
                 statPath: (await import('../../observe/host-path')).statPath,

@@ -21,6 +21,8 @@ export interface DeleteCommandContext {
   detach?: (args: string[], io: Io) => Promise<void>;
   /** Opens the object store, which delete keeps in step; absent: nothing is recorded. */
   openStore?: () => ObjectStore;
+  /** Where pods' volume files are kept (`<state dir>/pods`): a deleted pod's are removed. */
+  filesRoot?: () => string;
 }
 
 /** deleteCommand builds the yargs module of `kubeplay delete`. */
@@ -66,6 +68,8 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
           detach: (args) => detach(args, io),
           ...(ctx.lockConnection ? { lock: ctx.lockConnection } : {}),
           ...(ctx.openStore ? { store: ctx.openStore } : {}),
+          ...(ctx.filesRoot ? { filesRoot: ctx.filesRoot() } : {}),
+          hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
         });
       } catch (e) {
         if (!(e instanceof ManifestError)) throw e;

@@ -358,7 +358,7 @@ describe('toDesiredPod: volumes and mounts', () => {
     ],
   };
 
-  test('each kind becomes its DesiredVolume; other kinds are left out', () => {
+  test('each kind becomes its DesiredVolume', () => {
     expect(translate(podWith({}, spec)).volumes).toEqual([
       { kind: 'emptyDir', name: 'cache', podmanVolume: 'web_cache', medium: '' },
       { kind: 'emptyDir', name: 'shm', podmanVolume: 'web_shm', medium: 'Memory', sizeLimit: '64Mi' },
@@ -366,6 +366,8 @@ describe('toDesiredPod: volumes and mounts', () => {
       { kind: 'hostPath', name: 'plain', path: '/etc/hosts', type: '' },
       { kind: 'pvc', name: 'db', podmanVolume: 'db-data', readOnly: false },
       { kind: 'pvc', name: 'ro', podmanVolume: 'assets', readOnly: true },
+      // No ConfigMap `cfg` was handed in: the volume is made, empty (an optional one; a required one is refused earlier).
+      { kind: 'projected', name: 'cfg', dir: '/var/lib/kubeplay/pods/web/volumes/cfg', files: [] },
     ]);
   });
 
@@ -398,6 +400,8 @@ describe('toDesiredPod: volumes and mounts', () => {
       { kind: 'volume', volume: 'db-data', destination: '/var/lib/db', readOnly: false },
       // A claim that is read-only in the pod is read-only in every mount.
       { kind: 'volume', volume: 'assets', destination: '/assets', readOnly: true },
+      // The kubelet mounts a configMap volume read-only.
+      { kind: 'bind', source: '/var/lib/kubeplay/pods/web/volumes/cfg', destination: '/etc/cfg', readOnly: true },
     ]);
   });
 });

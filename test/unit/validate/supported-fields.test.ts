@@ -90,19 +90,17 @@ describe('unsupportedFields', () => {
     ['startupProbe', pod({ startupProbe: { tcpSocket: { port: 1 } } }), [['spec', 'containers', 0, 'startupProbe']]],
     ['grpc liveness', pod({ livenessProbe: { grpc: { port: 1 } } }), [['spec', 'containers', 0, 'livenessProbe', 'grpc']]],
     ['lifecycle', pod({ lifecycle: { preStop: { exec: { command: ['x'] } } } }), [['spec', 'containers', 0, 'lifecycle']]],
-    ['envFrom', pod({ envFrom: [{ configMapRef: { name: 'c' } }] }), [['spec', 'containers', 0, 'envFrom']]],
+    // Issue 17: ConfigMaps and Secrets are read, through env and envFrom.
+    ['envFrom is carried out', pod({ envFrom: [{ configMapRef: { name: 'c' }, prefix: 'P_' }, { secretRef: { name: 's', optional: true } }] }), []],
     [
-      'secretKeyRef and configMapKeyRef',
+      'secretKeyRef and configMapKeyRef are carried out',
       pod({
         env: [
           { name: 'A', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
-          { name: 'B', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } },
+          { name: 'B', valueFrom: { configMapKeyRef: { name: 'c', key: 'k', optional: true } } },
         ],
       }),
-      [
-        ['spec', 'containers', 0, 'env', 0, 'valueFrom', 'secretKeyRef'],
-        ['spec', 'containers', 0, 'env', 1, 'valueFrom', 'configMapKeyRef'],
-      ],
+      [],
     ],
     [
       'fieldRef to a field kubeplay cannot give',
@@ -148,19 +146,22 @@ describe('unsupportedFields', () => {
     ['imagePullSecrets', pod({}, { imagePullSecrets: [{ name: 'r' }] }), [['spec', 'imagePullSecrets']]],
     ['pod securityContext fsGroup', pod({}, { securityContext: { runAsUser: 1, fsGroup: 2 } }), [['spec', 'securityContext', 'fsGroup']]],
     [
-      'volumes of other kinds, even empty ones',
+      'configMap, secret, downwardAPI and projected volumes are made; other kinds, even empty ones, are not',
       pod({}, {
         volumes: [
           { name: 'ok', emptyDir: {} },
-          { name: 'c', configMap: { name: 'c' } },
+          { name: 'c', configMap: { name: 'c', items: [{ key: 'k', path: 'p', mode: 0o400 }], defaultMode: 0o440, optional: true } },
           { name: 's', secret: { secretName: 's' } },
-          { name: 'p', projected: {} },
+          { name: 'p', projected: { defaultMode: 0o444, sources: [{ configMap: { name: 'c' } }, { secret: { name: 's' } }, { downwardAPI: { items: [{ path: 'l', fieldRef: { fieldPath: 'metadata.labels' } }] } }] } },
+          { name: 'd', downwardAPI: { items: [{ path: 'n', fieldRef: { fieldPath: 'metadata.name' } }, { path: 'ip', fieldRef: { fieldPath: 'status.podIP' } }] } },
+          { name: 't', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } },
+          { name: 'n', nfs: {} },
         ],
       }),
       [
-        ['spec', 'volumes', 1, 'configMap'],
-        ['spec', 'volumes', 2, 'secret'],
-        ['spec', 'volumes', 3, 'projected'],
+        ['spec', 'volumes', 4, 'downwardAPI', 'items', 1, 'fieldRef', 'fieldPath'],
+        ['spec', 'volumes', 5, 'projected', 'sources', 0, 'serviceAccountToken'],
+        ['spec', 'volumes', 6, 'nfs'],
       ],
     ],
     ['HugePages emptyDir', pod({}, { volumes: [{ name: 'h', emptyDir: { medium: 'HugePages' } }] }), [['spec', 'volumes', 0, 'emptyDir', 'medium']]],
@@ -228,9 +229,10 @@ describe('unsupportedReason', () => {
   test.each<[(string | number)[] | string, RegExp]>([
     [['spec', 'nodeSelector'], /no scheduler/],
     ['spec.tolerations', /no scheduler/],
-    [['spec', 'containers', 0, 'env', 0, 'valueFrom', 'secretKeyRef'], /no ConfigMaps, Secrets/],
+    [['spec', 'containers', 0, 'env', 0, 'valueFrom', 'resourceFieldRef'], /resource values/],
     [['spec', 'containers', 0, 'env', 0, 'valueFrom', 'fieldRef', 'fieldPath'], /only metadata\.name/],
-    [['spec', 'volumes', 2, 'configMap'], /only emptyDir, hostPath and persistentVolumeClaim/],
+    [['spec', 'volumes', 2, 'nfs'], /only emptyDir, hostPath, persistentVolumeClaim \(a named Podman volume\), configMap, secret, downwardAPI and projected/],
+    [['spec', 'volumes', 0, 'projected', 'sources', 0, 'serviceAccountToken'], /need an API server/],
     ['spec.containers[].resources.limits["nvidia.com/gpu"]', /only cpu and memory/],
     [['spec', 'initContainers', 0, 'readinessProbe'], /no Services/],
     [['spec', 'hostNetwork'], /own network namespace/],
