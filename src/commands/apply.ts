@@ -137,7 +137,7 @@ export function manifestFromLabel(observed: ObservedPod): PodManifest | undefine
   if (!object) return undefined;
   const check = validateManifests([{ source: `label of pod ${observed.name}`, documentIndex: 0, basePath: [], value: object as Record<string, unknown>, locate: () => undefined }], 'ignore');
   const m = check.ok ? check.manifests[0] : undefined;
-  return m && m.ref.kind === 'Pod' && podmanPodName(m.ref.namespace, m.ref.name) === observed.name ? (m as PodManifest) : undefined;
+  return m && m.ref.kind === 'Pod' && podmanPodName(m.ref.namespace, m.ref.name) === observed.name ? (m) : undefined;
 }
 
 /** desiredPodOf translates a Pod manifest and sets its hash label (see translate/hash.ts sourceBasis). */

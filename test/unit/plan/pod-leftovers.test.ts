@@ -89,7 +89,7 @@ describe('a pod reading a Secret and mounting a ConfigMap', () => {
 
   test('recreated: the old secrets and files go before the new are made', () => {
     const current = { ...observed({ 'kubeplay.io/secrets': 'kubeplay_web_app_0', 'kubeplay.io/files': '/state/pods/web', 'kubeplay.io/manifest-hash': 'v1-old' }) };
-    const plan = planChanges([desired], { pods: [current], images: { 'localhost/busybox:stable': { id: 'sha256:1', names: [] } } as never }, { force: false, previousOf: () => undefined, filesRoot: '/state/pods' });
+    const plan = planChanges([desired], { pods: [current], images: { 'localhost/busybox:stable': { id: 'sha256:1', names: [] } } }, { force: false, previousOf: () => undefined, filesRoot: '/state/pods' });
     const text = plan.actions[0]?.steps.map(formatStep) ?? [];
     expect(plan.actions[0]?.kind).toBe('recreate');
     expect(text.indexOf('removeFiles /state/pods/web')).toBeLessThan(text.indexOf('projectFiles /state/pods/web/volumes/c: app.conf (0644, 7 bytes)'));
