@@ -245,7 +245,8 @@ describe('projectFiles: atomic updates', () => {
 
     const stop = new SharedArrayBuffer(4);
     const worker = new Worker(READER, { eval: true, workerData: { dir, keys, a, b, stop } });
-    const report = new Promise<Record<string, number>>((resolve, reject) => {
+    type RaceReport = Record<'passes' | 'mixedPasses' | 'torn' | 'missing' | 'resolvedPasses' | 'resolvedMixed' | 'resolvedGone', number>;
+    const report = new Promise<RaceReport>((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
     });
