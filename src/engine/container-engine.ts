@@ -160,8 +160,12 @@ export interface ContainerEngine extends ContainerLooker {
   createVolume(name: string, labels: Record<string, string>, options?: { tmpfs?: boolean }): Promise<void>;
   /** Removes a named volume; `force` removes it even if a stopped container still uses it. */
   removeVolume(name: string, force: boolean): Promise<void>;
-  /** Creates a Podman secret holding `data` (libpod /secrets/create); the value is never logged. */
-  createSecret(name: string, data: Buffer): Promise<void>;
+  /**
+   * Creates a Podman secret holding `data` (libpod /secrets/create) with `labels` (Podman 4.3.1
+   * keeps them: `podman secret inspect` shows them); the value is never logged. A name in use is
+   * an EngineError 409.
+   */
+  createSecret(name: string, data: Buffer, labels?: Record<string, string>): Promise<void>;
   /** Removes a Podman secret; throws EngineError 404 when there is none. */
   removeSecret(name: string): Promise<void>;
   /** The names of every Podman secret. */

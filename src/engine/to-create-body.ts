@@ -59,6 +59,13 @@ export interface ContainerCreateBody {
   entrypoint?: string[];
   command?: string[];
   env?: Record<string, string>;
+  /**
+   * Variables Podman sets from secrets at each start (variable -> secret name; specgen
+   * `EnvSecrets`, JSON `secret_env`): the values stay out of the create request and of the
+   * container's stored config. Podman 4.3.1 still shows them in `podman inspect` once the
+   * container has started (docs/security.md, "Secrets").
+   */
+  secret_env?: Record<string, string>;
   work_dir?: string;
   terminal?: boolean;
   stdin?: boolean;
@@ -146,6 +153,7 @@ export function toContainerCreateBody(
   if (c.entrypoint !== undefined && c.entrypoint.length > 0) body.entrypoint = [...c.entrypoint];
   if (c.command !== undefined && c.command.length > 0) body.command = [...c.command];
   if (Object.keys(c.env).length > 0) body.env = { ...c.env };
+  if (c.secretEnv !== undefined && Object.keys(c.secretEnv).length > 0) body.secret_env = { ...c.secretEnv };
   if (c.workingDir !== undefined && c.workingDir !== '') body.work_dir = c.workingDir;
   if (c.tty) body.terminal = true;
   if (c.stdin) body.stdin = true;

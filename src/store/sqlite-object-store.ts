@@ -88,6 +88,8 @@ export class SqliteObjectStore implements ObjectStore {
     let db: Database.Database | undefined;
     try {
       fs.closeSync(fs.openSync(file, 'a', 0o600)); // SQLite creates -wal and -shm with the file's mode
+      // It holds Secrets' values: a file made wider (by hand, a copy, an older kubeplay) is narrowed.
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) onlyOwner(f);
       db = new Database(file, { timeout: opts.busyTimeoutMs ?? 10_000 });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -340,4 +342,16 @@ function storeError(file: string, what: string, e: unknown): StoreError {
     );
   }
   return new StoreError(`kubeplay's store ${file}: cannot ${what}: ${reason}`, file, e);
+}
+
+/** onlyOwner takes group and other access away from a file that has any (0644 -> 0600); one that is missing is fine. */
+function onlyOwner(file: string): void {
+  let mode: number;
+  try {
+    mode = fs.statSync(file).mode;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if ((mode & 0o077) !== 0) fs.chmodSync(file, mode & 0o700);
 }

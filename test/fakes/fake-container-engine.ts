@@ -128,18 +128,27 @@ export class FakeContainerEngine implements ContainerEngine {
   }
   /** Podman secrets by name (values as given). */
   readonly secrets = new Map<string, Buffer>();
-  async createSecret(name: string, data: Buffer): Promise<void> {
+  /** The labels each Podman secret was created with. */
+  readonly secretLabels = new Map<string, Record<string, string>>();
+  async createSecret(name: string, data: Buffer, labels: Record<string, string> = {}): Promise<void> {
+    // As the adapter: the value is never in the call log.
     this.record(`createSecret ${name}`);
-    if (this.secrets.has(name)) throw new EngineError(`secret ${name} already exists`, 'createSecret', 409);
+    if (this.secrets.has(name)) throw new EngineError(`cannot create secret ${name}: a Podman secret of that name exists already`, 'createSecret', 409);
+    if (data.length === 0 || data.length >= 512_000) {
+      // Podman 4.3.1's limit, in its words (answered with a 500).
+      throw new EngineError(`cannot create secret ${name}: secret data must be larger than 0 and less than 512000 bytes`, 'createSecret', 500);
+    }
     this.secrets.set(name, data);
+    this.secretLabels.set(name, { ...labels });
   }
   async removeSecret(name: string): Promise<void> {
     this.record(`removeSecret ${name}`);
-    if (!this.secrets.delete(name)) throw new EngineError(`no such secret ${name}`, 'removeSecret', 404);
+    this.secretLabels.delete(name);
+    if (!this.secrets.delete(name)) throw new EngineError(`cannot remove secret ${name}: no secret with name or id "${name}": no such secret`, 'removeSecret', 404);
   }
   async listSecrets(): Promise<string[]> {
     this.record('listSecrets');
-    return [...this.secrets.keys()];
+    return [...this.secrets.keys()].sort();
   }
   async createPod(pod: DesiredPod): Promise<string> {
     this.record(`createPod ${pod.name}`);

@@ -38,6 +38,11 @@ export interface RequestSpec {
   path: string;
   query?: Query;
   body?: unknown;
+  /**
+   * Bytes sent as they are (application/octet-stream) instead of a JSON body: a secret's value.
+   * Neither the call log nor any error message ever shows a body.
+   */
+  rawBody?: Buffer;
   /** Statuses that are answers rather than failures (404 for exists checks). */
   accept?: readonly number[];
   /** Seconds Podman has to answer in full; the operation's default (DEADLINES) otherwise. */
@@ -117,6 +122,7 @@ export class LibpodTransport {
         path: spec.path,
         ...(spec.query !== undefined ? { query: spec.query } : {}),
         ...(spec.body !== undefined ? { body: spec.body } : {}),
+        ...(spec.rawBody !== undefined ? { rawBody: spec.rawBody } : {}),
         signal: expired.signal,
       });
       status = res.statusCode ?? 0;
@@ -185,6 +191,8 @@ export class LibpodTransport {
     path: string;
     query?: Query;
     body?: unknown;
+    /** Bytes sent as they are, as application/octet-stream (docker-modem's `file`). */
+    rawBody?: Buffer;
     /** Aborting it gives the request up (a deadline). */
     signal?: AbortSignal;
   }): Promise<IncomingMessage> {
@@ -199,6 +207,10 @@ export class LibpodTransport {
       isStream: true,
       statusCodes: ALL_STATUSES,
       ...(req.signal !== undefined ? { abortSignal: req.signal } : {}),
+      // A raw body goes as docker-modem's `file` (sent as is, with its length); Podman's secret
+      // handler reads the request body as the value, and a form content type would let Go's
+      // ParseForm swallow it (measured: "secret data must be larger than 0").
+      ...(req.rawBody !== undefined ? { file: req.rawBody, headers: { 'Content-Type': 'application/octet-stream' } } : {}),
       options: {
         ...(hasQuery ? { _query: req.query } : {}),
         // An empty `_body` keeps docker-modem from sending the query object as a body.

@@ -102,3 +102,9 @@ export interface ExecInspectReport {
   Running?: boolean;
   ExitCode?: number;
 }
+
+/** SecretInfoReport is one secret of GET /secrets/json (its value is never listed). */
+export interface SecretInfoReport {
+  ID: string;
+  Spec?: { Name?: string; Labels?: Record<string, string> | null } | null;
+}

@@ -105,6 +105,13 @@ describe('toContainerCreateBody', () => {
       },
     ],
     [
+      // The value is Podman's to fetch at start: only the secret's name is in the body.
+      'secretEnv: variable -> Podman secret name, beside plain env',
+      { env: { A: '1' }, secretEnv: { DB_PASSWORD: 'kubeplay_web_app_0' } },
+      { ...BASE, env: { A: '1' }, secret_env: { DB_PASSWORD: 'kubeplay_web_app_0' } },
+    ],
+    ['an empty secretEnv is left out', { secretEnv: {} }, BASE],
+    [
       'bind mounts are rbind, read-only adds ro',
       {
         mounts: [

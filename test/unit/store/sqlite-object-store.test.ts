@@ -288,6 +288,18 @@ describe('the database file', () => {
     db.close();
   });
 
+  it('narrows a database file (and its WAL files) that others may read to 0600 when it opens it', () => {
+    const sub = path.join(dir, 'wide');
+    SqliteObjectStore.openStateDir(sub).close();
+    const files = ['state.db', 'state.db-wal', 'state.db-shm'].map((f) => path.join(sub, f));
+    // A clean close removes the WAL files; empty ones are what SQLite finds after a crash at worst.
+    for (const f of files) if (!fs.existsSync(f)) fs.writeFileSync(f, '');
+    for (const f of files) fs.chmodSync(f, 0o644);
+    const s = SqliteObjectStore.openStateDir(sub);
+    for (const f of files) expect([path.basename(f), fs.statSync(f).mode & 0o777]).toEqual([path.basename(f), 0o600]);
+    s.close();
+  });
+
   it('runs a later migration once, on the next open, keeping the data', () => {
     store.create(pod('web'));
     store.close();
