@@ -13,7 +13,7 @@ import { loadManifests } from '../load';
 import { validateManifests } from '../validate';
 import { applyOrder, catalog, kindOf } from '../kinds/registry';
 import { observeObjects } from '../observe/observe-objects';
-import { planObjects, type DesiredObject } from '../plan/plan-objects';
+import { objectUpdateConflicts, planObjects, type DesiredObject } from '../plan/plan-objects';
 import { namespaceConflicts } from '../plan/plan-namespaces';
 import { objectKeyOf } from '../domain/objects';
 import { podmanPodName } from '../domain/pod-names';
@@ -156,7 +156,11 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[]): Plan => ({
     ...plan,
     actions: [...planObjects(desiredObjects, stored), ...plan.actions],
-    conflicts: [...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []), ...plan.conflicts],
+    conflicts: [
+      ...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []),
+      ...objectUpdateConflicts(desiredObjects, stored, (kind) => kindOf(kind)?.updateProblems),
+      ...plan.conflicts,
+    ],
   });
 
   const planOpts = {

@@ -6,7 +6,7 @@
  */
 import { objectKeyOf, type KubeObject, type ObjectKey, type StoredObject } from '../domain/objects';
 import { canonicalJson } from '../domain/canonical-json';
-import type { Action } from './plan';
+import type { Action, Conflict } from './plan';
 
 /** DesiredObject is one object to store: how it is named in output and its store key. */
 export interface DesiredObject {
@@ -36,6 +36,25 @@ export function planObjects(desired: readonly DesiredObject[], stored: readonly 
     if (userView(current) === userView(d.object)) return { ...base, kind: 'unchanged', cause: `as stored (resourceVersion ${current.metadata.resourceVersion})`, steps: [] };
     return { ...base, kind: 'configure', cause: `changed since resourceVersion ${current.metadata.resourceVersion}`, steps: [{ op: 'putObject', object: d.object }] };
   });
+}
+
+/** UpdateProblems says what forbids updating a stored object to `next`, in the API server's words (a kind's KindModule.updateProblems); [] when allowed. */
+export type UpdateProblems = (stored: StoredObject, next: KubeObject) => string[];
+
+/**
+ * objectUpdateConflicts lists the updates the API server would refuse (an immutable ConfigMap's
+ * data changed, a Secret's type), one conflict per object, so apply stops before any change.
+ * `problemsOf` finds a kind's rule by its name (`ConfigMap`); a kind without one allows any update.
+ */
+export function objectUpdateConflicts(desired: readonly DesiredObject[], stored: readonly StoredObject[], problemsOf: (kind: string) => UpdateProblems | undefined): Conflict[] {
+  const byKey = new Map(stored.map((o) => [keyText(objectKeyOf(o)), o]));
+  const out: Conflict[] = [];
+  for (const d of desired) {
+    const current = byKey.get(keyText(d.key));
+    const problems = current ? problemsOf(d.object.kind)?.(current, d.object) ?? [] : [];
+    for (const message of problems) out.push({ ref: d.ref, message });
+  }
+  return out;
 }
 
 /** objectDeleteAction removes one stored object. */
