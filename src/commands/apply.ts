@@ -11,9 +11,11 @@ import { matchesSelector, parseSelector } from '../domain/selector';
 import type { ContainerEngine } from '../engine/container-engine';
 import { loadManifests } from '../load';
 import { validateManifests } from '../validate';
-import { applyOrder, catalog, kindOf } from '../kinds/registry';
+import { applyOrder, catalog, KINDS, kindOf } from '../kinds/registry';
+import type { KindModule } from '../kinds/kind';
+import { groupKindText } from '../domain/kinds';
 import { observeObjects, observeSources } from '../observe/observe-objects';
-import { planObjects, type DesiredObject } from '../plan/plan-objects';
+import { objectUpdateConflicts, planObjectPrunes, planObjects, type DesiredObject, type ObjectPrune } from '../plan/plan-objects';
 import { namespaceConflicts } from '../plan/plan-namespaces';
 import { objectKeyOf } from '../domain/objects';
 import { podmanPodName } from '../domain/pod-names';
@@ -52,6 +54,8 @@ export interface ApplyOptions {
   force: boolean;
   prune: boolean;
   selector?: string;
+  /** --prune-allowlist: the kinds --prune may remove, as kubectl writes them (`core/v1/ConfigMap`); replaces the default list. */
+  pruneAllowlist?: string[];
   concurrency: number;
   /** --security-profile: the Pod Security Standards level checked before anything runs (default privileged). */
   securityProfile?: SecurityProfile;
@@ -98,6 +102,8 @@ export function validateApplyOptions(o: ApplyOptions): void {
   if (o.files.length === 0) throw new UsageError('must specify one of -f and -k: apply needs the manifests, e.g. kubeplay apply -f pod.yaml');
   if (o.prune && !o.selector) throw new UsageError('all resources selected for prune without explicitly passing --all; kubeplay needs --prune with -l SELECTOR');
   if (!o.prune && o.selector) throw new UsageError('-l/--selector works with --prune in apply: use kubeplay apply --prune -l SELECTOR -f FILE');
+  if (!o.prune && (o.pruneAllowlist ?? []).length > 0) throw new UsageError('--prune-allowlist works with --prune: use kubeplay apply --prune -l SELECTOR --prune-allowlist=core/v1/ConfigMap -f FILE');
+  pruneKinds(o.pruneAllowlist);
   if (!Number.isInteger(o.concurrency) || o.concurrency < 1) throw new UsageError(`--concurrency must be a whole number of at least 1, got ${o.concurrency}`);
 }
 
@@ -209,6 +215,31 @@ export function desiredObjectsOf(manifests: readonly ValidManifest[]): DesiredOb
   return out;
 }
 
+/**
+ * DEFAULT_PRUNE_KINDS are the kinds --prune removes without --prune-allowlist: pods, ConfigMaps and
+ * Secrets. Unlike kubectl's default list, PersistentVolumeClaims (a claim holds data) and Namespaces
+ * (deleting one deletes what is in it) are pruned only when the allowlist names them.
+ */
+export const DEFAULT_PRUNE_KINDS: readonly string[] = ['Pod', 'ConfigMap', 'Secret'];
+
+/**
+ * pruneKinds reads --prune-allowlist (kubectl's `group/version/Kind`, `core` for the core group)
+ * into the kinds it names; without one, DEFAULT_PRUNE_KINDS. A kind kubeplay does not handle is an error.
+ */
+export function pruneKinds(allowlist: readonly string[] | undefined): KindModule[] {
+  if (allowlist === undefined || allowlist.length === 0) return KINDS.filter((k) => DEFAULT_PRUNE_KINDS.includes(k.info.kind));
+  const out: KindModule[] = [];
+  for (const entry of allowlist) {
+    const parts = entry.split('/');
+    if (parts.length !== 3 || parts.some((p) => p === '')) throw new UsageError(`invalid GroupVersionKind format: ${entry}, please follow <group/version/kind>`);
+    const [group, version, kind] = parts as [string, string, string];
+    const found = KINDS.find((k) => k.info.kind === kind && k.info.group === (group === 'core' ? '' : group) && k.info.version === version);
+    if (found === undefined) throw new UsageError(`--prune-allowlist names ${entry}, a kind kubeplay does not handle: it handles ${KINDS.map((k) => `${k.info.group || 'core'}/${k.info.version}/${k.info.kind}`).join(', ')}`);
+    if (!out.includes(found)) out.push(found);
+  }
+  return out;
+}
+
 /** podManifestsOf picks the manifests carried out as Podman pods. */
 export function podManifestsOf(manifests: readonly ValidManifest[]): PodManifest[] {
   return manifests.filter((m) => kindOf(m.ref.kind)?.carriedOut === 'podman-pods');
@@ -240,12 +271,27 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     );
   const reads = readsObjects(pods);
   let desired = reads ? [] : translateAll(NO_SOURCES);
-  const objectKinds = [...new Set(desiredObjects.map((d) => d.key.kind))];
+  const prunable = opts.prune ? pruneKinds(opts.pruneAllowlist) : [];
+  const prunableObjects = prunable.filter((k) => k.carriedOut === 'store');
+  const objectKinds = [...new Set([...desiredObjects.map((d) => d.key.kind), ...prunableObjects.map((k) => groupKindText(k.info))])];
+  const objectPrune: ObjectPrune | undefined =
+    opts.prune && selector && prunableObjects.length > 0
+      ? {
+          kinds: new Map(prunableObjects.map((k) => [groupKindText(k.info), k.info.singular])),
+          matches: (l) => matchesSelector(selector, l),
+          selector: selector.text,
+          namespaces: new Set(manifests.map((m) => m.ref.namespace)),
+        }
+      : undefined;
   const namespacesInInput = desiredObjects.filter((d) => d.key.kind === 'Namespace').map((d) => d.key.name);
   const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[]): Plan => ({
     ...plan,
-    actions: [...planObjects(desiredObjects, stored), ...plan.actions],
-    conflicts: [...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []), ...plan.conflicts],
+    actions: [...planObjects(desiredObjects, stored), ...plan.actions, ...(objectPrune ? planObjectPrunes(desiredObjects, stored, objectPrune) : [])],
+    conflicts: [
+      ...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []),
+      ...objectUpdateConflicts(desiredObjects, stored, (kind) => kindOf(kind)?.updateProblems),
+      ...plan.conflicts,
+    ],
   });
 
   let sources: PodSources = NO_SOURCES;
@@ -254,7 +300,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     force: opts.force,
     previousOf: (p: ObservedPod) => previousFromLabel(p, topts()),
     ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
-    ...(opts.prune && selector ? { prune: { matches: (l: Record<string, string>) => matchesSelector(selector, l), selector: selector.text } } : {}),
+    ...(opts.prune && selector && prunable.some((k) => k.carriedOut === 'podman-pods') ? { prune: { matches: (l: Record<string, string>) => matchesSelector(selector, l), selector: selector.text } } : {}),
   };
   if (opts.dryRun === 'client') {
     // kubectl's client dry run asks the server nothing: every object reads as created; pods read the input's objects only.

@@ -16,6 +16,9 @@ import type { KindModule } from '../kinds/kind';
 import { NAMESPACE } from '../kinds/namespace';
 import { observeObjects } from '../observe/observe-objects';
 import { planNamespaceDeletes } from '../plan/plan-namespace-deletes';
+import { planObjectDeletes, type ObjectDeleteRequest, type ObjectKind } from '../plan/plan-object-deletes';
+import { groupKindText } from '../domain/kinds';
+import type { StoredObject } from '../domain/objects';
 import type { Issue, LoadedDocument } from '../domain/types';
 import { ManifestError, UsageError } from '../domain/errors';
 import { matchesSelector, parseSelector } from '../domain/selector';
@@ -260,8 +263,9 @@ export function eqLabels(sel: Selector): Record<string, string> {
   return out;
 }
 
-/** DeleteSelection is what was asked for: pods (by the pod planner's request) and namespaces (by name, or all matching). */
+/** DeleteSelection is what was asked for: pods (by the pod planner's request), namespaces (by name, or all matching), objects of other store-only kinds. */
 interface DeleteSelection {
+  objects?: ObjectDeleteRequest;
   pods?: DeleteRequest;
   namespaces?: { by: 'names'; targets: DeleteTarget[] } | { by: 'selector'; matches: (labels: Readonly<Record<string, string>>) => boolean } | { by: 'all' };
 }
@@ -276,7 +280,18 @@ async function selectionOf(r: ResolvedDelete, opts: DeleteOptions, deps: DeleteD
     if (loaded.documents.length === 0) throw new UsageError('no objects passed to delete: the files hold no Kubernetes objects');
     const pods = targets.filter((t) => t.kind.carriedOut === 'podman-pods');
     const namespaces = targets.filter((t) => t.kind.info.kind === 'Namespace');
-    return { pods: { by: 'names', targets: pods }, ...(namespaces.length > 0 ? { namespaces: { by: 'names', targets: namespaces } } : {}) };
+    const objects = targets.filter((t) => isStoredObjectKind(t.kind)).map((t) => ({ ...t, kind: objectKindOf(t.kind) }));
+    return {
+      pods: { by: 'names', targets: pods },
+      ...(namespaces.length > 0 ? { namespaces: { by: 'names', targets: namespaces } } : {}),
+      ...(objects.length > 0 ? { objects: { by: 'names', targets: objects } } : {}),
+    };
+  }
+  if (isStoredObjectKind(r.kind)) {
+    const kind = objectKindOf(r.kind);
+    if (r.source.by === 'names') return { objects: { by: 'names', targets: r.source.names.map((name) => ({ name, kind, ...(r.namespace !== undefined ? { namespace: r.namespace } : {}) })) } };
+    const sel = r.source.by === 'selector' ? r.source.selector : undefined;
+    return { objects: { by: r.source.by, kind, ...(r.namespace !== undefined ? { namespace: r.namespace } : {}), matches: (labels) => !sel || matchesSelector(sel, labels) } };
   }
   const isNamespace = r.kind.info.kind === 'Namespace';
   if (r.source.by === 'names') {
@@ -302,7 +317,7 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     undeletable: (n: string) => NAMESPACE.undeletable?.(n),
     ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
   };
-  const selected = selection.pods !== undefined ? selection.pods.by !== 'names' : selection.namespaces?.by !== 'names';
+  const selected = selection.pods !== undefined ? selection.pods.by !== 'names' : selection.namespaces !== undefined ? selection.namespaces.by !== 'names' : selection.objects?.by !== 'names';
   const report = (plan: DeleteReport['plan']): DeleteReport => ({
     dryRun: opts.dryRun,
     force: r.gracePeriod === 0,
@@ -310,8 +325,15 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     plan: r.ignoreNotFound ? { ...plan, notFound: [] } : plan,
   });
   /** planAll joins the pod plan and the namespace plan: explicit pods first, a namespace's contents and the namespaces after. */
-  const planAll = (pods: readonly ObservedPod[] | undefined, namespaces: readonly { name: string; labels: Record<string, string> }[] | undefined): DeleteReport['plan'] => {
-    const podPlan = selection.pods ? planDeletes(selection.pods, pods, planOpts) : { images: [], actions: [], conflicts: [], notFound: [], skippedUnmanaged: [] };
+  const planAll = (
+    pods: readonly ObservedPod[] | undefined,
+    namespaces: readonly { name: string; labels: Record<string, string> }[] | undefined,
+    stored?: readonly StoredObject[],
+  ): DeleteReport['plan'] => {
+    const podsOnly = selection.pods ? planDeletes(selection.pods, pods, planOpts) : { images: [], actions: [], conflicts: [], notFound: [], skippedUnmanaged: [] };
+    // Objects a pod may read (ConfigMaps, Secrets) are listed before the pods, as apply orders them.
+    const objectPlan = selection.objects ? planObjectDeletes(selection.objects, stored) : { actions: [], notFound: [] };
+    const podPlan = { ...podsOnly, actions: [...objectPlan.actions, ...podsOnly.actions], notFound: [...objectPlan.notFound, ...podsOnly.notFound] };
     const ns = selection.namespaces;
     if (ns === undefined) return { ...podPlan, forbidden: [] };
     const targets: DeleteTarget[] =
@@ -327,7 +349,10 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
   };
 
   // kubectl's client dry run does not ask the server about named objects; a selector must list.
-  const named = (selection.pods === undefined || selection.pods.by === 'names') && (selection.namespaces === undefined || selection.namespaces.by === 'names');
+  const named =
+    (selection.pods === undefined || selection.pods.by === 'names') &&
+    (selection.namespaces === undefined || selection.namespaces.by === 'names') &&
+    (selection.objects === undefined || selection.objects.by === 'names');
   if (opts.dryRun === 'client' && named) return report(planAll(undefined, undefined));
   const engine = await deps.engine();
   // Observed under the lock, so a pod another kubeplay is making is deleted whole, not half-made.
@@ -337,12 +362,14 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     const podRequest = selection.pods;
     const filter = podRequest?.by === 'selector' && selection.namespaces === undefined && r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
     const listing = engine.listPods(filter);
-    if (deps.store && (opts.dryRun === 'none' || selection.namespaces !== undefined)) store = deps.store();
+    if (deps.store && (opts.dryRun === 'none' || selection.namespaces !== undefined || selection.objects !== undefined)) store = deps.store();
     const observed = (await listing).map(toObservedPod);
     const namespaces = selection.namespaces !== undefined ? namespacesOf(store, observed) : undefined;
-    const out = report(planAll(observed, namespaces));
+    const stored = selection.objects !== undefined ? storedObjectsOf(store, selection.objects) : undefined;
+    const out = report(planAll(observed, namespaces, stored));
     if (opts.dryRun !== 'none') return out;
-    if (!opts.wait) {
+    // Removing an object from the store takes no time: only pods are left to a background kubeplay.
+    if (!opts.wait && out.plan.actions.some((a) => a.ref.startsWith('pod/'))) {
       if (out.plan.actions.length > 0) {
         const args = detachedArgs(out.plan, r.gracePeriod);
         await deps.detach(args);
@@ -369,4 +396,21 @@ function namespacesOf(store: ObjectStore | undefined, pods: readonly ObservedPod
   const { namespaces } = observeObjects(store, [], pods);
   const stored = new Map((store?.list({ kind: 'Namespace' }).items ?? []).map((o) => [o.metadata.name, o.metadata.labels ?? {}]));
   return namespaces.map((name) => ({ name, labels: stored.get(name) ?? { 'kubernetes.io/metadata.name': name } }));
+}
+
+/** isStoredObjectKind: a kind kept in the store only, other than Namespace (whose deletion takes its contents). */
+function isStoredObjectKind(k: KindModule): boolean {
+  return k.carriedOut === 'store' && k.info.kind !== 'Namespace';
+}
+
+/** objectKindOf is a kind as the object-delete planner names it. */
+function objectKindOf(k: KindModule): ObjectKind {
+  return { kind: groupKindText(k.info), singular: k.info.singular, plural: k.info.plural, namespaced: k.info.namespaced };
+}
+
+/** storedObjectsOf lists the stored objects of the kinds a request names (none without a store). */
+function storedObjectsOf(store: ObjectStore | undefined, request: ObjectDeleteRequest): StoredObject[] {
+  if (!store) return [];
+  const kinds = request.by === 'names' ? [...new Set(request.targets.map((t) => t.kind.kind))] : [request.kind.kind];
+  return kinds.flatMap((kind) => store.list({ kind }).items);
 }

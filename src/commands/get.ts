@@ -20,6 +20,9 @@ export { matchesFields, parseFieldSelector, type FieldRequirement } from '../dom
 export { fromManagedContainers, observeGet, toSnapshot, type GetQuery, type GetResult } from '../observe/observe-pods';
 
 
+/** ALL is kubectl's `all` category: the kinds whose discovery lists the category `all` (pods, deployments, ...; not ConfigMaps, Secrets or claims). */
+export const ALL = 'all';
+
 /** GetOptions are get's flags, typed. */
 export interface GetOptions {
   /** The resource word (`pods`, `pod`, `po`), or `pod/NAME` forms split out by the CLI into names. */
@@ -55,7 +58,9 @@ export function validateGetOptions(o: GetOptions): void {
   if (o.resource === '' && o.files.length === 0) {
     throw new UsageError('you must specify the type of resource to get: kubeplay get pods (or pod, po), or kubeplay get -f FILE');
   }
-  if (o.resource !== '') requireResource(o.resource);
+  if (o.resource !== '' && o.resource !== ALL) requireResource(o.resource);
+  if (o.resource === ALL && o.names.length > 0) throw new UsageError('kubeplay gets all by category only: use kubeplay get all, or kubeplay get pods NAME');
+  if (o.resource === ALL && o.watch) throw new UsageError('-w cannot be used with all: use kubeplay get pods -w');
   if (o.allNamespaces && o.names.length > 0) throw new UsageError('a resource cannot be retrieved by name across all namespaces');
   if (o.files.length > 0 && (o.names.length > 0 || o.resource !== '')) {
     throw new UsageError('-f and resource names cannot be used together: use kubeplay get -f FILE, or kubeplay get pods NAME...');

@@ -21,6 +21,8 @@ export interface KindInfo {
   shortNames: readonly string[];
   /** Whether objects of the kind live in a namespace (a Namespace itself does not). */
   namespaced: boolean;
+  /** The categories discovery lists the kind in (`all`: what `get all` shows). */
+  categories?: readonly string[];
 }
 
 /** kindInfo fills in apiVersion from group and version. */
@@ -39,7 +41,7 @@ export function resourceText(info: Pick<KindInfo, 'plural' | 'group'>): string {
 }
 
 /** POD_INFO is the Pod kind's identity (shared by its validation and its registry entry). */
-export const POD_INFO: KindInfo = kindInfo({ kind: 'Pod', group: '', version: 'v1', plural: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true });
+export const POD_INFO: KindInfo = kindInfo({ kind: 'Pod', group: '', version: 'v1', plural: 'pods', singular: 'pod', shortNames: ['po'], namespaced: true, categories: ['all'] });
 
 /** DEFAULT_NAMESPACE is the namespace an object without one is in, and the one that always exists. */
 export const DEFAULT_NAMESPACE = 'default';

@@ -5,6 +5,8 @@
  */
 import type { KindModule } from './kind';
 import { NAMESPACE } from './namespace';
+import { CONFIGMAP } from './configmap';
+import { SECRET } from './secret';
 import { POD } from './pod';
 import { UsageError } from '../domain/errors';
 import type { KindCatalog } from '../validate/kind-validation';
@@ -12,6 +14,8 @@ import type { KindCatalog } from '../validate/kind-validation';
 /** KINDS lists the kinds, in the order apply makes them. */
 export const KINDS: readonly KindModule[] = [
   NAMESPACE,
+  CONFIGMAP,
+  SECRET,
   POD,
 ];
 

@@ -6,7 +6,8 @@
  */
 import { objectKeyOf, type KubeObject, type ObjectKey, type StoredObject } from '../domain/objects';
 import { canonicalJson } from '../domain/canonical-json';
-import type { Action } from './plan';
+import { LABEL_LAST_APPLIED } from '../domain/labels';
+import type { Action, Conflict } from './plan';
 
 /** DesiredObject is one object to store: how it is named in output and its store key. */
 export interface DesiredObject {
@@ -36,6 +37,61 @@ export function planObjects(desired: readonly DesiredObject[], stored: readonly 
     if (userView(current) === userView(d.object)) return { ...base, kind: 'unchanged', cause: `as stored (resourceVersion ${current.metadata.resourceVersion})`, steps: [] };
     return { ...base, kind: 'configure', cause: `changed since resourceVersion ${current.metadata.resourceVersion}`, steps: [{ op: 'putObject', object: d.object }] };
   });
+}
+
+/** UpdateProblems says what forbids updating a stored object to `next`, in the API server's words (a kind's KindModule.updateProblems); [] when allowed. */
+export type UpdateProblems = (stored: StoredObject, next: KubeObject) => string[];
+
+/**
+ * objectUpdateConflicts lists the updates the API server would refuse (an immutable ConfigMap's
+ * data changed, a Secret's type), one conflict per object, so apply stops before any change.
+ * `problemsOf` finds a kind's rule by its name (`ConfigMap`); a kind without one allows any update.
+ */
+export function objectUpdateConflicts(desired: readonly DesiredObject[], stored: readonly StoredObject[], problemsOf: (kind: string) => UpdateProblems | undefined): Conflict[] {
+  const byKey = new Map(stored.map((o) => [keyText(objectKeyOf(o)), o]));
+  const out: Conflict[] = [];
+  for (const d of desired) {
+    const current = byKey.get(keyText(d.key));
+    const problems = current ? problemsOf(d.object.kind)?.(current, d.object) ?? [] : [];
+    for (const message of problems) out.push({ ref: d.ref, message });
+  }
+  return out;
+}
+
+/** ObjectPrune is --prune for store-only objects: the kinds that may be pruned, the selector, the namespaces the input visits. */
+export interface ObjectPrune {
+  /** The prunable kinds (group-qualified) and how output names them (`ConfigMap` → `configmap`). */
+  kinds: ReadonlyMap<string, string>;
+  matches: (labels: Record<string, string>) => boolean;
+  selector: string;
+  /** kubectl prunes in the namespaces the applied objects are in; '' stands for cluster-scoped objects. */
+  namespaces: ReadonlySet<string>;
+}
+
+/**
+ * planObjectPrunes plans kubectl's prune for store-only objects: a stored object of a prunable
+ * kind, in a namespace the input visits, that apply made (it has the last-applied annotation),
+ * whose labels match the selector and which is not in the input, is removed (`configmap/x pruned`).
+ */
+export function planObjectPrunes(desired: readonly DesiredObject[], stored: readonly StoredObject[], prune: ObjectPrune): Action[] {
+  const wanted = new Set(desired.map((d) => keyText(d.key)));
+  const out: Action[] = [];
+  for (const o of stored) {
+    const key = objectKeyOf(o);
+    const word = prune.kinds.get(key.kind);
+    if (word === undefined || wanted.has(keyText(key)) || !prune.namespaces.has(key.namespace)) continue;
+    if (o.metadata.annotations?.[LABEL_LAST_APPLIED] === undefined || !prune.matches(o.metadata.labels ?? {})) continue;
+    out.push({
+      kind: 'prune',
+      ref: `${word}/${key.name}`,
+      name: key.name,
+      cause: `applied before, matches -l ${prune.selector}, not in the input`,
+      needsImages: [],
+      steps: [{ op: 'removeObject', key }],
+      rollback: [],
+    });
+  }
+  return out;
 }
 
 /** objectDeleteAction removes one stored object. */

@@ -39,8 +39,9 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
           .option('dry-run', { type: 'string', describe: 'client: print what would be done, without Podman; server: check against Podman, change nothing; none' })
           .option('validate', { type: 'string', default: 'strict', describe: 'strict: unknown fields are errors; warn: warnings; ignore: skipped (also true/false)' })
           .option('output', { alias: 'o', type: 'string', describe: 'Output format: name, json or yaml' })
-          .option('prune', { type: 'boolean', default: false, describe: 'Remove managed pods that match -l and are not in the input' })
+          .option('prune', { type: 'boolean', default: false, describe: 'Remove what apply made that matches -l and is not in the input (pods, ConfigMaps, Secrets; see --prune-allowlist)' })
           .option('selector', { alias: 'l', type: 'string', describe: 'Label selector for --prune (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
+          .option('prune-allowlist', { type: 'string', array: true, describe: 'With --prune: the kinds that may be pruned, as group/version/Kind (core/v1/ConfigMap; repeatable); default: pods, ConfigMaps, Secrets' })
           .option('force', { type: 'boolean', default: false, describe: 'Replace a pod of the same name that kubeplay did not create' })
           // 8: the REST floor (bench/lib/rest-floor.js) makes 50 pods fastest with 8 in flight on 2 cores.
           .option('concurrency', { type: 'number', default: 8, describe: 'How many pods to create at once' })
@@ -190,6 +191,7 @@ export function toApplyOptions(argv: Record<string, unknown>): ApplyOptions {
     securityProfile: toSecurityProfile(argv['security-profile']),
   };
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
+  if (argv['prune-allowlist'] !== undefined) opts.pruneAllowlist = ([] as unknown[]).concat(argv['prune-allowlist']).map(String).flatMap((s) => s.split(',')).filter((s) => s !== '');
   return opts;
 }
 

@@ -121,7 +121,31 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         allNamespaces: opts.allNamespaces,
       };
       const deps = { engine: () => early.catch(() => ctx.connectEngine(verbosity)), readStdin: io.readStdin, now: () => new Date() };
-      const { requireResource, POD_KIND } = await import('../../kinds/registry');
+      const { requireResource, POD_KIND, KINDS } = await import('../../kinds/registry');
+      if (opts.resource === 'all') {
+        // kubectl's `get all`: each kind of the category, its names qualified (`pod/web`), tables apart by a blank line.
+        const { validateGetOptions } = await import('../../commands/get');
+        validateGetOptions(opts);
+        const tables: string[] = [];
+        let found = 0;
+        for (const k of KINDS.filter((x) => x.info.categories?.includes('all'))) {
+          const qualified = { ...k.table, cells: (obj: never, wide: boolean, o: typeof print, now: Date) => { const c = k.table.cells(obj, wide, o, now); c[0] = `${k.info.singular}/${c[0] ?? ''}`; return c; } };
+          let items: unknown[];
+          if (k.carriedOut === 'store') {
+            const { runGetStored } = await import('../../commands/get-stored');
+            items = runGetStored({ ...opts, resource: k.info.plural }, k, { store: ctx.openStore, now: () => new Date() }).objects;
+          } else {
+            items = (await runGet({ ...opts, resource: k.info.plural }, deps)).pods;
+          }
+          found += items.length;
+          const text = formatObjects(items as never[], print, new Date(), qualified as never);
+          if (text !== '') tables.push(text);
+        }
+        io.stdout.write(tables.join(opts.output === 'table' || opts.output === 'wide' ? '\n' : ''));
+        if (found === 0 && (opts.output === 'table' || opts.output === 'wide' || opts.output === 'name'))
+          io.stderr.write(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${opts.namespace} namespace.\n`);
+        return;
+      }
       const kind = opts.resource !== '' ? requireResource(opts.resource) : POD_KIND;
       const report = (r: { pods: unknown[]; notFound: string[] }) => {
         const listing = opts.output === 'table' || opts.output === 'wide' || opts.output === 'name';
