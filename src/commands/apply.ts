@@ -251,6 +251,35 @@ function locatedWarning(m: PodManifest, path: JsonPath, message: string): Issue 
   return { severity: 'warning', rule: 'kubelet', file: m.source, documentIndex: m.documentIndex, line: pos.line, column: pos.column, path: formatFieldPath(path), message: `pod/${m.ref.name}: ${message}` };
 }
 
+/** Podman shows a started container's secret-fed variables in inspect before this version (containers/podman#23788). */
+const SECRET_ENV_HIDDEN_SINCE = [5, 3] as const;
+
+/**
+ * secretEnvWarnings: on a Podman that shows a started container's secret-fed variables in
+ * `podman inspect`, one warning per pod to make whose containers read a Secret through env.
+ */
+async function secretEnvWarnings(engine: ContainerEngine, plan: Plan, desired: readonly DesiredPod[], pods: readonly PodManifest[]): Promise<Issue[]> {
+  const made = new Set(plan.actions.filter((a) => a.kind === 'create' || a.kind === 'recreate').map((a) => a.name));
+  const readers = desired.filter((d) => made.has(d.name) && [...d.initContainers, ...d.containers].some((c) => c.secretEnv !== undefined));
+  if (readers.length === 0) return [];
+  const version = await engine.ping();
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  if (major > SECRET_ENV_HIDDEN_SINCE[0] || (major === SECRET_ENV_HIDDEN_SINCE[0] && minor >= SECRET_ENV_HIDDEN_SINCE[1])) return [];
+  return readers.flatMap((d) => {
+    const m = pods.find((p) => podmanPodName(p.ref.namespace, p.ref.name) === d.name);
+    const i = (m?.object.spec?.containers ?? []).findIndex((c) => d.containers.find((x) => x.manifestName === c.name)?.secretEnv !== undefined);
+    const names = [...d.initContainers, ...d.containers].filter((c) => c.secretEnv !== undefined).map((c) => c.manifestName);
+    if (!m) return [];
+    return [
+      locatedWarning(
+        m,
+        i >= 0 ? ['spec', 'containers', i] : ['spec'],
+        `container ${names.join(', ')} reads Secret values through environment variables, and Podman ${version} shows them in \`podman inspect\` once the container runs (containers/podman#23788, fixed in Podman 5.3); mount the Secret as a volume to keep its values out of inspect`,
+      ),
+    ];
+  });
+}
+
 /** runApply runs the apply pipeline; see the module comment. */
 export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   validateApplyOptions(opts);
@@ -330,6 +359,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const refreshed = refreshedElsewhere(planned.actions, desiredObjects, observed.pods, new Set(desired.map((d) => d.name)), topts());
     const plan = refreshed.length > 0 ? { ...planned, actions: [...planned.actions, ...refreshed] } : planned;
     if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
+    warnings.push(...(await secretEnvWarnings(engine, plan, desired, pods)));
     if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
     const execution = await executePlan(engine, plan, {
       concurrency: opts.concurrency,

@@ -62,7 +62,7 @@ export type Step =
   /** Removes an object from the store; one already gone is fine. */
   | { op: 'removeObject'; key: ObjectKey }
   /** Creates a Podman secret holding one value (base64); the plan text never shows the value. */
-  | { op: 'createSecret'; name: string; data: string }
+  | { op: 'createSecret'; name: string; data: string; labels: Record<string, string> }
   /** Removes a Podman secret; one already gone is fine. */
   | { op: 'removeSecret'; name: string }
   /**

@@ -210,7 +210,7 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
       if (!env.objects) throw new InternalError(`cannot remove ${step.key.kind} ${step.key.name}: no object store was given`);
       return env.objects.remove(step.key);
     case 'createSecret':
-      return engine.createSecret(step.name, Buffer.from(step.data, 'base64'));
+      return engine.createSecret(step.name, Buffer.from(step.data, 'base64'), step.labels);
     case 'removeSecret':
       return ignoreNotFound(engine.removeSecret(step.name));
     case 'projectFiles':

@@ -6,7 +6,7 @@
  */
 import type { DesiredPod } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
-import { LABEL_FILES, LABEL_SECRETS } from '../domain/labels';
+import { LABEL_FILES, LABEL_MANAGED_BY, LABEL_POD, LABEL_SECRETS, MANAGED_BY_VALUE } from '../domain/labels';
 import { isManaged } from '../domain/convergence';
 import { podFilesDir } from '../translate/pod';
 import { secretEnvName } from '../translate/pod-sources';
@@ -40,7 +40,8 @@ export function leftoverSteps(pod: ObservedPod, filesRoot: string | undefined): 
 export function madeSteps(pod: DesiredPod): Step[] {
   const steps: Step[] = [];
   for (const v of pod.volumes) if (v.kind === 'projected') steps.push({ op: 'projectFiles', dir: v.dir, files: v.files });
-  for (const s of pod.secrets ?? []) steps.push({ op: 'removeSecret', name: s.name }, { op: 'createSecret', name: s.name, data: s.data });
+  const labels = { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_POD]: pod.name };
+  for (const s of pod.secrets ?? []) steps.push({ op: 'removeSecret', name: s.name }, { op: 'createSecret', name: s.name, data: s.data, labels });
   return steps;
 }
 

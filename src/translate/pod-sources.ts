@@ -174,7 +174,8 @@ export function splitSecretEnv(
   const secretEnv: Record<string, string> = {};
   const secrets: DesiredSecret[] = [];
   for (const [name, value] of vars) {
-    if (!fromSecret.has(name)) {
+    // An empty value holds no secret, and Podman refuses an empty secret.
+    if (!fromSecret.has(name) || value === '') {
       env[name] = value;
       continue;
     }

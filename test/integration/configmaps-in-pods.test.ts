@@ -1,0 +1,188 @@
+/**
+ * Pods reading ConfigMaps and Secrets (issue 17), through the real CLI against real Podman: one
+ * file holding a pod before the ConfigMap, Secret and PersistentVolumeClaim it uses (apply sorts
+ * them); env from configMapKeyRef, secretKeyRef and envFrom; configMap, secret and projected volumes
+ * in the kubelet's `..data` layout with the modes asked for and a subPath of one key; no Secret
+ * value in `podman inspect`, labels, or -v output; a ConfigMap change seen in the mounted files
+ * within the apply while the pod and its variables stay as they were; a reference to nothing
+ * refused before any change, located; delete removes the pod's Podman secrets and files.
+ * Its own service, prefix (every name starts with it) and state directory.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { podman, podmanExec, runCli, useIsolatedPodman } from './support';
+
+const { prefix, tmp, file, onCleanup } = useIsolatedPodman();
+const stateDir = join(tmp, 'state');
+const cli = (args: string[]) => runCli([...args, '--state-dir', stateDir]);
+
+const web = `${prefix}-web`;
+const cfg = `${prefix}-cfg`;
+const creds = `${prefix}-creds`;
+const data = `${prefix}-data`;
+// Values that must never show where a Secret's values must not: distinctive, so a search is exact.
+const PASSWORD = 'pw-7c1e5Zq9-never-shown';
+const TOKEN = 'tok-88aa31-never-shown';
+const KEY = 'key-41b7e0-only-in-a-file';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+onCleanup('remove the Podman secrets of the prefix', async () => {
+  const names = (await podman(['secret', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').filter((n) => n.startsWith(`kubeplay_${prefix}`));
+  if (names.length > 0) await podman(['secret', 'rm', ...names]);
+});
+
+function configMap(level: string, extra = '  1extra.txt: "x"\n'): string {
+  return `apiVersion: v1
+kind: ConfigMap
+metadata: {name: ${cfg}}
+data:
+  LEVEL: "${level}"
+  app.conf: |
+    level=${level}
+${extra}`;
+}
+const secret = `apiVersion: v1
+kind: Secret
+metadata: {name: ${creds}}
+type: Opaque
+data:
+  password: ${b64(PASSWORD)}
+  tls.key: ${b64(KEY)}
+stringData:
+  token: ${TOKEN}
+`;
+const claim = `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: ${data}}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 10Mi}}
+`;
+const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: ${web}, labels: {app: ${prefix}}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: app
+    image: localhost/busybox:stable
+    command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]
+    env:
+    - name: LEVEL
+      valueFrom: {configMapKeyRef: {name: ${cfg}, key: LEVEL}}
+    - name: DB_PASSWORD
+      valueFrom: {secretKeyRef: {name: ${creds}, key: password}}
+    envFrom:
+    - prefix: S_
+      secretRef: {name: ${creds}}
+    - configMapRef: {name: ${cfg}}
+    volumeMounts:
+    - {name: config, mountPath: /etc/app}
+    - {name: secret, mountPath: /etc/secret}
+    - {name: all, mountPath: /etc/all}
+    - {name: config, mountPath: /etc/one.conf, subPath: app.conf}
+    - {name: data, mountPath: /data}
+  volumes:
+  - name: config
+    configMap: {name: ${cfg}, defaultMode: 0440}
+  - name: secret
+    secret: {secretName: ${creds}, items: [{key: password, path: db/password, mode: 0400}, {key: tls.key, path: tls.key}]}
+  - name: all
+    projected:
+      sources:
+      - configMap: {name: ${cfg}, items: [{key: LEVEL, path: level}]}
+      - downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}
+  - name: data
+    persistentVolumeClaim: {claimName: ${data}}
+`;
+const app = `${web}-app`;
+const sh = (script: string) => podmanExec(app, ['sh', '-c', script]);
+
+test('a pod before the ConfigMap, Secret and claim it uses, in one file: sorted, created, and reading them', async () => {
+  const f = file('app.yaml', [pod, configMap('1'), secret, claim].join('---\n'));
+  const r = await cli(['apply', '-f', f]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(`configmap/${cfg} created\nsecret/${creds} created\npersistentvolumeclaim/${data} created\npod/${web} created\n`);
+  // envFrom of the ConfigMap: `1extra.txt` is not a variable name, skipped with the kubelet's event.
+  expect(r.stderr).toContain(`Keys [1extra.txt] from the EnvFrom configMap default/${cfg} were skipped since they are considered invalid environment variable names.`);
+  if (await podmanShowsSecretEnv()) expect(r.stderr).toContain('containers/podman#23788');
+
+  const env = await sh('echo "$LEVEL|$DB_PASSWORD|$S_token|$S_password|$S_tls.key"');
+  expect(env.stdout).toBe(`1|${PASSWORD}|${TOKEN}|${PASSWORD}|.key\n`);
+
+  // The kubelet's layout: ..data -> a timestamped directory, one link per key, the modes asked for.
+  const ls = await sh('cd /etc/app && ls -a | sort && readlink ..data && readlink app.conf && stat -L -c %a app.conf LEVEL');
+  const lines = ls.stdout.trim().split('\n');
+  expect(lines.slice(0, 6)).toEqual(['.', '..', expect.stringMatching(/^\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d{9}$/), '..data', '1extra.txt', 'LEVEL']);
+  expect(lines.slice(6)).toEqual(['app.conf', expect.stringMatching(/^\.\.\d{4}_/), '..data/app.conf', '440', '440']);
+  expect((await sh('cat /etc/app/app.conf /etc/one.conf /etc/all/level; echo; cat /etc/all/labels')).stdout).toBe(`level=1\nlevel=1\n1\napp="${prefix}"\n`);
+  expect((await sh('stat -L -c %a /etc/secret/db/password && cat /etc/secret/db/password')).stdout).toBe(`400\n${PASSWORD}`);
+  // The mounts are read-only, as the kubelet makes them.
+  expect((await sh('echo x > /etc/app/new 2>&1; echo $?')).stdout.trim()).not.toBe('0');
+});
+
+/** Podman before 5.3 shows a started container's secret-fed variables in inspect (containers/podman#23788; docs/security.md). */
+async function podmanShowsSecretEnv(): Promise<boolean> {
+  const [major = 0, minor = 0] = (await podman(['version', '--format', '{{.Client.Version}}'])).stdout.trim().split('.').map(Number);
+  return major < 5 || (major === 5 && minor < 3);
+}
+
+test("no Secret value in podman inspect (but a started container's env on Podman < 5.3), in the pod's labels or in -v output", async () => {
+  const inspect = await podman(['inspect', app]);
+  expect(inspect.code).toBe(0);
+  const [container] = JSON.parse(inspect.stdout) as Array<{ Config: { Env: string[] } }>;
+  const env = container!.Config.Env;
+  // A value only mounted as a file is nowhere, and no value is anywhere but in Config.Env.
+  expect(inspect.stdout).not.toContain(KEY);
+  const rest = JSON.stringify({ ...container, Config: { ...container!.Config, Env: [] } });
+  for (const v of [PASSWORD, TOKEN, b64(PASSWORD)]) expect(rest).not.toContain(v);
+  if (!(await podmanShowsSecretEnv())) expect(env.join('\n')).not.toContain(PASSWORD);
+  const podInspect = await podman(['pod', 'inspect', web]);
+  expect(podInspect.stdout).not.toContain(PASSWORD);
+  const f = file('app.yaml', [pod, configMap('1'), secret, claim].join('---\n'));
+  const verbose = await cli(['apply', '-f', f, '-vv', '--dry-run=server']);
+  expect(verbose.code).toBe(0);
+  for (const out of [verbose.stdout, verbose.stderr]) {
+    expect(out).not.toContain(PASSWORD);
+    expect(out).not.toContain(TOKEN);
+  }
+  const again = await cli(['apply', '-f', f, '-vv']);
+  expect(again.stdout).toBe(`configmap/${cfg} unchanged\nsecret/${creds} unchanged\npersistentvolumeclaim/${data} unchanged\npod/${web} unchanged\n`);
+  expect(again.stderr).not.toContain(PASSWORD);
+  expect(again.stderr).not.toContain(TOKEN);
+});
+
+test('a changed ConfigMap: the mounted files follow within the apply, a removed key disappears, the pod and its variables stay', async () => {
+  const before = (await podman(['inspect', '--format', '{{.Id}}', app])).stdout.trim();
+  const r = await cli(['apply', '-f', file('cfg2.yaml', configMap('2', ''))]);
+  expect(r).toMatchObject({ code: 0, stdout: `configmap/${cfg} configured\n`, stderr: '' });
+  expect((await sh('cat /etc/app/app.conf /etc/all/level; echo; ls /etc/app; echo "LEVEL=$LEVEL"')).stdout).toBe('level=2\n2\nLEVEL\napp.conf\nLEVEL=1\n');
+  // A subPath mount is fixed at the container's start, as in Kubernetes.
+  expect((await sh('cat /etc/one.conf')).stdout).toBe('level=1\n');
+  expect((await podman(['inspect', '--format', '{{.Id}}', app])).stdout.trim()).toBe(before);
+});
+
+test('a reference to a ConfigMap or key that exists nowhere is refused before any change, located', async () => {
+  const other = pod.replace(`name: ${web}`, `name: ${prefix}-other`).replace(`key: LEVEL}`, 'key: NOPE}').replace(`secretName: ${creds}`, `secretName: ${prefix}-nothing`);
+  const f = file('bad.yaml', other);
+  const r = await cli(['apply', '-f', f]);
+  expect(r.code).not.toBe(0);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toContain(`${f}:12:`);
+  expect(r.stderr).toContain(`spec.containers[0].env[0].valueFrom.configMapKeyRef.key: couldn't find key NOPE in ConfigMap default/${cfg}`);
+  expect(r.stderr).toContain(`spec.volumes[1].secret.secretName: secret "${prefix}-nothing" not found`);
+  expect((await podman(['pod', 'exists', `${prefix}-other`])).code).toBe(1);
+});
+
+test("delete -f removes the pod with its Podman secrets and its files; the claim's data stays only with the claim", async () => {
+  const secretsBefore = (await podman(['secret', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').filter((n) => n.startsWith(`kubeplay_${web}_`));
+  expect(secretsBefore.sort()).toEqual([`kubeplay_${web}_app_0`, `kubeplay_${web}_app_1`, `kubeplay_${web}_app_2`]);
+  expect(existsSync(join(stateDir, 'pods', web))).toBe(true);
+  const r = await cli(['delete', '-f', file('pod.yaml', pod)]);
+  expect(r).toMatchObject({ code: 0, stdout: `pod "${web}" deleted\n` });
+  const secretsAfter = (await podman(['secret', 'ls', '--format', '{{.Name}}'])).stdout.split('\n').filter((n) => n.startsWith(`kubeplay_${web}_`));
+  expect(secretsAfter).toEqual([]);
+  expect(existsSync(join(stateDir, 'pods', web))).toBe(false);
+  const all = await cli(['delete', '-f', file('rest.yaml', [configMap('2'), secret, claim].join('---\n'))]);
+  expect(all).toMatchObject({ code: 0, stdout: `configmap "${cfg}" deleted\nsecret "${creds}" deleted\npersistentvolumeclaim "${data}" deleted\n` });
+});
