@@ -21,6 +21,8 @@ export const LABEL_POD = 'kubeplay.io/pod';
 export const LABEL_CONTAINER = 'kubeplay.io/container';
 /** LABEL_VOLUME_KIND holds, on volumes, `emptyDir` (removed with the pod) or `pvc` (kept). */
 export const LABEL_VOLUME_KIND = 'kubeplay.io/volume-kind';
+/** LABEL_CLAIM holds, on a PersistentVolumeClaim's volume, the claim's name (its namespace is LABEL_NAMESPACE). */
+export const LABEL_CLAIM = 'kubeplay.io/claim';
 
 /** KUBEPLAY_LABEL_PREFIXES lists label prefixes that are kubeplay's, not the user's. */
 export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
@@ -32,4 +34,5 @@ export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
   LABEL_POD,
   LABEL_CONTAINER,
   LABEL_VOLUME_KIND,
+  LABEL_CLAIM,
 ];

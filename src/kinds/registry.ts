@@ -6,12 +6,14 @@
 import type { KindModule } from './kind';
 import { NAMESPACE } from './namespace';
 import { POD } from './pod';
+import { PERSISTENT_VOLUME_CLAIM } from './pvc';
 import { UsageError } from '../domain/errors';
 import type { KindCatalog } from '../validate/kind-validation';
 
 /** KINDS lists the kinds, in the order apply makes them. */
 export const KINDS: readonly KindModule[] = [
   NAMESPACE,
+  PERSISTENT_VOLUME_CLAIM,
   POD,
 ];
 

@@ -56,9 +56,9 @@ describe('the registry', () => {
     ['namespaces', 'Namespace'], ['namespace', 'Namespace'], ['ns', 'Namespace'],
   ])('%s names %s', (word, kind) => expect(resourceOf(word)?.info.kind).toBe(kind));
   test('an unknown word is kubectl\'s error, naming what kubeplay handles', () =>
-    expect(() => requireResource('svc')).toThrow('the server doesn\'t have a resource type "svc": kubeplay handles namespaces (ns), pods (po)'));
+    expect(() => requireResource('svc')).toThrow('the server doesn\'t have a resource type "svc": kubeplay handles namespaces (ns), persistentvolumeclaims (pvc), pods (po)'));
   test('a group that does not match finds nothing', () => expect(resourceOf('pods.apps')).toBeUndefined());
-  test('namespaces come first in apply order', () => expect(KINDS.map((k) => k.info.kind)).toEqual(['Namespace', 'Pod']));
+  test('namespaces come first in apply order', () => expect(KINDS.map((k) => k.info.kind)).toEqual(['Namespace', 'PersistentVolumeClaim', 'Pod']));
 });
 
 describe('Podman names per namespace', () => {
