@@ -30,6 +30,10 @@ import type { ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackgrou
 import { sortIssues } from './issues';
 import type { ObjectStore } from '../store/object-store';
 import { recordApply, type RecordedChanges } from './record-state';
+import { CLAIM_KIND, claimReferenceIssues, claimUsers, finishTerminatingClaims, isTerminating, planClaimVolumes, type ClaimState } from '../plan/plan-claims';
+import { observeClaimVolumes } from '../observe/observe-claims';
+import { claimVolumeName } from '../domain/pod-names';
+import type { StoredObject } from '../domain/objects';
 
 /** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
 export type DryRun = 'none' | 'client' | 'server';
@@ -138,6 +142,27 @@ export function desiredObjectsOf(manifests: readonly ValidManifest[]): DesiredOb
   return out;
 }
 
+/** updateConflicts are what the API server would refuse of updating each stored object to its desired form (kind.updateProblems). */
+function updateConflicts(desired: readonly DesiredObject[], stored: readonly StoredObject[]): Array<{ ref: string; message: string }> {
+  const byKey = new Map(stored.map((o) => [`${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+  return desired.flatMap((d) => {
+    const current = byKey.get(`${d.key.kind}/${d.key.namespace}/${d.key.name}`);
+    const problems = current ? (kindOf(d.object.kind)?.updateProblems?.(current, d.object) ?? []) : [];
+    return problems.map((message) => ({ ref: d.ref, message }));
+  });
+}
+
+/** claimStateOf answers, for a pod's claim reference, from the claims in the input and in the store. */
+function claimStateOf(inInput: ReadonlyArray<{ namespace: string; name: string }>, stored: readonly StoredObject[]): (namespace: string, name: string) => ClaimState {
+  const input = new Set(inInput.map((k) => `${k.namespace}/${k.name}`));
+  const byKey = new Map(stored.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+  return (namespace, name) => {
+    const o = byKey.get(`${namespace}/${name}`);
+    if (o !== undefined && isTerminating(o)) return 'terminating';
+    return o !== undefined || input.has(`${namespace}/${name}`) ? 'bound' : undefined;
+  };
+}
+
 /** podManifestsOf picks the manifests carried out as Podman pods. */
 export function podManifestsOf(manifests: readonly ValidManifest[]): PodManifest[] {
   return manifests.filter((m) => kindOf(m.ref.kind)?.carriedOut === 'podman-pods');
@@ -153,11 +178,20 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const desiredObjects = desiredObjectsOf(manifests);
   const objectKinds = [...new Set(desiredObjects.map((d) => d.key.kind))];
   const namespacesInInput = desiredObjects.filter((d) => d.key.kind === 'Namespace').map((d) => d.key.name);
-  const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[]): Plan => ({
-    ...plan,
-    actions: [...planObjects(desiredObjects, stored), ...plan.actions],
-    conflicts: [...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []), ...plan.conflicts],
-  });
+  const claimVolumes = desiredObjects.filter((d) => d.key.kind === CLAIM_KIND).map((d) => claimVolumeName(d.key.namespace, d.key.name));
+  const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[], volumes: Parameters<typeof planClaimVolumes>[3] = new Map()): Plan => {
+    const claims = planClaimVolumes(planObjects(desiredObjects, stored), desiredObjects, stored, volumes);
+    return {
+      ...plan,
+      actions: [...claims.actions, ...plan.actions],
+      conflicts: [
+        ...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []),
+        ...updateConflicts(desiredObjects, stored),
+        ...claims.conflicts,
+        ...plan.conflicts,
+      ],
+    };
+  };
 
   const planOpts = {
     force: opts.force,
@@ -174,12 +208,27 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   let store: ObjectStore | undefined;
   try {
     const observing = observeState(engine, desired, deps.probe);
+    const inspecting = claimVolumes.length > 0 ? observeClaimVolumes(engine, claimVolumes) : Promise.resolve(new Map());
     // Opened while Podman answers the listing (loading the native module takes ~13 ms), and before
     // any change: a store that cannot be opened stops the run with nothing changed.
     if (deps.store) store = deps.store();
     const observed = await observing;
     const objects = observeObjects(store, objectKinds, observed.pods);
-    const plan = withObjects(planChanges(desired, observed, planOpts), objects.objects, objects.namespaces);
+    const storedClaims = store ? (objectKinds.includes(CLAIM_KIND) ? objects.objects.filter((o) => o.kind === CLAIM_KIND) : store.list({ kind: CLAIM_KIND }).items) : undefined;
+    // A pod naming a claim that exists neither in the store nor in the input is refused before any
+    // change, as the scheduler leaves it Pending; with no store there is nothing to check against.
+    if (storedClaims) {
+      const issues = claimReferenceIssues(pods, claimStateOf(desiredObjects.filter((d) => d.key.kind === CLAIM_KIND).map((d) => d.key), storedClaims));
+      if (issues.length > 0) throw new ManifestError(sortIssues(issues, opts.files));
+    }
+    const podPlan = planChanges(desired, observed, planOpts);
+    const plan = withObjects(podPlan, objects.objects, objects.namespaces, await inspecting);
+    // Claims kept Terminating whose last pod this run prunes (or that lost their pods otherwise) are finished now.
+    if (storedClaims && storedClaims.some(isTerminating)) {
+      const removed = new Set(podPlan.actions.filter((a) => a.kind === 'prune').map((a) => a.name));
+      const inInput = new Set(desiredObjects.filter((d) => d.key.kind === CLAIM_KIND).map((d) => `${d.key.namespace}/${d.key.name}`));
+      plan.actions.push(...finishTerminatingClaims(storedClaims, claimUsers(observed.pods, previousFromLabel, removed, desired), inInput));
+    }
     if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
     if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
     const execution = await executePlan(engine, plan, {

@@ -40,7 +40,9 @@ export function formatApplyReport(report: ApplyReport, output: ApplyOutput): str
   const done: Action[] = report.execution
     ? report.execution.results.filter((r: ActionResult) => r.outcome === 'done').map((r) => r.action)
     : report.plan.actions.filter((a) => a.kind !== 'blocked');
-  if (output === 'name') return done.map((a) => `${a.ref}\n`).join('');
+  // What goes with another action (a Terminating claim its last pod's prune frees) is reported with it.
+  const shown = done.filter((a) => a.partOf === undefined);
+  if (output === 'name') return shown.map((a) => `${a.ref}\n`).join('');
   if (output === 'json' || output === 'yaml') {
     const refs = new Set(done.map((a) => a.ref));
     const items = report.manifests.filter((m) => refs.has(`${m.ref.kind.toLowerCase()}/${m.ref.name}`)).map((m) => m.object);
@@ -51,7 +53,7 @@ export function formatApplyReport(report: ApplyReport, output: ApplyOutput): str
     // Quoted as kubectl's YAML 1.1 needs (see get's printer).
     return stringify(obj, { customTags: KUBECTL_YAML_TAGS });
   }
-  return done.map((a) => `${resultLine(a, report.dryRun)}\n`).join('');
+  return shown.map((a) => `${resultLine(a, report.dryRun)}\n`).join('');
 }
 
 /** failuresOf lists the failed actions with their causes and what the rollback did. */
