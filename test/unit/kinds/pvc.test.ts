@@ -39,7 +39,7 @@ const manifest = (v: Record<string, unknown>): ValidManifest => {
 };
 const stored = (v: Record<string, unknown>, extra: Record<string, unknown> = {}): StoredObject => {
   const o = claimObject(manifest(v));
-  return { ...o, metadata: { ...o.metadata, uid: 'u1', resourceVersion: '3', generation: 1, creationTimestamp: '2024-05-01T09:55:00Z', ...extra } } as StoredObject;
+  return { ...o, metadata: { ...o.metadata, uid: 'u1', resourceVersion: '3', generation: 1, creationTimestamp: '2024-05-01T09:55:00Z', ...extra } };
 };
 
 describe('PersistentVolumeClaim validation (upstream TestValidatePersistentVolumeClaim)', () => {
@@ -180,7 +180,7 @@ const podManifest = (name: string, claims: string[], namespace = 'default'): Pod
     documentIndex: 0,
     object: { spec: { containers: [], volumes: [{ name: 'x', emptyDir: {} }, ...claims.map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } }))] } },
     locate: (p: ReadonlyArray<string | number>) => ({ line: 10 + Number(p[2]), column: 20 }),
-  }) as unknown as PodManifest;
+  });
 
 describe('claimReferenceIssues', () => {
   test('a missing claim and one being deleted, located at the reference, in the scheduler\'s words', () => {
@@ -214,7 +214,7 @@ describe('apply: the claim\'s volume', () => {
     );
     expect(none.actions[0]!.steps[0]).toEqual({ op: 'ensureVolume', name: 'data', labels: { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, 'kubeplay.io/volume-kind': 'pvc', 'kubeplay.io/namespace': 'default', 'kubeplay.io/claim': 'data' } });
     const foreign = planClaimVolumes(actions, desired, [], new Map<string, ObservedVolume | undefined>([['data', { labels: {} }], ['shop_data', managed]]));
-    expect(foreign.conflicts).toEqual([{ ref: 'persistentvolumeclaim/data', message: expect.stringMatching(/^volume "data" exists in Podman but was not created by kubeplay .*; remove it yourself \(podman volume rm data\)/) as unknown as string }]);
+    expect(foreign.conflicts).toEqual([{ ref: 'persistentvolumeclaim/data', message: expect.stringMatching(/^volume "data" exists in Podman but was not created by kubeplay .*; remove it yourself \(podman volume rm data\)/) }]);
   });
   test('re-applying a Terminating claim is a conflict; an unchanged claim whose volume went is made again', () => {
     const terminating = stored(claim(good), { deletionTimestamp: '2024-05-01T09:59:00Z' });
