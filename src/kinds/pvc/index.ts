@@ -11,6 +11,7 @@ import type { KubeObject, StoredObject } from '../../domain/objects';
 import { LABEL_LAST_APPLIED } from '../../domain/labels';
 import type { ValidManifest } from '../../domain/types';
 import { canonicalJson } from '../../domain/canonical-json';
+import { textOf } from '../../domain/text';
 import type { TableSpec } from '../../print/get/format';
 import { timestampSince } from '../../print/get/duration';
 import type { KindModule } from '../kind';
@@ -55,7 +56,7 @@ export function generatedVolumeName(namespace: string, name: string): string {
 /** storageText is a quantity in the API server's canonical text (`1024Mi` is `1Gi`); the given text when it does not parse. */
 function storageText(v: unknown): string {
   const q = parseQuantity(v);
-  return q ? formatQuantity(q) : String(v ?? '');
+  return q ? formatQuantity(q) : textOf(v ?? '');
 }
 
 /** claimObject is a claim as the API server stores it once a binder has bound it; see the module comment. */
