@@ -9,7 +9,7 @@
  * made by hand is a conflict and is left alone. Its own service, prefix and state directory.
  */
 import { join } from 'node:path';
-import { podman, podmanExec, podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
+import { EXAMPLES_HOST_PORT_BASE, freePortBase, materialize, podman, podmanExec, podmanOk, podmanState, runCli, useIsolatedPodman } from './support';
 
 const { prefix, tmp, file } = useIsolatedPodman();
 const stateDir = join(tmp, 'state');
@@ -154,5 +154,25 @@ test('a volume of the claim\'s name made by hand is a conflict, and is left alon
     expect(await cli(['get', 'pvc', name])).toMatchObject({ code: 1 });
   } finally {
     await podman(['volume', 'rm', name]);
+  }
+});
+
+test('the examples directory applies whole (examples/pvc.yaml among them) and deletes whole, the claim\'s volume with it', async () => {
+  const base = await freePortBase(10);
+  const m = materialize('examples', { prefix, hostPortOffset: base - EXAMPLES_HOST_PORT_BASE });
+  try {
+    const r = await cli(['apply', '-f', m.path]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(`persistentvolumeclaim/${prefix}-notes created\n`);
+    expect(r.stdout).toContain(`pod/${prefix}-notes-writer created\n`);
+    expect(await readData(`${prefix}-notes-writer-app`, '/notes/started.log')).toMatch(/^\S.*\n$/);
+    expect(await volumeExists(`${prefix}-notes`)).toBe(true);
+    const d = await cli(['delete', '-f', m.path]);
+    expect(d).toMatchObject({ code: 0, stderr: '' });
+    expect(d.stdout).toContain(`persistentvolumeclaim "${prefix}-notes" deleted\n`);
+    expect(await volumeExists(`${prefix}-notes`)).toBe(false);
+    expect(await podmanState({ prefix })).toBe('');
+  } finally {
+    await m.cleanup();
   }
 });
