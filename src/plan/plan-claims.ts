@@ -278,3 +278,26 @@ export function finishTerminatingClaims(stored: readonly StoredObject[], users: 
   }
   return out;
 }
+
+/**
+ * planClaimPrunes plans apply --prune for claims: the stored claims of the managed set (`matches`
+ * their labels) that the input no longer holds, each removed as a delete removes it (after the run's
+ * pods, kept Terminating while a pod that stays uses it), reported `pruned`. Only when the
+ * allowlist names the kind (`--prune-allowlist core/v1/PersistentVolumeClaim`): a claim holds data,
+ * so pruning never takes one by default.
+ */
+export function planClaimPrunes(
+  stored: readonly StoredObject[],
+  inInput: ReadonlySet<string>,
+  matches: (labels: Readonly<Record<string, string>>) => boolean,
+  allowlisted: boolean,
+  users: ClaimUsers,
+  now: string,
+): ClaimDeletes {
+  if (!allowlisted) return { actions: [], notFound: [], warnings: [] };
+  const targets = stored
+    .filter((o) => o.kind === CLAIM_KIND && !inInput.has(`${o.metadata.namespace ?? ''}/${o.metadata.name}`) && matches(o.metadata.labels ?? {}))
+    .map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? 'default' }));
+  const planned = planClaimDeletes(targets, stored, users, now);
+  return { ...planned, actions: planned.actions.map((a) => ({ ...a, kind: 'prune' as const, cause: `not in the input, allowlisted for --prune; ${a.cause}` })) };
+}

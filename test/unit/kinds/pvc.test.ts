@@ -12,7 +12,7 @@ import { catalog, resourceOf } from '../../../src/kinds/registry';
 import { accessModesText, claimObject, claimUpdateProblems, generatedVolumeName, PERSISTENT_VOLUME_CLAIM, PERSISTENT_VOLUME_CLAIM_TABLE } from '../../../src/kinds/pvc';
 import { describeClaim } from '../../../src/kinds/pvc/describe';
 import { formatObjects, type PrintOptions } from '../../../src/print/get/format';
-import { claimReferenceIssues, claimUsers, finishTerminatingClaims, planClaimDeletes, planClaimVolumes, type ObservedVolume } from '../../../src/plan/plan-claims';
+import { claimReferenceIssues, claimUsers, finishTerminatingClaims, planClaimDeletes, planClaimPrunes, planClaimVolumes, type ObservedVolume } from '../../../src/plan/plan-claims';
 import { planObjects } from '../../../src/plan/plan-objects';
 import { planChanges } from '../../../src/plan/plan-changes';
 import { planDeletes } from '../../../src/plan/plan-deletes';
@@ -324,5 +324,20 @@ describe('deleting claims', () => {
   test('a pod the input makes counts as a user', () => {
     const users = claimUsers([], previousOf, new Set(), [api]);
     expect(users.get('data')).toEqual({ staying: ['api'], removed: [] });
+  });
+});
+
+describe('prune of claims', () => {
+  const now = '2024-05-01T10:00:00Z';
+  const a = stored(claim(good, { name: 'old', labels: { app: 'x' } }));
+  const b = stored(claim(good, { name: 'kept', labels: { app: 'x' } }));
+  const c = stored(claim(good, { name: 'other', labels: { app: 'y' } }));
+  const inInput = new Set(['default/kept']);
+  const matches = (l: Readonly<Record<string, string>>) => l['app'] === 'x';
+  test('never without the allowlist naming the kind', () => expect(planClaimPrunes([a, b, c], inInput, matches, false, new Map(), now).actions).toEqual([]));
+  test('with it: the matching claims the input no longer holds, removed after the run\'s pods, reported pruned', () => {
+    const r = planClaimPrunes([a, b, c], inInput, matches, true, new Map(), now);
+    expect(r.actions.map((x) => `${x.kind} ${x.ref}`)).toEqual(['prune persistentvolumeclaim/old']);
+    expect(r.actions[0]!.steps.map((s) => s.op)).toEqual(['barrier', 'barrier', 'removeVolume', 'removeObject']);
   });
 });
