@@ -41,6 +41,10 @@ import type { ExecutionReport, HostFs, ProgressEvent, PullEvent, StartInBackgrou
 import { sortIssues } from './issues';
 import type { ObjectStore } from '../store/object-store';
 import { recordApply, type RecordedChanges } from './record-state';
+import { CLAIM_KIND, claimReferenceIssues, claimUsers, finishTerminatingClaims, isTerminating, planClaimPrunes, planClaimVolumes, type ClaimState } from '../plan/plan-claims';
+import { observeClaimVolumes } from '../observe/observe-claims';
+import { claimVolumeName } from '../domain/pod-names';
+import type { StoredObject } from '../domain/objects';
 
 /** DryRun is kubectl's --dry-run: none, client (no Podman at all) or server (observe, change nothing). */
 export type DryRun = 'none' | 'client' | 'server';
@@ -240,6 +244,17 @@ export function pruneKinds(allowlist: readonly string[] | undefined): KindModule
   return out;
 }
 
+/** claimStateOf answers, for a pod's claim reference, from the claims in the input and in the store. */
+function claimStateOf(inInput: ReadonlyArray<{ namespace: string; name: string }>, stored: readonly StoredObject[]): (namespace: string, name: string) => ClaimState {
+  const input = new Set(inInput.map((k) => `${k.namespace}/${k.name}`));
+  const byKey = new Map(stored.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+  return (namespace, name) => {
+    const o = byKey.get(`${namespace}/${name}`);
+    if (o !== undefined && isTerminating(o)) return 'terminating';
+    return o !== undefined || input.has(`${namespace}/${name}`) ? 'bound' : undefined;
+  };
+}
+
 /** podManifestsOf picks the manifests carried out as Podman pods. */
 export function podManifestsOf(manifests: readonly ValidManifest[]): PodManifest[] {
   return manifests.filter((m) => kindOf(m.ref.kind)?.carriedOut === 'podman-pods');
@@ -301,7 +316,9 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const reads = readsObjects(pods);
   let desired = reads ? [] : translateAll(NO_SOURCES);
   const prunable = opts.prune ? pruneKinds(opts.pruneAllowlist) : [];
-  const prunableObjects = prunable.filter((k) => k.carriedOut === 'store');
+  // A claim's prune removes its volume after the run's pods (plan-claims.ts), not the object alone.
+  const prunableObjects = prunable.filter((k) => k.carriedOut === 'store' && k.info.kind !== CLAIM_KIND);
+  const pruneClaims = prunable.some((k) => k.info.kind === CLAIM_KIND);
   const objectKinds = [...new Set([...desiredObjects.map((d) => d.key.kind), ...prunableObjects.map((k) => groupKindText(k.info))])];
   const objectPrune: ObjectPrune | undefined =
     opts.prune && selector && prunableObjects.length > 0
@@ -313,15 +330,20 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
         }
       : undefined;
   const namespacesInInput = desiredObjects.filter((d) => d.key.kind === 'Namespace').map((d) => d.key.name);
-  const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[]): Plan => ({
-    ...plan,
-    actions: [...planObjects(desiredObjects, stored), ...plan.actions, ...(objectPrune ? planObjectPrunes(desiredObjects, stored, objectPrune) : [])],
-    conflicts: [
-      ...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []),
-      ...objectUpdateConflicts(desiredObjects, stored, (kind) => kindOf(kind)?.updateProblems),
-      ...plan.conflicts,
-    ],
-  });
+  const claimVolumes = desiredObjects.filter((d) => d.key.kind === CLAIM_KIND).map((d) => claimVolumeName(d.key.namespace, d.key.name));
+  const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[], volumes: Parameters<typeof planClaimVolumes>[3] = new Map()): Plan => {
+    const claims = planClaimVolumes(planObjects(desiredObjects, stored), desiredObjects, stored, volumes);
+    return {
+      ...plan,
+      actions: [...claims.actions, ...plan.actions, ...(objectPrune ? planObjectPrunes(desiredObjects, stored, objectPrune) : [])],
+      conflicts: [
+        ...(namespaces ? namespaceConflicts(manifests.map((m) => m.ref), namespaces, namespacesInInput) : []),
+        ...objectUpdateConflicts(desiredObjects, stored, (kind) => kindOf(kind)?.updateProblems),
+        ...claims.conflicts,
+        ...plan.conflicts,
+      ],
+    };
+  };
 
   let sources: PodSources = NO_SOURCES;
   const topts = (): TranslateOptions => ({ sources, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}) });
@@ -350,14 +372,36 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       desired = translateAll(sources);
     }
     const observing = observeState(engine, desired, deps.probe);
+    const inspecting = claimVolumes.length > 0 ? observeClaimVolumes(engine, claimVolumes) : Promise.resolve(new Map());
     // Opened while Podman answers the listing (loading the native module takes ~13 ms), and before
     // any change: a store that cannot be opened stops the run with nothing changed.
     if (deps.store && !store) store = deps.store();
     const observed = await observing;
     const objects = observeObjects(store, objectKinds, observed.pods);
-    const planned = withObjects(planChanges(desired, observed, planOpts), objects.objects, objects.namespaces);
+    const storedClaims = store ? (objectKinds.includes(CLAIM_KIND) ? objects.objects.filter((o) => o.kind === CLAIM_KIND) : store.list({ kind: CLAIM_KIND }).items) : undefined;
+    // A pod naming a claim that exists neither in the store nor in the input is refused before any
+    // change, as the scheduler leaves it Pending; with no store there is nothing to check against.
+    if (storedClaims) {
+      const issues = claimReferenceIssues(pods, claimStateOf(desiredObjects.filter((d) => d.key.kind === CLAIM_KIND).map((d) => d.key), storedClaims));
+      if (issues.length > 0) throw new ManifestError(sortIssues(issues, opts.files));
+    }
+    const podPlan = planChanges(desired, observed, planOpts);
+    const planned = withObjects(podPlan, objects.objects, objects.namespaces, await inspecting);
     const refreshed = refreshedElsewhere(planned.actions, desiredObjects, observed.pods, new Set(desired.map((d) => d.name)), topts());
-    const plan = refreshed.length > 0 ? { ...planned, actions: [...planned.actions, ...refreshed] } : planned;
+    const plan = { ...planned, actions: [...planned.actions, ...refreshed] };
+    // Claims the allowlist lets --prune take, and claims kept Terminating whose last pod this run
+    // prunes (or that lost their pods otherwise), are removed after the run's pods.
+    if (storedClaims && ((pruneClaims && selector) || storedClaims.some(isTerminating))) {
+      const removed = new Set(podPlan.actions.filter((a) => a.kind === 'prune').map((a) => a.name));
+      const inInput = new Set(desiredObjects.filter((d) => d.key.kind === CLAIM_KIND).map((d) => `${d.key.namespace}/${d.key.name}`));
+      const users = claimUsers(observed.pods, previousFromLabel, removed, desired);
+      if (pruneClaims && selector) {
+        const pruned = planClaimPrunes(storedClaims, inInput, (l) => matchesSelector(selector, l), true, users, new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'));
+        plan.actions.push(...pruned.actions);
+        for (const w of pruned.warnings) warnings.push({ severity: 'warning', rule: 'pvc-protection', file: '', documentIndex: 0, line: 0, column: 0, path: '', message: w });
+      }
+      if (storedClaims.some(isTerminating)) plan.actions.push(...finishTerminatingClaims(storedClaims, users, inInput));
+    }
     if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
     warnings.push(...(await secretEnvWarnings(engine, plan, desired, pods)));
     if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };

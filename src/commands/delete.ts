@@ -14,11 +14,14 @@ import { podIdentityFromNames } from '../domain/pod-names';
 import { kindOf, KINDS, POD_KIND, requireResource } from '../kinds/registry';
 import type { KindModule } from '../kinds/kind';
 import { NAMESPACE } from '../kinds/namespace';
+import { PERSISTENT_VOLUME_CLAIM } from '../kinds/pvc';
+import { CLAIM_KIND, claimUsers, finishTerminatingClaims, planClaimDeletes, PODS_REMOVED_BARRIER, type ClaimTarget } from '../plan/plan-claims';
+import type { StoredObject } from '../domain/objects';
+import { rfc3339 } from '../print/get/format';
 import { observeObjects } from '../observe/observe-objects';
 import { planNamespaceDeletes } from '../plan/plan-namespace-deletes';
 import { planObjectDeletes, type ObjectDeleteRequest, type ObjectKind } from '../plan/plan-object-deletes';
 import { groupKindText } from '../domain/kinds';
-import type { StoredObject } from '../domain/objects';
 import type { Issue, LoadedDocument } from '../domain/types';
 import { ManifestError, UsageError } from '../domain/errors';
 import { matchesSelector, parseSelector } from '../domain/selector';
@@ -263,11 +266,15 @@ export function eqLabels(sel: Selector): Record<string, string> {
   return out;
 }
 
-/** DeleteSelection is what was asked for: pods (by the pod planner's request), namespaces (by name, or all matching), objects of other store-only kinds. */
+/** ObjectSelection picks objects of a store-only kind: by name, by labels, or all. */
+type ObjectSelection = { by: 'names'; targets: DeleteTarget[] } | { by: 'selector'; matches: (labels: Readonly<Record<string, string>>) => boolean } | { by: 'all' };
+
+/** DeleteSelection is what was asked for: pods (by the pod planner's request), namespaces, claims, and objects of the other store-only kinds. */
 interface DeleteSelection {
   objects?: ObjectDeleteRequest;
   pods?: DeleteRequest;
-  namespaces?: { by: 'names'; targets: DeleteTarget[] } | { by: 'selector'; matches: (labels: Readonly<Record<string, string>>) => boolean } | { by: 'all' };
+  namespaces?: ObjectSelection;
+  claims?: ObjectSelection;
 }
 
 /** selectionOf turns the resolved options (and, for -f, the files' documents) into what to delete. */
@@ -281,11 +288,18 @@ async function selectionOf(r: ResolvedDelete, opts: DeleteOptions, deps: DeleteD
     const pods = targets.filter((t) => t.kind.carriedOut === 'podman-pods');
     const namespaces = targets.filter((t) => t.kind.info.kind === 'Namespace');
     const objects = targets.filter((t) => isStoredObjectKind(t.kind)).map((t) => ({ ...t, kind: objectKindOf(t.kind) }));
+    const claims = targets.filter((t) => t.kind === PERSISTENT_VOLUME_CLAIM);
     return {
       pods: { by: 'names', targets: pods },
       ...(namespaces.length > 0 ? { namespaces: { by: 'names', targets: namespaces } } : {}),
       ...(objects.length > 0 ? { objects: { by: 'names', targets: objects } } : {}),
+      ...(claims.length > 0 ? { claims: { by: 'names', targets: claims } } : {}),
     };
+  }
+  if (r.kind === PERSISTENT_VOLUME_CLAIM) {
+    if (r.source.by === 'names') return { claims: { by: 'names', targets: r.source.names.map((name) => ({ name, namespace: r.namespace ?? DEFAULT_NAMESPACE })) } };
+    const sel = r.source.by === 'selector' ? r.source.selector : undefined;
+    return { claims: sel ? { by: 'selector', matches: (labels) => matchesSelector(sel, labels) } : { by: 'all' } };
   }
   if (isStoredObjectKind(r.kind)) {
     const kind = objectKindOf(r.kind);
@@ -317,7 +331,7 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     undeletable: (n: string) => NAMESPACE.undeletable?.(n),
     ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
   };
-  const selected = selection.pods !== undefined ? selection.pods.by !== 'names' : selection.namespaces !== undefined ? selection.namespaces.by !== 'names' : selection.objects?.by !== 'names';
+  const selected = selection.pods !== undefined ? selection.pods.by !== 'names' : (selection.namespaces ?? selection.claims ?? selection.objects)?.by !== 'names';
   const report = (plan: DeleteReport['plan']): DeleteReport => ({
     dryRun: opts.dryRun,
     force: r.gracePeriod === 0,
@@ -347,13 +361,48 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
       forbidden: nsPlan.forbidden,
     };
   };
+  /**
+   * withClaims adds the claims asked for, those of the namespaces deleted, and the Terminating claims
+   * this run frees (their last pod deleted) to the plan: each removed after the run's pods are
+   * removed, or kept Terminating while a pod that stays uses it.
+   */
+  const withClaims = (plan: DeleteReport['plan'], pods: readonly ObservedPod[] | undefined, storedClaims: readonly StoredObject[] | undefined): DeleteReport['plan'] => {
+    const sel = selection.claims;
+    const inNamespace = (o: StoredObject) => r.namespace === undefined || (o.metadata.namespace ?? '') === r.namespace;
+    const asked: ClaimTarget[] =
+      sel === undefined
+        ? []
+        : sel.by === 'names'
+          ? sel.targets
+          : (storedClaims ?? []).filter((o) => inNamespace(o) && (sel.by === 'all' || sel.matches(o.metadata.labels ?? {}))).map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? DEFAULT_NAMESPACE }));
+    // A namespace deleted takes its claims, after its pods.
+    const nsRefs = new Set(plan.actions.filter((a) => a.ref.startsWith('namespace/') && a.partOf === undefined).map((a) => a.name));
+    const ofNamespaces: ClaimTarget[] = (storedClaims ?? []).filter((o) => nsRefs.has(o.metadata.namespace ?? '')).map((o) => ({ name: o.metadata.name, namespace: o.metadata.namespace ?? DEFAULT_NAMESPACE, partOf: `namespace/${o.metadata.namespace ?? ''}` }));
+    if (asked.length === 0 && ofNamespaces.length === 0 && !(storedClaims ?? []).some((o) => o.metadata['deletionTimestamp'] !== undefined)) return plan;
+    const removed = new Set(plan.actions.filter((a) => a.ref.startsWith('pod/')).map((a) => a.name));
+    const users = claimUsers(pods ?? [], previousFromLabel, removed);
+    const claims = planClaimDeletes([...asked, ...ofNamespaces], pods === undefined ? undefined : storedClaims, users, rfc3339(new Date()));
+    const targeted = new Set([...asked, ...ofNamespaces].map((t) => `${t.namespace ?? DEFAULT_NAMESPACE}/${t.name}`));
+    const finished = pods === undefined ? [] : finishTerminatingClaims(storedClaims ?? [], users, targeted);
+    // A namespace's object goes after its claims' volumes, as it goes once it is empty.
+    const actions = plan.actions.map((a) =>
+      a.ref.startsWith('namespace/') && ofNamespaces.some((t) => t.partOf === a.ref) ? { ...a, steps: a.steps.flatMap((st) => (st.op === 'barrier' ? [st, PODS_REMOVED_BARRIER] : [st])) } : a,
+    );
+    return {
+      ...plan,
+      actions: [...actions, ...claims.actions, ...finished],
+      notFound: [...plan.notFound, ...claims.notFound],
+      warnings: [...(plan.warnings ?? []), ...claims.warnings],
+    };
+  };
 
   // kubectl's client dry run does not ask the server about named objects; a selector must list.
   const named =
     (selection.pods === undefined || selection.pods.by === 'names') &&
     (selection.namespaces === undefined || selection.namespaces.by === 'names') &&
-    (selection.objects === undefined || selection.objects.by === 'names');
-  if (opts.dryRun === 'client' && named) return report(planAll(undefined, undefined));
+    (selection.objects === undefined || selection.objects.by === 'names') &&
+    (selection.claims === undefined || selection.claims.by === 'names');
+  if (opts.dryRun === 'client' && named) return report(withClaims(planAll(undefined, undefined), undefined, undefined));
   const engine = await deps.engine();
   // Observed under the lock, so a pod another kubeplay is making is deleted whole, not half-made.
   const release = opts.dryRun === 'none' && deps.lock ? await deps.lock() : undefined;
@@ -362,11 +411,12 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     const podRequest = selection.pods;
     const filter = podRequest?.by === 'selector' && selection.namespaces === undefined && r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
     const listing = engine.listPods(filter);
-    if (deps.store && (opts.dryRun === 'none' || selection.namespaces !== undefined || selection.objects !== undefined)) store = deps.store();
+    if (deps.store && (opts.dryRun === 'none' || selection.namespaces !== undefined || selection.objects !== undefined || selection.claims !== undefined)) store = deps.store();
     const observed = (await listing).map(toObservedPod);
     const namespaces = selection.namespaces !== undefined ? namespacesOf(store, observed) : undefined;
     const stored = selection.objects !== undefined ? storedObjectsOf(store, selection.objects) : undefined;
-    const out = report(planAll(observed, namespaces, stored));
+    const storedClaims = store?.list({ kind: CLAIM_KIND }).items;
+    const out = report(withClaims(planAll(observed, namespaces, stored), observed, storedClaims ?? (selection.claims !== undefined ? [] : undefined)));
     if (opts.dryRun !== 'none') return out;
     // Removing an object from the store takes no time: only pods are left to a background kubeplay.
     if (!opts.wait && out.plan.actions.some((a) => a.ref.startsWith('pod/'))) {
@@ -400,7 +450,8 @@ function namespacesOf(store: ObjectStore | undefined, pods: readonly ObservedPod
 
 /** isStoredObjectKind: a kind kept in the store only, other than Namespace (whose deletion takes its contents). */
 function isStoredObjectKind(k: KindModule): boolean {
-  return k.carriedOut === 'store' && k.info.kind !== 'Namespace';
+  // A claim's deletion removes its volume too, and waits for its pods: `claims` carries it out.
+  return k.carriedOut === 'store' && k.info.kind !== 'Namespace' && k !== PERSISTENT_VOLUME_CLAIM;
 }
 
 /** objectKindOf is a kind as the object-delete planner names it. */

@@ -16,11 +16,15 @@ export function describeStored(o: DescribeOptions, kind: KindModule, deps: { sto
   if (o.files.length > 0) throw new UsageError(`-f works with pods only for now: use kubeplay describe ${kind.info.singular} NAME`);
   const describe = kind.describe;
   if (!describe) throw new UsageError(`kubeplay cannot describe ${kind.info.plural} yet: use kubeplay get ${kind.info.plural} -o yaml`);
-  const all = withStore(deps.store, (s) => listStored(s, kind, o.allNamespaces ? undefined : o.namespace, deps.now()));
   const selector = o.selector !== undefined ? parseSelector(o.selector) : undefined;
-  const byName = new Map(all.map((x) => [x.metadata.name, x]));
   const names = [...new Set(o.names)];
-  const picked = names.length > 0 ? names.flatMap((n) => byName.get(n) ?? []) : all.filter((x) => !selector || matchesSelector(selector, x.metadata.labels ?? {}));
-  // Objects separated by a blank line, as kubectl prints several.
-  return { text: picked.map((x) => describe(x)).join('\n'), notFound: names.filter((n) => !byName.has(n)) };
+  const now = deps.now();
+  return withStore(deps.store, (s) => {
+    const all = listStored(s, kind, o.allNamespaces ? undefined : o.namespace, now);
+    const byName = new Map(all.map((x) => [x.metadata.name, x]));
+    const picked = names.length > 0 ? names.flatMap((n) => byName.get(n) ?? []) : all.filter((x) => !selector || matchesSelector(selector, x.metadata.labels ?? {}));
+    const related = { now, list: (k: string, namespace?: string) => s.list({ kind: k, ...(namespace !== undefined ? { namespace } : {}) }).items };
+    // Objects separated by a blank line, as kubectl prints several.
+    return { text: picked.map((x) => describe(x, related)).join('\n'), notFound: names.filter((n) => !byName.has(n)) };
+  });
 }

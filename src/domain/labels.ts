@@ -25,6 +25,8 @@ export const LABEL_VOLUME_KIND = 'kubeplay.io/volume-kind';
 export const LABEL_SECRETS = 'kubeplay.io/secrets';
 /** On a pod: the host directory holding its configMap/secret/projected volumes' files, removed with the pod. */
 export const LABEL_FILES = 'kubeplay.io/files';
+/** LABEL_CLAIM holds, on a PersistentVolumeClaim's volume, the claim's name (its namespace is LABEL_NAMESPACE). */
+export const LABEL_CLAIM = 'kubeplay.io/claim';
 
 /** KUBEPLAY_LABEL_PREFIXES lists label prefixes that are kubeplay's, not the user's. */
 export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
@@ -38,4 +40,5 @@ export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
   LABEL_VOLUME_KIND,
   LABEL_SECRETS,
   LABEL_FILES,
+  LABEL_CLAIM,
 ];

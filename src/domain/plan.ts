@@ -18,13 +18,19 @@ export type ActionKind = 'create' | 'recreate' | 'configure' | 'unchanged' | 'pr
 export type Step =
   | { op: 'pullImage'; image: string }
   | { op: 'removePod'; name: string; timeoutSeconds: number }
-  | { op: 'removeVolume'; name: string }
+  /**
+   * Removes a named volume; one already gone is fine. Forced (taken from stopped containers that
+   * still use it) unless `unlessInUse`: a claim's volume is never taken from a container, Podman's
+   * refusal fails the step instead.
+   */
+  | { op: 'removeVolume'; name: string; unlessInUse?: boolean }
   /**
    * Removes a container by name, even one Podman knows only in its storage (the debris of a
    * container creation cut off half-way, which blocks the name); one that is gone is fine.
    */
   | { op: 'removeContainer'; name: string }
   | { op: 'createVolume'; name: string; labels: Record<string, string>; tmpfs: boolean }
+  /** Creates a named volume unless it exists (one made meanwhile by a concurrent step is fine). */
   | { op: 'ensureVolume'; name: string; labels: Record<string, string> }
   | { op: 'createPod'; pod: DesiredPod }
   | { op: 'createContainer'; pod: DesiredPod; container: DesiredPod['containers'][number] }

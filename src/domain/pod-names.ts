@@ -43,3 +43,12 @@ export function podIdentityFromNames(podmanName: string, name: string): PodIdent
   if (podmanName === name) return { namespace: DEFAULT_NAMESPACE, name };
   return { namespace: podmanName.slice(0, podmanName.length - name.length - NAMESPACE_SEPARATOR.length), name };
 }
+
+/**
+ * claimVolumeName is the Podman named volume of a PersistentVolumeClaim: named as a pod would be
+ * (`data` in default, `shop_data` in shop), as kubeplay named claims' volumes before claims were
+ * objects, so volumes made then are picked up.
+ */
+export function claimVolumeName(namespace: string, claim: string): string {
+  return podmanPodName(namespace, claim);
+}

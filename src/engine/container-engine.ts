@@ -92,6 +92,15 @@ export interface HealthCheckRun {
   output: string;
 }
 
+/** EngineVolume is one named volume as inspected: who made it is read from its labels. */
+export interface EngineVolume {
+  name: string;
+  labels: Record<string, string>;
+  /** Where its data lives on the host. */
+  mountpoint: string;
+  createdAt?: Date;
+}
+
 /** ContainerFilter narrows listContainers: both parts, when given, must hold. */
 export interface ContainerFilter {
   labels?: Record<string, string>;
@@ -156,6 +165,8 @@ export interface ContainerEngine extends ContainerLooker {
    */
   pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<string>;
   volumeExists(name: string): Promise<boolean>;
+  /** Inspects a named volume (libpod GET /volumes/{name}/json): its labels; undefined when there is none. */
+  inspectVolume(name: string): Promise<EngineVolume | undefined>;
   /** Creates a named volume; `tmpfs` makes it memory-backed (emptyDir medium: Memory). */
   createVolume(name: string, labels: Record<string, string>, options?: { tmpfs?: boolean }): Promise<void>;
   /** Removes a named volume; `force` removes it even if a stopped container still uses it. */

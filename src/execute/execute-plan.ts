@@ -165,14 +165,19 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
     case 'removePod':
       return ignoreNotFound(engine.removePod(step.name, { force: true, timeoutSeconds: step.timeoutSeconds }));
     case 'removeVolume':
-      return ignoreNotFound(engine.removeVolume(step.name, true));
+      return ignoreNotFound(engine.removeVolume(step.name, step.unlessInUse !== true));
     case 'removeContainer':
       return ignoreNotFound(engine.removeContainer(step.name));
     case 'createVolume':
       return engine.createVolume(step.name, step.labels, { tmpfs: step.tmpfs });
     case 'ensureVolume':
-      if (!(await engine.volumeExists(step.name))) await engine.createVolume(step.name, step.labels);
-      return;
+      if (await engine.volumeExists(step.name)) return;
+      // A claim and the pod mounting it, applied together, both ensure the volume at once: the
+      // second create finds it made (Podman 4.3 answers 500 "volume already exists", others 409),
+      // which is what it wanted; any other failure leaves no volume behind.
+      return engine.createVolume(step.name, step.labels).catch(async (e: unknown) => {
+        if (!(e instanceof EngineError) || !(await engine.volumeExists(step.name))) throw e;
+      });
     case 'createPod':
       await engine.createPod(step.pod);
       return;

@@ -18,6 +18,13 @@ import type { TableSpec } from '../print/get/format';
  */
 export type CarriedOut = 'podman-pods' | 'store';
 
+/** DescribeRelated is what a kind's describe may read besides its object: the time, and other stored objects. */
+export interface DescribeRelated {
+  now: Date;
+  /** The stored objects of a kind (`Pod`), in one namespace or all. */
+  list(kind: string, namespace?: string): StoredObject[];
+}
+
 /** KindModule is one kind; see the module comment. */
 export interface KindModule {
   info: KindInfo;
@@ -33,8 +40,8 @@ export interface KindModule {
   toStored?: (m: ValidManifest) => KubeObject;
   /** Objects that exist without being applied (the `default` namespace), as a list shows them. */
   builtIn?: (now: Date) => StoredObject[];
-  /** describe's layout for a `store` kind. */
-  describe?: (o: StoredObject) => string;
+  /** describe's layout for a `store` kind; `related` reads other stored objects (the pods using a claim). */
+  describe?: (o: StoredObject, related: DescribeRelated) => string;
   /**
    * What forbids updating the stored object to `next` (an immutable ConfigMap's data, a bound
    * claim's spec), in the API server's words (`ConfigMap "x" is invalid: data: Forbidden: field is

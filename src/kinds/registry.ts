@@ -8,6 +8,7 @@ import { NAMESPACE } from './namespace';
 import { CONFIGMAP } from './configmap';
 import { SECRET } from './secret';
 import { POD } from './pod';
+import { PERSISTENT_VOLUME_CLAIM } from './pvc';
 import { UsageError } from '../domain/errors';
 import type { KindCatalog } from '../validate/kind-validation';
 
@@ -16,6 +17,7 @@ export const KINDS: readonly KindModule[] = [
   NAMESPACE,
   CONFIGMAP,
   SECRET,
+  PERSISTENT_VOLUME_CLAIM,
   POD,
 ];
 

@@ -20,6 +20,8 @@ import { byText } from '../domain/order';
 import { podIdentityOf } from '../domain/pod-names';
 import { imageChoice, mergeImageDecision } from './plan-images';
 import { leftoverSteps, madeSteps, refreshSteps, unmadeSteps } from './pod-leftovers';
+import { claimVolumeLabels } from './plan-claims';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
 
 /** PlanOptions are the apply flags and injected helpers the planner needs. */
 export interface PlanOptions {
@@ -219,7 +221,9 @@ export function createSteps(pod: DesiredPod): Step[] {
       // A leftover emptyDir of an earlier run must not leak its data into the new pod.
       steps.push({ op: 'removeVolume', name: v.podmanVolume }, { op: 'createVolume', name: v.podmanVolume, labels, tmpfs: v.medium === 'Memory' });
     } else if (v.kind === 'pvc') {
-      steps.push({ op: 'ensureVolume', name: v.podmanVolume, labels: { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_VOLUME_KIND]: 'pvc' } });
+      // Also made by the claim's own apply (plan-claims.ts): a pod and its claim applied together are safe in either order.
+      const claim = pod.ref.namespace === DEFAULT_NAMESPACE ? v.podmanVolume : v.podmanVolume.slice(pod.ref.namespace.length + 1);
+      steps.push({ op: 'ensureVolume', name: v.podmanVolume, labels: claimVolumeLabels(pod.ref.namespace, claim) });
     }
   }
   steps.push(...madeSteps(pod), { op: 'createPod', pod });

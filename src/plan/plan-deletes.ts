@@ -58,6 +58,8 @@ export interface DeletePlan extends Plan {
   notFound: DeleteTarget[];
   /** Pods a selector or --all matched that kubeplay did not create (kept without --include-unmanaged). */
   skippedUnmanaged: string[];
+  /** What delete says on stderr beside its result (a claim kept Terminating while pods use it). */
+  warnings?: string[];
 }
 
 /**

@@ -70,6 +70,7 @@ export function formatStep(s: Step): string {
     case 'removePod':
       return `removePod ${s.name} (timeout ${s.timeoutSeconds}s)`;
     case 'removeVolume':
+      return `removeVolume ${s.name}${s.unlessInUse ? ' (unless in use)' : ''}`;
     case 'removeContainer':
     case 'ensureVolume':
       return `${s.op} ${s.name}`;

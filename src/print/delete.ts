@@ -12,7 +12,7 @@ export interface DeleteReport {
   dryRun: 'none' | 'client' | 'server';
   force: boolean;
   selected: boolean;
-  plan: Plan & { skippedUnmanaged: readonly string[] };
+  plan: Plan & { skippedUnmanaged: readonly string[]; warnings?: readonly string[] };
   execution?: ExecutionReport;
 }
 
@@ -55,6 +55,7 @@ export function formatDeleteWarnings(report: DeleteReport): string {
       `Warning: ${skipped.length} matching pod${skipped.length === 1 ? ' was' : 's were'} not created by kubeplay and ${skipped.length === 1 ? 'was' : 'were'} left alone (${names}); name ${skipped.length === 1 ? 'it' : 'them'}, or add --include-unmanaged, to delete ${skipped.length === 1 ? 'it' : 'them'} too.`,
     );
   }
+  if (report.dryRun === 'none') for (const w of report.plan.warnings ?? []) lines.push(`Warning: ${w}`);
   return lines.map((l) => `${l}\n`).join('');
 }
 

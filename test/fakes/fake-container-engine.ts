@@ -12,6 +12,7 @@ import type {
   EngineContainerDetail,
   EngineEvent,
   EnginePod,
+  EngineVolume,
   EventFilter,
   ExecSpec,
   ExecStartOptions,
@@ -116,6 +117,11 @@ export class FakeContainerEngine implements ContainerEngine {
   async volumeExists(name: string): Promise<boolean> {
     this.record(`volumeExists ${name}`);
     return this.volumes.has(name);
+  }
+  async inspectVolume(name: string): Promise<EngineVolume | undefined> {
+    this.record(`inspectVolume ${name}`);
+    const labels = this.volumes.get(name);
+    return labels === undefined ? undefined : { name, labels: { ...labels }, mountpoint: `/fake/volumes/${name}/_data` };
   }
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
     this.record(`createVolume ${name}`);

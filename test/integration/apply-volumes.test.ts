@@ -62,6 +62,9 @@ spec:
     command: [sh, -c, "echo app-started >> /data/log.txt; ${loop}"]
     volumeMounts: [{name: data, mountPath: /data}]
 `);
+    // The claim first, in a file of its own: a pod naming a claim that does not exist is refused.
+    const c = file('init-claim.yaml', `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${claim}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`);
+    expect((await runCli(['apply', '-f', c])).stdout).toBe(`persistentvolumeclaim/${claim} created\n`);
     const r = await runCli(['apply', '-f', f]);
     expect(r.stdout).toBe(`pod/${prefix}-init created\n`);
     expect(r.code).toBe(0);

@@ -49,6 +49,10 @@ ${o.extra ?? ''}    command: ${command}
 ${o.volumes ? '    volumeMounts: [{name: cache, mountPath: /cache}, {name: data, mountPath: /data}]\n' : ''}`;
 }
 
+/** The claim the pods with volumes mount, applied once: a pod naming a claim that does not exist is refused. */
+const claimYaml = (name: string): string => `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${name}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`;
+beforeAll(async () => apply(claimYaml(`${prefix}-claim`), 'claim.yaml'));
+
 async function apply(text: string, file: string): Promise<void> {
   const r = await runCli(['apply', '-f', yamlFile(file, text)]);
   expect(r.stderr).toBe('');

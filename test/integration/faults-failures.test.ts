@@ -145,6 +145,8 @@ spec:
     command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]
     volumeMounts: [{name: data, mountPath: /data}]
 `);
+  // The claim in a file of its own, so that deleting the pod's file leaves it (and its data).
+  expect((await runCli(['apply', '-f', file('pvc-claim.yaml', `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${claim}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`)])).code).toBe(0);
   expect((await runCli(['apply', '-f', f])).code).toBe(0);
   const token = `kept-${prefix}`;
   const w = await podmanExec(`${name}-app`, ['sh', '-c', `echo ${token} > /data/token.txt`]);

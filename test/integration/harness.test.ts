@@ -80,8 +80,9 @@ describe('materialize', () => {
       expect(m.path).toBe(m.dir);
       expect(fs.readdirSync(m.dir).sort()).toEqual(fs.readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort());
       // Files in name order, documents in file order.
-      expect(m.podNames).toEqual(['front', 'backend', 'hello', 'web-sidecar', 'pair', 'web'].map((n) => `${prefix}-${n}`));
+      expect(m.podNames).toEqual(['front', 'backend', 'hello', 'notes-writer', 'web-sidecar', 'pair', 'web'].map((n) => `${prefix}-${n}`));
       expect(m.renamed['Namespace/demo']).toBe(`${prefix}-demo`);
+      expect(m.renamed['PersistentVolumeClaim/notes']).toBe(`${prefix}-notes`);
       expect(m.renamed['Pod/web']).toBe(`${prefix}-web`);
       expect(m.hostPorts).toEqual({ 18080: 19080, 18082: 19082, 18083: 19083, 18084: 19084, 18085: 19085 });
       expect(m.selector).toBe(`${RUN_LABEL_KEY}=${prefix}`);
@@ -99,11 +100,17 @@ describe('materialize', () => {
         expect(docs.length).toBe(parseAllDocuments(original).length);
         for (const doc of docs) {
           expect(doc.errors).toEqual([]);
-          const obj = doc.toJS() as { kind: string; metadata: { name: string; namespace?: string; labels: Record<string, string> }; spec?: { containers: Array<{ ports?: Array<{ hostPort?: number }> }> } };
+          const obj = doc.toJS() as {
+            kind: string;
+            metadata: { name: string; namespace?: string; labels: Record<string, string> };
+            spec?: { containers: Array<{ ports?: Array<{ hostPort?: number }> }>; volumes?: Array<{ persistentVolumeClaim?: { claimName: string } }> };
+          };
           expect(obj.metadata.labels[RUN_LABEL_KEY]).toBe(prefix);
           if (obj.metadata.namespace !== undefined) expect(obj.metadata.namespace).toBe(`${prefix}-demo`);
           if (obj.kind !== 'Pod') continue;
           names.push(obj.metadata.name);
+          // A pod's claims are renamed with the claims.
+          for (const v of obj.spec?.volumes ?? []) if (v.persistentVolumeClaim) expect(v.persistentVolumeClaim.claimName).toBe(`${prefix}-notes`);
           for (const c of obj.spec?.containers ?? []) for (const p of c.ports ?? []) if (p.hostPort !== undefined) hostPorts.push(p.hostPort);
         }
       }

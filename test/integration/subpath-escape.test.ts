@@ -13,6 +13,14 @@ const { prefix, tmp } = useIsolatedPodman();
 const claim = `${prefix}-data`;
 const SCRIPT = "trap 'exit 0' TERM; sleep 600 & wait";
 
+/** The claim the pods mount, applied first: a pod naming a claim that does not exist is refused. */
+const claimYaml = (name: string): string => `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${name}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`;
+beforeAll(async () => {
+  const f = join(tmp, 'claim.yaml');
+  writeFileSync(f, claimYaml(claim));
+  expect((await runCli(['apply', '-f', f])).code).toBe(0);
+});
+
 function podFile(name: string, subPath?: string, hostPath?: string): string {
   const f = join(tmp, `${name}.yaml`);
   writeFileSync(

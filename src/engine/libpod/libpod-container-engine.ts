@@ -26,6 +26,7 @@ import type {
   EngineContainerDetail,
   EngineEvent,
   EnginePod,
+  EngineVolume,
   EventFilter,
   ExecSpec,
   ExecStartOptions,
@@ -42,7 +43,7 @@ import { DEFAULT_STOP_TIMEOUT_SECONDS, STOP_DEADLINE_MARGIN_SECONDS } from './de
 import { asArray, errsOf, idOf, nameContainers, plain, podmanMessage } from './podman-answers';
 import { toContainerDetail, toEngineContainer, toEngineEvents, toEnginePod, toExecStatus, toLocalImage } from './to-engine-types';
 import { LibpodTransport, type Query } from './transport';
-import type { ContainerInspectReport, ContainerListReport, ExecInspectReport, ImageInspectReport, PodListReport, SecretInfoReport } from './wire-types';
+import type { ContainerInspectReport, ContainerListReport, ExecInspectReport, ImageInspectReport, PodListReport, SecretInfoReport, VolumeInspectReport } from './wire-types';
 
 export { preloadTransport } from './modem';
 
@@ -192,6 +193,21 @@ export class LibpodContainerEngine implements ContainerEngine {
       accept: [404],
     });
     return res.status !== 404;
+  }
+
+  /** inspectVolume reads a named volume's labels and mount point; undefined when there is none. */
+  async inspectVolume(name: string): Promise<EngineVolume | undefined> {
+    const res = await this.t.request({
+      operation: 'inspectVolume',
+      what: `inspect volume ${name}`,
+      method: 'GET',
+      path: `/volumes/${encodeURIComponent(name)}/json`,
+      accept: [404],
+    });
+    if (res.status === 404) return undefined;
+    const v = res.body as VolumeInspectReport;
+    const created = v.CreatedAt !== undefined ? new Date(v.CreatedAt) : undefined;
+    return { name: v.Name ?? name, labels: { ...(v.Labels ?? {}) }, mountpoint: v.Mountpoint ?? '', ...(created && !Number.isNaN(created.getTime()) ? { createdAt: created } : {}) };
   }
 
   /**

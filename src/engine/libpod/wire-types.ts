@@ -93,6 +93,9 @@ export interface ImageInspectReport {
 
 /** VolumeInspectReport is the part of GET /volumes/{name}/json kubeplay reads. */
 export interface VolumeInspectReport {
+  Name?: string;
+  Labels?: Record<string, string> | null;
+  CreatedAt?: string;
   Mountpoint?: string;
   Options?: Record<string, string> | null;
 }

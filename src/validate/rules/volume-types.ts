@@ -229,8 +229,19 @@ function ephemeral(s: Src, path: JsonPath): Finding[] {
   if (!tpl) return [required([...path, 'volumeClaimTemplate'])];
   const tp = [...path, 'volumeClaimTemplate'];
   const out = templateMetadata(asRecord(tpl['metadata']) ?? {}, [...tp, 'metadata']);
-  const sp = [...tp, 'spec'];
-  const spec = asRecord(tpl['spec']) ?? {};
+  out.push(...claimSpecFindings(asRecord(tpl['spec']) ?? {}, [...tp, 'spec']));
+  return out;
+}
+
+/**
+ * claimSpecFindings is ValidatePersistentVolumeClaimSpec, shared by a PersistentVolumeClaim and an
+ * ephemeral volume's claim template: access modes (at least one, each supported, ReadWriteOncePod
+ * alone), the storage request (which upstream names `spec.resources[storage]`, positive),
+ * storageClassName (a DNS subdomain) and volumeMode. (volumeAttributesClassName is checked only
+ * behind the VolumeAttributesClass feature gate, off by default in 1.32.)
+ */
+export function claimSpecFindings(spec: Src, sp: JsonPath): Finding[] {
+  const out: Finding[] = [];
   const modes = asArray(spec['accessModes']);
   if (modes.length === 0) out.push(required([...sp, 'accessModes'], 'at least 1 access mode is required'));
   for (const m of modes) if (!ACCESS_MODES.includes(textOf(m))) out.push(notSupported([...sp, 'accessModes'], m, ACCESS_MODES));

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isMap, isScalar, parseAllDocuments, visit, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseAllDocuments, visit, type Document } from 'yaml';
 
 import { examplesDir, repoRoot } from './paths';
 
@@ -93,6 +93,14 @@ function rewriteDocument(
   // so the Podman pods of a namespaced object (`<namespace>_<name>`) start with the prefix too.
   const namespace = doc.getIn(['metadata', 'namespace']);
   if (typeof namespace === 'string' && namespace !== '' && namespace !== 'default') doc.setIn(['metadata', 'namespace'], prefixedName(opts.prefix, namespace));
+  // A pod's claims are renamed with the claims themselves (so their Podman volumes start with the prefix too).
+  const volumes = doc.getIn(['spec', 'volumes']);
+  if (isSeq(volumes)) {
+    volumes.items.forEach((_v, i) => {
+      const claim = doc.getIn(['spec', 'volumes', i, 'persistentVolumeClaim', 'claimName']);
+      if (typeof claim === 'string' && claim !== '') doc.setIn(['spec', 'volumes', i, 'persistentVolumeClaim', 'claimName'], prefixedName(opts.prefix, claim));
+    });
+  }
   if (opts.addRunLabel) {
     const value = opts.prefix.replace(/-+$/, '');
     doc.setIn(['metadata', 'labels', RUN_LABEL_KEY], value);
