@@ -387,6 +387,8 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     }
     const podPlan = planChanges(desired, observed, planOpts);
     const planned = withObjects(podPlan, objects.objects, objects.namespaces, await inspecting);
+    // Pods elsewhere read the objects as this apply leaves them (the store's, with the input's over them).
+    if (!reads && desiredObjects.some((d) => d.key.kind === 'ConfigMap' || d.key.kind === 'Secret')) sources = sourcesOf(desiredObjects, observeSources(store));
     const refreshed = refreshedElsewhere(planned.actions, desiredObjects, observed.pods, new Set(desired.map((d) => d.name)), topts());
     const plan = { ...planned, actions: [...planned.actions, ...refreshed] };
     // Claims the allowlist lets --prune take, and claims kept Terminating whose last pod this run

@@ -19,6 +19,7 @@ const cli = (args: string[]) => runCli([...args, '--state-dir', stateDir]);
 const web = `${prefix}-web`;
 const cfg = `${prefix}-cfg`;
 const creds = `${prefix}-creds`;
+const tls = `${prefix}-tls`;
 const data = `${prefix}-data`;
 // Values that must never show where a Secret's values must not: distinctive, so a search is exact.
 const PASSWORD = 'pw-7c1e5Zq9-never-shown';
@@ -47,9 +48,16 @@ metadata: {name: ${creds}}
 type: Opaque
 data:
   password: ${b64(PASSWORD)}
-  tls.key: ${b64(KEY)}
 stringData:
   token: ${TOKEN}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: ${tls}}
+type: kubernetes.io/tls
+data:
+  tls.crt: ${b64('cert')}
+  tls.key: ${b64(KEY)}
 `;
 const claim = `apiVersion: v1
 kind: PersistentVolumeClaim
@@ -82,11 +90,14 @@ spec:
     - {name: all, mountPath: /etc/all}
     - {name: config, mountPath: /etc/one.conf, subPath: app.conf}
     - {name: data, mountPath: /data}
+    - {name: tls, mountPath: /etc/tls}
   volumes:
   - name: config
     configMap: {name: ${cfg}, defaultMode: 0440}
   - name: secret
-    secret: {secretName: ${creds}, items: [{key: password, path: db/password, mode: 0400}, {key: tls.key, path: tls.key}]}
+    secret: {secretName: ${creds}, items: [{key: password, path: db/password, mode: 0400}]}
+  - name: tls
+    secret: {secretName: ${tls}}
   - name: all
     projected:
       sources:
@@ -102,20 +113,21 @@ test('a pod before the ConfigMap, Secret and claim it uses, in one file: sorted,
   const f = file('app.yaml', [pod, configMap('1'), secret, claim].join('---\n'));
   const r = await cli(['apply', '-f', f]);
   expect(r.code).toBe(0);
-  expect(r.stdout).toBe(`configmap/${cfg} created\nsecret/${creds} created\npersistentvolumeclaim/${data} created\npod/${web} created\n`);
+  expect(r.stdout).toBe(`configmap/${cfg} created\nsecret/${creds} created\nsecret/${tls} created\npersistentvolumeclaim/${data} created\npod/${web} created\n`);
   // envFrom of the ConfigMap: `1extra.txt` is not a variable name, skipped with the kubelet's event.
   expect(r.stderr).toContain(`Keys [1extra.txt] from the EnvFrom configMap default/${cfg} were skipped since they are considered invalid environment variable names.`);
   if (await podmanShowsSecretEnv()) expect(r.stderr).toContain('containers/podman#23788');
 
-  const env = await sh('echo "$LEVEL|$DB_PASSWORD|$S_token|$S_password|$S_tls.key"');
-  expect(env.stdout).toBe(`1|${PASSWORD}|${TOKEN}|${PASSWORD}|.key\n`);
+  const env = await sh('echo "$LEVEL|$DB_PASSWORD|$S_token|$S_password"');
+  expect(env.stdout).toBe(`1|${PASSWORD}|${TOKEN}|${PASSWORD}\n`);
+  expect((await sh('cat /etc/tls/tls.key')).stdout).toBe(KEY);
 
   // The kubelet's layout: ..data -> a timestamped directory, one link per key, the modes asked for.
   const ls = await sh('cd /etc/app && ls -a | sort && readlink ..data && readlink app.conf && stat -L -c %a app.conf LEVEL');
   const lines = ls.stdout.trim().split('\n');
   expect(lines.slice(0, 6)).toEqual(['.', '..', expect.stringMatching(/^\.\.\d{4}_\d\d_\d\d_\d\d_\d\d_\d\d\.\d{9}$/), '..data', '1extra.txt', 'LEVEL']);
   expect(lines.slice(6)).toEqual(['app.conf', expect.stringMatching(/^\.\.\d{4}_/), '..data/app.conf', '440', '440']);
-  expect((await sh('cat /etc/app/app.conf /etc/one.conf /etc/all/level; echo; cat /etc/all/labels')).stdout).toBe(`level=1\nlevel=1\n1\napp="${prefix}"\n`);
+  expect((await sh('cat /etc/app/app.conf /etc/one.conf /etc/all/level; echo; cat /etc/all/labels')).stdout).toBe(`level=1\nlevel=1\n1\napp="${prefix}"`);
   expect((await sh('stat -L -c %a /etc/secret/db/password && cat /etc/secret/db/password')).stdout).toBe(`400\n${PASSWORD}`);
   // The mounts are read-only, as the kubelet makes them.
   expect((await sh('echo x > /etc/app/new 2>&1; echo $?')).stdout.trim()).not.toBe('0');
@@ -147,7 +159,7 @@ test("no Secret value in podman inspect (but a started container's env on Podman
     expect(out).not.toContain(TOKEN);
   }
   const again = await cli(['apply', '-f', f, '-vv']);
-  expect(again.stdout).toBe(`configmap/${cfg} unchanged\nsecret/${creds} unchanged\npersistentvolumeclaim/${data} unchanged\npod/${web} unchanged\n`);
+  expect(again.stdout).toBe(`configmap/${cfg} unchanged\nsecret/${creds} unchanged\nsecret/${tls} unchanged\npersistentvolumeclaim/${data} unchanged\npod/${web} unchanged\n`);
   expect(again.stderr).not.toContain(PASSWORD);
   expect(again.stderr).not.toContain(TOKEN);
 });
@@ -184,5 +196,5 @@ test("delete -f removes the pod with its Podman secrets and its files; the claim
   expect(secretsAfter).toEqual([]);
   expect(existsSync(join(stateDir, 'pods', web))).toBe(false);
   const all = await cli(['delete', '-f', file('rest.yaml', [configMap('2'), secret, claim].join('---\n'))]);
-  expect(all).toMatchObject({ code: 0, stdout: `configmap "${cfg}" deleted\nsecret "${creds}" deleted\npersistentvolumeclaim "${data}" deleted\n` });
+  expect(all).toMatchObject({ code: 0, stdout: `configmap "${cfg}" deleted\nsecret "${creds}" deleted\nsecret "${tls}" deleted\npersistentvolumeclaim "${data}" deleted\n` });
 });
