@@ -101,6 +101,35 @@ function rewriteDocument(
       if (typeof claim === 'string' && claim !== '') doc.setIn(['spec', 'volumes', i, 'persistentVolumeClaim', 'claimName'], prefixedName(opts.prefix, claim));
     });
   }
+  // So are the ConfigMaps and Secrets it reads, wherever it names them.
+  const rename = (path: Array<string | number>): void => {
+    const v = doc.getIn(path);
+    if (typeof v === 'string' && v !== '') doc.setIn(path, prefixedName(opts.prefix, v));
+  };
+  const count = (path: Array<string | number>): number => {
+    const v = doc.getIn(path);
+    return isSeq(v) ? v.items.length : 0;
+  };
+  for (const list of ['containers', 'initContainers']) {
+    for (let c = 0; c < count(['spec', list]); c++) {
+      for (let e = 0; e < count(['spec', list, c, 'env']); e++) {
+        rename(['spec', list, c, 'env', e, 'valueFrom', 'configMapKeyRef', 'name']);
+        rename(['spec', list, c, 'env', e, 'valueFrom', 'secretKeyRef', 'name']);
+      }
+      for (let e = 0; e < count(['spec', list, c, 'envFrom']); e++) {
+        rename(['spec', list, c, 'envFrom', e, 'configMapRef', 'name']);
+        rename(['spec', list, c, 'envFrom', e, 'secretRef', 'name']);
+      }
+    }
+  }
+  for (let i = 0; i < count(['spec', 'volumes']); i++) {
+    rename(['spec', 'volumes', i, 'configMap', 'name']);
+    rename(['spec', 'volumes', i, 'secret', 'secretName']);
+    for (let j = 0; j < count(['spec', 'volumes', i, 'projected', 'sources']); j++) {
+      rename(['spec', 'volumes', i, 'projected', 'sources', j, 'configMap', 'name']);
+      rename(['spec', 'volumes', i, 'projected', 'sources', j, 'secret', 'name']);
+    }
+  }
   if (opts.addRunLabel) {
     const value = opts.prefix.replace(/-+$/, '');
     doc.setIn(['metadata', 'labels', RUN_LABEL_KEY], value);
