@@ -21,6 +21,8 @@ import { rfc3339 } from '../print/get/format';
 import { observeObjects } from '../observe/observe-objects';
 import { planNamespaceDeletes } from '../plan/plan-namespace-deletes';
 import { planObjectDeletes, type ObjectDeleteRequest, type ObjectKind } from '../plan/plan-object-deletes';
+import { objectDeleteAction } from '../plan/plan-objects';
+import { objectKeyOf } from '../domain/objects';
 import { groupKindText } from '../domain/kinds';
 import type { Issue, LoadedDocument } from '../domain/types';
 import { ManifestError, UsageError } from '../domain/errors';
@@ -343,6 +345,7 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     pods: readonly ObservedPod[] | undefined,
     namespaces: readonly { name: string; labels: Record<string, string> }[] | undefined,
     stored?: readonly StoredObject[],
+    nsContents?: readonly StoredObject[],
   ): DeleteReport['plan'] => {
     const podsOnly = selection.pods ? planDeletes(selection.pods, pods, planOpts) : { images: [], actions: [], conflicts: [], notFound: [], skippedUnmanaged: [] };
     // Objects a pod may read (ConfigMaps, Secrets) are listed before the pods, as apply orders them.
@@ -354,9 +357,15 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
       ns.by === 'names' ? ns.targets : (namespaces ?? []).filter((n) => ns.by === 'all' || ns.matches(n.labels)).map((n) => ({ name: n.name }));
     const nsPlan = planNamespaceDeletes(targets, namespaces?.map((n) => n.name), pods, planOpts);
     const explicit = new Set(podPlan.actions.map((a) => a.name));
+    // A namespace takes its ConfigMaps and Secrets with it, as the namespace controller deletes its contents.
+    const deletedNs = new Set(nsPlan.actions.filter((a) => a.ref.startsWith('namespace/') && a.partOf === undefined).map((a) => a.name));
+    const named = new Set(podPlan.actions.filter((a) => a.steps.some((st) => st.op === 'removeObject')).map((a) => a.ref));
+    const contents = (nsContents ?? [])
+      .filter((o) => deletedNs.has(o.metadata.namespace ?? '') && !named.has(`${o.kind.toLowerCase()}/${o.metadata.name}`))
+      .map((o) => ({ ...objectDeleteAction(`${o.kind.toLowerCase()}/${o.metadata.name}`, objectKeyOf(o), `in namespace ${o.metadata.namespace ?? ''}, deleted with it`), partOf: `namespace/${o.metadata.namespace ?? ''}` }));
     return {
       ...podPlan,
-      actions: [...podPlan.actions, ...nsPlan.actions.filter((a) => a.partOf === undefined || !explicit.has(a.name))],
+      actions: [...podPlan.actions, ...contents, ...nsPlan.actions.filter((a) => a.partOf === undefined || !explicit.has(a.name))],
       notFound: [...podPlan.notFound, ...nsPlan.notFound.map((t) => ({ ...t, resource: 'namespaces' }))],
       forbidden: nsPlan.forbidden,
     };
@@ -416,7 +425,8 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     const namespaces = selection.namespaces !== undefined ? namespacesOf(store, observed) : undefined;
     const stored = selection.objects !== undefined ? storedObjectsOf(store, selection.objects) : undefined;
     const storedClaims = store?.list({ kind: CLAIM_KIND }).items;
-    const out = report(withClaims(planAll(observed, namespaces, stored), observed, storedClaims ?? (selection.claims !== undefined ? [] : undefined)));
+    const nsContents = selection.namespaces !== undefined && store ? NAMESPACE_CONTENTS.flatMap((kind) => store!.list({ kind }).items) : undefined;
+    const out = report(withClaims(planAll(observed, namespaces, stored, nsContents), observed, storedClaims ?? (selection.claims !== undefined ? [] : undefined)));
     if (opts.dryRun !== 'none') return out;
     // Removing an object from the store takes no time: only pods are left to a background kubeplay.
     if (!opts.wait && out.plan.actions.some((a) => a.ref.startsWith('pod/'))) {
@@ -440,6 +450,9 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     await release?.();
   }
 }
+
+/** NAMESPACE_CONTENTS are the store-only kinds a namespace's deletion removes from the store (claims: withClaims, with their volumes). */
+const NAMESPACE_CONTENTS = ['ConfigMap', 'Secret'] as const;
 
 /** namespacesOf lists the namespaces that exist (stored, or named by managed pods) with their labels. */
 function namespacesOf(store: ObjectStore | undefined, pods: readonly ObservedPod[]): Array<{ name: string; labels: Record<string, string> }> {

@@ -19,7 +19,7 @@ import { appsBeforeSidecars, removeSteps } from './stop-steps';
 import { byText } from '../domain/order';
 import { podIdentityOf } from '../domain/pod-names';
 import { imageChoice, mergeImageDecision } from './plan-images';
-import { leftoverSteps, madeSteps, refreshSteps, unmadeSteps } from './pod-leftovers';
+import { leftoverSteps, madeSteps, refreshSteps, secretSizeProblems, unmadeSteps } from './pod-leftovers';
 import { claimVolumeLabels } from './plan-claims';
 import { DEFAULT_NAMESPACE } from '../domain/kinds';
 
@@ -84,6 +84,7 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
       continue;
     }
     conflicts.push(...portConflicts(pod, observed.portClaims ?? [], legacy?.name));
+    conflicts.push(...secretSizeProblems(pod).map((message) => ({ ref, message })));
 
     const make = [...hostPaths.steps, ...createSteps(pod)];
     // Removing the pod removes its containers; a container whose creation was cut off can be left in

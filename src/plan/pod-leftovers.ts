@@ -45,6 +45,23 @@ export function madeSteps(pod: DesiredPod): Step[] {
   return steps;
 }
 
+/** Podman 4.3 keeps a secret of 1 to 511,999 bytes (its `secret data must be larger than 0 and less than 512000 bytes`). */
+export const MAX_PODMAN_SECRET_BYTES = 511_999;
+
+/** secretSizeProblems names the Secret-fed variables of a pod too large for a Podman secret (a Kubernetes Secret may hold 1 MiB). */
+export function secretSizeProblems(pod: DesiredPod): string[] {
+  const out: string[] = [];
+  for (const c of [...pod.initContainers, ...pod.containers]) {
+    for (const [name, secret] of Object.entries(c.secretEnv ?? {})) {
+      const bytes = Buffer.from(pod.secrets?.find((s) => s.name === secret)?.data ?? '', 'base64').length;
+      if (bytes > MAX_PODMAN_SECRET_BYTES) {
+        out.push(`container ${c.manifestName}: variable ${name} would hold ${bytes} bytes of a Secret, and Podman keeps at most ${MAX_PODMAN_SECRET_BYTES} bytes in a secret; mount the Secret as a volume instead`);
+      }
+    }
+  }
+  return out;
+}
+
 /** unmadeSteps undoes madeSteps for a pod whose making failed. */
 export function unmadeSteps(pod: DesiredPod): Step[] {
   const steps: Step[] = (pod.secrets ?? []).map((s): Step => ({ op: 'removeSecret', name: s.name }));

@@ -198,3 +198,25 @@ test("delete -f removes the pod with its Podman secrets and its files; the claim
   const all = await cli(['delete', '-f', file('rest.yaml', [configMap('2'), secret, claim].join('---\n'))]);
   expect(all).toMatchObject({ code: 0, stdout: `configmap "${cfg}" deleted\nsecret "${creds}" deleted\nsecret "${tls}" deleted\npersistentvolumeclaim "${data}" deleted\n` });
 });
+
+test("a namespace's delete takes its ConfigMaps and Secrets; --prune takes a claim (and its volume) only when --prune-allowlist names the kind", async () => {
+  const ns = `${prefix}-ns`;
+  const inNs = [`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n`, configMap('1').replace(`name: ${cfg}}`, `name: ${cfg}, namespace: ${ns}}`), secret.split('---\n')[0]!.replace(`name: ${creds}}`, `name: ${creds}, namespace: ${ns}}`)].join('---\n');
+  expect((await cli(['apply', '-f', file('ns.yaml', inNs)])).stdout).toBe(`namespace/${ns} created\nconfigmap/${cfg} created\nsecret/${creds} created\n`);
+  expect(await cli(['delete', 'ns', ns])).toMatchObject({ code: 0, stdout: `namespace "${ns}" deleted\n` });
+  expect(await cli(['get', 'cm', '-n', ns])).toMatchObject({ code: 0, stderr: `No resources found in ${ns} namespace.\n` });
+  expect(await cli(['get', 'secrets', '-n', ns])).toMatchObject({ code: 0, stderr: `No resources found in ${ns} namespace.\n` });
+
+  const kept = `${prefix}-kept`;
+  const labelled = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, labels: {set: ${prefix}}}\ndata: {a: "1"}\n`;
+  const loose = `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${prefix}-loose, labels: {set: ${prefix}}}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Mi}}}\n`;
+  expect((await cli(['apply', '-f', file('set.yaml', [labelled(kept), labelled(`${prefix}-gone`), loose].join('---\n'))])).code).toBe(0);
+  expect((await podman(['volume', 'exists', `${prefix}-loose`])).code).toBe(0);
+  const pruned = await cli(['apply', '--prune', '-l', `set=${prefix}`, '-f', file('set2.yaml', labelled(kept))]);
+  expect(pruned).toMatchObject({ code: 0, stdout: `configmap/${kept} unchanged\nconfigmap/${prefix}-gone pruned\n` });
+  expect((await podman(['volume', 'exists', `${prefix}-loose`])).code).toBe(0);
+  const allow = await cli(['apply', '--prune', '-l', `set=${prefix}`, '--prune-allowlist', 'core/v1/ConfigMap', '--prune-allowlist', 'core/v1/PersistentVolumeClaim', '-f', file('set2.yaml', labelled(kept))]);
+  expect(allow).toMatchObject({ code: 0, stdout: `configmap/${kept} unchanged\npersistentvolumeclaim/${prefix}-loose pruned\n` });
+  expect((await podman(['volume', 'exists', `${prefix}-loose`])).code).toBe(1);
+  expect((await cli(['delete', 'cm', kept])).stdout).toBe(`configmap "${kept}" deleted\n`);
+});

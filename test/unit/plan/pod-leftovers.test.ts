@@ -96,3 +96,12 @@ describe('a pod reading a Secret and mounting a ConfigMap', () => {
     expect(text.indexOf('removeSecret kubeplay_web_app_0')).toBeLessThan(text.indexOf('createSecret kubeplay_web_app_0 (7 bytes)'));
   });
 });
+
+describe('a Secret value too large for a Podman secret', () => {
+  test('is a conflict before any change, naming the variable', () => {
+    const big: PodSources = (kind, ns, name) => (kind === 'Secret' ? { data: { password: Buffer.alloc(600_000, 'a').toString('base64') } } : SOURCES(kind, ns, name));
+    const pod = withHash(toDesiredPod(m, { sources: big, filesRoot: '/state/pods' }));
+    const plan = planChanges([pod], { pods: [], images: {} }, { force: false, previousOf: () => undefined });
+    expect(plan.conflicts).toEqual([{ ref: 'pod/web', message: expect.stringContaining('variable PW would hold 600000 bytes of a Secret, and Podman keeps at most 511999 bytes') }]);
+  });
+});
