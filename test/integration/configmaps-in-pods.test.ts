@@ -118,6 +118,9 @@ test('a pod before the ConfigMap, Secret and claim it uses, in one file: sorted,
   expect(r.stderr).toContain(`Keys [1extra.txt] from the EnvFrom configMap default/${cfg} were skipped since they are considered invalid environment variable names.`);
   if (await podmanShowsSecretEnv()) expect(r.stderr).toContain('containers/podman#23788');
 
+  // kubectl's comma list of types: each kind's names qualified.
+  expect(await cli(['get', 'configmap,secret', '-o', 'name'])).toMatchObject({ code: 0, stdout: `configmap/${cfg}\nsecret/${creds}\nsecret/${tls}\n` });
+  expect((await cli(['get', 'cm,secrets,pvc'])).stdout).toMatch(new RegExp(`^NAME +DATA +AGE\nconfigmap/${cfg} +3 +\\d+s\n\nNAME +TYPE +DATA +AGE\nsecret/${creds} +Opaque +2 +\\d+s\nsecret/${tls} +kubernetes.io/tls +2 +\\d+s\n\nNAME +STATUS +VOLUME`));
   const env = await sh('echo "$LEVEL|$DB_PASSWORD|$S_token|$S_password"');
   expect(env.stdout).toBe(`1|${PASSWORD}|${TOKEN}|${PASSWORD}\n`);
   expect((await sh('cat /etc/tls/tls.key')).stdout).toBe(KEY);

@@ -122,13 +122,23 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
       };
       const deps = { engine: () => early.catch(() => ctx.connectEngine(verbosity)), readStdin: io.readStdin, now: () => new Date() };
       const { requireResource, POD_KIND, KINDS } = await import('../../kinds/registry');
-      if (opts.resource === 'all') {
-        // kubectl's `get all`: each kind of the category, its names qualified (`pod/web`), tables apart by a blank line.
+      if (opts.resource === 'all' || opts.resource.includes(',')) {
+        // kubectl's `get all` and `get cm,secret`: each kind in turn, its names qualified (`pod/web`),
+        // tables apart by a blank line; -o json/yaml/name print every item as one list.
         const { validateGetOptions } = await import('../../commands/get');
-        validateGetOptions(opts);
+        const { UsageError } = await import('../../domain/errors');
+        const several =
+          opts.resource === 'all'
+            ? KINDS.filter((x) => x.info.categories?.includes('all'))
+            : [...new Set(opts.resource.split(',').filter((w) => w !== '').map((w) => (w === 'all' ? KINDS.filter((x) => x.info.categories?.includes('all')) : [requireResource(w)])).flat())];
+        if (opts.names.length > 0 && opts.resource !== 'all') throw new UsageError(`kubeplay gets names of one resource type at a time: run kubeplay get ${several[0]?.info.plural ?? ''} ${opts.names.join(' ')}, and so on for each type`);
+        if (opts.watch) throw new UsageError('-w works with pods only for now: kubeplay get TYPE,TYPE shows the lists once');
+        validateGetOptions({ ...opts, resource: opts.resource === 'all' ? 'all' : (several[0]?.info.plural ?? '') });
         const tables: string[] = [];
+        const everything: unknown[] = [];
+        const qualifiedTable = several[0]?.table;
         let found = 0;
-        for (const k of KINDS.filter((x) => x.info.categories?.includes('all'))) {
+        for (const k of several) {
           const qualified = { ...k.table, cells: (obj: never, wide: boolean, o: typeof print, now: Date) => { const c = k.table.cells(obj, wide, o, now); c[0] = `${k.info.singular}/${c[0] ?? ''}`; return c; } };
           let items: unknown[];
           if (k.carriedOut === 'store') {
@@ -138,10 +148,13 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
             items = (await runGet({ ...opts, resource: k.info.plural }, deps)).pods;
           }
           found += items.length;
+          everything.push(...items);
           const text = formatObjects(items as never[], print, new Date(), qualified as never);
           if (text !== '') tables.push(text);
         }
-        io.stdout.write(tables.join(opts.output === 'table' || opts.output === 'wide' ? '\n' : ''));
+        const perTable = opts.output === 'table' || opts.output === 'wide' || opts.output === 'name';
+        if (perTable || several.length === 1) io.stdout.write(tables.join(opts.output === 'name' ? '' : '\n'));
+        else if (qualifiedTable) io.stdout.write(formatObjects(everything as never[], print, new Date(), qualifiedTable as never));
         if (found === 0 && (opts.output === 'table' || opts.output === 'wide' || opts.output === 'name'))
           io.stderr.write(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${opts.namespace} namespace.\n`);
         return;
