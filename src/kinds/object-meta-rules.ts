@@ -1,5 +1,6 @@
 /**
- * The ObjectMeta checks every namespaced kind kept in the store shares (ConfigMap, Secret), as the
+ * The ObjectMeta checks every namespaced kind kept in the store shares (ConfigMap, Secret,
+ * PersistentVolumeClaim), as the
  * API server's ValidateObjectMeta runs them with a DNS-subdomain name: metadata.name, namespace,
  * labels and annotations; and the input rule that refuses the same object twice in one input.
  */

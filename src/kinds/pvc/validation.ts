@@ -16,33 +16,12 @@ import type { KindValidation } from '../../validate/kind-validation';
 import { validateKindSchema } from '../../validate/kind-schemas';
 import type { DocumentRule, Finding, InputRule, PodLike } from '../../validate/rules/rule';
 import { asRecord } from '../../validate/rules/rule';
-import { labelsAndAnnotations } from '../../validate/rules/metadata';
-import { isDNS1123Label, isDNS1123Subdomain } from '../../validate/rules/k8s-names';
-import { invalid, kubeplayOnly, required } from '../../validate/rules/field-errors';
+import { kubeplayOnly, required } from '../../validate/rules/field-errors';
+import { subdomainMetadataRule, uniqueObjectsRule } from '../object-meta-rules';
 import { claimSpecFindings } from '../../validate/rules/volume-types';
-import { DEFAULT_NAMESPACE } from '../../domain/kinds';
 
-/** claimMetadataRule: the name (a DNS subdomain), the namespace (a DNS label), labels and annotations. */
-export const claimMetadataRule: DocumentRule = {
-  name: 'metadata',
-  check(pvc) {
-    const meta = asRecord(pvc['metadata']);
-    if (!meta) return [required(['metadata', 'name'], 'name or generateName is required')];
-    const out: Finding[] = [];
-    const name = meta['name'];
-    if (name === undefined || name === null || name === '') {
-      if (meta['generateName'] !== undefined)
-        out.push(kubeplayOnly(['metadata', 'generateName'], 'generateName is not supported: kubeplay needs a fixed metadata.name to find the claim again on the next apply; set metadata.name'));
-      else out.push(required(['metadata', 'name'], 'name or generateName is required'));
-    } else if (typeof name === 'string') {
-      for (const e of isDNS1123Subdomain(name)) out.push(invalid(['metadata', 'name'], name, e));
-    }
-    const ns = meta['namespace'];
-    if (typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
-    out.push(...labelsAndAnnotations(meta));
-    return out;
-  },
-};
+/** claimMetadataRule: the name (a DNS subdomain), the namespace (a DNS label), labels and annotations, as for every store kind. */
+export const claimMetadataRule: DocumentRule = subdomainMetadataRule;
 
 /** BLOCK_REFUSED says why a raw block claim cannot be carried out, and what to do. */
 export const BLOCK_REFUSED =
@@ -82,25 +61,7 @@ function claimNotCarriedOut(pvc: PodLike): Finding[] {
 }
 
 /** uniqueClaimsRule: the same claim (namespace and name) twice in the input. */
-export const uniqueClaimsRule: InputRule = {
-  name: 'unique-names',
-  check(docs) {
-    const out: ReturnType<InputRule['check']> = [];
-    const first = new Map<string, string>();
-    for (const { pod, doc } of docs) {
-      const meta = asRecord(pod['metadata']);
-      const name = meta?.['name'];
-      if (typeof name !== 'string' || name === '') continue;
-      const ns = typeof meta?.['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : DEFAULT_NAMESPACE;
-      const key = `${ns}/${name}`;
-      const prev = first.get(key);
-      if (prev !== undefined)
-        out.push({ doc, path: ['metadata', 'name'], message: `persistentvolumeclaim "${name}" is declared twice: first in ${prev}; declare each object once (kubeplay's rule, not the API server's)` });
-      else first.set(key, `${doc.source} document ${doc.documentIndex + 1}`);
-    }
-    return out;
-  },
-};
+export const uniqueClaimsRule: InputRule = uniqueObjectsRule('persistentvolumeclaim');
 
 /** withClaimDefaults is the API server's defaulting: volumeMode Filesystem when absent (SetDefaults_PersistentVolumeClaimSpec). */
 function withClaimDefaults(pvc: Record<string, unknown>): Record<string, unknown> {
