@@ -108,6 +108,8 @@ export interface DeleteReport {
   execution?: ExecutionReport;
   /** With --wait=false: the arguments the background kubeplay was started with. */
   detached?: string[];
+  /** For -f: the refs in the files' order, which the printer reports in. */
+  order?: readonly string[];
 }
 
 /**
@@ -273,6 +275,8 @@ type ObjectSelection = { by: 'names'; targets: DeleteTarget[] } | { by: 'selecto
 
 /** DeleteSelection is what was asked for: pods (by the pod planner's request), namespaces, claims, and objects of the other store-only kinds. */
 interface DeleteSelection {
+  /** For -f: the objects' refs (`configmap/x`) in the files' order, the order kubectl reports them in. */
+  order?: string[];
   objects?: ObjectDeleteRequest;
   pods?: DeleteRequest;
   namespaces?: ObjectSelection;
@@ -292,6 +296,7 @@ async function selectionOf(r: ResolvedDelete, opts: DeleteOptions, deps: DeleteD
     const objects = targets.filter((t) => isStoredObjectKind(t.kind)).map((t) => ({ ...t, kind: objectKindOf(t.kind) }));
     const claims = targets.filter((t) => t.kind === PERSISTENT_VOLUME_CLAIM);
     return {
+      order: targets.map((t) => `${t.kind.info.singular}/${t.name}`),
       pods: { by: 'names', targets: pods },
       ...(namespaces.length > 0 ? { namespaces: { by: 'names', targets: namespaces } } : {}),
       ...(objects.length > 0 ? { objects: { by: 'names', targets: objects } } : {}),
@@ -339,6 +344,7 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     force: r.gracePeriod === 0,
     selected,
     plan: r.ignoreNotFound ? { ...plan, notFound: [] } : plan,
+    ...(selection.order ? { order: selection.order } : {}),
   });
   /** planAll joins the pod plan and the namespace plan: explicit pods first, a namespace's contents and the namespaces after. */
   const planAll = (

@@ -14,6 +14,8 @@ export interface DeleteReport {
   selected: boolean;
   plan: Plan & { skippedUnmanaged: readonly string[]; warnings?: readonly string[] };
   execution?: ExecutionReport;
+  /** The refs in the order the user gave them (-f: the files' order); unlisted ones go last. */
+  order?: readonly string[];
 }
 
 /** DeleteOutput is delete's -o: kubectl's sentences ('') or 'name'. */
@@ -25,7 +27,15 @@ export type DeleteOutput = '' | 'name';
  */
 export function deletedActions(report: DeleteReport): Action[] {
   const all = report.execution ? report.execution.results.filter((r) => r.outcome === 'done').map((r) => r.action) : report.plan.actions;
-  return all.filter((a) => a.partOf === undefined);
+  const shown = all.filter((a) => a.partOf === undefined);
+  const order = report.order;
+  if (order === undefined) return shown;
+  // kubectl reports a file's objects in the file's order, whatever order they are carried out in.
+  const at = (a: Action) => {
+    const i = order.indexOf(a.ref);
+    return i < 0 ? order.length : i;
+  };
+  return shown.map((a, i) => ({ a, i })).sort((x, y) => at(x.a) - at(y.a) || x.i - y.i).map((x) => x.a);
 }
 
 /** formatDeleteReport renders what was deleted, for stdout; see the module comment. */
