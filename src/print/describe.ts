@@ -150,6 +150,16 @@ function describeContainer(c: V1Container, status: V1ContainerStatus | undefined
   if (c.livenessProbe) l.push(`    Liveness:\t${describeProbe(c.livenessProbe)}`);
   if (c.readinessProbe) l.push(`    Readiness:\t${describeProbe(c.readinessProbe)}`);
   if (c.startupProbe) l.push(`    Startup:\t${describeProbe(c.startupProbe)}`);
+  const envFrom = c.envFrom ?? [];
+  if (envFrom.length > 0) {
+    l.push('    Environment Variables from:');
+    for (const e of envFrom) {
+      const ref = e.configMapRef ?? e.secretRef;
+      const from = e.configMapRef ? 'ConfigMap' : 'Secret';
+      const optional = ref?.optional === true;
+      l.push(e.prefix ? `      ${ref?.name ?? ''}\t${from} with prefix '${e.prefix}'\tOptional: ${optional}` : `      ${ref?.name ?? ''}\t${from}\tOptional: ${optional}`);
+    }
+  }
   const env = c.env ?? [];
   if (env.length === 0) l.push('    Environment:\t<none>');
   else l.push('    Environment:', ...env.map((e) => `      ${e.name}:\t${envValue(e)}`));
@@ -208,8 +218,8 @@ function envValue(e: V1EnvVar): string {
   const from = e.valueFrom;
   if (from?.fieldRef) return ` (${from.fieldRef.apiVersion ?? 'v1'}:${from.fieldRef.fieldPath})`;
   if (from?.resourceFieldRef) return `${from.resourceFieldRef.resource} (${from.resourceFieldRef.containerName ?? ''})`;
-  if (from?.configMapKeyRef) return `<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name ?? ''}'>`;
-  if (from?.secretKeyRef) return `<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name ?? ''}'>`;
+  if (from?.configMapKeyRef) return `<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name ?? ''}'>\tOptional: ${from.configMapKeyRef.optional === true}`;
+  if (from?.secretKeyRef) return `<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name ?? ''}'>\tOptional: ${from.secretKeyRef.optional === true}`;
   return '';
 }
 
@@ -230,6 +240,26 @@ function describeVolumes(volumes: readonly V1Volume[]): string[] {
       l.push('    Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)');
       l.push(`    ClaimName:\t${v.persistentVolumeClaim.claimName}`);
       l.push(`    ReadOnly:\t${v.persistentVolumeClaim.readOnly === true ? 'true' : 'false'}`);
+    } else if (v.configMap) {
+      l.push('    Type:\tConfigMap (a volume populated by a ConfigMap)', `    Name:\t${v.configMap.name ?? ''}`, `    Optional:\t${v.configMap.optional === true}`);
+    } else if (v.secret) {
+      l.push('    Type:\tSecret (a volume populated by a Secret)', `    SecretName:\t${v.secret.secretName ?? ''}`, `    Optional:\t${v.secret.optional === true}`);
+    } else if (v.downwardAPI) {
+      l.push('    Type:\tDownwardAPI (a volume populated by information about the pod)', '    Items:');
+      for (const it of v.downwardAPI.items ?? []) {
+        if (it.fieldRef) l.push(`      ${it.fieldRef.fieldPath} -> ${it.path}`);
+        if (it.resourceFieldRef) l.push(`      ${it.resourceFieldRef.resource} -> ${it.path}`);
+      }
+    } else if (v.projected) {
+      // kubectl prints a source's optional pointer as is: <nil> when unset.
+      const opt = (o: boolean | undefined) => (o === undefined ? '<nil>' : String(o));
+      l.push('    Type:\tProjected (a volume that contains injected data from multiple sources)');
+      for (const src of v.projected.sources ?? []) {
+        if (src.secret) l.push(`    SecretName:\t${src.secret.name ?? ''}`, `    SecretOptionalName:\t${opt(src.secret.optional)}`);
+        else if (src.downwardAPI) l.push('    DownwardAPI:\ttrue');
+        else if (src.configMap) l.push(`    ConfigMapName:\t${src.configMap.name ?? ''}`, `    ConfigMapOptional:\t${opt(src.configMap.optional)}`);
+        else if (src.serviceAccountToken) l.push(`    TokenExpirationSeconds:\t${src.serviceAccountToken.expirationSeconds ?? 3600}`);
+      }
     } else {
       l.push('    Type:\t(a volume kubeplay does not carry out)');
     }

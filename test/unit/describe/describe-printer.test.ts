@@ -140,6 +140,33 @@ describe('describe printer', () => {
     golden('healthy', formatDescribe([{ pod: healthy, events: [] }], { now, node: 'host1' }));
   });
 
+  test('a pod reading ConfigMaps and Secrets: Environment Variables from, keyed variables with Optional, the four volume types', () => {
+    const c = healthy.spec!.containers[0]!;
+    const pod: V1Pod = {
+      ...healthy,
+      spec: {
+        ...healthy.spec!,
+        containers: [
+          {
+            ...c,
+            envFrom: [{ configMapRef: { name: 'special-config' } }, { secretRef: { name: 'creds', optional: true }, prefix: 'S_' }],
+            env: [
+              { name: 'SPECIAL_LEVEL_KEY', valueFrom: { configMapKeyRef: { name: 'special-config', key: 'special.how' } } },
+              { name: 'SECRET_USERNAME', valueFrom: { secretKeyRef: { name: 'test-secret', key: 'username', optional: true } } },
+            ],
+          },
+        ],
+        volumes: [
+          { name: 'config-volume', configMap: { name: 'special-config' } },
+          { name: 'secret-volume', secret: { secretName: 'test-secret', optional: true } },
+          { name: 'podinfo', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+          { name: 'all-in-one', projected: { sources: [{ secret: { name: 'mysecret' } }, { downwardAPI: { items: [] } }, { configMap: { name: 'myconfigmap', optional: false } }] } },
+        ],
+      },
+    };
+    golden('sources', formatDescribe([{ pod, events: [] }], { now, node: 'host1' }));
+  });
+
   test('a crash-looping pod with an init container: last state with the exit code from the events, restart count, events newest last', () => {
     const events = eventsOfPod(crashEvents, uid);
     expect(events.some((e) => e.id === 'id-other' || e.id === 'id-infra')).toBe(false);
