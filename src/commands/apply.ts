@@ -23,13 +23,11 @@ import { storeWriter } from './store-writer';
 import type { SecurityProfile, ValidateMode } from '../validate';
 import { toDesiredPod, type TranslateOptions } from '../translate/pod';
 import { sourceBasis, withHash } from '../translate/hash';
-import { NO_SOURCES, type PodSources, type SourceObject } from '../translate/pod-sources';
+import { NO_SOURCES, sourcesOf, type PodSources } from '../translate/pod-sources';
 import { referenceIssues } from '../plan/plan-references';
 import { refreshSteps } from '../plan/pod-leftovers';
 import type { Action } from '../domain/plan';
 import type { DesiredPod, JsonPath } from '../domain/types';
-import type { KubeObject } from '../domain/objects';
-import { DEFAULT_NAMESPACE } from '../domain/kinds';
 import { isManaged } from '../domain/convergence';
 import { formatFieldPath } from '../validate/field-path';
 import { observeState } from '../observe/observe-state';
@@ -153,18 +151,6 @@ export function manifestFromLabel(observed: ObservedPod): PodManifest | undefine
 /** desiredPodOf translates a Pod manifest and sets its hash label (see translate/hash.ts sourceBasis). */
 export function desiredPodOf(m: PodManifest, opts: TranslateOptions = {}): DesiredPod {
   return withHash(toDesiredPod(m, opts), sourceBasis(m.object));
-}
-
-/**
- * sourcesOf finds the ConfigMaps and Secrets pods read: the input's (as they will be stored) over
- * the store's.
- */
-export function sourcesOf(inInput: readonly DesiredObject[], stored: readonly KubeObject[]): PodSources {
-  const byKey = new Map<string, KubeObject>();
-  for (const o of [...stored, ...inInput.map((d) => d.object)]) {
-    if (o.kind === 'ConfigMap' || o.kind === 'Secret') byKey.set(`${o.kind}/${o.metadata.namespace ?? DEFAULT_NAMESPACE}/${o.metadata.name}`, o);
-  }
-  return (kind, namespace, name) => byKey.get(`${kind}/${namespace}/${name}`) as SourceObject | undefined;
 }
 
 /** readsObjects says whether any pod reads a ConfigMap or Secret (env or volumes). */
@@ -355,7 +341,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   };
   if (opts.dryRun === 'client') {
     // kubectl's client dry run asks the server nothing: every object reads as created; pods read the input's objects only.
-    if (reads) desired = translateAll((sources = sourcesOf(desiredObjects, [])));
+    if (reads) desired = translateAll((sources = sourcesOf(desiredObjects.map((d) => d.object), [])));
     return { dryRun: 'client', manifests, warnings, plan: withObjects(planChanges(desired, { pods: [] }, planOpts), []) };
   }
   const engine = await deps.engine();
@@ -366,7 +352,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     if (reads) {
       // The objects pods read must be known before they are translated: the store first.
       if (deps.store) store = deps.store();
-      sources = sourcesOf(desiredObjects, observeSources(store));
+      sources = sourcesOf(desiredObjects.map((d) => d.object), observeSources(store));
       const missing = referenceIssues(pods, sources);
       if (missing.length > 0) throw new ManifestError(sortIssues(missing, opts.files));
       desired = translateAll(sources);
@@ -388,7 +374,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const podPlan = planChanges(desired, observed, planOpts);
     const planned = withObjects(podPlan, objects.objects, objects.namespaces, await inspecting);
     // Pods elsewhere read the objects as this apply leaves them (the store's, with the input's over them).
-    if (!reads && desiredObjects.some((d) => d.key.kind === 'ConfigMap' || d.key.kind === 'Secret')) sources = sourcesOf(desiredObjects, observeSources(store));
+    if (!reads && desiredObjects.some((d) => d.key.kind === 'ConfigMap' || d.key.kind === 'Secret')) sources = sourcesOf(desiredObjects.map((d) => d.object), observeSources(store));
     const refreshed = refreshedElsewhere(planned.actions, desiredObjects, observed.pods, new Set(desired.map((d) => d.name)), topts());
     const plan = { ...planned, actions: [...planned.actions, ...refreshed] };
     // Claims the allowlist lets --prune take, and claims kept Terminating whose last pod this run

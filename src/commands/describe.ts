@@ -15,6 +15,11 @@ import { eventsForPods, probeFailures, type ProbeFailure } from '../observe/pod-
 
 export { eventsForPods, eventsOfPod, probeFailures, type ProbeFailure } from '../observe/pod-events';
 import { requireResource, resourceOf } from '../kinds/registry';
+import type { ObjectStore } from '../store/object-store';
+import type { PodManifest } from '../domain/types';
+import { toDesiredPod } from '../translate/pod';
+import { sourcesOf } from '../translate/pod-sources';
+import { observeSources } from '../observe/observe-objects';
 
 /** DescribeOptions are describe's arguments and flags, typed. */
 export interface DescribeOptions {
@@ -35,6 +40,8 @@ export interface DescribeDeps {
   engine: () => Promise<ContainerEngine>;
   readStdin: (maxBytes: number) => Promise<Buffer>;
   now: () => Date;
+  /** Opens the object store, read for the ConfigMaps and Secrets a pod's envFrom names (the kubelet's events about them). */
+  store?: () => ObjectStore;
 }
 
 /** DescribeResult: the pods found, in the order asked for, and the names that are not there. */
@@ -86,8 +93,52 @@ export async function runDescribe(o: DescribeOptions, deps: DescribeDeps): Promi
   const engine = await deps.engine();
   const found = await observeGet(q, engine, deps.now);
   const [events, failures] = await Promise.all([eventsForPods(engine, found.pods), Promise.all(found.pods.map((p) => probeFailures(engine, p)))]);
-  const pods = found.pods.map((pod, i) => describedPod(pod, events[i] ?? [], failures[i] ?? []));
+  const kubelet = kubeletEvents(found.pods, deps.store);
+  const pods = found.pods.map((pod, i) => {
+    const d = describedPod(pod, events[i] ?? [], failures[i] ?? []);
+    const extra = kubelet[i] ?? [];
+    return extra.length === 0 ? d : { ...d, events: [...extra, ...d.events].sort((a, b) => a.last.getTime() - b.last.getTime()) };
+  });
   return { pods, notFound: found.notFound };
+}
+
+/**
+ * kubeletEvents are the Warning events the kubelet records when it makes a pod's containers and
+ * kubeplay can tell again from the pod and the store: InvalidEnvironmentVariableNames, for envFrom
+ * keys that are not variable names (as the ConfigMaps and Secrets read now hold them), dated at the
+ * pod's start. Only pods with envFrom open the store.
+ */
+function kubeletEvents(pods: readonly V1Pod[], store: (() => ObjectStore) | undefined): DescribeEvent[][] {
+  const readers = pods.map((p) => [...(p.spec?.initContainers ?? []), ...(p.spec?.containers ?? [])].some((c) => (c.envFrom ?? []).length > 0));
+  if (!store || !readers.some(Boolean)) return pods.map(() => []);
+  const opened = store();
+  try {
+    const sources = sourcesOf([], observeSources(opened));
+    return pods.map((pod, i) => {
+      if (!readers[i]) return [];
+      const md = pod.metadata ?? {};
+      const out: DescribeEvent[] = [];
+      const at = asDate(pod.status?.startTime) ?? asDate(md.creationTimestamp) ?? new Date(0);
+      const manifest: PodManifest = { ref: { kind: 'Pod', namespace: md.namespace ?? 'default', name: md.name ?? '' }, apiVersion: 'v1', source: '', documentIndex: 0, object: pod, locate: () => undefined };
+      toDesiredPod(manifest, {
+        sources,
+        warn: (_path, message) => {
+          const m = /^(InvalidEnvironmentVariableNames): (.*)$/.exec(message);
+          if (m) out.push({ type: 'Warning', reason: m[1] ?? '', from: 'kubelet', message: m[2] ?? '', count: 1, first: at, last: at });
+        },
+      });
+      return out;
+    });
+  } finally {
+    opened.close();
+  }
+}
+
+function asDate(v: unknown): Date | undefined {
+  if (v instanceof Date) return v;
+  if (typeof v !== 'string' || v === '') return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** containerNameOf is an event's container name as describe shows it: the manifest's (kubeplay's label), else Podman's. */

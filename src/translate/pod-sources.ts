@@ -11,6 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { V1Container, V1DownwardAPIVolumeFile, V1KeyToPath, V1Volume } from '@kubernetes/client-node';
 import type { DesiredSecret, ProjectedFile } from '../domain/types';
+import type { KubeObject } from '../domain/objects';
+import { DEFAULT_NAMESPACE } from '../domain/kinds';
 
 /** SourceObject is what a pod may read of a ConfigMap or Secret: its data (a Secret's in base64) and a ConfigMap's binaryData (base64). */
 export interface SourceObject {
@@ -20,6 +22,18 @@ export interface SourceObject {
 
 /** PodSources finds a ConfigMap or Secret of the pod's namespace by name; undefined when it exists nowhere. */
 export type PodSources = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => SourceObject | undefined;
+
+/**
+ * sourcesOf finds the ConfigMaps and Secrets pods read among objects as the API server stores them:
+ * the input's (as they will be stored) over the store's.
+ */
+export function sourcesOf(inInput: readonly KubeObject[], stored: readonly KubeObject[]): PodSources {
+  const byKey = new Map<string, KubeObject>();
+  for (const o of [...stored, ...inInput]) {
+    if (o.kind === 'ConfigMap' || o.kind === 'Secret') byKey.set(`${o.kind}/${o.metadata.namespace ?? DEFAULT_NAMESPACE}/${o.metadata.name}`, o);
+  }
+  return (kind, namespace, name) => byKey.get(`${kind}/${namespace}/${name}`) as SourceObject | undefined;
+}
 
 /** NO_SOURCES finds nothing (a client dry run, a pod that reads no object). */
 export const NO_SOURCES: PodSources = () => undefined;

@@ -118,6 +118,13 @@ test('a pod before the ConfigMap, Secret and claim it uses, in one file: sorted,
   expect(r.stderr).toContain(`Keys [1extra.txt] from the EnvFrom configMap default/${cfg} were skipped since they are considered invalid environment variable names.`);
   if (await podmanShowsSecretEnv()) expect(r.stderr).toContain('containers/podman#23788');
 
+  // describe: what the pod reads, in kubectl's layout, and the kubelet's event about the skipped key.
+  const d = await cli(['describe', 'pod', web]);
+  expect(d.stdout).toMatch(new RegExp(`Environment Variables from:\\n +${creds} +Secret with prefix 'S_' +Optional: false\\n +${cfg} +ConfigMap +Optional: false\\n`));
+  expect(d.stdout).toMatch(new RegExp(`DB_PASSWORD: +<set to the key 'password' in secret '${creds}'> +Optional: false`));
+  expect(d.stdout).toMatch(new RegExp(`Type: +ConfigMap \\(a volume populated by a ConfigMap\\)\\n +Name: +${cfg}\\n`));
+  expect(d.stdout).toMatch(new RegExp(`Warning +InvalidEnvironmentVariableNames +\\S+ +kubelet +Keys \\[1extra.txt\\] from the EnvFrom configMap default/${cfg} were skipped`));
+  expect(d.stdout).not.toContain(PASSWORD);
   // kubectl's comma list of types: each kind's names qualified.
   expect(await cli(['get', 'configmap,secret', '-o', 'name'])).toMatchObject({ code: 0, stdout: `configmap/${cfg}\nsecret/${creds}\nsecret/${tls}\n` });
   expect((await cli(['get', 'cm,secrets,pvc'])).stdout).toMatch(new RegExp(`^NAME +DATA +AGE\nconfigmap/${cfg} +3 +\\d+s\n\nNAME +TYPE +DATA +AGE\nsecret/${creds} +Opaque +2 +\\d+s\nsecret/${tls} +kubernetes.io/tls +2 +\\d+s\n\nNAME +STATUS +VOLUME`));

@@ -68,7 +68,7 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
         if (r.notFound.length > 0) throw new NotFoundError(r.notFound.map((name) => ({ name })), kind.info.plural);
         return;
       }
-      const r = await runDescribe(opts, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date() });
+      const r = await runDescribe(opts, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date(), store: ctx.openStore });
       io.stdout.write(formatDescribe(r.pods, { now: new Date(), node: hostname() }));
       if (r.pods.length === 0 && r.notFound.length === 0) io.stderr.write(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${opts.namespace} namespace.\n`);
       if (r.notFound.length > 0) throw new NotFoundError(r.notFound.map((name) => ({ name })));
