@@ -125,6 +125,8 @@ test('a pod before the ConfigMap, Secret and claim it uses, in one file: sorted,
   expect(d.stdout).toMatch(new RegExp(`Type: +ConfigMap \\(a volume populated by a ConfigMap\\)\\n +Name: +${cfg}\\n`));
   expect(d.stdout).toMatch(new RegExp(`Warning +InvalidEnvironmentVariableNames +\\S+ +kubelet +Keys \\[1extra.txt\\] from the EnvFrom configMap default/${cfg} were skipped`));
   expect(d.stdout).not.toContain(PASSWORD);
+  // get -f: every object of the file, whatever its kind, in the file's order.
+  expect(await cli(['get', '-f', f, '-o', 'name'])).toMatchObject({ code: 0, stdout: `pod/${web}\nconfigmap/${cfg}\nsecret/${creds}\nsecret/${tls}\npersistentvolumeclaim/${data}\n` });
   // kubectl's comma list of types: each kind's names qualified.
   expect(await cli(['get', 'configmap,secret', '-o', 'name'])).toMatchObject({ code: 0, stdout: `configmap/${cfg}\nsecret/${creds}\nsecret/${tls}\n` });
   expect((await cli(['get', 'cm,secrets,pvc'])).stdout).toMatch(new RegExp(`^NAME +DATA +AGE\nconfigmap/${cfg} +3 +\\d+s\n\nNAME +TYPE +DATA +AGE\nsecret/${creds} +Opaque +2 +\\d+s\nsecret/${tls} +kubernetes.io/tls +2 +\\d+s\n\nNAME +STATUS +VOLUME`));
