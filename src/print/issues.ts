@@ -3,6 +3,8 @@ import type { Issue } from '../domain/types';
 
 /** formatIssue renders one issue as `FILE:LINE:COL: PATH: message`. */
 export function formatIssue(i: Issue): string {
+  // An issue of no document (a claim --prune keeps Terminating) is its message alone.
+  if (i.file === '') return `${i.path ? `${i.path}: ` : ''}${i.message}`;
   return `${i.file}:${i.line}:${i.column}: ${i.path ? `${i.path}: ` : ''}${i.message}`;
 }
 
