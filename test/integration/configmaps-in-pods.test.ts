@@ -125,6 +125,12 @@ test('a pod before the ConfigMap, Secret and claim it uses, in one file: sorted,
   expect(d.stdout).toMatch(new RegExp(`Type: +ConfigMap \\(a volume populated by a ConfigMap\\)\\n +Name: +${cfg}\\n`));
   expect(d.stdout).toMatch(new RegExp(`Warning +InvalidEnvironmentVariableNames +\\S+ +kubelet +Keys \\[1extra.txt\\] from the EnvFrom configMap default/${cfg} were skipped`));
   expect(d.stdout).not.toContain(PASSWORD);
+  // describe -f: every object of the file, each in its kind's layout, a Secret by sizes only.
+  const df = await cli(['describe', '-f', f]);
+  expect(df.code).toBe(0);
+  for (const name of [web, cfg, creds, tls, data]) expect(df.stdout).toMatch(new RegExp(`^Name: +${name}$`, 'm'));
+  expect(df.stdout).toMatch(/^password: +\d+ bytes$/m);
+  for (const v of [PASSWORD, TOKEN, KEY]) expect(df.stdout).not.toContain(v);
   // get -f: every object of the file, whatever its kind, in the file's order.
   expect(await cli(['get', '-f', f, '-o', 'name'])).toMatchObject({ code: 0, stdout: `pod/${web}\nconfigmap/${cfg}\nsecret/${creds}\nsecret/${tls}\npersistentvolumeclaim/${data}\n` });
   // kubectl's comma list of types: each kind's names qualified.

@@ -44,7 +44,7 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
     builder: (y: Argv) =>
       y
         .positional('args', { type: 'string', array: true, describe: 'pod NAME..., pod/NAME..., or pods (with -l, or for all)' })
-        .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Describe the pods these files name (a file, a directory, or - for stdin)' })
+        .option('filename', { alias: 'f', type: 'string', array: true, describe: 'Describe the objects these files name (a file, a directory, or - for stdin)' })
         .option('recursive', { alias: 'R', type: 'boolean', default: false, describe: 'Process the directories given with -f recursively' })
         .option('selector', { alias: 'l', type: 'string', describe: 'Label selector (k=v, k!=v, k in (a,b), k notin (a,b), k, !k)' })
         .option('all-namespaces', { alias: 'A', type: 'boolean', default: false, describe: 'Describe the pods of every namespace (with -l, or none named)' })
@@ -59,7 +59,47 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
       const { NotFoundError } = await import('../../domain/errors');
       const { hostname } = await import('node:os');
       const opts = toDescribeOptions(argv, toDescribeArgs);
-      const { resourceOf } = await import('../../kinds/registry');
+      const { resourceOf, kindOf } = await import('../../kinds/registry');
+      if (opts.files.length > 0 && opts.resource === '') {
+        // kubectl's describe -f: every object the files name, whatever its kind, in its own namespace.
+        const { loadManifests } = await import('../../load');
+        const { ManifestError, UsageError } = await import('../../domain/errors');
+        const loaded = await loadManifests(opts.files, { recursive: opts.recursive, readStdin: io.readStdin });
+        if (loaded.issues.some((i) => i.severity === 'error')) throw new ManifestError(loaded.issues.filter((i) => i.severity === 'error'));
+        const groups = new Map<string, { kind: NonNullable<ReturnType<typeof kindOf>>; namespace: string; names: string[] }>();
+        for (const d of loaded.documents) {
+          const meta = (d.value['metadata'] ?? {}) as { name?: unknown; namespace?: unknown };
+          const where = `${d.source} (document ${d.documentIndex + 1})`;
+          const k = typeof d.value['kind'] === 'string' ? kindOf(d.value['kind']) : undefined;
+          if (k === undefined) throw new UsageError(`${where}: kind ${JSON.stringify(d.value['kind'] ?? null)} is not one kubeplay handles, so there is nothing to describe`);
+          if (typeof meta.name !== 'string' || meta.name === '') throw new UsageError(`${where}: the ${k.info.kind} has no metadata.name, so there is nothing to look up`);
+          const namespace = k.info.namespaced ? (typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : opts.namespace) : opts.namespace;
+          const key = `${k.info.kind}|${namespace}`;
+          const g = groups.get(key) ?? { kind: k, namespace, names: [] };
+          if (!g.names.includes(meta.name)) g.names.push(meta.name);
+          groups.set(key, g);
+        }
+        if (groups.size === 0) throw new UsageError('no objects passed to describe: the files hold no Kubernetes objects');
+        const texts: string[] = [];
+        const missing: Array<{ name: string; resource: string }> = [];
+        for (const g of groups.values()) {
+          const o = { ...opts, files: [], names: g.names, namespace: g.namespace, allNamespaces: false };
+          if (g.kind.carriedOut === 'store') {
+            const { describeStored } = await import('../../commands/describe-stored');
+            const r = describeStored(o, g.kind, { store: ctx.openStore, now: () => new Date() });
+            if (r.text !== '') texts.push(r.text);
+            missing.push(...r.notFound.map((name) => ({ name, resource: g.kind.info.plural })));
+          } else {
+            const r = await runDescribe({ ...o, resource: g.kind.info.plural }, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date(), store: ctx.openStore });
+            if (r.pods.length > 0) texts.push(formatDescribe(r.pods, { now: new Date(), node: hostname() }));
+            missing.push(...r.notFound.map((name) => ({ name, resource: g.kind.info.plural })));
+          }
+        }
+        // Objects separated by a blank line, as kubectl prints several.
+        io.stdout.write(texts.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('\n'));
+        if (missing.length > 0) throw new NotFoundError(missing);
+        return;
+      }
       const kind = opts.resource !== '' ? resourceOf(opts.resource) : undefined;
       if (kind?.carriedOut === 'store') {
         const { describeStored } = await import('../../commands/describe-stored');
