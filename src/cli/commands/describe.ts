@@ -59,30 +59,14 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
       const { NotFoundError } = await import('../../domain/errors');
       const { hostname } = await import('node:os');
       const opts = toDescribeOptions(argv, toDescribeArgs);
-      const { resourceOf, kindOf } = await import('../../kinds/registry');
+      const { resourceOf } = await import('../../kinds/registry');
       if (opts.files.length > 0 && opts.resource === '') {
         // kubectl's describe -f: every object the files name, whatever its kind, in its own namespace.
-        const { loadManifests } = await import('../../load');
-        const { ManifestError, UsageError } = await import('../../domain/errors');
-        const loaded = await loadManifests(opts.files, { recursive: opts.recursive, readStdin: io.readStdin });
-        if (loaded.issues.some((i) => i.severity === 'error')) throw new ManifestError(loaded.issues.filter((i) => i.severity === 'error'));
-        const groups = new Map<string, { kind: NonNullable<ReturnType<typeof kindOf>>; namespace: string; names: string[] }>();
-        for (const d of loaded.documents) {
-          const meta = (d.value['metadata'] ?? {}) as { name?: unknown; namespace?: unknown };
-          const where = `${d.source} (document ${d.documentIndex + 1})`;
-          const k = typeof d.value['kind'] === 'string' ? kindOf(d.value['kind']) : undefined;
-          if (k === undefined) throw new UsageError(`${where}: kind ${JSON.stringify(d.value['kind'] ?? null)} is not one kubeplay handles, so there is nothing to describe`);
-          if (typeof meta.name !== 'string' || meta.name === '') throw new UsageError(`${where}: the ${k.info.kind} has no metadata.name, so there is nothing to look up`);
-          const namespace = k.info.namespaced ? (typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : opts.namespace) : opts.namespace;
-          const key = `${k.info.kind}|${namespace}`;
-          const g = groups.get(key) ?? { kind: k, namespace, names: [] };
-          if (!g.names.includes(meta.name)) g.names.push(meta.name);
-          groups.set(key, g);
-        }
-        if (groups.size === 0) throw new UsageError('no objects passed to describe: the files hold no Kubernetes objects');
+        const { objectsOfFiles } = await import('../../commands/objects-of-files');
+        const groups = await objectsOfFiles(opts.files, { recursive: opts.recursive, namespace: opts.namespace, readStdin: io.readStdin }, 'describe');
         const texts: string[] = [];
         const missing: Array<{ name: string; resource: string }> = [];
-        for (const g of groups.values()) {
+        for (const g of groups) {
           const o = { ...opts, files: [], names: g.names, namespace: g.namespace, allNamespaces: false };
           if (g.kind.carriedOut === 'store') {
             const { describeStored } = await import('../../commands/describe-stored');

@@ -125,31 +125,13 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
       if (opts.files.length > 0 && opts.resource === '') {
         // kubectl's get -f: every object the files name, whatever its kind, each looked up in its
         // own namespace; several kinds print as several tables with kind-qualified names.
-        const { loadManifests } = await import('../../load');
-        const { ManifestError, UsageError } = await import('../../domain/errors');
-        const { kindOf } = await import('../../kinds/registry');
-        const loaded = await loadManifests(opts.files, { recursive: opts.recursive, readStdin: io.readStdin });
-        if (loaded.issues.some((i) => i.severity === 'error')) throw new ManifestError(loaded.issues.filter((i) => i.severity === 'error'));
-        const groups = new Map<string, { kind: NonNullable<ReturnType<typeof kindOf>>; namespace: string; names: string[] }>();
-        for (const d of loaded.documents) {
-          const kindName = d.value['kind'];
-          const meta = (d.value['metadata'] ?? {}) as { name?: unknown; namespace?: unknown };
-          const where = `${d.source} (document ${d.documentIndex + 1})`;
-          const k = typeof kindName === 'string' ? kindOf(kindName) : undefined;
-          if (k === undefined) throw new UsageError(`${where}: kind ${JSON.stringify(kindName ?? null)} is not one kubeplay handles, so there is nothing to get`);
-          if (typeof meta.name !== 'string' || meta.name === '') throw new UsageError(`${where}: the ${k.info.kind} has no metadata.name, so there is nothing to look up`);
-          const namespace = k.info.namespaced ? (typeof meta.namespace === 'string' && meta.namespace !== '' ? meta.namespace : opts.namespace) : '';
-          const key = `${k.info.kind}|${namespace}`;
-          const g = groups.get(key) ?? { kind: k, namespace, names: [] };
-          if (!g.names.includes(meta.name)) g.names.push(meta.name);
-          groups.set(key, g);
-        }
-        if (groups.size === 0) throw new UsageError('no objects passed to get: the files hold no Kubernetes objects');
-        const several = new Set([...groups.values()].map((g) => g.kind)).size > 1;
+        const { objectsOfFiles } = await import('../../commands/objects-of-files');
+        const groups = await objectsOfFiles(opts.files, { recursive: opts.recursive, namespace: opts.namespace, readStdin: io.readStdin }, 'get');
+        const several = new Set([...groups].map((g) => g.kind)).size > 1;
         const missing: Array<{ name: string; resource: string }> = [];
         const tables: string[] = [];
         const everything: unknown[] = [];
-        for (const g of groups.values()) {
+        for (const g of groups) {
           const o = { ...opts, files: [], names: g.names, resource: g.kind.info.plural, namespace: g.namespace || opts.namespace, allNamespaces: false };
           let items: unknown[];
           let notFoundNames: string[];
@@ -168,8 +150,8 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
           if (text !== '') tables.push(text);
         }
         const perTable = opts.output === 'table' || opts.output === 'wide' || opts.output === 'name';
-        const first = [...groups.values()][0]?.kind.table;
-        if (perTable || groups.size === 1) io.stdout.write(tables.join(opts.output === 'name' ? '' : '\n'));
+        const first = [...groups][0]?.kind.table;
+        if (perTable || groups.length === 1) io.stdout.write(tables.join(opts.output === 'name' ? '' : '\n'));
         else if (first) io.stdout.write(formatObjects(everything as never[], print, new Date(), first as never));
         if (missing.length > 0) throw new NotFoundError(missing);
         return;
