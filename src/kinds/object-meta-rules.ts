@@ -4,32 +4,14 @@
  * API server's ValidateObjectMeta runs them with a DNS-subdomain name: metadata.name, namespace,
  * labels and annotations; and the input rule that refuses the same object twice in one input.
  */
-import type { DocumentRule, Finding, InputRule } from '../validate/rules/rule';
+import type { DocumentRule, InputRule } from '../validate/rules/rule';
 import { asRecord } from '../validate/rules/rule';
-import { labelsAndAnnotations } from '../validate/rules/metadata';
-import { isDNS1123Label, isDNS1123Subdomain } from '../validate/rules/k8s-names';
-import { invalid, kubeplayOnly, required } from '../validate/rules/field-errors';
+import { objectMetaFindings } from '../validate/rules/metadata';
 
 /** subdomainMetadataRule: a name that is a DNS subdomain (NameIsDNSSubdomain), the namespace a DNS label, labels and annotations. */
 export const subdomainMetadataRule: DocumentRule = {
   name: 'metadata',
-  check(o) {
-    const meta = asRecord(o['metadata']);
-    if (!meta) return [required(['metadata', 'name'], 'name or generateName is required')];
-    const out: Finding[] = [];
-    const name = meta['name'];
-    if (name === undefined || name === null || name === '') {
-      if (meta['generateName'] !== undefined)
-        out.push(kubeplayOnly(['metadata', 'generateName'], 'generateName is not supported: kubeplay needs a fixed metadata.name to find the object again on the next apply; set metadata.name'));
-      else out.push(required(['metadata', 'name'], 'name or generateName is required'));
-    } else if (typeof name === 'string') {
-      for (const e of isDNS1123Subdomain(name)) out.push(invalid(['metadata', 'name'], name, e));
-    }
-    const ns = meta['namespace'];
-    if (typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
-    out.push(...labelsAndAnnotations(meta));
-    return out;
-  },
+  check: (o) => objectMetaFindings(asRecord(o['metadata']), { name: 'subdomain', namespaced: true, noun: 'object' }),
 };
 
 /** uniqueObjectsRule: the same object (namespace and name) twice in the input, named by its resource (`configmap`). */

@@ -11,9 +11,9 @@ import type { KindValidation } from '../../validate/kind-validation';
 import { validateKindSchema } from '../../validate/kind-schemas';
 import type { DocumentRule, Finding, InputRule } from '../../validate/rules/rule';
 import { asArray, asRecord } from '../../validate/rules/rule';
-import { labelsAndAnnotations } from '../../validate/rules/metadata';
-import { isDNS1123Label, isQualifiedName } from '../../validate/rules/k8s-names';
-import { invalid, kubeplayOnly, required } from '../../validate/rules/field-errors';
+import { objectMetaFindings } from '../../validate/rules/metadata';
+import { isQualifiedName } from '../../validate/rules/k8s-names';
+import { invalid } from '../../validate/rules/field-errors';
 
 
 /** STANDARD_FINALIZERS are the finalizer names that need no domain (helper.IsStandardFinalizerName). */
@@ -22,21 +22,8 @@ const STANDARD_FINALIZERS: ReadonlySet<string> = new Set(['kubernetes', 'orphan'
 /** namespaceMetadataRule: the name (a DNS label), labels and annotations. */
 export const namespaceMetadataRule: DocumentRule = {
   name: 'metadata',
-  check(ns) {
-    const meta = asRecord(ns['metadata']);
-    if (!meta) return [required(['metadata', 'name'], 'name or generateName is required')];
-    const out: Finding[] = [];
-    const name = meta['name'];
-    if (name === undefined || name === null || name === '') {
-      if (meta['generateName'] !== undefined)
-        out.push(kubeplayOnly(['metadata', 'generateName'], 'generateName is not supported: kubeplay needs a fixed metadata.name to find the object again on the next apply; set metadata.name'));
-      else out.push(required(['metadata', 'name'], 'name or generateName is required'));
-    } else if (typeof name === 'string') {
-      for (const e of isDNS1123Label(name)) out.push(invalid(['metadata', 'name'], name, e));
-    }
-    out.push(...labelsAndAnnotations(meta));
-    return out;
-  },
+  // A metadata.namespace on a Namespace is cleared, not checked (see the module comment).
+  check: (ns) => objectMetaFindings(asRecord(ns['metadata']), { name: 'label', namespaced: false, noun: 'object' }),
 };
 
 /** namespaceFinalizersRule: spec.finalizers (validateFinalizerName). */

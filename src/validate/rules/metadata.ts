@@ -13,25 +13,35 @@ import { goQuote, invalid, kubeplayOnly, required, tooLong } from './field-error
 /** TOTAL_ANNOTATION_SIZE_LIMIT is Kubernetes' limit on the summed size of all annotation keys and values. */
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
-/** metadataRule checks metadata.name, namespace, labels and annotations. */
+/**
+ * objectMetaFindings is ValidateObjectMeta for one object: a name (a DNS subdomain, or a DNS label
+ * for a Namespace), generateName refused (`noun` names what kubeplay must find again), the
+ * namespace a DNS label (namespaced kinds), labels and annotations.
+ */
+export function objectMetaFindings(meta: Record<string, unknown> | undefined, opts: { name: 'subdomain' | 'label'; namespaced: boolean; noun: string }): Finding[] {
+  if (!meta) return [required(['metadata', 'name'], 'name or generateName is required')];
+  const out: Finding[] = [];
+  const name = meta['name'];
+  if (name === undefined || name === null || name === '') {
+    if (meta['generateName'] !== undefined)
+      out.push(kubeplayOnly(['metadata', 'generateName'], `generateName is not supported: kubeplay needs a fixed metadata.name to find the ${opts.noun} again on the next apply; set metadata.name`));
+    else out.push(required(['metadata', 'name'], 'name or generateName is required'));
+  } else if (typeof name === 'string') {
+    for (const e of opts.name === 'label' ? isDNS1123Label(name) : isDNS1123Subdomain(name)) out.push(invalid(['metadata', 'name'], name, e));
+  }
+  const ns = meta['namespace'];
+  if (opts.namespaced && typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
+  out.push(...labelsAndAnnotations(meta));
+  return out;
+}
+
+/** metadataRule checks a Pod's metadata.name, namespace, labels and annotations. */
 export const metadataRule: DocumentRule = {
   name: 'metadata',
   check(pod) {
-    const out: Finding[] = [];
     const meta = asRecord(pod['metadata']);
-    if (!meta) return [required(['metadata', 'name'], 'name or generateName is required')];
-    const name = meta['name'];
-    if (name === undefined || name === null || name === '') {
-      if (meta['generateName'] !== undefined)
-        out.push(kubeplayOnly(['metadata', 'generateName'], 'generateName is not supported: kubeplay needs a fixed metadata.name to find the pod again on the next apply; set metadata.name'));
-      else out.push(required(['metadata', 'name'], 'name or generateName is required'));
-    } else if (typeof name === 'string') {
-      for (const e of isDNS1123Subdomain(name)) out.push(invalid(['metadata', 'name'], name, e));
-    }
-    const ns = meta['namespace'];
-    if (typeof ns === 'string' && ns !== '') for (const e of isDNS1123Label(ns)) out.push(invalid(['metadata', 'namespace'], ns, e));
-    out.push(...labelsAndAnnotations(meta));
-    out.push(...podSpecificAnnotations(asRecord(meta['annotations']) ?? {}, asRecord(pod['spec']) ?? {}));
+    const out = objectMetaFindings(meta, { name: 'subdomain', namespaced: true, noun: 'pod' });
+    if (meta) out.push(...podSpecificAnnotations(asRecord(meta['annotations']) ?? {}, asRecord(pod['spec']) ?? {}));
     return out;
   },
 };
