@@ -13,7 +13,7 @@ import { loadManifests } from '../load';
 import { validateManifests } from '../validate';
 import { applyOrder, catalog, KINDS, kindOf } from '../kinds/registry';
 import type { KindModule } from '../kinds/kind';
-import { groupKindText } from '../domain/kinds';
+import { groupKindText, refWord } from '../domain/kinds';
 import { observeObjects, observeSources } from '../observe/observe-objects';
 import { objectUpdateConflicts, planObjectPrunes, planObjects, type DesiredObject, type ObjectPrune } from '../plan/plan-objects';
 import { namespaceConflicts } from '../plan/plan-namespaces';
@@ -200,7 +200,7 @@ export function desiredObjectsOf(manifests: readonly ValidManifest[]): DesiredOb
     const kind = kindOf(m.ref.kind);
     if (kind?.carriedOut !== 'store' || !kind.toStored) continue;
     const object = kind.toStored(m);
-    out.push({ ref: `${kind.info.singular}/${m.ref.name}`, key: objectKeyOf(object), object });
+    out.push({ ref: `${refWord(kind.info)}/${m.ref.name}`, key: objectKeyOf(object), object });
   }
   return out;
 }
@@ -309,7 +309,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const objectPrune: ObjectPrune | undefined =
     opts.prune && selector && prunableObjects.length > 0
       ? {
-          kinds: new Map(prunableObjects.map((k) => [groupKindText(k.info), k.info.singular])),
+          kinds: new Map(prunableObjects.map((k) => [groupKindText(k.info), refWord(k.info)])),
           matches: (l) => matchesSelector(selector, l),
           selector: selector.text,
           namespaces: new Set(manifests.map((m) => m.ref.namespace)),

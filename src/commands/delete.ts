@@ -5,6 +5,7 @@
  * a file that no longer validates can still be deleted), by -l, or by --all. A pod kubeplay did
  * not create is deleted only when named explicitly, unless --include-unmanaged.
  */
+import { refWord } from '../domain/kinds';
 import type { ObjectStore } from '../store/object-store';
 import { recordDelete } from './record-state';
 import { storeWriter } from './store-writer';
@@ -296,7 +297,7 @@ async function selectionOf(r: ResolvedDelete, opts: DeleteOptions, deps: DeleteD
     const objects = targets.filter((t) => isStoredObjectKind(t.kind)).map((t) => ({ ...t, kind: objectKindOf(t.kind) }));
     const claims = targets.filter((t) => t.kind === PERSISTENT_VOLUME_CLAIM);
     return {
-      order: targets.map((t) => `${t.kind.info.singular}/${t.name}`),
+      order: targets.map((t) => `${refWord(t.kind.info)}/${t.name}`),
       pods: { by: 'names', targets: pods },
       ...(namespaces.length > 0 ? { namespaces: { by: 'names', targets: namespaces } } : {}),
       ...(objects.length > 0 ? { objects: { by: 'names', targets: objects } } : {}),
@@ -475,7 +476,7 @@ function isStoredObjectKind(k: KindModule): boolean {
 
 /** objectKindOf is a kind as the object-delete planner names it. */
 function objectKindOf(k: KindModule): ObjectKind {
-  return { kind: groupKindText(k.info), singular: k.info.singular, plural: k.info.plural, namespaced: k.info.namespaced };
+  return { kind: groupKindText(k.info), singular: k.info.singular, group: k.info.group, plural: k.info.plural, namespaced: k.info.namespaced };
 }
 
 /** storedObjectsOf lists the stored objects of the kinds a request names (none without a store). */

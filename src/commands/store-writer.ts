@@ -11,6 +11,10 @@ export function storeWriter(store: ObjectStore): ObjectWriter {
       if (store.get(key) === undefined) store.create(object);
       else store.update(object);
     },
+    putStatus(object) {
+      const stored = store.get(objectKeyOf(object));
+      if (stored !== undefined) store.updateStatus({ ...stored, status: object.status });
+    },
     remove(key) {
       if (store.get(key) !== undefined) store.delete(key);
     },

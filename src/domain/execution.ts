@@ -75,5 +75,7 @@ export type StartInBackground = (sequence: StartSequence, resumeAt: number) => P
  */
 export interface ObjectWriter {
   put(object: KubeObject): void;
+  /** putStatus replaces a stored object's status; one gone meanwhile is fine (its owner removed it). */
+  putStatus(object: KubeObject): void;
   remove(key: ObjectKey): void;
 }

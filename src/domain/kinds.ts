@@ -45,3 +45,8 @@ export const POD_INFO: KindInfo = kindInfo({ kind: 'Pod', group: '', version: 'v
 
 /** DEFAULT_NAMESPACE is the namespace an object without one is in, and the one that always exists. */
 export const DEFAULT_NAMESPACE = 'default';
+
+/** refWord is how kubectl's output lines name a kind: `pod`, `configmap`, `deployment.apps`, `job.batch` (`deployment.apps/web created`). */
+export function refWord(info: Pick<KindInfo, 'singular' | 'group'>): string {
+  return info.group === '' ? info.singular : `${info.singular}.${info.group}`;
+}

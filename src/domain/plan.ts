@@ -65,6 +65,8 @@ export type Step =
   | { op: 'barrier'; label: string }
   /** Stores an object of a kind kept in the store only (a Namespace): created, or updated when it exists. */
   | { op: 'putObject'; object: KubeObject }
+  /** Writes an object's status (the status subresource) as a controller computed it; the stored metadata and spec are kept. */
+  | { op: 'putStatus'; object: KubeObject }
   /** Removes an object from the store; one already gone is fine. */
   | { op: 'removeObject'; key: ObjectKey }
   /** Creates a Podman secret holding one value (base64); the plan text never shows the value. */

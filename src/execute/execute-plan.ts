@@ -211,6 +211,9 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
     case 'putObject':
       if (!env.objects) throw new InternalError(`cannot store ${step.object.kind} ${step.object.metadata.name}: no object store was given`);
       return env.objects.put(step.object);
+    case 'putStatus':
+      if (!env.objects) throw new InternalError(`cannot store the status of ${step.object.kind} ${step.object.metadata.name}: no object store was given`);
+      return env.objects.putStatus(step.object);
     case 'removeObject':
       if (!env.objects) throw new InternalError(`cannot remove ${step.key.kind} ${step.key.name}: no object store was given`);
       return env.objects.remove(step.key);

@@ -10,6 +10,7 @@ import type { KubeObject, StoredObject } from '../domain/objects';
 import type { ValidManifest } from '../domain/types';
 import type { KindValidation } from '../validate/kind-validation';
 import type { TableSpec } from '../print/get/format';
+import type { ControllerSpec } from '../controllers/controller';
 
 /**
  * How kubeplay carries out a kind:
@@ -51,4 +52,10 @@ export interface KindModule {
   updateProblems?: (stored: StoredObject, next: KubeObject) => string[];
   /** Why an object may not be deleted (the `default` namespace), in the API server's words; undefined when it may. */
   undeletable?: (name: string) => string | undefined;
+  /**
+   * For a workload kind (kept in the store, carried out by a controller: Deployment, ReplicaSet,
+   * StatefulSet, DaemonSet, Job): its controller, which the reconcile loop runs after every
+   * command that changes such objects or their pods (src/controllers/controller.ts).
+   */
+  controller?: ControllerSpec;
 }

@@ -4,6 +4,7 @@
  * by name (a missing one is NotFound, in kubectl's words) or picked by a label selector or --all.
  * Pure: the stored objects are handed in.
  */
+import { refWord } from '../domain/kinds';
 import { DEFAULT_NAMESPACE } from '../domain/kinds';
 import { objectKeyOf, type StoredObject } from '../domain/objects';
 import type { Action } from './plan';
@@ -14,6 +15,8 @@ import { keyText, objectDeleteAction } from './plan-objects';
 export interface ObjectKind {
   kind: string;
   singular: string;
+  /** The API group ('' for core): output names a grouped kind `deployment.apps/web`. */
+  group: string;
   plural: string;
   namespaced: boolean;
 }
@@ -36,13 +39,13 @@ export function planObjectDeletes(request: ObjectDeleteRequest, stored: readonly
       if (seen.has(k)) continue;
       seen.add(k);
       if (stored !== undefined && !byKey.has(k)) notFound.push({ ...t, resource: t.kind.plural });
-      else actions.push(objectDeleteAction(`${t.kind.singular}/${t.name}`, key, stored === undefined ? 'not checked against the store (--dry-run=client)' : 'named'));
+      else actions.push(objectDeleteAction(`${refWord(t.kind)}/${t.name}`, key, stored === undefined ? 'not checked against the store (--dry-run=client)' : 'named'));
     }
     return { actions, notFound };
   }
   const picked = (stored ?? [])
     .filter((o) => o.kind === request.kind.kind && (request.namespace === undefined || (o.metadata.namespace ?? '') === request.namespace))
     .filter((o) => request.matches(o.metadata.labels ?? {}));
-  for (const o of picked) actions.push(objectDeleteAction(`${request.kind.singular}/${o.metadata.name}`, objectKeyOf(o), request.by === 'all' ? '--all' : 'matches the selector'));
+  for (const o of picked) actions.push(objectDeleteAction(`${refWord(request.kind)}/${o.metadata.name}`, objectKeyOf(o), request.by === 'all' ? '--all' : 'matches the selector'));
   return { actions, notFound };
 }

@@ -98,6 +98,8 @@ export function formatStep(s: Step): string {
       return `barrier: ${s.label}`;
     case 'putObject':
       return `putObject ${s.object.kind.toLowerCase()}/${s.object.metadata.namespace ? `${s.object.metadata.namespace}/` : ''}${s.object.metadata.name}`;
+    case 'putStatus':
+      return `putStatus ${s.object.kind.toLowerCase()}/${s.object.metadata.namespace ? `${s.object.metadata.namespace}/` : ''}${s.object.metadata.name}`;
     case 'removeObject':
       return `removeObject ${s.key.kind.toLowerCase()}/${s.key.namespace ? `${s.key.namespace}/` : ''}${s.key.name}`;
     case 'createSecret':

@@ -18,6 +18,7 @@ const LAYER: Record<string, number> = {
   translate: 4,
   observe: 5,
   plan: 6,
+  controllers: 6,
   execute: 7,
   kinds: 8,
   commands: 9,

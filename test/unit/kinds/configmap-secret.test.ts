@@ -192,7 +192,7 @@ describe('updates, conflicts, prune and delete', () => {
     expect(() => pruneKinds(['apps/v1/Deployment'])).toThrow(/a kind kubeplay does not handle/);
   });
   test('planObjectDeletes: by name (NotFound in kubectl\'s words), by selector', () => {
-    const kind = { kind: 'ConfigMap', singular: 'configmap', plural: 'configmaps', namespaced: true };
+    const kind = { kind: 'ConfigMap', singular: 'configmap', group: '', plural: 'configmaps', namespaced: true };
     const byName = planObjectDeletes({ by: 'names', targets: [{ name: 'f', kind }, { name: 'nope', kind }] }, [frozen]);
     expect(byName.actions.map((a) => a.ref)).toEqual(['configmap/f']);
     expect(byName.notFound).toEqual([{ name: 'nope', kind, resource: 'configmaps' }]);

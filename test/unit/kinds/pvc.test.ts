@@ -282,7 +282,7 @@ describe('deleting claims', () => {
     const claims = planClaimDeletes([{ name: 'data', namespace: 'default' }], [data], claimUsers([observed('web')], previousOf, new Set(['web'])), now);
     const removedObjects: string[] = [];
     // The claim first in the plan: the barriers still put its volume after the pod.
-    const report = await executePlan(engine, { images: [], conflicts: [], actions: [...claims.actions, ...pods.actions] }, { concurrency: 4, objects: { put: () => undefined, remove: (k) => void removedObjects.push(k.name) } });
+    const report = await executePlan(engine, { images: [], conflicts: [], actions: [...claims.actions, ...pods.actions] }, { concurrency: 4, objects: { put: () => undefined, putStatus: () => undefined, remove: (k) => void removedObjects.push(k.name) } });
     expect(report.results.map((r) => r.outcome)).toEqual(['done', 'done']);
     const order = engine.log.filter((l) => /^(removePod|removeVolume) /.test(l));
     expect(order).toEqual(['removePod web', 'removeVolume web-c', 'removeVolume data']);
