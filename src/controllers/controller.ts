@@ -43,6 +43,14 @@ export interface PodDelete {
   reason: string;
 }
 
+/** NodeInfo is the one node kubeplay runs on: this machine (a DaemonSet's node, a pod's nodeName). */
+export interface NodeInfo {
+  /** The host name. */
+  name: string;
+  /** The labels a kubelet puts on its node: kubernetes.io/hostname, kubernetes.io/os, kubernetes.io/arch. */
+  labels: Record<string, string>;
+}
+
 /** ControllerInput is what one controller run reads. */
 export interface ControllerInput {
   /** The object reconciled (a Deployment), as stored: spec, metadata (uid, generation), last status. */
@@ -60,6 +68,7 @@ export interface ControllerInput {
    */
   pods: readonly V1Pod[];
   now: Date;
+  node: NodeInfo;
   /**
    * A source of the 5-character suffixes Kubernetes' generateName appends (`web-7d4b9c8f6d-x7k2p`),
    * from its alphabet (names.ts); tests pass a deterministic one.
