@@ -28,6 +28,13 @@ export const LABEL_FILES = 'kubeplay.io/files';
 /** LABEL_CLAIM holds, on a PersistentVolumeClaim's volume, the claim's name (its namespace is LABEL_NAMESPACE). */
 export const LABEL_CLAIM = 'kubeplay.io/claim';
 
+/**
+ * LABEL_OWNER holds, on a pod a controller made, its controller as `Kind.group/namespace/name`
+ * (`ReplicaSet.apps/default/web-7d4b9c8f6d`): apply's --prune never takes such a pod (kubectl prunes
+ * only what it applied), and the reconcile loop finds its pods by it.
+ */
+export const LABEL_OWNER = 'kubeplay.io/owner';
+
 /** KUBEPLAY_LABEL_PREFIXES lists label prefixes that are kubeplay's, not the user's. */
 export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
   LABEL_MANAGED_BY,
@@ -41,4 +48,5 @@ export const KUBEPLAY_LABEL_KEYS: readonly string[] = [
   LABEL_SECRETS,
   LABEL_FILES,
   LABEL_CLAIM,
+  LABEL_OWNER,
 ];

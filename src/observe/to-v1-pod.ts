@@ -17,7 +17,7 @@
  */
 import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
 import { parseLastApplied } from '../domain/last-applied';
-import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domain/labels';
+import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, LABEL_OWNER, MANAGED_BY_VALUE } from '../domain/labels';
 import { byText } from '../domain/order';
 import { podIdentityOf } from '../domain/pod-names';
 
@@ -247,7 +247,8 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
   const startTime = s.startedAt ?? s.containers.map((c) => c.startedAt).filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
 
   const annotations: Record<string, string> = { ...(applied?.metadata?.annotations ?? {}) };
-  if (managed && s.labels[LABEL_LAST_APPLIED]) annotations[LABEL_LAST_APPLIED] = `${s.labels[LABEL_LAST_APPLIED]}\n`;
+  // A controller's pod was not applied by anyone: kubectl shows it no last-applied annotation.
+  if (managed && s.labels[LABEL_LAST_APPLIED] && s.labels[LABEL_OWNER] === undefined) annotations[LABEL_LAST_APPLIED] = `${s.labels[LABEL_LAST_APPLIED]}\n`;
   const labels = userLabelsOf(s);
   const pod: V1Pod = {
     apiVersion: 'v1',
@@ -261,6 +262,7 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
       ...(isTerminating(s) ? { deletionTimestamp: now } : {}),
       ...(Object.keys(labels).length > 0 ? { labels } : {}),
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      ...(applied?.metadata?.ownerReferences ? { ownerReferences: applied.metadata.ownerReferences } : {}),
     },
     spec,
     status: {

@@ -7,6 +7,7 @@ import type { DesiredPod } from '../domain/types';
 import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import {
   LABEL_MANAGED_BY,
+  LABEL_OWNER,
   LABEL_MANIFEST_HASH,
   LABEL_NAMESPACE,
   LABEL_POD,
@@ -134,7 +135,8 @@ export function planChanges(desired: readonly DesiredPod[], observed: ObservedSt
   if (opts.prune) {
     const wanted = new Set(desired.map((p) => p.name));
     for (const p of observed.pods) {
-      if (wanted.has(p.name) || !isManaged(p.labels) || !opts.prune.matches(p.labels)) continue;
+      // A controller's pod is its controller's to remove, not prune's (kubectl prunes only what it applied).
+      if (wanted.has(p.name) || !isManaged(p.labels) || p.labels[LABEL_OWNER] !== undefined || !opts.prune.matches(p.labels)) continue;
       const previous = opts.previousOf(p);
       actions.push({
         kind: 'prune',

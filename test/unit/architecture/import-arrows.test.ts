@@ -25,7 +25,7 @@ const LAYER: Record<string, number> = {
   cli: 10,
 };
 /** ALSO: imports of a port's types across a layer (observe reads the engine and the store; execute drives the engine). */
-const ALSO = new Set(['observe->engine', 'observe->store', 'execute->engine']);
+const ALSO = new Set(['observe->engine', 'observe->store', 'execute->engine', 'plan->controllers']);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {

@@ -1,0 +1,292 @@
+/**
+ * reconcile: the controllers without a daemon. Every command that changes objects (apply, delete,
+ * scale, rollout, ...) calls it before it returns, and the commands that wait (rollout status,
+ * wait, apply --wait) call it while they wait. One round:
+ *
+ *   observe   the workload objects and what they own in the store, the pods in Podman as v1 Pods
+ *             (the view get has, readiness included)
+ *   run       each kind's controller, a pure function (src/controllers/), in registry order; and
+ *             the garbage collector's part (what a removed owner leaves behind)
+ *   plan      the store writes (plan/plan-controllers.ts), the pods to delete (planDeletes) and to
+ *             create (translate/ and planChanges, as apply makes a pod)
+ *   execute   through the ordinary executor; the store brought in step (record-state.ts)
+ *
+ * Rounds go on until no controller asks for anything. When what is left can only be moved on by
+ * time (a pod becoming ready, minReadySeconds), it looks again each second while `waitSeconds`
+ * allow, then returns and says what is awaited: the next command that reconciles goes on from
+ * there, as a cluster's controllers would have.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ContainerEngine } from '../engine/container-engine';
+import type { ObjectStore } from '../store/object-store';
+import type { StoredObject } from '../domain/objects';
+import type { PodManifest } from '../domain/types';
+import type { ControllerResult, NodeInfo } from '../controllers/controller';
+import { randomSuffix } from '../controllers/names';
+import { isPodTerminating } from '../controllers/pod-status';
+import { KINDS } from '../kinds/registry';
+import type { KindModule } from '../kinds/kind';
+import { groupKindText, refWord } from '../domain/kinds';
+import { LABEL_OWNER } from '../domain/labels';
+import { podmanPodName } from '../domain/pod-names';
+import { validateManifests } from '../validate';
+import { toDesiredPod, type TranslateOptions } from '../translate/pod';
+import { sourceBasis, withHash } from '../translate/hash';
+import { sourcesOf } from '../translate/pod-sources';
+import { observeSources } from '../observe/observe-objects';
+import { observeState, toObservedPod, type HostProbe } from '../observe/observe-state';
+import { observeGet } from '../observe/observe-pods';
+import { planChanges } from '../plan/plan-changes';
+import { planDeletes } from '../plan/plan-deletes';
+import { referenceIssues } from '../plan/plan-references';
+import { expiredEvents, garbage, planControllerObjects, type StoredView } from '../plan/plan-controllers';
+import type { Action, Plan } from '../plan/plan';
+import { executePlan } from '../execute/execute-plan';
+import type { ExecutionReport, HostFs } from '../execute/execute-plan';
+import { storeWriter } from './store-writer';
+import { recordApply, recordDelete } from './record-state';
+import { previousFromLabel } from './apply';
+
+/** ReconcileDeps are what the loop needs from outside. */
+export interface ReconcileDeps {
+  engine: ContainerEngine;
+  store: ObjectStore;
+  probe: HostProbe;
+  hostFs: HostFs;
+  /** Where pods' configMap/secret volume files are kept (`<state dir>/pods`). */
+  filesRoot?: string;
+  node: NodeInfo;
+  now?: () => Date;
+  /** generateName's suffixes (random unless given). */
+  suffix?: () => string;
+  sleep?: (ms: number) => Promise<void>;
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Observes every pod as a v1 Pod (get's view, readiness included); default: observeGet over all namespaces. */
+  observePods?: () => Promise<V1Pod[]>;
+}
+
+/** ReconcileOptions say how long to wait and when to stop early. */
+export interface ReconcileOptions {
+  /** Seconds to keep looking while only time can move things on; 0: do what can be done now and return. */
+  waitSeconds: number;
+  /** Stop as soon as this holds after a round (wait --for, rollout status): read from the store. */
+  until?: (store: ObjectStore) => boolean;
+}
+
+/** Waiting is one owner not settled when the loop returned, and why. */
+export interface Waiting {
+  /** `deployment.apps/web`. */
+  ref: string;
+  namespace: string;
+  reason: string;
+}
+
+/** ReconcileReport is what the loop did. */
+export interface ReconcileReport {
+  rounds: number;
+  /** Every action carried out (each `partOf` its owner). */
+  actions: Action[];
+  executions: ExecutionReport[];
+  /** Failures, `replicaset.apps/web-x: Error creating: ...`: what kubectl users read as FailedCreate events. */
+  failures: string[];
+  waiting: Waiting[];
+  /** Whether `until` held when the loop returned. */
+  reached: boolean;
+}
+
+/** MAX_ROUNDS bounds one call: a controller that never settles is a bug, not a reason to spin. */
+const MAX_ROUNDS = 500;
+
+/** WORKLOAD_KINDS are the kinds that have a controller, in registry order. */
+export function workloadKinds(): KindModule[] {
+  return KINDS.filter((k) => k.controller !== undefined);
+}
+
+/** hasWorkloads: whether the store holds any object a controller reconciles, or a pod a controller made (cheap: store reads only). */
+export function hasWorkloads(store: ObjectStore): boolean {
+  if (workloadKinds().some((k) => store.list({ kind: groupKindText(k.info) }).items.length > 0)) return true;
+  return store.list({ kind: 'Pod', where: (o) => Array.isArray((o.metadata as { ownerReferences?: unknown }).ownerReferences) }).items.length > 0;
+}
+
+/** podManifestOf makes a controller's pod a valid Pod manifest (the API server's defaults applied), as if applied from `source`. */
+function podManifestOf(pod: V1Pod, source: string): PodManifest | string {
+  const check = validateManifests([{ source, documentIndex: 0, basePath: [], value: pod as Record<string, unknown>, locate: () => undefined }], 'ignore');
+  if (!check.ok) return check.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  const m = check.manifests[0];
+  return m && m.ref.kind === 'Pod' ? (m as PodManifest) : 'not a Pod';
+}
+
+/** ownerKeyText is the LABEL_OWNER value of a controller's pods: `ReplicaSet.apps/default/web-7d4b9c8f6d`. */
+export function ownerKeyText(o: StoredObject): string {
+  const slash = o.apiVersion.indexOf('/');
+  const gk = slash < 0 ? o.kind : `${o.kind}.${o.apiVersion.slice(0, slash)}`;
+  return `${gk}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+/** reconcile runs rounds until settled, or until only time can move things and `waitSeconds` are spent. */
+export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Promise<ReconcileReport> {
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const suffix = deps.suffix ?? (() => randomSuffix());
+  const observePods = deps.observePods ?? (async () => (await observeGet({ names: [], fields: [], inspectAll: true, single: false }, deps.engine, now)).pods);
+  const report: ReconcileReport = { rounds: 0, actions: [], executions: [], failures: [], waiting: [], reached: false };
+  const kinds = workloadKinds();
+  const deadline = now().getTime() + opts.waitSeconds * 1000;
+  // Owners whose pods could not be made in this call: not tried again until the next command.
+  const failedOwners = new Set<string>();
+  let eventSeq = 0;
+  const nameEvent = (involved: string) => `${involved}.${(BigInt(now().getTime()) * 1_000_000n + BigInt(eventSeq++)).toString(16)}`;
+  const topts: TranslateOptions = deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {};
+  const { store } = deps;
+
+  while (report.rounds < MAX_ROUNDS) {
+    if (deps.signal?.aborted) break;
+    if (!hasWorkloads(store)) {
+      report.reached = opts.until?.(store) ?? true;
+      report.waiting = [];
+      return report;
+    }
+    report.rounds++;
+    const at = now();
+    const owners = kinds.map((k) => ({ k, items: store.list({ kind: groupKindText(k.info) }).items }));
+    const allPods = await observePods();
+    const pods = allPods.filter((p) => !isPodTerminating(p));
+
+    const results: Array<{ ownerRef: string; owner: StoredObject; result: ControllerResult }> = [];
+    for (const { k, items } of owners) {
+      const spec = k.controller!;
+      for (const owner of items) {
+        const ns = owner.metadata.namespace ?? '';
+        const objects = spec.reads.flatMap((kind) => store.list({ kind, namespace: ns }).items);
+        const result = spec.reconcile({ owner, objects, pods: pods.filter((p) => (p.metadata?.namespace ?? '') === ns), now: at, node: deps.node, suffix });
+        results.push({ ownerRef: `${refWord(k.info)}/${owner.metadata.name}`, owner, result });
+      }
+    }
+
+    // The garbage collector: what names a controller that is no longer stored goes.
+    const uids = new Set(owners.flatMap((o) => o.items.map((i) => i.metadata.uid)));
+    const ownedKinds = [...new Set(kinds.flatMap((k) => k.controller!.reads))];
+    const dependents = ownedKinds.flatMap((kind) => store.list({ kind }).items);
+    const gc = garbage(dependents, pods, uids);
+
+    const view: StoredView = {
+      get: (kind, namespace, name) => store.get({ kind, namespace, name }),
+      events: (namespace) => store.list({ kind: 'Event', namespace }).items,
+    };
+    const objectActions = [
+      ...planControllerObjects(results, view, at, nameEvent),
+      ...gc.objects.map((o): Action => ({ kind: 'delete', ref: `${o.kind.toLowerCase()}/${o.metadata.name}`, name: o.metadata.name, cause: 'its owner is gone (garbage collector)', needsImages: [], rollback: [], steps: [{ op: 'removeObject', key: { kind: groupKindOfObject(o), namespace: o.metadata.namespace ?? '', name: o.metadata.name } }] })),
+      ...(report.rounds === 1 ? expiredEvents(store.list({ kind: 'Event' }).items, at) : []),
+    ];
+    const deletes = [
+      ...results.flatMap((r) => r.result.deletePods.map((d) => ({ ...d, ownerRef: r.ownerRef }))),
+      ...gc.pods.map((p) => ({ namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', reason: 'its owner is gone', ownerRef: 'garbage-collector' })),
+    ];
+    const creates = results.filter((r) => !failedOwners.has(r.ownerRef)).flatMap((r) => r.result.createPods.map((pod) => ({ pod, r })));
+
+    if (objectActions.length === 0 && deletes.length === 0 && creates.length === 0) {
+      report.waiting = results.filter((r) => r.result.waitingFor).map((r) => ({ ref: r.ownerRef, namespace: r.owner.metadata.namespace ?? '', reason: r.result.waitingFor!.reason }));
+      if (opts.until?.(store)) {
+        report.reached = true;
+        return report;
+      }
+      if (report.waiting.length === 0 || at.getTime() >= deadline) return report;
+      const untils = results.map((r) => r.result.waitingFor?.until?.getTime()).filter((t): t is number => t !== undefined);
+      const next = Math.min(at.getTime() + 1000, ...untils, deadline);
+      await sleep(Math.max(50, next - at.getTime()));
+      continue;
+    }
+
+    const run = async (plan: Plan): Promise<ExecutionReport> => {
+      const execution = await executePlan(deps.engine, plan, {
+        concurrency: deps.concurrency ?? 4,
+        objects: storeWriter(store),
+        hostFs: deps.hostFs,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+      });
+      report.executions.push(execution);
+      report.actions.push(...plan.actions);
+      for (const r of execution.results) if (r.outcome === 'failed') report.failures.push(`${r.action.partOf ?? r.action.ref}: ${r.error ?? 'failed'}`);
+      return execution;
+    };
+
+    if (objectActions.length > 0) await run({ images: [], conflicts: [], actions: objectActions });
+
+    if (deletes.length > 0) {
+      const observed = (await deps.engine.listPods()).map(toObservedPod);
+      const plan = planDeletes({ by: 'names', targets: deletes.map((d) => ({ name: d.name, namespace: d.namespace })) }, observed, {
+        gracePeriod: -1,
+        includeUnmanaged: false,
+        previousOf: (p) => previousFromLabel(p, topts),
+        ...topts,
+      });
+      const partOf = new Map(deletes.map((d) => [podmanPodName(d.namespace, d.name), d.ownerRef]));
+      const actions = plan.actions.map((a) => ({ ...a, partOf: partOf.get(a.name) ?? a.partOf ?? 'garbage-collector' }));
+      const execution = await run({ ...plan, actions });
+      recordDelete(store, actions, execution);
+    }
+
+    if (creates.length > 0) await createPods(deps, creates, topts, run, failedOwners, report);
+    if (opts.until?.(store)) {
+      report.reached = true;
+      return report;
+    }
+  }
+  return report;
+}
+
+/** groupKindOfObject is an object's group-qualified kind. */
+function groupKindOfObject(o: StoredObject): string {
+  const slash = o.apiVersion.indexOf('/');
+  return slash < 0 ? o.kind : `${o.kind}.${o.apiVersion.slice(0, slash)}`;
+}
+
+/**
+ * createPods makes the pods the controllers asked for, as apply makes a pod: a valid manifest,
+ * translated with the ConfigMaps and Secrets it reads, planned against Podman (images, host
+ * ports), carried out, recorded. A pod that cannot be made marks its owner failed for this call.
+ */
+async function createPods(
+  deps: ReconcileDeps,
+  creates: ReadonlyArray<{ pod: V1Pod; r: { ownerRef: string; owner: StoredObject } }>,
+  topts: TranslateOptions,
+  run: (plan: Plan) => Promise<ExecutionReport>,
+  failedOwners: Set<string>,
+  report: ReconcileReport,
+): Promise<void> {
+  const manifests: Array<{ m: PodManifest; ownerRef: string; owner: StoredObject }> = [];
+  for (const { pod, r } of creates) {
+    const m = podManifestOf(pod, r.ownerRef);
+    if (typeof m === 'string') {
+      report.failures.push(`${r.ownerRef}: Error creating: pod ${pod.metadata?.name ?? ''} is invalid: ${m}`);
+      failedOwners.add(r.ownerRef);
+    } else manifests.push({ m, ownerRef: r.ownerRef, owner: r.owner });
+  }
+  if (manifests.length === 0) return;
+  const sources = sourcesOf([], observeSources(deps.store));
+  const missing = referenceIssues(manifests.map((x) => x.m), sources);
+  const broken = new Set(missing.map((i) => i.file));
+  for (const i of missing) report.failures.push(`${i.file}: Error creating: ${i.message}`);
+  for (const f of broken) failedOwners.add(f);
+  const ok = manifests.filter((x) => !broken.has(x.ownerRef));
+  const desired = ok.map((x) => {
+    const d = toDesiredPod(x.m, { ...topts, sources });
+    return withHash({ ...d, labels: { ...d.labels, [LABEL_OWNER]: ownerKeyText(x.owner) } }, sourceBasis(x.m.object));
+  });
+  const observed = await observeState(deps.engine, desired, deps.probe);
+  const planned = planChanges(desired, observed, { force: false, previousOf: (p) => previousFromLabel(p, topts), ...topts });
+  const ownerOfPod = new Map(ok.map((x) => [`pod/${x.m.ref.name}`, x.ownerRef]));
+  const refused = new Set<string>();
+  for (const c of planned.conflicts) {
+    const owner = ownerOfPod.get(c.ref) ?? c.ref;
+    report.failures.push(`${owner}: Error creating: ${c.message}`);
+    failedOwners.add(owner);
+    refused.add(c.ref);
+  }
+  const actions = planned.actions.filter((a) => !refused.has(a.ref) && a.kind !== 'unchanged').map((a) => ({ ...a, partOf: ownerOfPod.get(a.ref) ?? a.ref }));
+  if (actions.length === 0) return;
+  const execution = await run({ images: planned.images, conflicts: [], actions });
+  for (const r of execution.results) if (r.outcome === 'failed' && r.action.partOf) failedOwners.add(r.action.partOf);
+  recordApply(deps.store, ok.map((x) => x.m), actions, execution, observed.pods);
+}
