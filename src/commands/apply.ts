@@ -4,9 +4,9 @@
  */
 import type { Issue, PodManifest, ValidManifest } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
-import { ConflictError, ManifestError, UsageError } from '../domain/errors';
-import { LABEL_LAST_APPLIED } from '../domain/labels';
-import { parseLastApplied } from '../domain/last-applied';
+import { ConflictError, ManifestError, ObjectError, UsageError } from '../domain/errors';
+import type { NodeInfo } from '../controllers/controller';
+import { hasWorkloads, reconcile, type ReconcileReport } from './reconcile';
 import { matchesSelector, parseSelector } from '../domain/selector';
 import type { ContainerEngine } from '../engine/container-engine';
 import { loadManifests } from '../load';
@@ -20,9 +20,12 @@ import { namespaceConflicts } from '../plan/plan-namespaces';
 import { objectKeyOf } from '../domain/objects';
 import { podmanPodName } from '../domain/pod-names';
 import { storeWriter } from './store-writer';
+import { desiredPodOf, manifestFromLabel, previousFromLabel } from './pod-manifests';
+
+export { desiredPodOf, manifestFromLabel, previousFromLabel };
 import type { SecurityProfile, ValidateMode } from '../validate';
 import { toDesiredPod, type TranslateOptions } from '../translate/pod';
-import { sourceBasis, withHash } from '../translate/hash';
+import { sourceBasis } from '../translate/hash';
 import { NO_SOURCES, sourcesOf, type PodSources } from '../translate/pod-sources';
 import { referenceIssues } from '../plan/plan-references';
 import { refreshSteps } from '../plan/pod-leftovers';
@@ -61,7 +64,14 @@ export interface ApplyOptions {
   concurrency: number;
   /** --security-profile: the Pod Security Standards level checked before anything runs (default privileged). */
   securityProfile?: SecurityProfile;
+  /** --wait: return when every applied workload is settled (rolled out, available, complete), or fail at the timeout. */
+  wait?: boolean;
+  /** --timeout for --wait, in seconds (default APPLY_WAIT_SECONDS). */
+  timeoutSeconds?: number;
 }
+
+/** APPLY_WAIT_SECONDS is apply --wait's time-out when --timeout is not given: kubectl wait's 30 s is short for a rollout; a rollout's progress deadline is 600 s. */
+export const APPLY_WAIT_SECONDS = 300;
 
 /** ApplyDeps are what apply needs from outside, injected by the composition root. */
 export interface ApplyDeps {
@@ -86,6 +96,8 @@ export interface ApplyDeps {
   store?: () => ObjectStore;
   /** Where pods' configMap/secret/projected volume files are kept (`<state dir>/pods`). */
   filesRoot?: string;
+  /** This machine as a node (a DaemonSet's pod, a pod's nodeName); without it, controllers are not run. */
+  node?: NodeInfo;
 }
 
 /** ApplyReport is what apply did (or would do, on a dry run). */
@@ -97,6 +109,8 @@ export interface ApplyReport {
   execution?: ExecutionReport;
   /** What the object store was told (a real apply with a store). */
   recorded?: RecordedChanges & { ms: number };
+  /** What the controllers did after the apply (when the store holds workloads). */
+  reconciled?: ReconcileReport;
 }
 
 /** validateApplyOptions checks flag combinations, as kubectl's ApplyOptions.Validate does. */
@@ -126,31 +140,6 @@ export async function loadAndValidate(
   }
   if (result.manifests.length === 0) throw new UsageError('no objects passed to apply: the files hold no Kubernetes objects');
   return { manifests: result.manifests, warnings: sortIssues([...loaded.issues, ...result.warnings], sources) };
-}
-
-/**
- * previousFromLabel rebuilds the previous desired pod from a managed pod's last-applied label, the
- * version a failed replacement puts back. The label is untrusted: it must be a valid Pod manifest
- * of this very pod, or there is no rollback target (a label naming another pod would otherwise
- * make a failed replacement create that pod, or remove its volumes).
- */
-export function previousFromLabel(observed: ObservedPod, opts: TranslateOptions = {}): ReturnType<typeof toDesiredPod> | undefined {
-  const m = manifestFromLabel(observed);
-  return m ? desiredPodOf(m, opts) : undefined;
-}
-
-/** manifestFromLabel is a managed pod's manifest as its last-applied label holds it, when that is a valid Pod manifest of this very pod. */
-export function manifestFromLabel(observed: ObservedPod): PodManifest | undefined {
-  const object = parseLastApplied(observed.labels[LABEL_LAST_APPLIED], observed.name);
-  if (!object) return undefined;
-  const check = validateManifests([{ source: `label of pod ${observed.name}`, documentIndex: 0, basePath: [], value: object as Record<string, unknown>, locate: () => undefined }], 'ignore');
-  const m = check.ok ? check.manifests[0] : undefined;
-  return m && m.ref.kind === 'Pod' && podmanPodName(m.ref.namespace, m.ref.name) === observed.name ? (m) : undefined;
-}
-
-/** desiredPodOf translates a Pod manifest and sets its hash label (see translate/hash.ts sourceBasis). */
-export function desiredPodOf(m: PodManifest, opts: TranslateOptions = {}): DesiredPod {
-  return withHash(toDesiredPod(m, opts), sourceBasis(m.object));
 }
 
 /** readsObjects says whether any pod reads a ConfigMap or Secret (env or volumes). */
@@ -281,6 +270,30 @@ async function secretEnvWarnings(engine: ContainerEngine, plan: Plan, desired: r
   });
 }
 
+/**
+ * reconcileAfterApply runs the controllers once the applied objects are stored: what can be done
+ * now is done before apply returns; with --wait, it goes on until the applied workloads are
+ * settled, and fails in kubectl wait's words at the time-out.
+ */
+async function reconcileAfterApply(opts: ApplyOptions, deps: ApplyDeps, engine: ContainerEngine, store: ObjectStore, node: NodeInfo, applied: readonly DesiredObject[]): Promise<ReconcileReport> {
+  const report = await reconcile(
+    { engine, store, probe: deps.probe, hostFs: deps.hostFs, node, concurrency: opts.concurrency, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
+    { waitSeconds: opts.wait ? opts.timeoutSeconds ?? APPLY_WAIT_SECONDS : 0 },
+  );
+  if (opts.wait) {
+    const mine = new Set(applied.map((d) => `${d.ref}@${d.key.namespace}`));
+    const late = report.waiting.filter((w) => mine.has(`${w.ref}@${w.namespace}`));
+    if (late.length > 0) throw new ObjectError(late.map((w) => `timed out waiting for the condition on ${pluralRef(w.ref)}: ${w.reason}`).join('\nerror: '));
+  }
+  return report;
+}
+
+/** pluralRef is how kubectl wait names an object: `deployment.apps/web` → `deployments/web`. */
+function pluralRef(ref: string): string {
+  const [word = '', name = ''] = ref.split('/');
+  return `${word.split('.')[0]}s/${name}`;
+}
+
 /** runApply runs the apply pipeline; see the module comment. */
 export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   validateApplyOptions(opts);
@@ -404,7 +417,8 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     });
     const started = performance.now();
     const recorded = store ? { ...recordApply(store, pods, plan.actions, execution, observed.pods), ms: Math.round(performance.now() - started) } : undefined;
-    return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}) };
+    const reconciled = store && deps.node && !deps.signal?.aborted && hasWorkloads(store) ? await reconcileAfterApply(opts, deps, engine, store, deps.node, desiredObjects) : undefined;
+    return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}), ...(reconciled ? { reconciled } : {}) };
   } finally {
     store?.close();
     await release?.();

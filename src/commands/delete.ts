@@ -8,6 +8,10 @@
 import { refWord } from '../domain/kinds';
 import type { ObjectStore } from '../store/object-store';
 import { recordDelete } from './record-state';
+import { hasWorkloads, reconcile, workloadKinds, type ReconcileReport } from './reconcile';
+import type { NodeInfo } from '../controllers/controller';
+import type { HostProbe } from '../observe/observe-state';
+import type { Action } from '../plan/plan';
 import { storeWriter } from './store-writer';
 import type { ObservedPod } from '../domain/state';
 import { DEFAULT_NAMESPACE } from '../domain/kinds';
@@ -37,7 +41,7 @@ import type { DeletePlan, DeleteRequest, DeleteTarget } from '../plan/plan-delet
 import { executePlan } from '../execute/execute-plan';
 import type { ExecutionReport, HostFs } from '../execute/execute-plan';
 import type { DryRun } from './apply';
-import { previousFromLabel } from './apply';
+import { previousFromLabel } from './pod-manifests';
 import { sortIssues } from './issues';
 
 /** DeleteOptions are delete's flags and arguments, typed but not yet checked. */
@@ -63,7 +67,16 @@ export interface DeleteOptions {
   namespace?: string;
   /** -A: with -l or --all, every namespace. */
   allNamespaces?: boolean;
+  /**
+   * --cascade: what becomes of what a deleted object's controller made (background, the default:
+   * removed after it; foreground: the same, before delete returns in both cases here; orphan: kept,
+   * its ownerReferences to the object dropped).
+   */
+  cascade?: Cascade;
 }
+
+/** Cascade is kubectl's --cascade. */
+export type Cascade = 'background' | 'foreground' | 'orphan';
 
 /** ResolvedDelete is DeleteOptions after validation: what to select and how to stop, as kubectl's Complete leaves them. */
 export interface ResolvedDelete {
@@ -96,6 +109,9 @@ export interface DeleteDeps {
   filesRoot?: string;
   /** Removes those directories. */
   hostFs?: HostFs;
+  /** This machine as a node, and the host checks pod creation needs: with both, controllers run after the delete (a controller's pod deleted is made again; what a deleted owner made goes). */
+  node?: NodeInfo;
+  probe?: HostProbe;
 }
 
 /** DeleteReport is what delete did (or would do, on a dry run, or asked a background kubeplay to do). */
@@ -111,6 +127,8 @@ export interface DeleteReport {
   detached?: string[];
   /** For -f: the refs in the files' order, which the printer reports in. */
   order?: readonly string[];
+  /** What the controllers did after the delete. */
+  reconciled?: ReconcileReport;
 }
 
 /**
@@ -451,10 +469,34 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     });
     const execution = out.execution;
     if (store) recordDelete(store, out.plan.actions, execution);
+    if (store && deps.node && deps.probe && deps.hostFs) {
+      if (opts.cascade === 'orphan') orphanDependents(store, out.plan.actions, stored ?? []);
+      if (hasWorkloads(store)) out.reconciled = await reconcile({ engine, store, probe: deps.probe, hostFs: deps.hostFs, node: deps.node, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}) }, { waitSeconds: 0 });
+    }
     return out;
   } finally {
     store?.close();
     await release?.();
+  }
+}
+
+/**
+ * orphanDependents is --cascade=orphan: what the deleted objects' controllers made loses its
+ * ownerReferences to them (in the store: a stored object or a pod's record), so the garbage
+ * collector leaves it.
+ */
+function orphanDependents(store: ObjectStore, actions: readonly Action[], deleted: readonly StoredObject[]): void {
+  const removed = new Set(actions.flatMap((a) => a.steps.flatMap((st) => (st.op === 'removeObject' ? [`${st.key.kind}/${st.key.namespace}/${st.key.name}`] : []))));
+  const uids = new Set(deleted.filter((o) => removed.has(`${groupKindText({ kind: o.kind, group: o.apiVersion.includes('/') ? o.apiVersion.split('/')[0]! : '' })}/${o.metadata.namespace ?? ''}/${o.metadata.name}`)).map((o) => o.metadata.uid));
+  if (uids.size === 0) return;
+  for (const kind of [...new Set(workloadKinds().flatMap((k) => [...k.controller!.reads, 'Pod']))]) {
+    for (const o of store.list({ kind }).items) {
+      const refs = (o.metadata['ownerReferences'] as Array<{ uid: string }> | undefined) ?? [];
+      if (!refs.some((r) => uids.has(r.uid))) continue;
+      const kept = refs.filter((r) => !uids.has(r.uid));
+      const { ownerReferences: _dropped, ...meta } = o.metadata;
+      store.update({ ...o, metadata: { ...meta, ...(kept.length > 0 ? { ownerReferences: kept } : {}) } as StoredObject['metadata'] });
+    }
   }
 }
 

@@ -45,7 +45,7 @@ import { executePlan } from '../execute/execute-plan';
 import type { ExecutionReport, HostFs } from '../execute/execute-plan';
 import { storeWriter } from './store-writer';
 import { recordApply, recordDelete } from './record-state';
-import { previousFromLabel } from './apply';
+import { previousFromLabel } from './pod-manifests';
 
 /** ReconcileDeps are what the loop needs from outside. */
 export interface ReconcileDeps {
@@ -114,7 +114,7 @@ function podManifestOf(pod: V1Pod, source: string): PodManifest | string {
   const check = validateManifests([{ source, documentIndex: 0, basePath: [], value: pod as Record<string, unknown>, locate: () => undefined }], 'ignore');
   if (!check.ok) return check.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   const m = check.manifests[0];
-  return m && m.ref.kind === 'Pod' ? (m as PodManifest) : 'not a Pod';
+  return m && m.ref.kind === 'Pod' ? (m) : 'not a Pod';
 }
 
 /** ownerKeyText is the LABEL_OWNER value of a controller's pods: `ReplicaSet.apps/default/web-7d4b9c8f6d`. */
@@ -150,8 +150,16 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
     report.rounds++;
     const at = now();
     const owners = kinds.map((k) => ({ k, items: store.list({ kind: groupKindText(k.info) }).items }));
-    const allPods = await observePods();
-    const pods = allPods.filter((p) => !isPodTerminating(p));
+    // A pod's record in the store says who owns it (delete --cascade=orphan drops the reference there).
+    const storedPods = new Map(store.list({ kind: 'Pod' }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+    const pods = (await observePods())
+      .filter((p) => !isPodTerminating(p))
+      .map((p) => {
+        const rec = storedPods.get(`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`);
+        if (rec === undefined || rec.metadata['ownerReferences'] !== undefined || p.metadata?.ownerReferences === undefined) return p;
+        const { ownerReferences: _orphaned, ...meta } = p.metadata;
+        return { ...p, metadata: meta };
+      });
 
     const results: Array<{ ownerRef: string; owner: StoredObject; result: ControllerResult }> = [];
     for (const { k, items } of owners) {

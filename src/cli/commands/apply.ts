@@ -45,6 +45,8 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
           .option('force', { type: 'boolean', default: false, describe: 'Replace a pod of the same name that kubeplay did not create' })
           // 8: the REST floor (bench/lib/rest-floor.js) makes 50 pods fastest with 8 in flight on 2 cores.
           .option('concurrency', { type: 'number', default: 8, describe: 'How many pods to create at once' })
+          .option('wait', { type: 'boolean', default: false, describe: 'Return when every applied workload is rolled out and available (a Job: complete), or fail at --timeout' })
+          .option('timeout', { type: 'string', describe: 'With --wait: how long to wait (a duration: 30s, 5m); default 5m' })
           .option('security-profile', { type: 'string', default: 'privileged', describe: 'Pod Security Standards level to enforce before anything runs: privileged (no checks), baseline or restricted' })
           .example('kubeplay apply -f pod.yaml', 'Apply the pod in pod.yaml')
           .example('kubeplay apply -f examples/', 'Apply every manifest in a directory (-R to recurse)')
@@ -117,6 +119,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
                 },
               },
               hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
+              node: (await import('../node-info')).nodeInfo(),
               startInBackground: async (sequence, resumeAt) => {
                 const { backgroundStarter } = await import('./start-sequence');
                 const at = engines.socketPath();
@@ -151,6 +154,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
             io.stderr.write(formatPlan({ images: report.plan.images, actions: [], conflicts: [] }));
           }
           io.stderr.write(formatExecutionWarnings(report));
+          io.stderr.write(formatReconcileNotes(report.reconciled));
           io.stdout.write(formatApplyReport(report, output));
           const failures = failuresOf(report);
           if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);
@@ -162,6 +166,17 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
         }
       },
   };
+}
+
+/**
+ * formatReconcileNotes: what the controllers could not do (kubectl users read these as FailedCreate
+ * events), and what is still awaited when apply returns (it goes on at the next command).
+ */
+function formatReconcileNotes(r: { failures: string[]; waiting: Array<{ ref: string; namespace: string; reason: string }> } | undefined): string {
+  if (r === undefined) return '';
+  const lines = r.failures.map((f) => `Warning: ${f}\n`);
+  for (const w of r.waiting) lines.push(`kubeplay: ${w.ref}: ${w.reason}; kubeplay runs no daemon, so this goes on at the next kubeplay command (\`kubeplay rollout status ${w.ref}${w.namespace !== 'default' ? ` -n ${w.namespace}` : ''}\` waits for it)\n`);
+  return lines.join('');
 }
 
 /** pullLogLine is a pull's step as -v logs it: Podman's words, with the layer it is at. */
@@ -191,6 +206,11 @@ export function toApplyOptions(argv: Record<string, unknown>): ApplyOptions {
     securityProfile: toSecurityProfile(argv['security-profile']),
   };
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
+  if (argv['wait'] === true) opts.wait = true;
+  if (typeof argv['timeout'] === 'string' && argv['timeout'] !== '') {
+    const { parseDuration } = require('../../commands/logs') as typeof import('../../commands/logs');
+    opts.timeoutSeconds = parseDuration(argv['timeout']);
+  }
   if (argv['prune-allowlist'] !== undefined) opts.pruneAllowlist = ([] as unknown[]).concat(argv['prune-allowlist']).map(String).flatMap((s) => s.split(',')).filter((s) => s !== '');
   return opts;
 }

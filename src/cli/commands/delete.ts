@@ -8,7 +8,7 @@ import { textOf } from '../../domain/text';
 import type { Argv, CommandModule } from 'yargs';
 import { ManifestError, NotFoundError, PartialFailureError, ReportedError, UsageError } from '../../domain/errors';
 import type { ContainerEngine } from '../../engine/container-engine';
-import type { DeleteOptions } from '../../commands/delete';
+import type { Cascade, DeleteOptions } from '../../commands/delete';
 import type { DryRun } from '../../commands/apply';
 import type { Io } from '../main';
 
@@ -47,6 +47,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
         .option('dry-run', { type: 'string', describe: 'client: print what would be deleted; server: also check against Podman; none' })
         .option('wait', { type: 'boolean', default: true, describe: 'Wait until the pods are gone; --wait=false returns once deletion is requested and a background kubeplay finishes it' })
         .option('output', { alias: 'o', type: 'string', default: '', describe: 'name: print pod/NAME for each pod deleted' })
+        .option('cascade', { type: 'string', default: 'background', describe: 'What becomes of what a deleted workload made: background or foreground (removed), orphan (kept)' })
         .example('kubeplay delete -f pod.yaml', 'Delete the pods pod.yaml names')
         .example('kubeplay delete pod web api', 'Delete two pods by name')
         .example('kubeplay delete pods -l app=front', 'Delete the pods kubeplay created with label app=front')
@@ -70,6 +71,12 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
           ...(ctx.openStore ? { store: ctx.openStore } : {}),
           ...(ctx.filesRoot ? { filesRoot: ctx.filesRoot() } : {}),
           hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
+          node: (await import('../node-info')).nodeInfo(),
+          probe: {
+            portFree: (await import('../../observe/host-port-probe')).bindProbe,
+            statPath: (await import('../../observe/host-path')).statPath,
+            startRunning: () => Promise.resolve(false),
+          },
         });
       } catch (e) {
         if (!(e instanceof ManifestError)) throw e;
@@ -120,7 +127,16 @@ export function toDeleteOptions(argv: Record<string, unknown>): DeleteOptions {
   if (typeof argv['namespace'] === 'string' && argv['namespace'] !== '') opts.namespace = argv['namespace'];
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
   if (typeof argv['ignore-not-found'] === 'boolean') opts.ignoreNotFound = argv['ignore-not-found'];
+  opts.cascade = toCascade(argv['cascade']);
   return opts;
+}
+
+/** toCascade reads kubectl's --cascade: background, foreground, orphan (and the deprecated true = background, false = orphan). */
+export function toCascade(v: unknown): Cascade {
+  if (v === undefined || v === true || v === 'true' || v === 'background' || v === '') return 'background';
+  if (v === false || v === 'false' || v === 'orphan') return 'orphan';
+  if (v === 'foreground') return 'foreground';
+  throw new UsageError(`invalid cascade value (${textOf(v)}). Must be "background", "foreground", or "orphan".`);
 }
 
 function toList(v: unknown): string[] {
