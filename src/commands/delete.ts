@@ -495,7 +495,7 @@ function orphanDependents(store: ObjectStore, actions: readonly Action[], delete
       if (!refs.some((r) => uids.has(r.uid))) continue;
       const kept = refs.filter((r) => !uids.has(r.uid));
       const { ownerReferences: _dropped, ...meta } = o.metadata;
-      store.update({ ...o, metadata: { ...meta, ...(kept.length > 0 ? { ownerReferences: kept } : {}) } as StoredObject['metadata'] });
+      store.update({ ...o, metadata: { ...meta, ...(kept.length > 0 ? { ownerReferences: kept } : {}) } });
     }
   }
 }

@@ -119,4 +119,4 @@ export interface ControllerSpec {
 }
 
 /** EMPTY_RESULT is a settled owner's result. */
-export const EMPTY_RESULT: ControllerResult = Object.freeze({ put: [], status: [], remove: [], createPods: [], deletePods: [], events: [] }) as ControllerResult;
+export const EMPTY_RESULT: ControllerResult = Object.freeze({ put: [], status: [], remove: [], createPods: [], deletePods: [], events: [] });

@@ -129,7 +129,7 @@ export function garbage(
 /** expiredEvents are the stored events older than EVENT_TTL_MS, removed as the API server's TTL does. */
 export function expiredEvents(events: readonly StoredObject[], now: Date): Action[] {
   return events
-    .filter((e) => now.getTime() - new Date(String(e['lastTimestamp'] ?? e.metadata.creationTimestamp)).getTime() > EVENT_TTL_MS)
+    .filter((e) => now.getTime() - new Date(typeof e['lastTimestamp'] === 'string' ? e['lastTimestamp'] : e.metadata.creationTimestamp).getTime() > EVENT_TTL_MS)
     .map((e) => ({ kind: 'delete' as const, ref: `event/${e.metadata.name}`, name: e.metadata.name, cause: 'older than the event TTL (1h)', needsImages: [], rollback: [], steps: [{ op: 'removeObject' as const, key: objectKeyOf(e) }] }));
 }
 
