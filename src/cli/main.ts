@@ -27,6 +27,7 @@ import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
 import { logsCommand } from './commands/logs';
+import { rolloutCommand, scaleCommand, waitCommand } from './commands/workloads';
 import { execCommand } from './commands/exec';
 import { startSequenceCommand } from './commands/start-sequence';
 import { applyCommand } from './commands/apply';
@@ -182,6 +183,9 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
     .command(getCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
     .command(describeCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
+    .command(scaleCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
+    .command(rolloutCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
+    .command(waitCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
     .command(logsCommand(io, engineContext(io, head)))
     .command(execCommand(io, engineContext(io, head)))
     .command(startSequenceCommand(io, (socketPath) => {

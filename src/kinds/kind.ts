@@ -58,4 +58,31 @@ export interface KindModule {
    * command that changes such objects or their pods (src/controllers/controller.ts).
    */
   controller?: ControllerSpec;
+  /** For a workload kind: what `kubeplay rollout` reads and writes of it (src/controllers/<kind>/rollout.ts). */
+  rollout?: RolloutFacet;
+}
+
+/** RolloutStatus is kubectl rollout status's view of an object: its message, whether it is done, and why it failed. */
+export interface RolloutStatus {
+  done: boolean;
+  message: string;
+  /** Set when the rollout cannot finish (ProgressDeadlineExceeded): kubectl rollout status fails with it. */
+  error?: string;
+}
+
+/** UndoResult is what kubectl rollout undo does: a template to write, or why nothing is done. */
+export type UndoResult = { template: unknown } | { skipped: string } | { error: string };
+
+/**
+ * RolloutFacet: a workload kind's rollout, pure. `owned` are the stored objects its controller
+ * reads (a Deployment's ReplicaSets, a StatefulSet's ControllerRevisions) in its namespace.
+ */
+export interface RolloutFacet {
+  status(o: StoredObject, owned: readonly StoredObject[]): RolloutStatus;
+  /** kubectl rollout history's text (the REVISION CHANGE-CAUSE table, or one revision's template with --revision). */
+  history(o: StoredObject, owned: readonly StoredObject[], revision?: number): string;
+  /** kubectl rollout undo's target (`toRevision` 0: the previous revision). */
+  undo(o: StoredObject, owned: readonly StoredObject[], toRevision: number): UndoResult;
+  /** Whether the kind can be paused (Deployments only). */
+  pausable: boolean;
 }
