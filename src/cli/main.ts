@@ -186,8 +186,8 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
     .command(scaleCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
     .command(rolloutCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
     .command(waitCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
-    .command(logsCommand(io, engineContext(io, head)))
-    .command(execCommand(io, engineContext(io, head)))
+    .command(logsCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
+    .command(execCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(startSequenceCommand(io, (socketPath) => {
       const { LibpodContainerEngine } = require('../engine/libpod/libpod-container-engine') as typeof import('../engine/libpod/libpod-container-engine');
       return new LibpodContainerEngine({ socketPath });

@@ -8,6 +8,8 @@ import { NotFoundError, ObjectError, UsageError } from '../domain/errors';
 import type { ContainerEngine } from '../engine/container-engine';
 import { chooseContainer } from './choose-container';
 import { observeGet } from '../observe/observe-pods';
+import { podOfArgument } from './pick-pod';
+import type { ObjectStore } from '../store/object-store';
 
 /** ExecOptions are exec's arguments and flags, typed. */
 export interface ExecOptions {
@@ -41,6 +43,10 @@ export interface ExecTerminal {
 export interface ExecDeps {
   engine: () => Promise<ContainerEngine>;
   now: () => Date;
+  /** The object store, to find a workload's pods (`deploy/web`); absent: only pods can be named. */
+  store?: () => ObjectStore;
+  /** Told kubectl's note when a workload has several pods (`Found 3 pods, using pod/...`). */
+  note?: (line: string) => void;
 }
 
 /** validateExecOptions checks the arguments as kubectl exec does. */
@@ -63,6 +69,9 @@ export function useTty(o: ExecOptions, stdinIsTerminal: boolean): { tty: boolean
 export async function runExec(o: ExecOptions, deps: ExecDeps, term: ExecTerminal): Promise<number> {
   validateExecOptions(o);
   const engine = await deps.engine();
+  const picked = await podOfArgument(o.pod, o.namespace, engine, deps.store);
+  if (picked.note !== undefined) deps.note?.(picked.note);
+  o = { ...o, pod: picked.pod };
   const found = await observeGet({ names: [o.pod], fields: [], inspectAll: true, single: true, namespace: o.namespace ?? 'default' }, engine, deps.now);
   const pod = found.pods[0];
   if (pod === undefined) throw new NotFoundError([{ name: o.pod }]);

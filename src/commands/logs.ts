@@ -15,6 +15,8 @@ import { BadRequestError, NotFoundError, UsageError } from '../domain/errors';
 import type { ContainerEngine, LogFrame } from '../engine/container-engine';
 import { chooseContainer } from './choose-container';
 import { observeGet } from '../observe/observe-pods';
+import { podOfArgument } from './pick-pod';
+import type { ObjectStore } from '../store/object-store';
 
 /** LogsOptions are logs' arguments and flags, typed. */
 export interface LogsOptions {
@@ -37,6 +39,10 @@ export interface LogsOptions {
 export interface LogsDeps {
   engine: () => Promise<ContainerEngine>;
   now: () => Date;
+  /** The object store, to find a workload's pods (`deploy/web`); absent: only pods can be named. */
+  store?: () => ObjectStore;
+  /** Told kubectl's note when a workload has several pods (`Found 3 pods, using pod/...`). */
+  note?: (line: string) => void;
 }
 
 /** LogsSink receives the log bytes (stdout) and kubectl's notes (stderr). */
@@ -154,6 +160,9 @@ async function targetFor(engine: ContainerEngine, pod: V1Pod, name: string, o: L
 export async function runLogs(o: LogsOptions, deps: LogsDeps, sink: LogsSink, signal?: AbortSignal): Promise<void> {
   validateLogsOptions(o);
   const engine = await deps.engine();
+  const picked = await podOfArgument(o.pod, o.namespace, engine, deps.store);
+  if (picked.note !== undefined) deps.note?.(picked.note);
+  o = { ...o, pod: picked.pod };
   const found = await observeGet({ names: [o.pod], fields: [], inspectAll: true, single: true, namespace: o.namespace ?? 'default' }, engine, deps.now);
   const pod = found.pods[0];
   if (pod === undefined) throw new NotFoundError([{ name: o.pod }]);

@@ -5,6 +5,7 @@
  * inside the handler.
  */
 import type { Argv, CommandModule } from 'yargs';
+import type { ObjectStore } from '../../store/object-store';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { ExecOptions, ExecTerminal } from '../../commands/exec';
 import type { Io } from '../main';
@@ -12,6 +13,8 @@ import type { Io } from '../main';
 /** ExecCommandContext is what the composition root lends the command. */
 export interface ExecCommandContext {
   connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** The object store, where a workload named `deploy/web` is looked up. */
+  openStore?: () => ObjectStore;
   /** The terminal exec attaches to; the process's own by default. */
   terminal?: () => ExecTerminal;
 }
@@ -77,7 +80,7 @@ export function execCommand(io: Io, ctx: ExecCommandContext): CommandModule {
       const term = (ctx.terminal ?? (() => processTerminal(io)))();
       let code: number;
       try {
-        code = await runExec(opts, { engine: () => ctx.connectEngine(verbosity), now: () => new Date() }, term);
+        code = await runExec(opts, { engine: () => ctx.connectEngine(verbosity), now: () => new Date(), ...(ctx.openStore ? { store: ctx.openStore } : {}), note: (l) => io.stderr.write(`${l}\n`) }, term);
       } finally {
         // stdin was read for the command; left open it would keep kubeplay from exiting.
         if (opts.stdin && term.stdin === process.stdin) process.stdin.pause();

@@ -4,6 +4,7 @@
  * on SIGINT or SIGTERM. Everything heavy is imported inside the handler.
  */
 import type { Argv, CommandModule } from 'yargs';
+import type { ObjectStore } from '../../store/object-store';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { LogsOptions } from '../../commands/logs';
 import type { Io } from '../main';
@@ -11,6 +12,8 @@ import type { Io } from '../main';
 /** LogsCommandContext is what the composition root lends the command. */
 export interface LogsCommandContext {
   connectEngine: (verbosity: number) => Promise<ContainerEngine>;
+  /** The object store, where a workload named `deploy/web` is looked up. */
+  openStore?: () => ObjectStore;
 }
 
 /** toLogsOptions turns yargs' argv into typed LogsOptions; `pod/NAME` names the pod, a second word the container. */
@@ -67,7 +70,7 @@ export function logsCommand(io: Io, ctx: LogsCommandContext): CommandModule {
       try {
         await runLogs(
           opts,
-          { engine: () => ctx.connectEngine(verbosity), now: () => new Date() },
+          { engine: () => ctx.connectEngine(verbosity), now: () => new Date(), ...(ctx.openStore ? { store: ctx.openStore } : {}), note: (l) => io.stderr.write(`${l}\n`) },
           { out: (d) => io.stdout.write(d), note: (t) => io.stderr.write(t) },
           controller.signal,
         );
