@@ -5,6 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { NotFoundError, ReportedError } from '../../domain/errors';
+import { refWord } from '../../domain/kinds';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { GetOptions } from '../../commands/get';
 import type { ObjectStore } from '../../store/object-store';
@@ -161,10 +162,12 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         // tables apart by a blank line; -o json/yaml/name print every item as one list.
         const { validateGetOptions } = await import('../../commands/get');
         const { UsageError } = await import('../../domain/errors');
+        // kubectl's order for `all`: the core group's kinds first, then each group's, groups and resources alphabetically.
+        const inAll = KINDS.filter((x) => x.info.categories?.includes('all')).sort((a, b) => (a.info.group === '' ? 0 : 1) - (b.info.group === '' ? 0 : 1) || (a.info.group === '' ? 0 : a.info.group.localeCompare(b.info.group) || a.info.plural.localeCompare(b.info.plural)));
         const several =
           opts.resource === 'all'
-            ? KINDS.filter((x) => x.info.categories?.includes('all'))
-            : [...new Set(opts.resource.split(',').filter((w) => w !== '').map((w) => (w === 'all' ? KINDS.filter((x) => x.info.categories?.includes('all')) : [requireResource(w)])).flat())];
+            ? inAll
+            : [...new Set(opts.resource.split(',').filter((w) => w !== '').map((w) => (w === 'all' ? inAll : [requireResource(w)])).flat())];
         if (opts.names.length > 0 && opts.resource !== 'all') throw new UsageError(`kubeplay gets names of one resource type at a time: run kubeplay get ${several[0]?.info.plural ?? ''} ${opts.names.join(' ')}, and so on for each type`);
         if (opts.watch) throw new UsageError('-w works with pods only for now: kubeplay get TYPE,TYPE shows the lists once');
         validateGetOptions({ ...opts, resource: opts.resource === 'all' ? 'all' : (several[0]?.info.plural ?? '') });
@@ -173,7 +176,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         const qualifiedTable = several[0]?.table;
         let found = 0;
         for (const k of several) {
-          const qualified = { ...k.table, cells: (obj: never, wide: boolean, o: typeof print, now: Date) => { const c = k.table.cells(obj, wide, o, now); c[0] = `${k.info.singular}/${c[0] ?? ''}`; return c; } };
+          const qualified = { ...k.table, cells: (obj: never, wide: boolean, o: typeof print, now: Date) => { const c = k.table.cells(obj, wide, o, now); c[0] = `${refWord(k.info)}/${c[0] ?? ''}`; return c; } };
           let items: unknown[];
           if (k.carriedOut === 'store') {
             const { runGetStored } = await import('../../commands/get-stored');
