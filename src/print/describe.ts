@@ -99,6 +99,9 @@ function describePod({ pod, events }: DescribedPod, ctx: DescribeContext): strin
   const ips = st.podIPs ?? [];
   if (ips.length === 0) lines.push('IPs:\t<none>');
   else lines.push('IPs:', ...ips.map((ip) => `  IP:\t${ip.ip}`));
+  // kubectl's describe names a controlled pod's controller: `Controlled By:  ReplicaSet/web-7d4b9c8f6d`.
+  const controller = pod.metadata?.ownerReferences?.find((r) => r.controller === true);
+  if (controller) lines.push(`Controlled By:\t${controller.kind}/${controller.name}`);
 
   const initSpecs = spec.initContainers ?? [];
   if (initSpecs.length > 0) {
