@@ -199,6 +199,16 @@ export function reconcileStatefulSet(input: ControllerInput): ControllerResult {
     event('SuccessfulDelete', `delete Pod ${podName(p)} in StatefulSet ${setName} successful`);
   };
 
+  /** makeClaims puts the ordinal's claims that do not exist (kept whoever made them), before its pod. */
+  const makeClaims = (ordinal: number, pod: string) => {
+    for (const claim of claimsOf(set, spec, ordinal)) {
+      if (existingClaims.has(claim.metadata.name)) continue;
+      existingClaims.add(claim.metadata.name);
+      result.put.push(claim);
+      event('SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod} in StatefulSet ${setName} success`);
+    }
+  };
+
   let exit = false;
   for (let i = 0; i < replicaCount && !exit; i++) {
     const ordinal = start + i;
@@ -218,18 +228,17 @@ export function reconcileStatefulSet(input: ControllerInput): ControllerResult {
       }
       const atCurrent = rolling && i < partition;
       const newPod = newStatefulSetPod(set, spec, atCurrent ? currentTemplate : spec.template, atCurrent ? currentName : updateName, ordinal);
-      for (const claim of claimsOf(set, spec, ordinal)) {
-        if (existingClaims.has(claim.metadata.name)) continue;
-        existingClaims.add(claim.metadata.name);
-        result.put.push(claim);
-        event('SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${name} in StatefulSet ${setName} success`);
-      }
+      makeClaims(ordinal, name);
       result.createPods.push(newPod);
       created.add(name);
       slots[i] = newPod;
       event('SuccessfulCreate', `create Pod ${name} in StatefulSet ${setName} successful`);
       exit = monotonic;
       continue;
+    }
+    if (pod.status?.phase === 'Pending') {
+      // A pending pod's missing claims are made again (createMissingPersistentVolumeClaims).
+      makeClaims(ordinal, podName(pod));
     }
     if (monotonic && !available(pod)) {
       // OrderedReady: no successor is made until this one is Running, Ready and available.
@@ -240,9 +249,10 @@ export function reconcileStatefulSet(input: ControllerInput): ControllerResult {
 
   if (!exit) {
     // Scale down: the highest ordinal first; in OrderedReady one at a time, only while the rest are healthy.
-    const firstUnhealthy = [...slots, ...condemned].find((p) => p !== undefined && !healthy(p));
+    // The first unavailable pod: of the replicas by ordinal, else the lowest condemned one; it alone may go while unavailable.
+    const firstUnavailable = [...slots, ...[...condemned].reverse()].find((p) => p !== undefined && !available(p));
     for (const c of condemned) {
-      if (monotonic && c !== firstUnhealthy && !available(c)) {
+      if (monotonic && c !== firstUnavailable && !available(c)) {
         waitingFor = notYet(c);
         exit = true;
         break;
@@ -265,7 +275,7 @@ export function reconcileStatefulSet(input: ControllerInput): ControllerResult {
         remove(pod, 'old revision');
         break;
       }
-      if (!healthy(pod)) {
+      if (!available(pod)) {
         if (!created.has(podName(pod)) && !deleted.has(podName(pod))) waitingFor = notYet(pod);
         break;
       }

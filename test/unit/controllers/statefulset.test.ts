@@ -132,6 +132,30 @@ describe('StatefulSet controller', () => {
     expect(r.waitingFor?.reason).toBe('pod web-0 to be Running and Ready');
   });
 
+  test('OrderedReady scale down: an unready condemned pod blocks the ones above it unless it is the lowest', () => {
+    const sim = new Sim(reconcileStatefulSet, sts({ replicas: 4 }));
+    sim.settle({ ready: true });
+    sim.updateOwner((s) => (s.replicas = 1));
+    sim.running('web-3');
+    sim.running('web-2');
+    let r = sim.round();
+    expect(r.deletePods).toEqual([]);
+    expect(r.waitingFor?.reason).toBe('pod web-3 to be Running and Ready');
+    sim.ready('web-2');
+    r = sim.round();
+    // web-3 is now the first unavailable pod: it may go.
+    expect(r.deletePods.map((d) => d.name)).toEqual(['web-3']);
+  });
+
+  test('a pending pod whose claim is gone gets it made again', () => {
+    const sim = new Sim(reconcileStatefulSet, sts({ replicas: 1 }));
+    sim.round();
+    sim.objects = sim.objects.filter((o) => o.kind !== 'PersistentVolumeClaim');
+    const r = sim.round();
+    expect(r.put.map((o) => o.metadata.name)).toEqual(['data-web-0']);
+    expect(r.createPods).toEqual([]);
+  });
+
   test('a failed pod is deleted and made again', () => {
     const sim = new Sim(reconcileStatefulSet, sts());
     sim.settle({ ready: true });
