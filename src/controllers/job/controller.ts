@@ -13,7 +13,7 @@ import type { V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { StoredObject } from '../../domain/objects';
 import type { ControllerInput, ControllerResult } from '../controller';
 import { creationTime, ownerEvent, podFromTemplate, podName, rfc3339, timeOf, withStatus } from '../workload-pods';
-import { isControlledBy, isPodActive, isPodReady } from '../pod-status';
+import { controllerOf, isControlledBy, isPodActive, isPodReady } from '../pod-status';
 import { COMPLETION_INDEX, formatIndexes, indexOf, parseIndexes } from './indexes';
 
 /** JOB_SOURCE is the reporting component of the Job controller's events. */
@@ -168,8 +168,12 @@ export function reconcileJob(input: ControllerInput): ControllerResult {
   if (job.metadata['deletionTimestamp'] !== undefined) return result;
   const ns = job.metadata.namespace ?? 'default';
   const now = input.now;
-  // The Job's pods: those it controls (its selector, set from its uid, selects exactly these).
-  const pods = input.pods.filter((p) => isControlledBy(p, job.metadata.uid));
+  // The Job's pods: those it controls, and those its selector (the API server's, from its uid)
+  // selects that no controller claims, as upstream adopts them; the stored Job need not carry the selector.
+  const uid = job.metadata.uid;
+  const pods = input.pods.filter(
+    (p) => isControlledBy(p, uid) || (controllerOf(p) === undefined && (p.metadata?.labels?.[CONTROLLER_UID_LABEL] === uid || p.metadata?.labels?.[LEGACY_CONTROLLER_UID_LABEL] === uid)),
+  );
 
   const done = finishedCondition(prior);
   if (done !== undefined) return ttlAfterFinished(job, spec, done, pods, now, result);

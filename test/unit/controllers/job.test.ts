@@ -201,6 +201,15 @@ describe('Job controller', () => {
     expect(sim.owner.status).toMatchObject({ active: 1 });
   });
 
+  test('a pod with the Job\'s uid label and no controller is the Job\'s (its selector selects it)', () => {
+    const sim = new Sim(reconcileJob, job());
+    const uid = sim.owner.metadata.uid;
+    sim.pods.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan', namespace: 'default', labels: { 'batch.kubernetes.io/controller-uid': uid } }, spec: { containers: [] }, status: { phase: 'Succeeded' } });
+    sim.round();
+    expect(sim.podNames()).toEqual(['orphan']);
+    expect(conds(sim).map((c) => c.split(' ')[0])).toEqual(['SuccessCriteriaMet', 'Complete']);
+  });
+
   test('completed indexes are written as upstream writes them', () => {
     expect(formatIndexes(new Set([0, 1, 2, 4, 6, 7]))).toBe('0-2,4,6,7');
     expect([...parseIndexes('0-2,4,6,7', 5)].sort()).toEqual([0, 1, 2, 4]);
