@@ -9,6 +9,7 @@
  */
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import { canonicalJson } from '../domain/canonical-json';
+import { ObjectError } from '../domain/errors';
 import type { KubeObject, ObjectKey, StoredObject } from '../domain/objects';
 import { controllerRef, isControlledBy } from './pod-status';
 
@@ -162,4 +163,46 @@ export function undoTarget(currentTemplate: V1PodTemplateSpec | undefined, revis
     return { kind: 'skipped', message: `skipped rollback (current template already matches revision ${toRevision})` };
   }
   return { kind: 'rollback', revision: revisionNumber(target), template: templateOfRevision(target) };
+}
+
+/** historyTable is kubectl's history overview: `REVISION  CHANGE-CAUSE` (tabwriter, padding 2), or NO_HISTORY. */
+export function historyTable(revisions: readonly KubeObject[]): string {
+  const rows = rolloutHistory(revisions);
+  if (rows.length === 0) return NO_HISTORY;
+  const cells = [['REVISION', 'CHANGE-CAUSE'], ...rows.map((r) => [String(r.revision), r.changeCause])];
+  const width = Math.max(...cells.map((c) => (c[0] ?? '').length)) + 2;
+  return cells.map((c) => `${(c[0] ?? '').padEnd(width)}${c[1] ?? ''}`).join('\n') + '\n';
+}
+
+/**
+ * revisionRollout is a StatefulSet's or DaemonSet's rollout facet in the shape src/kinds/kind.ts's
+ * RolloutFacet declares: `status` from the kind's status viewer, `history` over the owner's
+ * ControllerRevisions (among `owned`, what its controller reads; one revision's template rendered
+ * by `describeTemplate`, kubectl's DescribePodTemplate layout; kubectl's error thrown), `undo`'s
+ * target template (kubectl patches only the template back), not pausable.
+ */
+export function revisionRollout(
+  statusOf: (o: KubeObject) => { message: string; done: boolean } | { error: string },
+  describeTemplate: (template: V1PodTemplateSpec) => string,
+) {
+  const revisionsOf = (o: StoredObject, owned: readonly StoredObject[]) => ownedRevisions(owned, o);
+  return {
+    pausable: false,
+    status(o: StoredObject, _owned: readonly StoredObject[]): { done: boolean; message: string; error?: string } {
+      const s = statusOf(o);
+      return 'error' in s ? { done: false, message: '', error: s.error } : s;
+    },
+    history(o: StoredObject, owned: readonly StoredObject[], revision?: number): string {
+      const revisions = revisionsOf(o, owned);
+      if (revision === undefined || revision <= 0 || revisions.length === 0) return historyTable(revisions);
+      const r = revisionTemplate(revisions, revision);
+      if ('error' in r) throw new ObjectError(r.error);
+      return describeTemplate(r.template);
+    },
+    undo(o: StoredObject, owned: readonly StoredObject[], toRevision: number): { template: V1PodTemplateSpec } | { skipped: string } | { error: string } {
+      const spec = o.spec as { template?: V1PodTemplateSpec } | undefined;
+      const u = undoTarget(spec?.template, revisionsOf(o, owned), toRevision);
+      return u.kind === 'rollback' ? { template: u.template } : u.kind === 'skipped' ? { skipped: u.message } : { error: u.message };
+    },
+  };
 }

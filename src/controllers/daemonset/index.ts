@@ -10,4 +10,4 @@ export const DAEMONSET_CONTROLLER: ControllerSpec = {
 };
 
 export { reconcileDaemonSet } from './controller';
-export { daemonSetRolloutStatus } from './rollout';
+export { daemonSetRolloutStatus, daemonSetRollout } from './rollout';

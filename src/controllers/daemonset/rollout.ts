@@ -3,7 +3,9 @@
  * (pkg/polymorphichelpers/rollout_status.go), message and done flag, or its error. History and
  * undo read the set's ControllerRevisions (../revisions.ts). Pure.
  */
+import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { KubeObject } from '../../domain/objects';
+import { revisionRollout } from '../revisions';
 import type { RolloutStatus } from '../statefulset/rollout';
 import type { DaemonSetSpec, DaemonSetStatus } from './controller';
 
@@ -23,4 +25,9 @@ export function daemonSetRolloutStatus(ds: KubeObject): RolloutStatus {
     return { message: `daemon set "${name}" successfully rolled out`, done: true };
   }
   return { message: 'Waiting for daemon set spec update to be observed...', done: false };
+}
+
+/** daemonSetRollout is the rollout facet (kinds' RolloutFacet shape) of the kind: `describeTemplate` renders `history --revision` (kubectl's DescribePodTemplate). */
+export function daemonSetRollout(describeTemplate: (template: V1PodTemplateSpec) => string) {
+  return revisionRollout(daemonSetRolloutStatus, describeTemplate);
 }

@@ -10,4 +10,4 @@ export const STATEFULSET_CONTROLLER: ControllerSpec = {
 };
 
 export { reconcileStatefulSet } from './controller';
-export { statefulSetRolloutStatus } from './rollout';
+export { statefulSetRolloutStatus, statefulSetRollout } from './rollout';

@@ -3,7 +3,9 @@
  * (pkg/polymorphichelpers/rollout_status.go), message and done flag, or its error. History and
  * undo read the set's ControllerRevisions (../revisions.ts rolloutHistory, revisionTemplate, undoTarget). Pure.
  */
+import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { KubeObject } from '../../domain/objects';
+import { revisionRollout } from '../revisions';
 import type { StatefulSetSpec, StatefulSetStatus } from './controller';
 
 /** RolloutStatus is one look of `rollout status`: the line kubectl prints and whether it is done, or the error it stops with. */
@@ -32,4 +34,9 @@ export function statefulSetRolloutStatus(sts: KubeObject): RolloutStatus {
     return { message: `waiting for statefulset rolling update to complete ${updated} pods at revision ${status.updateRevision ?? ''}...`, done: false };
   }
   return { message: `statefulset rolling update complete ${status.currentReplicas ?? 0} pods at revision ${status.currentRevision ?? ''}...`, done: true };
+}
+
+/** statefulSetRollout is the rollout facet (kinds' RolloutFacet shape) of the kind: `describeTemplate` renders `history --revision` (kubectl's DescribePodTemplate). */
+export function statefulSetRollout(describeTemplate: (template: V1PodTemplateSpec) => string) {
+  return revisionRollout(statefulSetRolloutStatus, describeTemplate);
 }

@@ -1,4 +1,4 @@
-import { revisionsBeyondLimit, syncRevision, templatePatch, undoTarget, rolloutHistory, revisionTemplate, NO_HISTORY } from '../../../src/controllers/revisions';
+import { historyTable, revisionRollout, revisionsBeyondLimit, syncRevision, templatePatch, undoTarget, rolloutHistory, revisionTemplate, NO_HISTORY } from '../../../src/controllers/revisions';
 import type { StoredObject } from '../../../src/domain/objects';
 
 const owner = {
@@ -69,5 +69,20 @@ describe('ControllerRevisions', () => {
     expect(undoTarget(t('b'), revisions, -1)).toEqual({ kind: 'error', message: 'unable to find specified revision -1 in history' });
     expect(undoTarget(t('b'), [revisions[0]!], 0)).toEqual({ kind: 'error', message: 'no last revision to roll back to' });
     expect(NO_HISTORY).toBe('No rollout history found.');
+  });
+
+  test('the rollout facet: status, history table or one revision described, undo', () => {
+    const revisions = [rev('web-b', 2, 'b', 'kubectl set image b'), rev('web-a', 1, 'a')];
+    const set = { ...owner, spec: { template: t('b') } };
+    const facet = revisionRollout(() => ({ error: 'rollout status is only available for RollingUpdate strategy type' }), (tpl) => `described ${tpl.spec?.containers[0]?.image ?? ''}`);
+    expect(facet.pausable).toBe(false);
+    expect(facet.status(set, [])).toEqual({ done: false, message: '', error: 'rollout status is only available for RollingUpdate strategy type' });
+    expect(facet.history(set, revisions)).toBe('REVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image b\n');
+    expect(facet.history(set, revisions, 1)).toBe('described a');
+    expect(() => facet.history(set, revisions, 9)).toThrow('unable to find the specified revision');
+    expect(facet.history(set, [])).toBe('No rollout history found.');
+    expect(facet.undo(set, revisions, 0)).toEqual({ template: t('a') });
+    expect(facet.undo(set, revisions, 2)).toEqual({ skipped: 'skipped rollback (current template already matches revision 2)' });
+    expect(historyTable([])).toBe('No rollout history found.');
   });
 });
