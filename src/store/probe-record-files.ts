@@ -44,7 +44,7 @@ export class FileProbeRecords implements ProbeRecords {
     }
   }
 
-  read(podId: string): Promise<unknown> {
+  async read(podId: string): Promise<unknown> {
     return readJson(this.fileOf(podId));
   }
 

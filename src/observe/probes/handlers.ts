@@ -227,7 +227,8 @@ export function grpcProbe(host: string, port: number, service: string, timeoutSe
     let headers: http2.IncomingHttpHeaders = {};
     req.on('response', (h) => (headers = h));
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('error', (e) => fail(`error: health rpc probe failed: ${e.message}`));
+    // Before the connection is up, the session's error says why (the stream's only says it was cancelled).
+    req.on('error', (e) => (connected ? fail(`error: health rpc probe failed: ${e.message}`) : undefined));
     req.on('trailers', (t) => (headers = { ...headers, ...t }));
     req.on('end', () => {
       const code = Number(headers['grpc-status'] ?? 2);

@@ -72,8 +72,10 @@ export interface ProbeRun {
 /** ContainerRecord is what is kept of one container. */
 export interface ContainerRecord {
   id: string;
-  /** The start of the run the probes count (ISO); '' when the prober restarted it and has not seen the new run. */
+  /** The start of the run the probes count (ISO). */
   startedAt: string;
+  /** Set when the prober killed this run (a liveness or startup failure): it shows neither ready nor started, and is not probed. */
+  killed?: boolean;
   /** Restarts kubeplay made after liveness or startup failures (Podman's restart count does not see them). */
   restarts: number;
   probes: Partial<Record<ProbeKind, ProbeRun>>;
@@ -166,7 +168,7 @@ export function freshRecord(prev: PodRecord | undefined, podId: string, containe
     else if (same && old.readyChangedAt) rec.readyChangedAt = old.readyChangedAt;
     out.containers[c.name] = rec;
   }
-  for (const c of containers) settle(out.containers[c.name]!, c, now);
+  for (const c of containers) if (!out.containers[c.name]!.killed) settle(out.containers[c.name]!, c, now);
   return out;
 }
 
@@ -190,7 +192,7 @@ export function dueProbes(rec: PodRecord, containers: readonly ObservedContainer
   const out: DueProbe[] = [];
   for (const c of containers) {
     const r = rec.containers[c.name];
-    if (!c.running || r === undefined || r.startedAt === '' || c.startedAt === undefined) continue;
+    if (!c.running || r === undefined || r.killed || r.startedAt === '' || c.startedAt === undefined) continue;
     const ranFor = now.getTime() - c.startedAt.getTime();
     for (const kind of PROBE_KINDS) {
       const probe = c.probes[kind];
@@ -260,7 +262,7 @@ export function recordOutcomes(
   }
   for (const c of containers) {
     const r = rec.containers[c.name];
-    if (r !== undefined) settle(r, c, now);
+    if (r !== undefined && !r.killed) settle(r, c, now);
   }
   return kills;
 }
@@ -270,7 +272,7 @@ export function recordKilled(rec: PodRecord, kill: Kill, now: Date): void {
   const r = rec.containers[kill.container];
   if (r === undefined) return;
   if (kill.restart) r.restarts++;
-  r.startedAt = '';
+  r.killed = true;
   if (r.ready) {
     r.ready = false;
     r.readyChangedAt = now.toISOString();
@@ -299,7 +301,7 @@ export function viewOf(rec: PodRecord | undefined, c: ObservedContainer): Contai
     const started = c.running && c.probes.startup === undefined;
     return { ready: started && c.probes.readiness === undefined, started, restarts: 0 };
   }
-  const fresh = r.startedAt !== '' && r.startedAt === (c.startedAt?.toISOString() ?? '');
+  const fresh = !r.killed && r.startedAt !== '' && r.startedAt === (c.startedAt?.toISOString() ?? '');
   const started = fresh && isStarted(r, c);
   const v: ContainerView = { ready: fresh && r.ready, started, restarts: r.restarts };
   if (r.readyChangedAt) v.readyChangedAt = new Date(r.readyChangedAt);
