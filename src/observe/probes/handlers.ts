@@ -228,8 +228,8 @@ export function grpcProbe(host: string, port: number, service: string, timeoutSe
     req.on('response', (h) => (headers = h));
     req.on('data', (c: Buffer) => chunks.push(c));
     // Before the connection is up, the session's error says why (the stream's only says it was cancelled).
-    req.on('error', (e) => (connected ? fail(`error: health rpc probe failed: ${e.message}`) : undefined));
-    req.on('trailers', (t) => (headers = { ...headers, ...t }));
+    req.on('error', (e: Error) => (connected ? fail(`error: health rpc probe failed: ${e.message}`) : undefined));
+    req.on('trailers', (t: http2.IncomingHttpHeaders) => (headers = { ...headers, ...t }));
     req.on('end', () => {
       const code = Number(headers['grpc-status'] ?? 2);
       const message = decodeURIComponent(String(headers['grpc-message'] ?? ''));

@@ -132,7 +132,7 @@ describe('grpc', () => {
         stream.end(Buffer.from([0, 0, 0, 0, 2, 0x08, status[service] ?? 3]));
       });
     });
-    const port = await listen(server as unknown as net.Server);
+    const port = await listen(server);
     expect(await grpcProbe('127.0.0.1', port, '', 1)).toEqual({ result: 'success', output: 'service healthy' });
     expect(await grpcProbe('127.0.0.1', port, 'db', 1)).toEqual({ result: 'failure', output: 'service unhealthy (responded with "NOT_SERVING")' });
     expect(await grpcProbe('127.0.0.1', port, 'none', 1)).toEqual({
