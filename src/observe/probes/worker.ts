@@ -163,7 +163,14 @@ export function freshRecord(prev: PodRecord | undefined, podId: string, containe
       continue;
     }
     const rec: ContainerRecord = { id: c.id, startedAt: started, restarts: same ? old.restarts : 0, probes: {}, ready: false };
-    for (const k of PROBE_KINDS) if (c.probes[k]) rec.probes[k] = { result: initialResult(k), streak: 0 };
+    for (const k of PROBE_KINDS) {
+      if (!c.probes[k]) continue;
+      rec.probes[k] = { result: initialResult(k), streak: 0 };
+      // The kubelet's worker outlives a restart and keeps its period: a container restarted after a
+      // liveness failure is probed a period after the last run, not at once.
+      const last = same ? old.probes[k]?.lastRunAt : undefined;
+      if (last !== undefined) rec.probes[k].lastRunAt = last;
+    }
     if (same && old.ready) rec.readyChangedAt = c.startedAt?.toISOString() ?? now.toISOString();
     else if (same && old.readyChangedAt) rec.readyChangedAt = old.readyChangedAt;
     out.containers[c.name] = rec;

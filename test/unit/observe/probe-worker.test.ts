@@ -179,3 +179,12 @@ test('with no record, a container with a readiness or startup probe shows neithe
   expect(viewOf(undefined, web({ startup: { exec: { command: ['true'] } } }))).toEqual({ ready: false, started: false, restarts: 0 });
   expect(viewOf(undefined, web({ liveness: { exec: { command: ['true'] } } }))).toEqual({ ready: true, started: true, restarts: 0 });
 });
+
+test('after a liveness kill the new run is probed a period after the last run, not at once (the worker outlives the restart)', () => {
+  const probes = { liveness: { exec: { command: ['false'] }, periodSeconds: 60, failureThreshold: 1 } };
+  const s = step(undefined, web(probes), 1, () => ({ result: 'failure', output: '' }));
+  recordKilled(s.rec, s.kills[0]!, at(1));
+  const again = web(probes, at(2));
+  expect(step(s.rec, again, 3, () => ok).ran).toEqual([]);
+  expect(step(s.rec, again, 61, () => ok).ran).toEqual(['liveness']);
+});
