@@ -164,6 +164,20 @@ test('a startupProbe holds readiness back: started false and 0/1 until it passes
   await waitUntil('the startup-probed pod to be 1/1', async () => (await row('slow'))[1] === '1/1', 15_000);
 });
 
+test('two commands probing one pod at once: the probe runs once (the second waits, then finds it not due) and the record stays whole', async () => {
+  const f = file('busy.yaml', pod('busy', `  - name: app
+    image: ${image}
+    command: ${httpd(8086)}
+    readinessProbe: {httpGet: {path: /nope.html, port: 8086}, periodSeconds: 60}
+`));
+  expect((await cli(['apply', '-f', f])).code).toBe(0);
+  const both = await Promise.all([cli(['get', 'pod', `${prefix}-busy`]), cli(['get', 'pod', `${prefix}-busy`]), cli(['describe', 'pod', `${prefix}-busy`])]);
+  for (const r of both) expect(r).toMatchObject({ code: 0, stderr: '' });
+  const d = await cli(['describe', 'pod', `${prefix}-busy`]);
+  // One run in all: no "(x2 over ...)".
+  expect(d.stdout).toMatch(/Warning\s+Unhealthy\s+\d+s\s+kubelet\s+Readiness probe failed: HTTP probe failed with statuscode: 404\n/);
+});
+
 test('the records of a deleted pod are swept by the next get of every pod', async () => {
   const { readdirSync } = await import('node:fs');
   const before = readdirSync(join(stateDir, 'probes')).length;
