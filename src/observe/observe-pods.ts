@@ -143,10 +143,11 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
     list.push(c);
     byPod.set(c.podName, list);
   }
-  // A pod whose probes run needs its IP and its containers' exact starts: all its containers are inspected.
+  // A pod whose probes run needs its IP and its containers' exact starts: its app containers are
+  // inspected (they share the infra container's network, so they report the pod's IP).
   const probed = new Set(prober ? pods.filter((p) => isManaged(p) && needsProbing(lastAppliedOf(p)?.spec)).map((p) => p.name) : []);
   const toInspect = pods.flatMap((p) =>
-    (byPod.get(p.name) ?? []).filter((c) => q.inspectAll || probed.has(p.name) || (!c.isInfra && c.exitedAt !== undefined)).map((c) => c.id),
+    (byPod.get(p.name) ?? []).filter((c) => q.inspectAll || (!c.isInfra && (probed.has(p.name) || c.exitedAt !== undefined))).map((c) => c.id),
   );
   const details = new Map((toInspect.length > 0 ? await engine.inspectContainers(toInspect) : []).map((d) => [d.id, d]));
   const snapshots = pods.map((p) => toSnapshot(p, byPod.get(p.name) ?? [], details));
