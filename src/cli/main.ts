@@ -23,6 +23,7 @@ import {
 import type { ContainerEngine, EngineCall } from '../engine/container-engine';
 import type { HeadStart } from './head-start';
 import type { ObjectStore } from '../store/object-store';
+import type { Prober } from '../observe/probes/prober';
 import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
@@ -117,6 +118,20 @@ function stateDirOfRun(env: NodeJS.ProcessEnv): string {
   return path.resolve(stateDirFlag ?? stateDirOf(env, process.getuid?.() ?? 0));
 }
 
+/**
+ * proberOf makes the prober of a command that observes pods as v1 Pods (get, describe, ...): its
+ * records are files under `<state dir>/probes` (store/probe-record-files.ts), its network probes go
+ * from this process to the pods' IPs, its exec probes and liveness restarts through the engine.
+ */
+export function proberOf(env: NodeJS.ProcessEnv): (engine: ContainerEngine) => Prober {
+  return (engine) => {
+    const { Prober: ProberClass } = require('../observe/probes/prober') as typeof import('../observe/probes/prober');
+    const { NetworkProbeHandlers } = require('../observe/probes/handlers') as typeof import('../observe/probes/handlers');
+    const { FileProbeRecords } = require('../store/probe-record-files') as typeof import('../store/probe-record-files');
+    return new ProberClass({ records: new FileProbeRecords(`${stateDirOfRun(env)}/probes`), handlers: new NetworkProbeHandlers(engine), engine, now: () => new Date() });
+  };
+}
+
 /** filesRootOf is where pods' configMap/secret/projected volume files are kept: `<state dir>/pods`. */
 function filesRootOf(env: NodeJS.ProcessEnv): string {
   return `${stateDirOfRun(env)}/pods`;
@@ -179,13 +194,13 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
   return skipHelpCache(yargs(args)
     .scriptName('kubeplay')
     .usage('kubeplay runs Kubernetes Pod manifests on Podman with kubectl\'s semantics.\n\nUsage: kubeplay <command> [flags]')
-    .command(applyCommand(io, { engines: engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }, setVerbose))
-    .command(getCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
-    .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
-    .command(describeCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
-    .command(scaleCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
-    .command(rolloutCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
-    .command(waitCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env) }))
+    .command(applyCommand(io, { engines: engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }, setVerbose))
+    .command(getCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), prober: proberOf(io.env) }))
+    .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
+    .command(describeCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), prober: proberOf(io.env) }))
+    .command(scaleCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
+    .command(rolloutCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
+    .command(waitCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
     .command(logsCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(execCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(startSequenceCommand(io, (socketPath) => {

@@ -6,6 +6,7 @@ import type { Issue, PodManifest, ValidManifest } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
 import { ConflictError, ManifestError, ObjectError, UsageError } from '../domain/errors';
 import type { NodeInfo } from '../controllers/controller';
+import type { Prober } from '../observe/probes/prober';
 import { hasWorkloads, reconcile, type ReconcileReport } from './reconcile';
 import { matchesSelector, parseSelector } from '../domain/selector';
 import type { ContainerEngine } from '../engine/container-engine';
@@ -98,6 +99,8 @@ export interface ApplyDeps {
   filesRoot?: string;
   /** This machine as a node (a DaemonSet's pod, a pod's nodeName); without it, controllers are not run. */
   node?: NodeInfo;
+  /** Makes the prober the controllers' look at pods runs (readiness, docs/probes.md). */
+  prober?: (engine: ContainerEngine) => Prober;
 }
 
 /** ApplyReport is what apply did (or would do, on a dry run). */
@@ -277,7 +280,7 @@ async function secretEnvWarnings(engine: ContainerEngine, plan: Plan, desired: r
  */
 async function reconcileAfterApply(opts: ApplyOptions, deps: ApplyDeps, engine: ContainerEngine, store: ObjectStore, node: NodeInfo, applied: readonly DesiredObject[]): Promise<ReconcileReport> {
   const report = await reconcile(
-    { engine, store, probe: deps.probe, hostFs: deps.hostFs, node, concurrency: opts.concurrency, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
+    { engine, store, probe: deps.probe, hostFs: deps.hostFs, node, concurrency: opts.concurrency, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
     { waitSeconds: opts.wait ? opts.timeoutSeconds ?? APPLY_WAIT_SECONDS : 0 },
   );
   if (opts.wait) {

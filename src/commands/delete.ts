@@ -11,6 +11,7 @@ import { recordDelete } from './record-state';
 import { hasWorkloads, reconcile, workloadKinds, type ReconcileReport } from './reconcile';
 import type { NodeInfo } from '../controllers/controller';
 import type { HostProbe } from '../observe/observe-state';
+import type { Prober } from '../observe/probes/prober';
 import type { Action } from '../plan/plan';
 import { storeWriter } from './store-writer';
 import type { ObservedPod } from '../domain/state';
@@ -112,6 +113,8 @@ export interface DeleteDeps {
   /** This machine as a node, and the host checks pod creation needs: with both, controllers run after the delete (a controller's pod deleted is made again; what a deleted owner made goes). */
   node?: NodeInfo;
   probe?: HostProbe;
+  /** Makes the prober the controllers' look at pods runs (readiness). */
+  prober?: (engine: ContainerEngine) => Prober;
 }
 
 /** DeleteReport is what delete did (or would do, on a dry run, or asked a background kubeplay to do). */
@@ -471,7 +474,7 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     if (store) recordDelete(store, out.plan.actions, execution);
     if (store && deps.node && deps.probe && deps.hostFs) {
       if (opts.cascade === 'orphan') orphanDependents(store, out.plan.actions, stored ?? []);
-      if (hasWorkloads(store)) out.reconciled = await reconcile({ engine, store, probe: deps.probe, hostFs: deps.hostFs, node: deps.node, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}) }, { waitSeconds: 0 });
+      if (hasWorkloads(store)) out.reconciled = await reconcile({ engine, store, probe: deps.probe, hostFs: deps.hostFs, node: deps.node, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}) }, { waitSeconds: 0 });
     }
     return out;
   } finally {

@@ -11,6 +11,8 @@ import type { ContainerEngine, EngineEvent } from '../engine/container-engine';
 import type { DescribedPod, DescribeEvent } from '../print/describe';
 import { namesFromFiles } from './get';
 import { observeGet, type GetQuery } from '../observe/observe-pods';
+import type { Prober } from '../observe/probes/prober';
+import type { ProbeEvent } from '../observe/probes/worker';
 import { eventsForPods, probeFailures, type ProbeFailure } from '../observe/pod-events';
 
 export { eventsForPods, eventsOfPod, probeFailures, type ProbeFailure } from '../observe/pod-events';
@@ -42,6 +44,8 @@ export interface DescribeDeps {
   now: () => Date;
   /** Opens the object store, read for the ConfigMaps and Secrets a pod's envFrom names (the kubelet's events about them). */
   store?: () => ObjectStore;
+  /** Makes the prober that runs the pods' due probes and keeps their events (docs/probes.md). */
+  prober?: (engine: ContainerEngine) => Prober;
 }
 
 /** DescribeResult: the pods found, in the order asked for, and the names that are not there. */
@@ -91,12 +95,17 @@ export async function runDescribe(o: DescribeOptions, deps: DescribeDeps): Promi
   const q: GetQuery = { names: [...new Set(names)], fields: [], inspectAll: true, single: false, ...(o.allNamespaces ? {} : { namespace: o.namespace }) };
   if (o.selector !== undefined) q.selector = parseSelector(o.selector);
   const engine = await deps.engine();
-  const found = await observeGet(q, engine, deps.now);
-  const [events, failures] = await Promise.all([eventsForPods(engine, found.pods), Promise.all(found.pods.map((p) => probeFailures(engine, p)))]);
+  const found = await observeGet(q, engine, deps.now, deps.prober?.(engine));
+  // With the prober, its records hold the probes' events; without it, Podman's healthcheck log holds the liveness failures.
+  const probed = found.probeEvents;
+  const [events, failures] = await Promise.all([
+    eventsForPods(engine, found.pods),
+    probed ? found.pods.map(() => []) : Promise.all(found.pods.map((p) => probeFailures(engine, p))),
+  ]);
   const kubelet = kubeletEvents(found.pods, deps.store);
   const pods = found.pods.map((pod, i) => {
     const d = describedPod(pod, events[i] ?? [], failures[i] ?? []);
-    const extra = kubelet[i] ?? [];
+    const extra = [...(kubelet[i] ?? []), ...(probed?.[pod.metadata?.uid ?? ''] ?? []).map(toDescribeEvent)];
     return extra.length === 0 ? d : { ...d, events: [...extra, ...d.events].sort((a, b) => a.last.getTime() - b.last.getTime()) };
   });
   return { pods, notFound: found.notFound };
@@ -132,6 +141,11 @@ function kubeletEvents(pods: readonly V1Pod[], store: (() => ObjectStore) | unde
   } finally {
     opened.close();
   }
+}
+
+/** toDescribeEvent is one of the prober's kubelet events as describe's row. */
+export function toDescribeEvent(e: ProbeEvent): DescribeEvent {
+  return { type: e.type, reason: e.reason, from: 'kubelet', message: e.message, count: e.count, first: new Date(e.first), last: new Date(e.last) };
 }
 
 function asDate(v: unknown): Date | undefined {

@@ -14,6 +14,7 @@ import type { OutputFormat } from '../print/get/format';
 import { requireResource } from '../kinds/registry';
 import { parseFieldSelector } from '../domain/field-selector';
 import { observeGet, type GetQuery, type GetResult } from '../observe/observe-pods';
+import type { Prober } from '../observe/probes/prober';
 
 // Moved to domain/ and observe/; re-exported for the commands and tests that name them here.
 export { matchesFields, parseFieldSelector, type FieldRequirement } from '../domain/field-selector';
@@ -49,6 +50,8 @@ export interface GetOptions {
 /** GetDeps are what get needs from outside, injected by the CLI. */
 export interface GetDeps {
   engine: () => Promise<ContainerEngine>;
+  /** Makes the prober that runs the pods' due probes (docs/probes.md); without it, no probe runs. */
+  prober?: (engine: ContainerEngine) => Prober;
   readStdin: (maxBytes: number) => Promise<Buffer>;
   now: () => Date;
 }
@@ -112,7 +115,8 @@ export async function toQuery(o: GetOptions, deps: Pick<GetDeps, 'readStdin'>): 
 /** runGet runs get once; see the module comment. */
 export async function runGet(o: GetOptions, deps: GetDeps): Promise<GetResult> {
   const q = await toQuery(o, deps);
-  return observeGet(q, await deps.engine(), deps.now);
+  const engine = await deps.engine();
+  return observeGet(q, engine, deps.now, deps.prober?.(engine));
 }
 
 /** WatchEvent is one change seen while watching: a pod's row changed, appeared or went away. */
@@ -136,7 +140,9 @@ export async function watchGet(
 ): Promise<void> {
   const q = await toQuery(o, deps);
   const engine = await deps.engine();
-  const first = await observeGet(q, engine, deps.now);
+  // A watch re-runs the probes as they fall due, every interval (docs/probes.md).
+  const prober = deps.prober?.(engine);
+  const first = await observeGet(q, engine, deps.now, prober);
   onInitial(first);
   const idOf = (p: V1Pod) => `${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`;
   const seen = new Map(first.pods.map((p) => [idOf(p), { pod: p, key: key(p) }]));
@@ -151,7 +157,7 @@ export async function watchGet(
   while (!signal.aborted) {
     await sleep(o.watchIntervalSeconds * 1000);
     if (signal.aborted) break;
-    const now = await observeGet(q, engine, deps.now);
+    const now = await observeGet(q, engine, deps.now, prober);
     const names = new Set<string>();
     for (const p of now.pods) {
       const name = idOf(p);

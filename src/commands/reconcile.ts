@@ -36,6 +36,7 @@ import { sourcesOf } from '../translate/pod-sources';
 import { observeSources } from '../observe/observe-objects';
 import { observeState, toObservedPod, type HostProbe } from '../observe/observe-state';
 import { observeGet } from '../observe/observe-pods';
+import type { Prober } from '../observe/probes/prober';
 import { planChanges } from '../plan/plan-changes';
 import { planDeletes } from '../plan/plan-deletes';
 import { referenceIssues } from '../plan/plan-references';
@@ -62,6 +63,8 @@ export interface ReconcileDeps {
   sleep?: (ms: number) => Promise<void>;
   concurrency?: number;
   signal?: AbortSignal;
+  /** Runs the pods' due probes as pods are observed (docs/probes.md); without it, a container with a readiness probe is never ready. */
+  prober?: Prober;
   /** Observes every pod as a v1 Pod (get's view, readiness included); default: observeGet over all namespaces. */
   observePods?: () => Promise<V1Pod[]>;
 }
@@ -129,7 +132,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const suffix = deps.suffix ?? (() => randomSuffix());
-  const observePods = deps.observePods ?? (async () => (await observeGet({ names: [], fields: [], inspectAll: true, single: false }, deps.engine, now)).pods);
+  const observePods = deps.observePods ?? (async () => (await observeGet({ names: [], fields: [], inspectAll: true, single: false }, deps.engine, now, deps.prober)).pods);
   const report: ReconcileReport = { rounds: 0, actions: [], executions: [], failures: [], waiting: [], reached: false };
   const kinds = workloadKinds();
   const deadline = now().getTime() + opts.waitSeconds * 1000;

@@ -76,7 +76,7 @@ export async function runWait(opts: WaitOptions, deps: WorkloadDeps): Promise<st
     const store = deps.store();
     try {
       for (const r of [...pending]) {
-        const o = r.kind.info.kind === 'Pod' ? await podOf(engine, r) : store.get({ kind: groupKindText(r.kind.info), namespace: r.kind.info.namespaced ? r.namespace : '', name: r.name });
+        const o = r.kind.info.kind === 'Pod' ? await podOf(engine, r, deps.prober?.(engine)) : store.get({ kind: groupKindText(r.kind.info), namespace: r.kind.info.namespaced ? r.namespace : '', name: r.name });
         if (o === undefined && first && f.type !== 'delete') throw new NotFoundError([{ name: r.name }], resourceText(r.kind.info));
         if (meets(o, f)) {
           say(`${refWord(r.kind.info)}/${r.name} condition met`);
@@ -96,7 +96,7 @@ export async function runWait(opts: WaitOptions, deps: WorkloadDeps): Promise<st
 }
 
 /** podOf is one pod as get shows it, or undefined. */
-async function podOf(engine: Parameters<typeof observeGet>[1], r: WorkloadRef): Promise<V1Pod | undefined> {
-  const got = await observeGet({ names: [r.name], fields: [], inspectAll: true, single: true, namespace: r.namespace }, engine, () => new Date());
+async function podOf(engine: Parameters<typeof observeGet>[1], r: WorkloadRef, prober: Parameters<typeof observeGet>[3]): Promise<V1Pod | undefined> {
+  const got = await observeGet({ names: [r.name], fields: [], inspectAll: true, single: true, namespace: r.namespace }, engine, () => new Date(), prober);
   return got.pods[0];
 }

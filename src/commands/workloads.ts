@@ -9,6 +9,7 @@ import type { StoredObject } from '../domain/objects';
 import type { NodeInfo } from '../controllers/controller';
 import type { HostProbe } from '../observe/observe-state';
 import type { HostFs } from '../execute/execute-plan';
+import type { Prober } from '../observe/probes/prober';
 import { NotFoundError, UsageError } from '../domain/errors';
 import { DEFAULT_NAMESPACE, groupKindText, resourceText } from '../domain/kinds';
 import { requireResource } from '../kinds/registry';
@@ -27,6 +28,8 @@ export interface WorkloadDeps {
   signal?: AbortSignal;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Makes the prober that runs pods' due probes as they are observed (docs/probes.md). */
+  prober?: (engine: ContainerEngine) => Prober;
 }
 
 /** WorkloadRef is one object named on the command line. */
@@ -95,6 +98,7 @@ export async function withControllers<T>(
         ...(deps.signal ? { signal: deps.signal } : {}),
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),
+        ...(deps.prober ? { prober: deps.prober(engine) } : {}),
       },
       ropts,
     );

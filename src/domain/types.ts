@@ -198,6 +198,13 @@ export interface DesiredContainer {
    * succeeds, as the kubelet does. Same form as a healthcheck (kubeplay runs it through exec).
    */
   startupProbe?: DesiredHealthcheck;
+  /**
+   * The probes kubeplay's prober runs that nothing above carries (a readinessProbe, an app
+   * container's startupProbe, a grpc livenessProbe), as written: here so that the manifest hash
+   * covers them, and a changed probe makes the pod again (a pod's probes cannot change in place).
+   * Absent when there are none, so pods without them hash as they always did.
+   */
+  probes?: Record<string, unknown>;
 }
 
 /** DesiredPod is a Podman pod as the translator derives it from a manifest. */

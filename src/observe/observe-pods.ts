@@ -7,7 +7,9 @@ import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domai
 import { matchesSelector, pushDownLabels, type Selector } from '../domain/selector';
 import { matchesFields, type FieldRequirement } from '../domain/field-selector';
 import type { ContainerEngine, EngineContainer, EngineContainerDetail, EnginePod } from '../engine/container-engine';
-import { toV1Pod, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from './to-v1-pod';
+import { isManaged, k8sNameOf, lastAppliedOf, toV1Pod, uidOf, userLabelsOf, type ContainerSnapshot, type PodSnapshot } from './to-v1-pod';
+import { needsProbing, type Prober, type ProbedPod } from './probes/prober';
+import type { ProbeEvent } from './probes/worker';
 import { byText } from '../domain/order';
 import { DEFAULT_NAMESPACE } from '../domain/kinds';
 import { podIdentityOf, podmanPodName } from '../domain/pod-names';
@@ -18,6 +20,8 @@ export interface GetResult {
   notFound: string[];
   /** Whether one pod was asked for by name: json/yaml then print the object rather than a List. */
   single: boolean;
+  /** The kubelet events the prober recorded, by pod uid (describe shows them); absent without a prober. */
+  probeEvents?: Record<string, ProbeEvent[]>;
 }
 
 /** GetQuery is a validated request: what to select and how much to observe. */
@@ -101,7 +105,7 @@ export function fromManagedContainers(containers: readonly EngineContainer[]): E
  * pods and containers are listed; containers of pods other tools made may lack the pod's labels
  * and are fetched by id.
  */
-export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () => Date): Promise<GetResult> {
+export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () => Date, prober?: Prober): Promise<GetResult> {
   const push = q.names.length === 0 ? pushDownLabels(q.selector) : undefined;
   let listed: EnginePod[] | undefined;
   let containers: EngineContainer[];
@@ -139,13 +143,42 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
     list.push(c);
     byPod.set(c.podName, list);
   }
+  // A pod whose probes run needs its IP and its containers' exact starts: its app containers are
+  // inspected (they share the infra container's network, so they report the pod's IP).
+  const probed = new Set(prober ? pods.filter((p) => isManaged(p) && needsProbing(lastAppliedOf(p)?.spec)).map((p) => p.name) : []);
   const toInspect = pods.flatMap((p) =>
-    (byPod.get(p.name) ?? []).filter((c) => q.inspectAll || (!c.isInfra && c.exitedAt !== undefined)).map((c) => c.id),
+    (byPod.get(p.name) ?? []).filter((c) => q.inspectAll || (!c.isInfra && (probed.has(p.name) || c.exitedAt !== undefined))).map((c) => c.id),
   );
   const details = new Map((toInspect.length > 0 ? await engine.inspectContainers(toInspect) : []).map((d) => [d.id, d]));
+  const snapshots = pods.map((p) => toSnapshot(p, byPod.get(p.name) ?? [], details));
+  let probeEvents: Record<string, ProbeEvent[]> | undefined;
+  if (prober) {
+    // Every pod was listed: records of pods that are gone can go.
+    const sweeping = push === undefined && q.names.length === 0 ? prober.sweep(new Set(listed.map((p) => p.id))).catch(() => 0) : Promise.resolve(0);
+    const results = await prober.probe(snapshots.filter((s) => probed.has(s.name)).map(probedPodOf));
+    await sweeping;
+    probeEvents = {};
+    for (const s of snapshots) {
+      const r = results.get(s.id);
+      if (r === undefined) continue;
+      s.probes = r.views;
+      probeEvents[uidOf(s.id)] = r.events;
+    }
+  }
   const at = now();
-  const v1 = pods.map((p) => toV1Pod(toSnapshot(p, byPod.get(p.name) ?? [], details), at)).filter((p) => matchesFields(q.fields, p));
+  const v1 = snapshots.map((s) => toV1Pod(s, at)).filter((p) => matchesFields(q.fields, p));
   const found = new Set(pods.map((p) => p.name));
-  return { pods: v1, notFound: q.names.filter((n) => !found.has(podmanPodName(ns ?? DEFAULT_NAMESPACE, n))), single: q.single };
+  return { pods: v1, notFound: q.names.filter((n) => !found.has(podmanPodName(ns ?? DEFAULT_NAMESPACE, n))), single: q.single, ...(probeEvents ? { probeEvents } : {}) };
+}
+
+/** probedPodOf is a snapshot as the prober needs it (its spec from the last-applied label). */
+function probedPodOf(s: PodSnapshot): ProbedPod {
+  const managed = isManaged(s);
+  return {
+    podId: s.id,
+    ip: s.ip,
+    spec: lastAppliedOf(s)?.spec ?? { containers: [] },
+    containers: s.containers.map((c) => ({ name: k8sNameOf(c, s.name, managed), id: c.id, running: c.state === 'running', ...(c.startedAt ? { startedAt: c.startedAt } : {}) })),
+  };
 }
 

@@ -15,11 +15,23 @@
  * Native sidecars (init containers with restartPolicy Always) count as initialized once started,
  * and in the pod's readiness, as the kubelet counts them.
  */
-import type { V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerState, V1ContainerStatus, V1Pod, V1PodCondition, V1PodSpec } from '@kubernetes/client-node';
 import { parseLastApplied } from '../domain/last-applied';
 import { KUBEPLAY_LABEL_KEYS, LABEL_CONTAINER, LABEL_LAST_APPLIED, LABEL_MANAGED_BY, LABEL_OWNER, MANAGED_BY_VALUE } from '../domain/labels';
 import { byText } from '../domain/order';
 import { podIdentityOf } from '../domain/pod-names';
+
+/**
+ * ProbeView is what the prober (observe/probes/) found of a container's probes: whether it is
+ * ready and started, the restarts kubeplay made after liveness failures, and when its readiness last
+ * changed. A container with a readiness or startup probe and no view has passed neither.
+ */
+export interface ProbeView {
+  ready: boolean;
+  started: boolean;
+  restarts: number;
+  readyChangedAt?: Date;
+}
 
 /** ContainerSnapshot is one (non-infra) Podman container of a pod, as listed and, when needed, inspected. */
 export interface ContainerSnapshot {
@@ -53,6 +65,8 @@ export interface PodSnapshot {
   /** When the infra container (the pod's sandbox) started. */
   startedAt?: Date;
   containers: ContainerSnapshot[];
+  /** What the prober found, by the container's manifest name; absent when no probe ran (see ProbeView). */
+  probes?: Record<string, ProbeView>;
 }
 
 /** CRASH_LOOP_WINDOW_MS: a restarted container's run younger than this counts as crash looping (kubelet's first back-off is 10 s). */
@@ -77,13 +91,13 @@ export function userLabelsOf(s: Pick<PodSnapshot, 'labels' | 'name'>): Record<st
 }
 
 /** uidOf turns Podman's 64-hex pod id into a stable UUID-shaped uid. */
-function uidOf(id: string): string {
+export function uidOf(id: string): string {
   const h = (id.replace(/[^0-9a-f]/gi, '') + '0'.repeat(32)).slice(0, 32).toLowerCase();
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 /** k8sNameOf is the container's name in the manifest: its label, or its Podman name without the pod prefix. */
-function k8sNameOf(c: ContainerSnapshot, podName: string, managed: boolean): string {
+export function k8sNameOf(c: ContainerSnapshot, podName: string, managed: boolean): string {
   const label = c.labels[LABEL_CONTAINER];
   if (label) return label;
   return managed && c.podmanName.startsWith(`${podName}-`) ? c.podmanName.slice(podName.length + 1) : c.podmanName;
@@ -120,11 +134,14 @@ interface StatusContext {
 }
 
 /** containerStatusOf maps one Podman container (or its absence) onto a Kubernetes container status. */
-export function containerStatusOf(name: string, image: string, c: ContainerSnapshot | undefined, ctx: StatusContext): V1ContainerStatus {
-  const base = { name, image: c?.image || image, imageID: '' };
-  if (c === undefined) {
+export function containerStatusOf(name: string, image: string, snap: ContainerSnapshot | undefined, ctx: StatusContext, view?: ProbeView): V1ContainerStatus {
+  const base = { name, image: snap?.image || image, imageID: '' };
+  if (snap === undefined) {
     return { ...base, ready: false, restartCount: 0, started: false, state: { waiting: { reason: ctx.waitingReason } } };
   }
+  const podmanRestarts = snap.restartCount;
+  // RESTARTS counts Podman's restarts and the ones kubeplay made after liveness failures.
+  const c = view && view.restarts > 0 ? { ...snap, restartCount: snap.restartCount + view.restarts } : snap;
   const id = { containerID: `podman://${c.id}` };
   const last = lastTermination(c);
   const withLast = last ? { lastState: last } : {};
@@ -142,13 +159,13 @@ export function containerStatusOf(name: string, image: string, c: ContainerSnaps
     case 'paused':
     case 'stopping': {
       const young = c.startedAt !== undefined && ctx.now.getTime() - c.startedAt.getTime() < CRASH_LOOP_WINDOW_MS;
-      if (c.restartCount > 0 && young && c.state === 'running') return crashLoop();
+      if (podmanRestarts > 0 && young && c.state === 'running') return crashLoop();
       return {
         ...base,
         ...id,
-        ready: c.state === 'running',
+        ready: c.state === 'running' && (view?.ready ?? true),
         restartCount: c.restartCount,
-        started: true,
+        started: view?.started ?? true,
         state: { running: c.startedAt ? { startedAt: c.startedAt } : {} },
         ...withLast,
       };
@@ -156,7 +173,7 @@ export function containerStatusOf(name: string, image: string, c: ContainerSnaps
     case 'exited':
     case 'stopped':
     case 'removing': {
-      if (c.restartCount > 0 && willRestart(c) && c.state !== 'removing') return crashLoop();
+      if (podmanRestarts > 0 && willRestart(c) && c.state !== 'removing') return crashLoop();
       return {
         ...base,
         ...id,
@@ -196,6 +213,35 @@ function phaseOf(initializing: boolean, app: V1ContainerStatus[]): string {
   return 'Pending';
 }
 
+/** unprobedView is what a container shows when no probe ran: with a readiness or startup probe, not passed; else undefined (running is ready). */
+function unprobedView(spec: V1Container): ProbeView | undefined {
+  if (spec.readinessProbe === undefined && spec.startupProbe === undefined) return undefined;
+  // A sidecar's startupProbe is run by its start sequence, which started the next container only once it passed.
+  const started = spec.startupProbe === undefined || spec.restartPolicy === 'Always';
+  return { ready: false, started, restarts: 0 };
+}
+
+/**
+ * readinessChangedAt is the Ready and ContainersReady conditions' lastTransitionTime: when all are
+ * ready, when the last of them became ready; otherwise when the first of the unready ones became
+ * unready (the pod's start when that is not known). A container's time is the prober's
+ * readyChangedAt, or, without probes, its start.
+ */
+export function readinessChangedAt(
+  containers: ReadonlyArray<{ ready: boolean; view?: ProbeView | undefined; startedAt?: Date | undefined }>,
+  allReady: boolean,
+  podStart: Date | undefined,
+): Date | undefined {
+  const timeOf = (c: (typeof containers)[number]) => c.view?.readyChangedAt ?? (c.ready ? c.startedAt : undefined);
+  if (allReady) {
+    const times = containers.map(timeOf);
+    if (times.some((t) => t === undefined)) return undefined;
+    return new Date(Math.max(...times.map((t) => t!.getTime())));
+  }
+  const times = containers.filter((c) => !c.ready).map(timeOf).filter((t): t is Date => t !== undefined);
+  return times.length > 0 ? new Date(Math.min(...times.map((t) => t.getTime()))) : podStart;
+}
+
 /** toV1Pod renders a pod snapshot as a v1 Pod; see the module comment. */
 export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
   const managed = isManaged(s);
@@ -210,10 +256,12 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
   const appRan = appSpecs.some((c) => everRan(byName.get(c.name)));
 
   // Init containers run one after the other; Podman removes each once it has run.
+  const viewOf = (spec: V1Container): ProbeView | undefined => s.probes?.[spec.name] ?? unprobedView(spec);
   const initStatuses = initSpecs.map((ic, i) => {
     const c = byName.get(ic.name);
     if (c !== undefined) {
-      const st = containerStatusOf(ic.name, ic.image ?? '', c, { podName: s.name, now, waitingReason: 'PodInitializing' });
+      const view = ic.restartPolicy === 'Always' ? viewOf(ic) : undefined;
+      const st = containerStatusOf(ic.name, ic.image ?? '', c, { podName: s.name, now, waitingReason: 'PodInitializing' }, view);
       // The kubelet reports an init container that completed as ready.
       return isDone(st) ? { ...st, ready: true } : st;
     }
@@ -232,16 +280,22 @@ export function toV1Pod(s: PodSnapshot, now: Date): V1Pod {
       now,
       // The kubelet's reason for an app container until the pod's init containers are all done and it starts.
       waitingReason: initializing || initSpecs.length > 0 ? 'PodInitializing' : 'ContainerCreating',
-    }),
+    }, viewOf(ac)),
   );
   const phase = phaseOf(initializing, appStatuses);
   const sidecarStatuses = initStatuses.filter((_, i) => initSpecs[i]?.restartPolicy === 'Always');
   const allReady = appStatuses.length > 0 && [...appStatuses, ...sidecarStatuses].every((c) => c.ready);
-  const cond = (type: string, ok: boolean): V1PodCondition => ({ type, status: ok ? 'True' : 'False' });
+  const cond = (type: string, ok: boolean, at?: Date): V1PodCondition => ({ type, status: ok ? 'True' : 'False', ...(at ? { lastTransitionTime: at } : {}) });
+  const readySpecs = [...initSpecs.filter((c) => c.restartPolicy === 'Always'), ...appSpecs];
+  const readyAt = readinessChangedAt(
+    readySpecs.map((spec, i) => ({ ready: [...sidecarStatuses, ...appStatuses][i]?.ready === true, view: s.probes?.[spec.name], startedAt: byName.get(spec.name)?.startedAt })),
+    allReady,
+    s.startedAt ?? s.createdAt,
+  );
   const conditions = [
     cond('Initialized', !initializing),
-    cond('Ready', allReady && phase === 'Running'),
-    cond('ContainersReady', allReady),
+    cond('Ready', allReady && phase === 'Running', readyAt),
+    cond('ContainersReady', allReady, readyAt),
     cond('PodScheduled', true),
   ];
   const startTime = s.startedAt ?? s.containers.map((c) => c.startedAt).filter((d): d is Date => d !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];

@@ -191,6 +191,11 @@ function toDesiredContainer(c: V1Container, ctx: ContainerContext, isInit: boole
     const hc = toHealthcheck(c.livenessProbe, c.ports ?? []);
     if (hc) out.healthcheck = hc;
   }
+  const probes: Record<string, unknown> = {};
+  if (c.readinessProbe && (!isInit || sidecar)) probes['readiness'] = c.readinessProbe;
+  if (c.startupProbe && !isInit) probes['startup'] = c.startupProbe;
+  if (c.livenessProbe?.grpc && (!isInit || sidecar)) probes['liveness'] = c.livenessProbe;
+  if (Object.keys(probes).length > 0) out.probes = probes;
   return out;
 }
 

@@ -189,7 +189,8 @@ describe('columns and objects', () => {
     expect(pod.status.podIP).toBe(ip);
     expect(pod.status.podIPs).toEqual([{ ip }]);
     expect(pod.status.startTime).toMatch(/Z$/);
-    expect(pod.status.conditions).toContainEqual({ type: 'Ready', status: 'True' });
+    // Ready since its container started (no readiness probe): the time controllers read for minReadySeconds.
+    expect(pod.status.conditions).toContainEqual({ type: 'Ready', status: 'True', lastTransitionTime: expect.stringMatching(/Z$/) as unknown });
     const [cs] = pod.status.containerStatuses;
     expect(cs.name).toBe('app');
     expect(cs.image).toBe(TEST_IMAGE);

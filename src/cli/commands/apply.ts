@@ -21,6 +21,8 @@ export interface ApplyCommandContext {
   openStore: () => ObjectStore;
   /** Where pods' volume files are kept (`<state dir>/pods`). */
   filesRoot?: () => string;
+  /** Makes the prober the controllers' look at pods runs. */
+  prober?: (engine: import('../../engine/container-engine').ContainerEngine) => import('../../observe/probes/prober').Prober;
 }
 
 /** STOP_WITHIN_SECONDS bounds how long apply goes on after SIGINT/SIGTERM, rolling back, before it exits anyway. */
@@ -120,6 +122,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
               },
               hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
               node: (await import('../node-info')).nodeInfo(),
+              ...(ctx.prober ? { prober: ctx.prober } : {}),
               startInBackground: async (sequence, resumeAt) => {
                 const { backgroundStarter } = await import('./start-sequence');
                 const at = engines.socketPath();

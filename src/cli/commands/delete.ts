@@ -21,6 +21,8 @@ export interface DeleteCommandContext {
   detach?: (args: string[], io: Io) => Promise<void>;
   /** Opens the object store, which delete keeps in step; absent: nothing is recorded. */
   openStore?: () => ObjectStore;
+  /** Makes the prober the controllers' look at pods runs. */
+  prober?: (engine: ContainerEngine) => import('../../observe/probes/prober').Prober;
   /** Where pods' volume files are kept (`<state dir>/pods`): a deleted pod's are removed. */
   filesRoot?: () => string;
 }
@@ -72,6 +74,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
           ...(ctx.filesRoot ? { filesRoot: ctx.filesRoot() } : {}),
           hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
           node: (await import('../node-info')).nodeInfo(),
+          ...(ctx.prober ? { prober: ctx.prober } : {}),
           probe: {
             portFree: (await import('../../observe/host-port-probe')).bindProbe,
             statPath: (await import('../../observe/host-path')).statPath,

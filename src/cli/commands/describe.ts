@@ -8,12 +8,15 @@ import type { ContainerEngine } from '../../engine/container-engine';
 import type { DescribeOptions } from '../../commands/describe';
 import type { Io } from '../main';
 import type { ObjectStore } from '../../store/object-store';
+import type { Prober } from '../../observe/probes/prober';
 
 /** DescribeCommandContext is what the composition root lends the command. */
 export interface DescribeCommandContext {
   connectEngine: (verbosity: number) => Promise<ContainerEngine>;
   /** Opens the object store (the kinds kept there only: namespaces). */
   openStore: () => ObjectStore;
+  /** Makes the prober that runs the pods' due probes and keeps their events (docs/probes.md). */
+  prober?: (engine: ContainerEngine) => Prober;
 }
 
 function strings(v: unknown): string[] {
@@ -74,7 +77,7 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
             if (r.text !== '') texts.push(r.text);
             missing.push(...r.notFound.map((name) => ({ name, resource: g.kind.info.plural })));
           } else {
-            const r = await runDescribe({ ...o, resource: g.kind.info.plural }, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date(), store: ctx.openStore });
+            const r = await runDescribe({ ...o, resource: g.kind.info.plural }, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date(), store: ctx.openStore, ...(ctx.prober ? { prober: ctx.prober } : {}) });
             if (r.pods.length > 0) texts.push(formatDescribe(r.pods, { now: new Date(), node: hostname() }));
             missing.push(...r.notFound.map((name) => ({ name, resource: g.kind.info.plural })));
           }
@@ -92,7 +95,7 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
         if (r.notFound.length > 0) throw new NotFoundError(r.notFound.map((name) => ({ name })), kind.info.plural);
         return;
       }
-      const r = await runDescribe(opts, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date(), store: ctx.openStore });
+      const r = await runDescribe(opts, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date(), store: ctx.openStore, ...(ctx.prober ? { prober: ctx.prober } : {}) });
       io.stdout.write(formatDescribe(r.pods, { now: new Date(), node: hostname() }));
       if (r.pods.length === 0 && r.notFound.length === 0) io.stderr.write(opts.allNamespaces ? 'No resources found\n' : `No resources found in ${opts.namespace} namespace.\n`);
       if (r.notFound.length > 0) throw new NotFoundError(r.notFound.map((name) => ({ name })));

@@ -9,6 +9,7 @@ import { refWord } from '../../domain/kinds';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { GetOptions } from '../../commands/get';
 import type { ObjectStore } from '../../store/object-store';
+import type { Prober } from '../../observe/probes/prober';
 import type { Io } from '../main';
 
 /** GetContext is what the composition root lends the command. */
@@ -17,6 +18,8 @@ export interface GetContext {
   connectEngine: (verbosity: number, how?: { startIfNone?: boolean }) => Promise<ContainerEngine>;
   /** Opens the object store (the kinds kept there only: namespaces). */
   openStore: () => ObjectStore;
+  /** Makes the prober that runs the pods' due probes (docs/probes.md). */
+  prober?: (engine: ContainerEngine) => Prober;
 }
 
 function strings(v: unknown): string[] {
@@ -121,7 +124,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
         node: hostname(),
         allNamespaces: opts.allNamespaces,
       };
-      const deps = { engine: () => early.catch(() => ctx.connectEngine(verbosity)), readStdin: io.readStdin, now: () => new Date() };
+      const deps = { engine: () => early.catch(() => ctx.connectEngine(verbosity)), readStdin: io.readStdin, now: () => new Date(), ...(ctx.prober ? { prober: ctx.prober } : {}) };
       const { requireResource, POD_KIND, KINDS } = await import('../../kinds/registry');
       if (opts.files.length > 0 && opts.resource === '') {
         // kubectl's get -f: every object the files name, whatever its kind, each looked up in its

@@ -9,11 +9,14 @@ import { textOf } from '../../domain/text';
 import type { WorkloadDeps } from '../../commands/workloads';
 import type { ObjectStore } from '../../store/object-store';
 import type { EngineContext, Io } from '../main';
+import type { ContainerEngine } from '../../engine/container-engine';
+import type { Prober } from '../../observe/probes/prober';
 
 /** WorkloadCommandContext is what the composition root lends these commands. */
 export interface WorkloadCommandContext extends EngineContext {
   openStore: () => ObjectStore;
   filesRoot: () => string;
+  prober?: (engine: ContainerEngine) => Prober;
 }
 
 /** workloadDeps builds what the runners need. */
@@ -32,6 +35,7 @@ async function workloadDeps(ctx: WorkloadCommandContext, argv: Record<string, un
     hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
     filesRoot: ctx.filesRoot(),
     node: (await import('../node-info')).nodeInfo(),
+    ...(ctx.prober ? { prober: ctx.prober } : {}),
   };
 }
 

@@ -508,13 +508,23 @@ describe('toDesiredPod: liveness probes', () => {
     expect(c.healthcheck?.test[1]).toContain('localhost 6379');
   });
 
-  test('no probe, no healthcheck; readiness and startup probes are not carried out', () => {
-    const c = app(podWith({ readinessProbe: { exec: { command: ['true'] } }, startupProbe: { exec: { command: ['true'] } } }));
+  test('readiness and startup probes give no healthcheck: kubeplay\'s prober runs them; they are kept as written, so the hash covers them', () => {
+    const readiness = { exec: { command: ['true'] } };
+    const startup = { tcpSocket: { port: 80 } };
+    const c = app(podWith({ readinessProbe: readiness, startupProbe: startup }));
     expect(c).not.toHaveProperty('healthcheck');
+    expect(c.probes).toEqual({ readiness, startup });
   });
 
-  test('a grpc liveness probe gives no healthcheck', () => {
-    expect(app(podWith({ livenessProbe: { grpc: { port: 9000 } } }))).not.toHaveProperty('healthcheck');
+  test('a grpc liveness probe gives no healthcheck, and is kept for the hash', () => {
+    const c = app(podWith({ livenessProbe: { grpc: { port: 9000 } } }));
+    expect(c).not.toHaveProperty('healthcheck');
+    expect(c.probes).toEqual({ liveness: { grpc: { port: 9000 } } });
+  });
+
+  test('no probe, or only a liveness probe Podman can hold: nothing kept, so such pods hash as before', () => {
+    expect(app(podWith({}))).not.toHaveProperty('probes');
+    expect(app(podWith({ livenessProbe: { exec: { command: ['true'] } } }))).not.toHaveProperty('probes');
   });
 });
 

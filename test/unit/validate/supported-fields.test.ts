@@ -86,9 +86,11 @@ describe('unsupportedFields', () => {
 
   // [case, pod, concrete paths reported]
   const cases: Array<[string, object, Array<(string | number)[]>]> = [
-    ['readinessProbe', pod({ readinessProbe: { exec: { command: ['true'] } } }), [['spec', 'containers', 0, 'readinessProbe']]],
-    ['startupProbe', pod({ startupProbe: { tcpSocket: { port: 1 } } }), [['spec', 'containers', 0, 'startupProbe']]],
-    ['grpc liveness', pod({ livenessProbe: { grpc: { port: 1 } } }), [['spec', 'containers', 0, 'livenessProbe', 'grpc']]],
+    // Issue 18: kubeplay's prober runs every probe of an app container, gRPC ones too.
+    ['readinessProbe is carried out', pod({ readinessProbe: { exec: { command: ['true'] } } }), []],
+    ['startupProbe is carried out', pod({ startupProbe: { tcpSocket: { port: 1 } } }), []],
+    ['grpc liveness is carried out', pod({ livenessProbe: { grpc: { port: 1 } } }), []],
+    ["a sidecar's grpc startupProbe is not (its start sequence runs exec, httpGet and tcpSocket)", pod({}, { initContainers: [{ name: 'i', image: 'x', restartPolicy: 'Always', startupProbe: { grpc: { port: 1 } } }] }), [['spec', 'initContainers', 0, 'startupProbe', 'grpc']]],
     ['lifecycle', pod({ lifecycle: { preStop: { exec: { command: ['x'] } } } }), [['spec', 'containers', 0, 'lifecycle']]],
     // Issue 17: ConfigMaps and Secrets are read, through env and envFrom.
     ['envFrom is carried out', pod({ envFrom: [{ configMapRef: { name: 'c' }, prefix: 'P_' }, { secretRef: { name: 's', optional: true } }] }), []],
@@ -184,10 +186,10 @@ describe('unsupportedFields', () => {
     ['a field Kubernetes does not have is reported too', pod({ bogus: 1 }), [['spec', 'containers', 0, 'bogus']]],
     [
       'every container and every index',
-      { spec: { containers: [{ name: 'a', readinessProbe: {} as object, startupProbe: { exec: {} } }, { name: 'b', readinessProbe: { exec: {} } }] } },
+      { spec: { containers: [{ name: 'a', lifecycle: {} as object, hostile: 1 }, { name: 'b', lifecycle: { preStop: {} } }] } },
       [
-        ['spec', 'containers', 0, 'startupProbe'],
-        ['spec', 'containers', 1, 'readinessProbe'],
+        ['spec', 'containers', 0, 'hostile'],
+        ['spec', 'containers', 1, 'lifecycle'],
       ],
     ],
   ];
@@ -220,8 +222,8 @@ describe('genericPath', () => {
   });
 
   test('different indexes give one generic path, so callers warn once', () => {
-    const paths = unsupportedFields(pod({}, { containers: [{ name: 'a', readinessProbe: { exec: {} } }, { name: 'b', readinessProbe: { exec: {} } }] }));
-    expect(new Set(paths.map(genericPath))).toEqual(new Set(['spec.containers[].readinessProbe']));
+    const paths = unsupportedFields(pod({}, { containers: [{ name: 'a', lifecycle: { preStop: {} } }, { name: 'b', lifecycle: { preStop: {} } }] }));
+    expect(new Set(paths.map(genericPath))).toEqual(new Set(['spec.containers[].lifecycle']));
   });
 });
 
@@ -234,7 +236,7 @@ describe('unsupportedReason', () => {
     [['spec', 'volumes', 2, 'nfs'], /only emptyDir, hostPath, persistentVolumeClaim \(a named Podman volume\), configMap, secret, downwardAPI and projected/],
     [['spec', 'volumes', 0, 'projected', 'sources', 0, 'serviceAccountToken'], /need an API server/],
     ['spec.containers[].resources.limits["nvidia.com/gpu"]', /only cpu and memory/],
-    [['spec', 'initContainers', 0, 'readinessProbe'], /no Services/],
+    [['spec', 'initContainers', 0, 'lifecycle'], /hooks are not run/],
     [['spec', 'hostNetwork'], /own network namespace/],
   ])('%p', (path, want) => {
     expect(unsupportedReason(path)).toMatch(want);
@@ -250,7 +252,8 @@ describe('SUPPORTED_FIELDS', () => {
     expect(SUPPORTED_FIELDS).toContain('spec.containers[].image');
     expect(SUPPORTED_FIELDS).toContain('metadata.labels');
     expect(SUPPORTED_FIELDS).toContain('spec.volumes[].emptyDir.medium');
-    expect(SUPPORTED_FIELDS).not.toContain('spec.containers[].readinessProbe');
+    expect(SUPPORTED_FIELDS).toContain('spec.containers[].readinessProbe');
+    expect(SUPPORTED_FIELDS).not.toContain('spec.containers[].lifecycle');
     expect(SUPPORTED_FIELDS).not.toContain('spec.initContainers[].ports[].hostPort');
   });
 });
