@@ -80,3 +80,214 @@ describe('a Deployment of 3 replicas from nothing', () => {
     expect(c.pods.map((p) => p.metadata?.name)).not.toContain(gone);
   });
 });
+
+describe('a rolling update', () => {
+  const rolling = (maxSurge: number | string, maxUnavailable: number | string) => ({ type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } });
+
+  test('maxUnavailable 0, maxSurge 1: never fewer than 3 available, never more than 4 pods, ends on the new image', () => {
+    const c = new Cluster();
+    c.apply(deployment('web', { strategy: rolling(1, 0) }));
+    c.run();
+    const oldRS = rsNames(c)[0]!;
+    c.events = [];
+    c.apply(deployment('web', { strategy: rolling(1, 0), image: 'busybox:2' }));
+    const seen: number[] = [];
+    c.run(40, () => {
+      expect(c.readyPods().length).toBeGreaterThanOrEqual(3);
+      expect(c.pods.length).toBeLessThanOrEqual(4);
+      seen.push(c.pods.filter((p) => imageOf(p) === 'busybox:2').length);
+    });
+    expect(c.pods.map(imageOf)).toEqual(['busybox:2', 'busybox:2', 'busybox:2']);
+    expect(seen).toContain(1);
+    const newRS = rsNames(c).find((n) => n !== oldRS)!;
+    expect(rsReplicas(c)).toEqual({ [oldRS]: 0, [newRS]: 3 });
+    expect(c.get('ReplicaSet', newRS).metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    expect(c.get('Deployment', 'web').metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
+    expect(c.messages().filter((m) => m.includes('ScalingReplicaSet'))).toEqual([
+      `deployment-controller ScalingReplicaSet Scaled up replica set ${newRS} from 0 to 1`,
+      `deployment-controller ScalingReplicaSet Scaled down replica set ${oldRS} from 3 to 2`,
+      `deployment-controller ScalingReplicaSet Scaled up replica set ${newRS} from 1 to 2`,
+      `deployment-controller ScalingReplicaSet Scaled down replica set ${oldRS} from 2 to 1`,
+      `deployment-controller ScalingReplicaSet Scaled up replica set ${newRS} from 2 to 3`,
+      `deployment-controller ScalingReplicaSet Scaled down replica set ${oldRS} from 1 to 0`,
+    ]);
+    expect(statusOf(c).conditions?.find((x) => x.type === 'Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${newRS}" has successfully progressed.` });
+  });
+
+  test('the defaults (25% / 25%) of 4 replicas: surge 1, unavailable 1', () => {
+    const c = new Cluster();
+    c.apply(deployment('web', { replicas: 4 }));
+    c.run();
+    c.apply(deployment('web', { replicas: 4, image: 'busybox:2' }));
+    c.run(40, () => {
+      expect(c.readyPods().length).toBeGreaterThanOrEqual(3);
+      expect(c.pods.length).toBeLessThanOrEqual(5);
+    });
+    expect(c.pods.map(imageOf)).toEqual(Array(4).fill('busybox:2'));
+  });
+
+  test('new pods that never become ready hold the rollout: old pods stay, Progressing says so', () => {
+    const c = new Cluster();
+    c.apply(deployment('web', { strategy: rolling(1, 0) }));
+    c.run();
+    c.readiness = (p) => imageOf(p) !== 'broken:1';
+    c.apply(deployment('web', { strategy: rolling(1, 0), image: 'broken:1' }));
+    for (let i = 0; i < 10; i++) c.round();
+    expect(c.pods.map(imageOf).sort()).toEqual(['broken:1', 'busybox:1', 'busybox:1', 'busybox:1']);
+    expect(c.readyPods()).toHaveLength(3);
+    const { waiting } = c.round();
+    expect(waiting[0]).toBe('deployment/web: Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...');
+    expect(statusOf(c)).toMatchObject({ replicas: 4, updatedReplicas: 1, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 1 });
+    expect(statusOf(c).conditions?.find((x) => x.type === 'Progressing')).toMatchObject({ status: 'True', reason: 'ReplicaSetUpdated' });
+  });
+
+  test('past progressDeadlineSeconds without progress: Progressing False ProgressDeadlineExceeded, and kubectl rollout status fails', () => {
+    const c = new Cluster();
+    c.apply(deployment('web', { strategy: rolling(1, 0), extra: { progressDeadlineSeconds: 30 } }));
+    c.run();
+    c.readiness = (p) => imageOf(p) !== 'broken:1';
+    c.apply(deployment('web', { strategy: rolling(1, 0), image: 'broken:1', extra: { progressDeadlineSeconds: 30 } }));
+    for (let i = 0; i < 5; i++) c.round();
+    const before = statusOf(c).conditions?.find((x) => x.type === 'Progressing');
+    expect(before?.reason).toBe('ReplicaSetUpdated');
+    c.tick(31);
+    c.round();
+    const after = statusOf(c).conditions?.find((x) => x.type === 'Progressing');
+    const newRS = c.list('ReplicaSet').find((r) => (r.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!.image === 'broken:1')!.metadata.name;
+    expect(after).toEqual({ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newRS}" has timed out progressing.`, lastUpdateTime: '2026-01-01T00:00:31Z', lastTransitionTime: '2026-01-01T00:00:31Z' });
+    expect(rolloutStatus(c.get('Deployment', 'web'))).toEqual({ done: false, error: 'deployment "web" exceeded its progress deadline' });
+    // The deadline passed is recorded, not undone by more rounds without progress.
+    c.round();
+    expect(statusOf(c).conditions?.find((x) => x.type === 'Progressing')?.reason).toBe('ProgressDeadlineExceeded');
+  });
+
+  test('scaled mid-rollout: the new replicas spread over the ReplicaSets in proportion', () => {
+    const c = new Cluster();
+    c.apply(deployment('web', { replicas: 10, strategy: rolling(3, 2) }));
+    c.run();
+    const oldRS = rsNames(c)[0]!;
+    c.readiness = (p) => imageOf(p) !== 'busybox:2';
+    c.apply(deployment('web', { replicas: 10, strategy: rolling(3, 2), image: 'busybox:2' }));
+    for (let i = 0; i < 6; i++) c.round();
+    const newRS = rsNames(c).find((n) => n !== oldRS)!;
+    // Upstream's own example (rolling.go): 10 replicas, surge 3, unavailable 2: old 8, new 5.
+    expect(rsReplicas(c)).toEqual({ [oldRS]: 8, [newRS]: 5 });
+    c.apply(deployment('web', { replicas: 20, strategy: rolling(3, 2), image: 'busybox:2' }));
+    c.events = [];
+    c.round();
+    // 20 + 3 = 23 allowed, 13 there: 10 to add, 8/13 and 5/13 of max-replicas 13 scaled to 23.
+    expect(rsReplicas(c)).toEqual({ [oldRS]: 14, [newRS]: 9 });
+    expect(c.messages().filter((m) => m.includes('ScalingReplicaSet'))).toEqual([
+      `deployment-controller ScalingReplicaSet Scaled up replica set ${oldRS} from 8 to 14`,
+      `deployment-controller ScalingReplicaSet Scaled up replica set ${newRS} from 5 to 9`,
+    ]);
+    expect(c.get('ReplicaSet', oldRS).metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/desired-replicas': '20', 'deployment.kubernetes.io/max-replicas': '23' });
+    c.readiness = () => true;
+    c.run(60);
+    expect(rsReplicas(c)).toEqual({ [oldRS]: 0, [newRS]: 20 });
+  });
+
+  test('a scale with no rollout scales the one ReplicaSet, up and down to 0 and back', () => {
+    const c = new Cluster();
+    c.apply(deployment('web'));
+    c.run();
+    const rs = rsNames(c)[0]!;
+    c.events = [];
+    c.apply(deployment('web', { replicas: 0 }));
+    c.run();
+    expect(c.pods).toHaveLength(0);
+    c.apply(deployment('web', { replicas: 2 }));
+    c.run();
+    expect(c.pods).toHaveLength(2);
+    expect(c.messages().filter((m) => m.includes('ScalingReplicaSet'))).toEqual([
+      `deployment-controller ScalingReplicaSet Scaled down replica set ${rs} from 3 to 0`,
+      `deployment-controller ScalingReplicaSet Scaled up replica set ${rs} from 0 to 2`,
+    ]);
+  });
+});
+
+describe('Recreate', () => {
+  test('old pods all go before any new pod is made', () => {
+    const c = new Cluster();
+    const strategy = { type: 'Recreate' };
+    c.apply(deployment('web', { strategy }));
+    c.run();
+    c.apply(deployment('web', { strategy, image: 'busybox:2' }));
+    c.run(20, () => {
+      const images = new Set(c.pods.map(imageOf));
+      expect(images.size).toBeLessThanOrEqual(1);
+    });
+    expect(c.pods.map(imageOf)).toEqual(['busybox:2', 'busybox:2', 'busybox:2']);
+    expect(c.messages().filter((m) => m.includes('ScalingReplicaSet')).map((m) => m.replace(/web-\w+/, 'RS'))).toEqual([
+      'deployment-controller ScalingReplicaSet Scaled up replica set RS from 0 to 3',
+      'deployment-controller ScalingReplicaSet Scaled down replica set RS from 3 to 0',
+      'deployment-controller ScalingReplicaSet Scaled up replica set RS from 0 to 3',
+    ]);
+  });
+});
+
+describe('pause', () => {
+  test('no rollout while paused, scaling still applies; resume rolls out', () => {
+    const c = new Cluster();
+    c.apply(deployment('web'));
+    c.run();
+    c.apply(deployment('web', { image: 'busybox:2', extra: { paused: true } }));
+    c.run();
+    expect(c.list('ReplicaSet')).toHaveLength(1);
+    expect(statusOf(c).conditions?.find((x) => x.type === 'Progressing')).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' });
+    c.apply(deployment('web', { replicas: 5, image: 'busybox:2', extra: { paused: true } }));
+    c.run();
+    expect(c.pods.map(imageOf)).toEqual(Array(5).fill('busybox:1'));
+    expect(c.round().waiting.filter((w) => w.startsWith('deployment/'))).toEqual([]);
+    c.apply(deployment('web', { replicas: 5, image: 'busybox:2' }));
+    c.round();
+    expect(statusOf(c).conditions?.find((x) => x.type === 'Progressing')?.reason).not.toBe('DeploymentPaused');
+    c.run(40);
+    expect(c.pods.map(imageOf)).toEqual(Array(5).fill('busybox:2'));
+  });
+});
+
+describe('revisionHistoryLimit', () => {
+  test('old ReplicaSets at 0 replicas beyond the limit are removed, lowest revision first', () => {
+    const c = new Cluster();
+    const extra = { revisionHistoryLimit: 1 };
+    for (const image of ['busybox:1', 'busybox:2', 'busybox:3', 'busybox:4']) {
+      c.apply(deployment('web', { image, extra }));
+      c.run(40);
+      c.tick(10);
+    }
+    const revisions = c.list('ReplicaSet').map((r) => r.metadata.annotations?.['deployment.kubernetes.io/revision']).sort();
+    expect(revisions).toEqual(['3', '4']);
+    expect(c.pods.map(imageOf)).toEqual(Array(3).fill('busybox:4'));
+  });
+
+  test('going back to an old template reuses its ReplicaSet at a new revision, keeping the old number in revision-history', () => {
+    const c = new Cluster();
+    c.apply(deployment('web'));
+    c.run();
+    const first = rsNames(c)[0]!;
+    c.apply(deployment('web', { image: 'busybox:2' }));
+    c.run(40);
+    c.apply(deployment('web'));
+    c.run(40);
+    expect(c.list('ReplicaSet')).toHaveLength(2);
+    expect(c.get('ReplicaSet', first).metadata.annotations).toMatchObject({ 'deployment.kubernetes.io/revision': '3', 'deployment.kubernetes.io/revision-history': '1' });
+    expect(c.pods.map(imageOf)).toEqual(Array(3).fill('busybox:1'));
+  });
+});
+
+describe('minReadySeconds', () => {
+  test('ready pods become available only after minReadySeconds; the ReplicaSet says until when', () => {
+    const c = new Cluster();
+    c.apply(deployment('web', { extra: { minReadySeconds: 10 } }));
+    for (let i = 0; i < 4; i++) c.round();
+    const { waiting } = c.round();
+    expect(waiting.find((w) => w.startsWith('replicaset/'))).toMatch(/3 of 3 ready pods are not yet available \(minReadySeconds 10\)$/);
+    const rsResult = c.results.filter((r) => r.controller === 'replicaset-controller').at(-1)!.result;
+    expect(rsResult.waitingFor?.until).toEqual(new Date('2026-01-01T00:00:10Z'));
+    expect(statusOf(c).availableReplicas).toBeUndefined();
+    c.tick(10);
+    c.run();
+    expect(statusOf(c).availableReplicas).toBe(3);
+  });
+});
