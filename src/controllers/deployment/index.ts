@@ -7,6 +7,6 @@ import { DEPLOYMENT_SOURCE } from './pass';
 export const DEPLOYMENT_CONTROLLER: ControllerSpec = { name: DEPLOYMENT_SOURCE, reads: ['ReplicaSet.apps'], reconcile: reconcileDeployment };
 
 export { reconcileDeployment } from './deployment-controller';
-export { rolloutStatus, rolloutHistory, historyOf, undoTemplate, restartAnnotation, CHANGE_CAUSE, RESTARTED_AT } from './rollout';
+export { rolloutStatus, rolloutHistory, historyOf, undoTemplate, restartAnnotation, deploymentRollout, CHANGE_CAUSE, RESTARTED_AT } from './rollout';
 export type { RolloutStatus, RolloutHistory, HistoryEntry, Undo } from './rollout';
 export { REVISION_ANNOTATION, DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION, POD_TEMPLATE_HASH, resolveFenceposts, equalIgnoreHash } from './deployment-util';

@@ -8,6 +8,7 @@
 import type { KubeObject } from '../../domain/objects';
 import { controllerOf } from '../pod-status';
 import { metaTime } from '../meta-time';
+import { ObjectError } from '../../domain/errors';
 import { specOf, type PodTemplate, type ReplicaSetSpec } from '../replicaset/workload-types';
 import { ANNOTATIONS_TO_SKIP, equalIgnoreHash, getCondition, PROGRESS_DEADLINE_EXCEEDED, replicasOfDeployment, revisionOf, withoutHash, type DeploymentStatus } from './deployment-util';
 
@@ -145,4 +146,32 @@ export function undoTemplate(deployment: KubeObject, replicaSets: readonly KubeO
 /** restartAnnotation is the value `rollout restart` writes to the template's kubectl.kubernetes.io/restartedAt: time.Now() in RFC 3339. */
 export function restartAnnotation(now: Date): string {
   return metaTime(now);
+}
+
+/**
+ * deploymentRollout is the Deployment's rollout facet in the shape src/kinds/kind.ts's
+ * RolloutFacet declares (status, history, undo, pausable), for the kind to hand the rollout
+ * commands. `describeTemplate` renders one revision's template for `history --revision` in
+ * kubectl's DescribePodTemplate layout (print/describe.ts's describePodTemplate, passed in by the
+ * kind: a revision's text is the template's description, as kubectl's printTemplate). History's
+ * error is thrown as kubectl fails with it; undo also returns the annotations kubectl's patch
+ * writes to the Deployment (the revision's change-cause and other copied annotations).
+ */
+export function deploymentRollout(describeTemplate: (template: PodTemplate) => string) {
+  return {
+    pausable: true,
+    status(o: KubeObject, _owned: readonly KubeObject[]): { done: boolean; message: string; error?: string } {
+      const s = rolloutStatus(o);
+      return s.error !== undefined ? { done: false, message: '', error: s.error } : { done: s.done, message: s.message };
+    },
+    history(o: KubeObject, owned: readonly KubeObject[], revision?: number): string {
+      const h = rolloutHistory(o, owned, revision ?? 0);
+      if ('error' in h) throw new ObjectError(h.error);
+      return 'table' in h ? h.table : describeTemplate(h.revision.template);
+    },
+    undo(o: KubeObject, owned: readonly KubeObject[], toRevision: number): { template: PodTemplate; annotations: Record<string, string> } | { skipped: string } | { error: string } {
+      const u = undoTemplate(o, owned, toRevision);
+      return 'template' in u ? { template: u.template, annotations: u.annotations } : u;
+    },
+  };
 }

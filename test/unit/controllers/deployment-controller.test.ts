@@ -291,3 +291,48 @@ describe('minReadySeconds', () => {
     expect(statusOf(c).availableReplicas).toBe(3);
   });
 });
+
+describe('ReplicaSets the Deployment did not make', () => {
+  test('a hash collision (the name taken by a ReplicaSet of another template) raises collisionCount and names the new one anew', () => {
+    const c = new Cluster();
+    const probe = new Cluster();
+    probe.apply(deployment('web'));
+    probe.run();
+    const name = probe.list('ReplicaSet')[0]!.metadata.name;
+    // Someone else's ReplicaSet under that name, selecting other pods.
+    c.apply({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace: 'default', labels: { app: 'other' } }, spec: { replicas: 0, selector: { matchLabels: { app: 'other' } }, template: { metadata: { labels: { app: 'other' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } });
+    c.apply(deployment('web'));
+    c.run();
+    expect(statusOf(c).collisionCount).toBe(1);
+    const mine = c.list('ReplicaSet').find((r) => r.metadata.name !== name)!;
+    expect(mine.metadata.name).toMatch(/^web-\w+$/);
+    expect(c.podsOf(mine.metadata.name)).toHaveLength(3);
+  });
+
+  test('an orphan ReplicaSet whose labels the selector matches is adopted, and scaled as the Deployment\'s', () => {
+    const c = new Cluster();
+    const template = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } };
+    c.apply({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'loose', namespace: 'default', labels: { app: 'web' } }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template } });
+    c.run();
+    expect(c.pods).toHaveLength(1);
+    c.apply(deployment('web'));
+    c.run();
+    const loose = c.get('ReplicaSet', 'loose');
+    expect(loose.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Deployment', name: 'web', controller: true })]);
+    // Its template is the Deployment's: it is the new ReplicaSet, at revision 1, with all 3 replicas.
+    expect(c.list('ReplicaSet')).toHaveLength(1);
+    expect(loose.spec).toMatchObject({ replicas: 3 });
+    expect(loose.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
+  });
+
+  test('an empty selector: the Warning SelectingAll once, nothing made', () => {
+    const c = new Cluster();
+    const d = deployment('web');
+    (d.spec as { selector: unknown }).selector = {};
+    c.apply(d);
+    c.run();
+    c.run();
+    expect(c.list('ReplicaSet')).toHaveLength(0);
+    expect(c.events.map((e) => `${e.type} ${e.reason} ${e.message}`)).toEqual(['Warning SelectingAll This deployment is selecting all pods. A non-empty selector is required.']);
+  });
+});

@@ -3,7 +3,8 @@
  * cluster, in kubectl's words.
  */
 import { Cluster, deployment } from './simulate';
-import { restartAnnotation, rolloutHistory, undoTemplate } from '../../../src/controllers/deployment';
+import { deploymentRollout, restartAnnotation, rolloutHistory, undoTemplate } from '../../../src/controllers/deployment';
+import { ObjectError } from '../../../src/domain/errors';
 
 function threeRevisions(): Cluster {
   const c = new Cluster();
@@ -70,4 +71,21 @@ describe('undoTemplate', () => {
 
 test('restartAnnotation: RFC 3339 to the second', () => {
   expect(restartAnnotation(new Date('2026-03-04T05:06:07.890Z'))).toBe('2026-03-04T05:06:07Z');
+});
+
+describe('deploymentRollout (the kind\'s rollout facet)', () => {
+  const facet = deploymentRollout((t) => `Pod Template:\n  Labels:  ${Object.entries(t.metadata?.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',')}`);
+
+  test('history with --revision renders the revision\'s template; an unknown revision fails as kubectl does', () => {
+    const c = threeRevisions();
+    const d = c.get('Deployment', 'web');
+    expect(facet.history(d, c.list('ReplicaSet'), 1)).toMatch(/^Pod Template:\n {2}Labels: {2}app=web,pod-template-hash=\w+$/);
+    expect(() => facet.history(d, c.list('ReplicaSet'), 7)).toThrow(new ObjectError('unable to find the specified revision'));
+  });
+
+  test('status: kubectl\'s message, or its error', () => {
+    const c = threeRevisions();
+    expect(facet.status(c.get('Deployment', 'web'), [])).toEqual({ done: true, message: 'deployment "web" successfully rolled out' });
+    expect(facet.pausable).toBe(true);
+  });
 });
