@@ -11,3 +11,16 @@ export function timeOf(v: Date | string | undefined | null): Date | undefined {
   const d = v instanceof Date ? v : new Date(v);
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
+
+/**
+ * withoutVersion is an object to write without its resourceVersion. The reconcile loop runs every
+ * controller of a round on one snapshot and carries all their writes out together, so a
+ * ReplicaSet the Deployment controller scales and whose status the ReplicaSet controller writes in
+ * the same round would otherwise fail the store's optimistic check; each field has one writer
+ * (spec and annotations the Deployment controller, status the ReplicaSet's), as upstream's
+ * retry-on-conflict comes to.
+ */
+export function withoutVersion<T extends { metadata: { resourceVersion?: string } }>(o: T): T {
+  const { resourceVersion: _rv, ...metadata } = o.metadata;
+  return { ...o, metadata };
+}

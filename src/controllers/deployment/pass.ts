@@ -8,7 +8,7 @@
 import type { ControllerEvent, ControllerInput, ControllerResult } from '../controller';
 import type { KubeObject, ObjectKey } from '../../domain/objects';
 import { canonicalJson } from '../../domain/canonical-json';
-import { metaTime } from '../meta-time';
+import { metaTime, withoutVersion } from '../meta-time';
 import { involvedOf } from '../replicaset/replicaset-controller';
 import { maxSurge, replicasAnnotationsNeedUpdate, rsReplicas, setReplicasAnnotations, type Deployment, type DeploymentStatus, REVISION_ANNOTATION } from './deployment-util';
 
@@ -98,12 +98,12 @@ export class Pass {
   /** result turns the pass into the controller's result. */
   result(waitingFor?: ControllerResult['waitingFor']): ControllerResult {
     const put: KubeObject[] = [];
-    for (const e of [...this.owned.values(), ...this.others]) if (e.dirty || e.created) put.push(e.rs);
+    for (const e of [...this.owned.values(), ...this.others]) if (e.dirty || e.created) put.push(withoutVersion(e.rs));
     const stored = this.d.object;
     const metadata = { ...stored.metadata, annotations: { ...this.d.annotations } };
-    if (this.annotationsChanged) put.push({ ...stored, metadata });
+    if (this.annotationsChanged) put.push(withoutVersion({ ...stored, metadata }));
     const status = orderedStatus(this.status);
-    const statusWrites: KubeObject[] = canonicalJson(status) === canonicalJson(stored.status ?? {}) ? [] : [{ ...stored, metadata, status }];
+    const statusWrites: KubeObject[] = canonicalJson(status) === canonicalJson(stored.status ?? {}) ? [] : [withoutVersion({ ...stored, metadata, status })];
     const out: ControllerResult = { put, status: statusWrites, remove: [...this.remove], createPods: [], deletePods: [], events: [...this.events] };
     if (waitingFor !== undefined) out.waitingFor = waitingFor;
     return out;

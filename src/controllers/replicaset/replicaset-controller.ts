@@ -15,6 +15,7 @@ import type { KubeObject, StoredObject } from '../../domain/objects';
 import { canonicalJson } from '../../domain/canonical-json';
 import { availableAt, controllerRef, isControlledBy, isPodActive, isPodAvailable, isPodReady } from '../pod-status';
 import { podsToDelete } from './pod-ranking';
+import { withoutVersion } from '../meta-time';
 import { replicasOf, specOf, type ReplicaSetSpec, type ReplicaSetStatus } from './workload-types';
 
 /** SOURCE is the reporting component of the ReplicaSet controller's events. */
@@ -115,7 +116,7 @@ export function reconcileReplicaSet(input: ControllerInput): ControllerResult {
   }
 
   const status = calculateRsStatus(rs, owned, input.now);
-  const statusWrites: KubeObject[] = canonicalJson(status) === canonicalJson(rs.status ?? null) ? [] : [{ ...rs, status }];
+  const statusWrites: KubeObject[] = canonicalJson(status) === canonicalJson(rs.status ?? null) ? [] : [withoutVersion({ ...rs, status })];
 
   const result: ControllerResult = { put: [], status: statusWrites, remove: [], createPods, deletePods, events };
   const waiting = waitingOf(owned, minReady, input.now);

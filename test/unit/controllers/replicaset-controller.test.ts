@@ -147,7 +147,9 @@ describe('status', () => {
     const r = reconcileReplicaSet(input(replicaSet(3), pods));
     expect(r.status).toHaveLength(1);
     expect(r.status[0]!.status).toEqual({ replicas: 3, fullyLabeledReplicas: 2, observedGeneration: 2, readyReplicas: 2, availableReplicas: 2 });
-    expect(r.status[0]!.metadata.resourceVersion).toBe('7');
+    // Written without the snapshot's resourceVersion (meta-time.ts withoutVersion).
+    expect(r.status[0]!.metadata.resourceVersion).toBeUndefined();
+    expect(r.status[0]!.metadata.uid).toBe('rs-uid');
   });
 
   test('no status write when nothing changed', () => {
