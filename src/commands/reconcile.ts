@@ -19,15 +19,15 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ContainerEngine } from '../engine/container-engine';
 import type { ObjectStore } from '../store/object-store';
-import type { StoredObject } from '../domain/objects';
+import { objectKeyOf, type KubeObject, type StoredObject } from '../domain/objects';
 import type { PodManifest } from '../domain/types';
 import type { ControllerResult, NodeInfo } from '../controllers/controller';
 import { randomSuffix } from '../controllers/names';
 import { isPodTerminating } from '../controllers/pod-status';
-import { KINDS } from '../kinds/registry';
+import { catalog, KINDS, kindOf } from '../kinds/registry';
 import type { KindModule } from '../kinds/kind';
 import { groupKindText, refWord } from '../domain/kinds';
-import { LABEL_OWNER } from '../domain/labels';
+import { LABEL_LAST_APPLIED, LABEL_OWNER } from '../domain/labels';
 import { podmanPodName } from '../domain/pod-names';
 import { validateManifests } from '../validate';
 import { toDesiredPod, type TranslateOptions } from '../translate/pod';
@@ -170,7 +170,8 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
       for (const owner of items) {
         const ns = owner.metadata.namespace ?? '';
         const objects = spec.reads.flatMap((kind) => store.list({ kind, namespace: ns }).items);
-        const result = spec.reconcile({ owner, objects, pods: pods.filter((p) => (p.metadata?.namespace ?? '') === ns), now: at, node: deps.node, suffix });
+        const raw = spec.reconcile({ owner, objects, pods: pods.filter((p) => (p.metadata?.namespace ?? '') === ns), now: at, node: deps.node, suffix });
+        const result = { ...raw, put: raw.put.map((o) => storedFormOf(store, o)) };
         results.push({ ownerRef: `${refWord(k.info)}/${owner.metadata.name}`, owner, result });
       }
     }
@@ -245,6 +246,25 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
     }
   }
   return report;
+}
+
+/**
+ * storedFormOf: a claim a controller makes (a StatefulSet's volumeClaimTemplates) is stored as the
+ * API server and kubeplay's claim binder store one applied by hand (bound, its volume named), through
+ * the PersistentVolumeClaim kind's own stored form; other objects are stored as the controller gives them.
+ */
+function storedFormOf(store: ObjectStore, o: KubeObject): KubeObject {
+  if (o.kind !== 'PersistentVolumeClaim' || o.apiVersion !== 'v1') return o;
+  if (store.get(objectKeyOf(o)) !== undefined) return o;
+  const kind = kindOf('PersistentVolumeClaim');
+  const check = validateManifests([{ source: `claim ${o.metadata.name}`, documentIndex: 0, basePath: [], value: o, locate: () => undefined }], 'ignore', 'privileged', catalog());
+  const m = check.ok ? check.manifests[0] : undefined;
+  if (m === undefined || kind?.toStored === undefined) return o;
+  const stored = kind.toStored(m);
+  // The claim was not applied by anyone: no last-applied annotation, and the controller's owner references kept.
+  const { [LABEL_LAST_APPLIED]: _applied, ...annotations } = stored.metadata.annotations ?? {};
+  const { annotations: _all, ...meta } = stored.metadata;
+  return { ...stored, metadata: { ...meta, ...(Object.keys(annotations).length > 0 ? { annotations } : {}), ...(o.metadata['ownerReferences'] !== undefined ? { ownerReferences: o.metadata['ownerReferences'] } : {}) } };
 }
 
 /** groupKindOfObject is an object's group-qualified kind. */

@@ -119,7 +119,8 @@ function change(store: ObjectStore, r: WorkloadRef, opts: RolloutOptions, at: Da
       const u = facet.undo(o, ownedOf(store, r.kind, o), opts.revision);
       if ('error' in u) throw new ObjectError(u.error);
       if ('skipped' in u) return `${word} ${u.skipped}`;
-      store.update({ ...o, spec: { ...spec, template: u.template } });
+      const metadata = u.annotations !== undefined ? { ...o.metadata, annotations: u.annotations } : o.metadata;
+      store.update({ ...o, metadata, spec: { ...spec, template: u.template } });
       return `${word} rolled back`;
     }
     default:

@@ -70,8 +70,8 @@ export interface RolloutStatus {
   error?: string;
 }
 
-/** UndoResult is what kubectl rollout undo does: a template to write, or why nothing is done. */
-export type UndoResult = { template: unknown } | { skipped: string } | { error: string };
+/** UndoResult is what kubectl rollout undo does: a template to write (and the object's annotations, when kubectl's patch sets them), or why nothing is done. */
+export type UndoResult = { template: unknown; annotations?: Record<string, string> } | { skipped: string } | { error: string };
 
 /**
  * RolloutFacet: a workload kind's rollout, pure. `owned` are the stored objects its controller

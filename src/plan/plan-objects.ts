@@ -27,6 +27,48 @@ function userView(o: KubeObject): string {
   return canonicalJson({ ...rest, metadata: meta });
 }
 
+/** appliedOf is the manifest an object's last-applied annotation holds, when it holds one. */
+function appliedOf(o: KubeObject): { metadata?: { annotations?: Record<string, string> }; spec?: Record<string, unknown> } | undefined {
+  const text = o.metadata.annotations?.[LABEL_LAST_APPLIED];
+  if (text === undefined) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null ? (v as ReturnType<typeof appliedOf>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * sameApplied is kubectl apply's "unchanged": the manifest applied now is the one applied last
+ * (its last-applied annotation), so the patch is empty, whatever others changed since (a
+ * controller's annotations, `kubeplay scale`'s replicas).
+ */
+function sameApplied(current: KubeObject, next: KubeObject): boolean {
+  const a = current.metadata.annotations?.[LABEL_LAST_APPLIED];
+  return a !== undefined && a === next.metadata.annotations?.[LABEL_LAST_APPLIED];
+}
+
+/**
+ * keepingLiveFields is the part of kubectl's three-way merge that matters here: what others set on
+ * the live object and the user never wrote survives a changed apply. Annotations the previous
+ * manifest did not hold (a controller's `deployment.kubernetes.io/revision`) are kept, and so is
+ * spec.replicas when the manifest does not set it (a `kubeplay scale` stays, as on a cluster).
+ */
+function keepingLiveFields(current: KubeObject, next: KubeObject): KubeObject {
+  const before = appliedOf(current);
+  const now = appliedOf(next);
+  const written = new Set(Object.keys(before?.metadata?.annotations ?? {}));
+  const kept = Object.fromEntries(Object.entries(current.metadata.annotations ?? {}).filter(([k]) => !written.has(k) && k !== LABEL_LAST_APPLIED));
+  const annotations = { ...kept, ...(next.metadata.annotations ?? {}) };
+  let out: KubeObject = Object.keys(annotations).length > 0 ? { ...next, metadata: { ...next.metadata, annotations } } : next;
+  const liveReplicas = (current.spec as { replicas?: unknown } | undefined)?.replicas;
+  if (now !== undefined && now.spec?.['replicas'] === undefined && liveReplicas !== undefined && typeof next.spec === 'object' && next.spec !== null) {
+    out = { ...out, spec: { ...(next.spec as object), replicas: liveReplicas } };
+  }
+  return out;
+}
+
 /** planObjects plans apply for store-only objects; `stored` are the objects of those kinds the store holds. */
 export function planObjects(desired: readonly DesiredObject[], stored: readonly StoredObject[]): Action[] {
   const byKey = new Map(stored.map((o) => [keyText(objectKeyOf(o)), o]));
@@ -34,8 +76,8 @@ export function planObjects(desired: readonly DesiredObject[], stored: readonly 
     const current = byKey.get(keyText(d.key));
     const base = { ref: d.ref, name: d.key.name, needsImages: [], rollback: [] };
     if (current === undefined) return { ...base, kind: 'create', cause: 'not in the store', steps: [{ op: 'putObject', object: d.object }] };
-    if (userView(current) === userView(d.object)) return { ...base, kind: 'unchanged', cause: `as stored (resourceVersion ${current.metadata.resourceVersion})`, steps: [] };
-    return { ...base, kind: 'configure', cause: `changed since resourceVersion ${current.metadata.resourceVersion}`, steps: [{ op: 'putObject', object: d.object }] };
+    if (userView(current) === userView(d.object) || sameApplied(current, d.object)) return { ...base, kind: 'unchanged', cause: `as stored (resourceVersion ${current.metadata.resourceVersion})`, steps: [] };
+    return { ...base, kind: 'configure', cause: `changed since resourceVersion ${current.metadata.resourceVersion}`, steps: [{ op: 'putObject', object: keepingLiveFields(current, d.object) }] };
   });
 }
 
