@@ -15,9 +15,15 @@
  * - the stored form (apply's metadata, the defaulted spec, no status) and the wide get columns.
  */
 import type { JsonPath } from '../domain/types';
-import type { KubeObject } from '../domain/objects';
+import type { KubeObject, StoredObject } from '../domain/objects';
+import { byText } from '../domain/order';
+import { alignTabs } from '../print/tabwriter';
+import { describePodTemplate, multiline, SKIPPED_ANNOTATIONS } from '../print/describe';
+import { describeEvents, eventsAbout } from '../print/describe-events';
+import type { DescribeRelated } from './kind';
 import type { ValidManifest } from '../domain/types';
 import { canonicalJson } from '../domain/canonical-json';
+import { textOf } from '../domain/text';
 import type { DocumentRule, Finding, PodLike } from '../validate/rules/rule';
 import { asArray, asRecord } from '../validate/rules/rule';
 import { goQuote, goStringer, invalid, kubeplayOnly, required } from '../validate/rules/field-errors';
@@ -82,7 +88,10 @@ function underTemplate(f: Finding, view: { added: AddedVolume[]; own: number }):
     return [...TEMPLATE, ...p];
   };
   const out: Finding = { ...f, path: moved(f.path) };
-  if (f.reportPath) out.reportPath = f.reportPath.every((x) => typeof x !== 'object') ? moved(f.reportPath as JsonPath) : [...TEMPLATE, ...f.reportPath];
+  if (f.reportPath) {
+    const rp = f.reportPath;
+    out.reportPath = rp.every((x): x is string | number => typeof x !== 'object') ? moved(rp) : [...TEMPLATE, ...rp];
+  }
   return out;
 }
 
@@ -158,7 +167,7 @@ export function goLabelSelector(sel: unknown): string {
     ? `[]v1.LabelSelectorRequirement{${exprs
         .map((e) => {
           const x = asRecord(e) ?? {};
-          return `v1.LabelSelectorRequirement{Key:${goQuote(String(x['key'] ?? ''))}, Operator:${goQuote(String(x['operator'] ?? ''))}, Values:${goStrings(x['values'])}}`;
+          return `v1.LabelSelectorRequirement{Key:${goQuote(textOf(x['key'] ?? ''))}, Operator:${goQuote(textOf(x['operator'] ?? ''))}, Values:${goStrings(x['values'])}}`;
         })
         .join(', ')}}`
     : '[]v1.LabelSelectorRequirement(nil)';
@@ -172,6 +181,12 @@ export function goIntOrString(v: unknown): string {
 
 // ---------------------------------------------------------------------------------------------
 // Label selectors
+
+/** nameOf is a document's metadata.name as text ('' when absent). */
+export function nameOf(o: PodLike): string {
+  const n = asRecord(o['metadata'])?.['name'];
+  return typeof n === 'string' ? n : '';
+}
 
 /** The selector of a workload (spec.selector) as a record, or undefined. */
 export function selectorOf(o: PodLike | KubeObject): Rec | undefined {
@@ -188,7 +203,7 @@ export function selectorMatches(sel: Rec, labels: Readonly<Record<string, string
   for (const [k, v] of Object.entries(asRecord(sel['matchLabels']) ?? {})) if (labels[k] !== v) return false;
   for (const e of asArray(sel['matchExpressions'])) {
     const r = asRecord(e) ?? {};
-    const key = String(r['key'] ?? '');
+    const key = textOf(r['key'] ?? '');
     const values = asArray(r['values']).map(String);
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     switch (r['operator']) {
@@ -221,7 +236,7 @@ export function selectorText(sel: unknown): string {
   const reqs: Array<[string, string]> = Object.entries(asRecord(r['matchLabels']) ?? {}).map(([k, v]) => [k, `${k}=${String(v)}`]);
   for (const e of asArray(r['matchExpressions'])) {
     const x = asRecord(e) ?? {};
-    const k = String(x['key'] ?? '');
+    const k = textOf(x['key'] ?? '');
     const values = [...new Set(asArray(x['values']).map(String))].sort();
     const op = x['operator'];
     if (op === 'In') reqs.push([k, `${k} in (${values.join(',')})`]);
@@ -338,7 +353,7 @@ export function notMoreThan100Percent(v: unknown, path: JsonPath): Finding[] {
 export function restartPolicyAlways(o: PodLike): Finding[] {
   const rp = valueAt(o, ['spec', 'template', 'spec', 'restartPolicy']);
   if (rp === undefined || rp === null || rp === '' || rp === 'Always') return [];
-  return [{ path: ['spec', 'template', 'spec', 'restartPolicy'], message: `Unsupported value: ${goQuote(String(rp))}: supported values: "Always"` }];
+  return [{ path: ['spec', 'template', 'spec', 'restartPolicy'], message: `Unsupported value: ${goQuote(textOf(rp))}: supported values: "Always"` }];
 }
 
 /** activeDeadlineForbidden is `activeDeadlineSeconds in ReplicaSet is not Supported` (and DaemonSet's, StatefulSet's). */
@@ -435,4 +450,70 @@ export function containerCells(w: WorkloadView): [string, string] {
 /** num reads a status count (0 when unset). */
 export function num(v: unknown): number {
   return typeof v === 'number' ? v : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// describe's shared lines
+
+/** labelLines and annotationLines are kubectl's printLabelsMultiline / printAnnotationsMultiline of an object's metadata. */
+export function metadataLines(md: { labels?: Record<string, string>; annotations?: Record<string, string> }): string[] {
+  const labels = Object.entries(md.labels ?? {}).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}=${v}`);
+  const annotations = Object.entries(md.annotations ?? {}).filter(([k]) => !SKIPPED_ANNOTATIONS.has(k)).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}: ${v}`);
+  return [...multiline('', 'Labels', labels), ...multiline('', 'Annotations', annotations)];
+}
+
+/** controlledByLine is kubectl's printController: `Controlled By:\tDeployment/web` when the object has a controller. */
+export function controlledByLine(md: Record<string, unknown>): string[] {
+  const refs = Array.isArray(md['ownerReferences']) ? (md['ownerReferences'] as Array<{ kind?: string; name?: string; controller?: boolean }>) : [];
+  const c = refs.find((r) => r.controller === true);
+  return c ? [`Controlled By:\t${c.kind ?? ''}/${c.name ?? ''}`] : [];
+}
+
+/** isControlledByUid: the object's controller ownerReference names this uid. */
+export function isControlledByUid(o: { metadata?: Record<string, unknown> }, uid: string): boolean {
+  const refs = Array.isArray(o.metadata?.['ownerReferences']) ? (o.metadata['ownerReferences'] as Array<{ uid?: string; controller?: boolean }>) : [];
+  return refs.some((r) => r.controller === true && r.uid === uid);
+}
+
+/**
+ * podsStatusText is kubectl's getPodStatusForController: the pods the selector picks that the
+ * object controls (ownerReferences), counted by phase: `1 Running / 0 Waiting / 0 Succeeded / 0 Failed`.
+ */
+export function podsStatusText(o: StoredObject, related: DescribeRelated): string {
+  const sel = selectorOf(o);
+  let running = 0;
+  let waiting = 0;
+  let succeeded = 0;
+  let failed = 0;
+  for (const p of related.list('Pod', o.metadata.namespace ?? '')) {
+    if (!sel || !selectorMatches(sel, p.metadata.labels ?? {}) || !isControlledByUid(p, o.metadata.uid)) continue;
+    const phase = (p.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Running') running++;
+    else if (phase === 'Pending') waiting++;
+    else if (phase === 'Succeeded') succeeded++;
+    else if (phase === 'Failed') failed++;
+  }
+  return `${running} Running / ${waiting} Waiting / ${succeeded} Succeeded / ${failed} Failed`;
+}
+
+/** conditionLines is the Conditions table of a Deployment or ReplicaSet: `Type Status Reason`. */
+export function conditionLines(conditions: unknown): string[] {
+  const cs = Array.isArray(conditions) ? (conditions as Array<{ type?: string; status?: string; reason?: string }>) : [];
+  if (cs.length === 0) return [];
+  return ['Conditions:', '  Type\tStatus\tReason', '  ----\t------\t------', ...cs.map((c) => `  ${c.type ?? ''} \t${c.status ?? ''}\t${c.reason ?? ''}`)];
+}
+
+/** eventLines is the Events table of the stored events about the object (its uid). */
+export function eventLines(o: StoredObject, related: DescribeRelated): string[] {
+  return describeEvents(eventsAbout(related.list('Event', o.metadata.namespace ?? ''), o.metadata.uid), related.now);
+}
+
+/** templateLines is DescribePodTemplate of the object's spec.template. */
+export function templateLines(o: KubeObject): string[] {
+  return describePodTemplate(asRecord(o['spec'])?.['template'] as Parameters<typeof describePodTemplate>[0]);
+}
+
+/** finishDescribe aligns the lines as kubectl's tabwriter does, ending with a newline. */
+export function finishDescribe(lines: readonly string[]): string {
+  return alignTabs([...lines, ''].join('\n'));
 }
