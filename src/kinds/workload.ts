@@ -121,7 +121,7 @@ export function templateRules(profile: SecurityProfile, opts: TemplateOptions = 
   return rules.map((rule) => ({
     name: rule.name,
     check(o, doc) {
-      if (templateOf(o) === undefined) return [];
+      // A missing template is the zero PodTemplateSpec upstream validates (no containers).
       const view = podView(o, opts);
       return rule.check(view.pod, doc).map((f) => underTemplate(f, view));
     },

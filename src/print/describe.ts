@@ -284,8 +284,8 @@ function tolerationText(t: TemplateToleration): string {
 /**
  * describePodTemplate is kubectl's DescribePodTemplate (a workload's `Pod Template:` section): the
  * template's labels, annotations when any, service account, init containers, containers (no
- * state: a template has no status), volumes, priority class, node selectors and tolerations, each
- * indented one level. Lines, to be aligned with the rest of the describe output.
+ * state: a template has no status), volumes, priority class, node selectors and tolerations;
+ * titles indented one level, names of containers and volumes one space more, as kubectl does. Lines, to be aligned with the rest of the describe output.
  */
 export function describePodTemplate(template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: V1Pod['spec'] } | undefined): string[] {
   const lines = ['Pod Template:'];
@@ -297,10 +297,14 @@ export function describePodTemplate(template: { metadata?: { labels?: Record<str
   const annotations = Object.entries(md.annotations ?? {}).filter(([k]) => !SKIPPED_ANNOTATIONS.has(k)).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}: ${v}`);
   if (Object.keys(md.annotations ?? {}).length > 0) lines.push(...multiline('', '  Annotations', annotations));
   if (spec.serviceAccountName) lines.push(`  Service Account:\t${spec.serviceAccountName}`);
-  const indent = (l: string) => `  ${l}`;
-  if ((spec.initContainers ?? []).length > 0) lines.push('  Init Containers:', ...(spec.initContainers ?? []).flatMap((c) => describeContainer(c, undefined).map(indent)));
-  lines.push('  Containers:', ...(spec.containers ?? []).flatMap((c) => describeContainer(c, undefined).map(indent)));
-  lines.push(...describeVolumes(spec.volumes ?? []).map(indent));
+  // kubectl's nameIndent: under a template, a container's or volume's name moves one space right
+  // (`   web:`); its fields stay where a pod's are.
+  const nameIndent = (l: string) => (/^ {2}\S/.test(l) ? ` ${l}` : l);
+  const containers = (cs: readonly V1Container[]) => cs.flatMap((c) => describeContainer(c, undefined).map(nameIndent));
+  if ((spec.initContainers ?? []).length > 0) lines.push('  Init Containers:', ...containers(spec.initContainers ?? []));
+  lines.push((spec.containers ?? []).length > 0 ? '  Containers:' : '  Containers: <none>', ...containers(spec.containers ?? []));
+  const [volumesTitle = 'Volumes:', ...volumes] = describeVolumes(spec.volumes ?? []);
+  lines.push(`  ${volumesTitle}`, ...volumes.map(nameIndent));
   if (spec.priorityClassName) lines.push(`  Priority Class Name:\t${spec.priorityClassName}`);
   const nodeSelector = Object.entries(spec.nodeSelector ?? {}).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}=${v}`);
   lines.push(...multiline('', '  Node-Selectors', nodeSelector));

@@ -7,6 +7,8 @@
  * activeDeadlineSeconds; minReadySeconds, templateGeneration and revisionHistoryLimit not
  * negative; the update strategy (ValidateDaemonSetUpdateStrategy, ValidateRollingUpdateDaemonSet:
  * numbers or percentages up to 100%, exactly one of maxUnavailable and maxSurge non-zero).
+ * The template's nodeSelector is no warning here: the DaemonSet controller matches it against the
+ * node's labels.
  */
 import { DAEMONSET_INFO } from './info';
 import type { KindValidation } from '../../validate/kind-validation';
@@ -91,5 +93,7 @@ export const DAEMONSET_VALIDATION: KindValidation = {
   documentRules: (profile) => [subdomainMetadataRule, daemonSetSpecRule, ...templateRules(profile)],
   inputRules: [uniqueObjectsRule('daemonset')],
   withDefaults: (o: PodLike) => withSpecDefaults(o, daemonSetDefaults),
-  notCarriedOut: (o) => templateNotCarriedOut(o),
+  // The DaemonSet controller carries a template's nodeSelector out: it decides whether this
+  // machine (the one node, with its kubelet labels) runs the pod. A Pod's own nodeSelector is not.
+  notCarriedOut: (o) => templateNotCarriedOut(o).filter((f) => !(f.path[2] === 'spec' && f.path[3] === 'nodeSelector')),
 };
