@@ -1,7 +1,8 @@
 /**
  * The kind registry: every kind kubeplay handles, one line each, in apply order (Namespaces before
  * what lives in them, as kubectl's users expect a file holding both to work in any order). A new
- * kind is a folder in src/kinds/ and a line here.
+ * kind is a folder in src/kinds/ and a line here. The workload kinds (Deployment ... Job) follow
+ * the Pod: their pods read the ConfigMaps, Secrets and claims before them.
  */
 import type { KindModule } from './kind';
 import { NAMESPACE } from './namespace';
@@ -9,6 +10,11 @@ import { CONFIGMAP } from './configmap';
 import { SECRET } from './secret';
 import { POD } from './pod';
 import { PERSISTENT_VOLUME_CLAIM } from './pvc';
+import { DEPLOYMENT } from './deployment';
+import { REPLICASET } from './replicaset';
+import { STATEFULSET } from './statefulset';
+import { DAEMONSET } from './daemonset';
+import { JOB } from './job';
 import { UsageError } from '../domain/errors';
 import type { KindCatalog } from '../validate/kind-validation';
 
@@ -19,6 +25,11 @@ export const KINDS: readonly KindModule[] = [
   SECRET,
   PERSISTENT_VOLUME_CLAIM,
   POD,
+  DEPLOYMENT,
+  REPLICASET,
+  STATEFULSET,
+  DAEMONSET,
+  JOB,
 ];
 
 /** POD_KIND is the Pod kind, what get, describe and delete mean without a resource word (-f files aside). */

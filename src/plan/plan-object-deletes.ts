@@ -4,7 +4,7 @@
  * by name (a missing one is NotFound, in kubectl's words) or picked by a label selector or --all.
  * Pure: the stored objects are handed in.
  */
-import { refWord } from '../domain/kinds';
+import { refWord, resourceText } from '../domain/kinds';
 import { DEFAULT_NAMESPACE } from '../domain/kinds';
 import { objectKeyOf, type StoredObject } from '../domain/objects';
 import type { Action } from './plan';
@@ -38,7 +38,7 @@ export function planObjectDeletes(request: ObjectDeleteRequest, stored: readonly
       const k = keyText(key);
       if (seen.has(k)) continue;
       seen.add(k);
-      if (stored !== undefined && !byKey.has(k)) notFound.push({ ...t, resource: t.kind.plural });
+      if (stored !== undefined && !byKey.has(k)) notFound.push({ ...t, resource: resourceText(t.kind) });
       else actions.push(objectDeleteAction(`${refWord(t.kind)}/${t.name}`, key, stored === undefined ? 'not checked against the store (--dry-run=client)' : 'named'));
     }
     return { actions, notFound };

@@ -20,18 +20,10 @@ import type {
 import { LABEL_LAST_APPLIED } from '../domain/labels';
 import { humanDuration } from './get/duration';
 import { alignTabs } from './tabwriter';
+import { describeEvents, type DescribeEvent } from './describe-events';
 import { byText } from '../domain/order';
 
-/** DescribeEvent is one row of the Events table: kubectl's Event, aggregated (count, first and last time). */
-export interface DescribeEvent {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  from: string;
-  message: string;
-  count: number;
-  first: Date;
-  last: Date;
-}
+export type { DescribeEvent } from './describe-events';
 
 /** DescribedPod is what describe prints for one pod. */
 export interface DescribedPod {
@@ -270,15 +262,52 @@ function describeVolumes(volumes: readonly V1Volume[]): string[] {
   return l;
 }
 
-/** describeEvents prints kubectl's Events table, newest last; AGE shows `(xN over D)` for repeated events. */
-function describeEvents(events: readonly DescribeEvent[], now: Date): string[] {
-  if (events.length === 0) return ['Events:\t<none>'];
-  const sorted = [...events].sort((a, b) => a.last.getTime() - b.last.getTime());
-  const age = (d: Date) => humanDuration(now.getTime() - d.getTime());
-  return [
-    'Events:',
-    '  Type\tReason\tAge\tFrom\tMessage',
-    '  ----\t------\t----\t----\t-------',
-    ...sorted.map((e) => `  ${e.type}\t${e.reason}\t${e.count > 1 ? `${age(e.last)} (x${e.count} over ${age(e.first)})` : age(e.last)}\t${e.from}\t${e.message.trim()}`),
-  ];
+/** TemplateToleration is what describe prints of a toleration. */
+interface TemplateToleration {
+  key?: string;
+  operator?: string;
+  value?: string;
+  effect?: string;
+  tolerationSeconds?: number;
+}
+
+/** tolerationText is kubectl's printTolerationsMultiline entry: `key=value:effect`, ` op=Exists`, ` for 300s`. */
+function tolerationText(t: TemplateToleration): string {
+  let s = t.key ?? '';
+  if (t.value) s += `=${t.value}`;
+  if (t.effect) s += `:${t.effect}`;
+  if (t.operator === 'Exists' && !t.value) s += t.key ? ' op=Exists' : 'op=Exists';
+  if (typeof t.tolerationSeconds === 'number') s += ` for ${t.tolerationSeconds}s`;
+  return s;
+}
+
+/**
+ * describePodTemplate is kubectl's DescribePodTemplate (a workload's `Pod Template:` section): the
+ * template's labels, annotations when any, service account, init containers, containers (no
+ * state: a template has no status), volumes, priority class, node selectors and tolerations;
+ * titles indented one level, names of containers and volumes one space more, as kubectl does. Lines, to be aligned with the rest of the describe output.
+ */
+export function describePodTemplate(template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: V1Pod['spec'] } | undefined): string[] {
+  const lines = ['Pod Template:'];
+  if (template === undefined) return [...lines, '  <unset>'];
+  const md = template.metadata ?? {};
+  const spec = template.spec ?? { containers: [] };
+  const labels = Object.entries(md.labels ?? {}).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}=${v}`);
+  lines.push(...multiline('', '  Labels', labels));
+  const annotations = Object.entries(md.annotations ?? {}).filter(([k]) => !SKIPPED_ANNOTATIONS.has(k)).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}: ${v}`);
+  if (Object.keys(md.annotations ?? {}).length > 0) lines.push(...multiline('', '  Annotations', annotations));
+  if (spec.serviceAccountName) lines.push(`  Service Account:\t${spec.serviceAccountName}`);
+  // kubectl's nameIndent: under a template, a container's or volume's name moves one space right
+  // (`   web:`); its fields stay where a pod's are.
+  const nameIndent = (l: string) => (/^ {2}\S/.test(l) ? ` ${l}` : l);
+  const containers = (cs: readonly V1Container[]) => cs.flatMap((c) => describeContainer(c, undefined).map(nameIndent));
+  if ((spec.initContainers ?? []).length > 0) lines.push('  Init Containers:', ...containers(spec.initContainers ?? []));
+  lines.push((spec.containers ?? []).length > 0 ? '  Containers:' : '  Containers: <none>', ...containers(spec.containers ?? []));
+  const [volumesTitle = 'Volumes:', ...volumes] = describeVolumes(spec.volumes ?? []);
+  lines.push(`  ${volumesTitle}`, ...volumes.map(nameIndent));
+  if (spec.priorityClassName) lines.push(`  Priority Class Name:\t${spec.priorityClassName}`);
+  const nodeSelector = Object.entries(spec.nodeSelector ?? {}).sort(([a], [b]) => byText(a, b)).map(([k, v]) => `${k}=${v}`);
+  lines.push(...multiline('', '  Node-Selectors', nodeSelector));
+  lines.push(...multiline('', '  Tolerations', ((spec.tolerations ?? []) as TemplateToleration[]).map(tolerationText)));
+  return lines;
 }

@@ -6,6 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { DescribeOptions } from '../../commands/describe';
+import { resourceText } from '../../domain/kinds';
 import type { Io } from '../main';
 import type { ObjectStore } from '../../store/object-store';
 import type { Prober } from '../../observe/probes/prober';
@@ -75,7 +76,7 @@ export function describeCommand(io: Io, ctx: DescribeCommandContext): CommandMod
             const { describeStored } = await import('../../commands/describe-stored');
             const r = describeStored(o, g.kind, { store: ctx.openStore, now: () => new Date() });
             if (r.text !== '') texts.push(r.text);
-            missing.push(...r.notFound.map((name) => ({ name, resource: g.kind.info.plural })));
+            missing.push(...r.notFound.map((name) => ({ name, resource: resourceText(g.kind.info) })));
           } else {
             const r = await runDescribe({ ...o, resource: g.kind.info.plural }, { engine: () => ctx.connectEngine(verbosity), readStdin: io.readStdin, now: () => new Date(), store: ctx.openStore, ...(ctx.prober ? { prober: ctx.prober } : {}) });
             if (r.pods.length > 0) texts.push(formatDescribe(r.pods, { now: new Date(), node: hostname() }));

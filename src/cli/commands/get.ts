@@ -5,7 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { NotFoundError, ReportedError } from '../../domain/errors';
-import { refWord } from '../../domain/kinds';
+import { refWord, resourceText } from '../../domain/kinds';
 import type { ContainerEngine } from '../../engine/container-engine';
 import type { GetOptions } from '../../commands/get';
 import type { ObjectStore } from '../../store/object-store';
@@ -147,9 +147,9 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
             const r = await runGet(o, deps);
             [items, notFoundNames] = [r.pods, r.notFound];
           }
-          missing.push(...notFoundNames.map((name) => ({ name, resource: g.kind.info.plural })));
+          missing.push(...notFoundNames.map((name) => ({ name, resource: resourceText(g.kind.info) })));
           everything.push(...items);
-          const table = several ? { ...g.kind.table, cells: (obj: never, wide: boolean, po: typeof print, now: Date) => { const c = g.kind.table.cells(obj, wide, po, now); c[0] = `${g.kind.info.singular}/${c[0] ?? ''}`; return c; } } : g.kind.table;
+          const table = several ? { ...g.kind.table, cells: (obj: never, wide: boolean, po: typeof print, now: Date) => { const c = g.kind.table.cells(obj, wide, po, now); c[0] = `${refWord(g.kind.info)}/${c[0] ?? ''}`; return c; } } : g.kind.table;
           const text = formatObjects(items as never[], print, new Date(), table as never);
           if (text !== '') tables.push(text);
         }
@@ -207,7 +207,7 @@ export function getCommand(io: Io, ctx: GetContext): CommandModule {
           io.stderr.write(kind.info.namespaced && !opts.allNamespaces ? `No resources found in ${opts.namespace} namespace.\n` : 'No resources found\n');
       };
       const notFound = (r: { notFound: string[] }) =>
-        r.notFound.length > 0 ? new NotFoundError(r.notFound.map((name) => ({ name })), kind.info.plural) : undefined;
+        r.notFound.length > 0 ? new NotFoundError(r.notFound.map((name) => ({ name })), resourceText(kind.info)) : undefined;
 
       if (kind.carriedOut === 'store') {
         const { UsageError } = await import('../../domain/errors');

@@ -87,7 +87,7 @@ const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
  * names a container of the pod and a profile of a known form. Not ported: the tolerations annotation
  * (a JSON document whose decoding errors are Go's) and the seccomp annotations' values.
  */
-function podSpecificAnnotations(annotations: Record<string, unknown>, spec: Record<string, unknown>): Finding[] {
+export function podSpecificAnnotations(annotations: Record<string, unknown>, spec: Record<string, unknown>): Finding[] {
   const out: Finding[] = [];
   const at = (k: string): JsonPath => ['metadata', 'annotations', k];
   const mirror = annotations[MIRROR_POD];

@@ -27,7 +27,7 @@ function labelName(v: unknown, path: JsonPath, out: Finding[]): void {
 }
 
 /** labelSelector is ValidateLabelSelector (invalid label values refused, as on create). */
-function labelSelector(sel: Record<string, unknown>, path: JsonPath, out: Finding[]): void {
+export function labelSelector(sel: Record<string, unknown>, path: JsonPath, out: Finding[]): void {
   labels(asRecord(sel['matchLabels']), [...path, 'matchLabels'], out);
   asArray(sel['matchExpressions']).forEach((e, i) => {
     const r = asRecord(e) ?? {};

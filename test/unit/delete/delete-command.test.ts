@@ -145,12 +145,12 @@ describe('kubeplay delete on the fake engine', () => {
 
   test('-f: a document that names no pod stops the run before any change, located', async () => {
     const engine = await engineWith(pod('a'));
-    const f = file('noname.yaml', `${pod('a')}---\napiVersion: v1\nkind: Pod\nmetadata:\n  labels: {x: y}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n`);
+    const f = file('noname.yaml', `${pod('a')}---\napiVersion: v1\nkind: Pod\nmetadata:\n  labels: {x: y}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: d}\n`);
     const r = await run(engine, ['delete', '-f', f]);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       `${f}:13:1: metadata.name: resource name may not be empty: kubeplay needs metadata.name to know which pod to delete\n` +
-        `${f}:17:1: kind: kind "Deployment" is not supported: kubeplay deletes Namespace, ConfigMap, Secret, PersistentVolumeClaim, Pod; remove this document from the input\n` +
+        `${f}:17:1: kind: kind "CronJob" is not supported: kubeplay deletes Namespace, ConfigMap, Secret, PersistentVolumeClaim, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job; remove this document from the input\n` +
         'error: 2 problems in 2 documents of 1 file; nothing was deleted. Fix the fields named above and run the command again.\n',
     );
     expect(r.code).toBe(1);

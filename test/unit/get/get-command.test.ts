@@ -166,7 +166,7 @@ test.each<[string, Partial<GetOptions>, string | undefined]>([
   ['pods', {}, undefined],
   ['an alias', { resource: 'po' }, undefined],
   ['no resource', { resource: '' }, 'you must specify the type of resource'],
-  ['another resource', { resource: 'deployments' }, 'doesn\'t have a resource type "deployments"'],
+  ['another resource', { resource: 'cronjobs' }, 'doesn\'t have a resource type "cronjobs"'],
   ['names and -l', { names: ['a'], selector: 'x=y' }, 'name cannot be provided when a selector is specified'],
   ['-f and names', { files: ['x.yaml'], names: ['a'] }, '-f and resource names cannot be used together'],
   ['bad selector', { selector: 'a=(b' }, 'invalid label selector'],

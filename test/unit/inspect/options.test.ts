@@ -107,7 +107,7 @@ describe('describe options', () => {
 
   test.each([
     [{ resource: '', names: [], files: [] }, 'you must specify the type of resource to describe'],
-    [{ resource: 'deployments', names: ['x'], files: [] }, 'the server doesn\'t have a resource type "deployments"'],
+    [{ resource: 'cronjobs', names: ['x'], files: [] }, 'the server doesn\'t have a resource type "cronjobs"'],
     [{ resource: 'pod', names: ['x'], files: ['f.yaml'] }, '-f and resource names cannot be used together'],
     [{ resource: 'pod', names: ['x'], files: [], selector: 'a=b' }, 'name cannot be provided when a selector is specified'],
   ])('validate refuses %j', (o, message) => {

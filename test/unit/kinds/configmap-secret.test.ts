@@ -189,7 +189,7 @@ describe('updates, conflicts, prune and delete', () => {
     expect(pruneKinds(undefined).map((k) => k.info.kind)).toEqual(['ConfigMap', 'Secret', 'Pod']);
     expect(pruneKinds(['core/v1/ConfigMap']).map((k) => k.info.kind)).toEqual(['ConfigMap']);
     expect(() => pruneKinds(['ConfigMap'])).toThrow('invalid GroupVersionKind format: ConfigMap, please follow <group/version/kind>');
-    expect(() => pruneKinds(['apps/v1/Deployment'])).toThrow(/a kind kubeplay does not handle/);
+    expect(() => pruneKinds(['batch/v1/CronJob'])).toThrow(/a kind kubeplay does not handle/);
   });
   test('planObjectDeletes: by name (NotFound in kubectl\'s words), by selector', () => {
     const kind = { kind: 'ConfigMap', singular: 'configmap', group: '', plural: 'configmaps', namespaced: true };
