@@ -28,6 +28,7 @@ import { catalog, KINDS, kindOf } from '../kinds/registry';
 import type { KindModule } from '../kinds/kind';
 import { groupKindText, refWord } from '../domain/kinds';
 import { LABEL_LAST_APPLIED, LABEL_OWNER } from '../domain/labels';
+import { canonicalJson } from '../domain/canonical-json';
 import { podmanPodName } from '../domain/pod-names';
 import { validateManifests } from '../validate';
 import { toDesiredPod, type TranslateOptions } from '../translate/pod';
@@ -103,7 +104,8 @@ const MAX_ROUNDS = 500;
 
 /** WORKLOAD_KINDS are the kinds that have a controller, in registry order. */
 export function workloadKinds(): KindModule[] {
-  return KINDS.filter((k) => k.controller !== undefined);
+  // `in`, not the getter: a kind's controller is loaded at its first use (kinds/<kind>/index.ts).
+  return KINDS.filter((k) => 'controller' in k);
 }
 
 /** hasWorkloads: whether the store holds any object a controller reconciles, or a pod a controller made (cheap: store reads only). */
@@ -167,11 +169,13 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
     const results: Array<{ ownerRef: string; owner: StoredObject; result: ControllerResult }> = [];
     for (const { k, items } of owners) {
       const spec = k.controller!;
-      for (const owner of items) {
+      for (const stored of items) {
+        const completed = k.completeStored?.(stored);
+        const owner = completed !== undefined && canonicalJson(completed) !== canonicalJson(stored) ? { ...stored, ...completed, metadata: { ...stored.metadata, ...completed.metadata } } : stored;
         const ns = owner.metadata.namespace ?? '';
         const objects = spec.reads.flatMap((kind) => store.list({ kind, namespace: ns }).items);
         const raw = spec.reconcile({ owner, objects, pods: pods.filter((p) => (p.metadata?.namespace ?? '') === ns), now: at, node: deps.node, suffix });
-        const result = { ...raw, put: raw.put.map((o) => storedFormOf(store, o)) };
+        const result = { ...raw, put: [...(owner !== stored ? [withoutVersion(owner)] : []), ...raw.put.map((o) => storedFormOf(store, o))] };
         results.push({ ownerRef: `${refWord(k.info)}/${owner.metadata.name}`, owner, result });
       }
     }
@@ -265,6 +269,12 @@ function storedFormOf(store: ObjectStore, o: KubeObject): KubeObject {
   const { [LABEL_LAST_APPLIED]: _applied, ...annotations } = stored.metadata.annotations ?? {};
   const { annotations: _all, ...meta } = stored.metadata;
   return { ...stored, metadata: { ...meta, ...(Object.keys(annotations).length > 0 ? { annotations } : {}), ...(o.metadata['ownerReferences'] !== undefined ? { ownerReferences: o.metadata['ownerReferences'] } : {}) } };
+}
+
+/** withoutVersion is an object to write unconditionally (the loop holds the lock; the round's snapshot may be behind). */
+function withoutVersion(o: StoredObject): KubeObject {
+  const { resourceVersion: _r, ...metadata } = o.metadata;
+  return { ...o, metadata };
 }
 
 /** groupKindOfObject is an object's group-qualified kind. */

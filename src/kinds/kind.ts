@@ -58,6 +58,11 @@ export interface KindModule {
    * command that changes such objects or their pods (src/controllers/controller.ts).
    */
   controller?: ControllerSpec;
+  /**
+   * What the API server sets on an object once it has a uid (a Job's generated selector and
+   * controller-uid labels); the reconcile loop stores it before the kind's controller runs.
+   */
+  completeStored?: (o: StoredObject) => KubeObject;
   /** For a workload kind: what `kubeplay rollout` reads and writes of it (src/controllers/<kind>/rollout.ts). */
   rollout?: RolloutFacet;
 }

@@ -33,7 +33,7 @@ function appliedOf(o: KubeObject): { metadata?: { annotations?: Record<string, s
   if (text === undefined) return undefined;
   try {
     const v = JSON.parse(text) as unknown;
-    return typeof v === 'object' && v !== null ? (v as ReturnType<typeof appliedOf>) : undefined;
+    return typeof v === 'object' && v !== null ? (v) : undefined;
   } catch {
     return undefined;
   }
@@ -64,7 +64,7 @@ function keepingLiveFields(current: KubeObject, next: KubeObject): KubeObject {
   let out: KubeObject = Object.keys(annotations).length > 0 ? { ...next, metadata: { ...next.metadata, annotations } } : next;
   const liveReplicas = (current.spec as { replicas?: unknown } | undefined)?.replicas;
   if (now !== undefined && now.spec?.['replicas'] === undefined && liveReplicas !== undefined && typeof next.spec === 'object' && next.spec !== null) {
-    out = { ...out, spec: { ...(next.spec as object), replicas: liveReplicas } };
+    out = { ...out, spec: { ...(next.spec), replicas: liveReplicas } };
   }
   return out;
 }

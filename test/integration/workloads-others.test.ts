@@ -3,15 +3,11 @@
  * ordinals and claims (a pod deleted by hand comes back with its data; scale down keeps the
  * claims), rolling updates and undo of a StatefulSet and a DaemonSet, a Job of completions 3 and
  * parallelism 2 that completes and one with a failing command that stops at backoffLimit. Its own
- * service, prefix (namespaces start with it) and state directory. Runs once the kinds carry their
- * controllers (src/kinds/registry.ts).
+ * service, prefix (namespaces start with it) and state directory.
  */
 import { join } from 'node:path';
-import { KINDS } from '../../src/kinds/registry';
 import { runCli, useIsolatedPodman } from './support';
 
-const wired = ['StatefulSet', 'DaemonSet', 'Job'].every((kind) => KINDS.some((k) => k.info.kind === kind && k.controller !== undefined));
-const maybe = wired ? test : test.skip;
 
 const { prefix, tmp, file } = useIsolatedPodman();
 const stateDir = join(tmp, 'state');
@@ -81,7 +77,7 @@ async function revisionsOf(start: string): Promise<string[]> {
   return (await lines(['get', 'pods', '-n', ns, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.metadata.labels.controller-revision-hash}{"\\n"}{end}'])).filter((l) => l.startsWith(start));
 }
 
-maybe('a StatefulSet: ordinals, a claim per ordinal, a deleted pod back with its data, scale down keeping claims', async () => {
+test('a StatefulSet: ordinals, a claim per ordinal, a deleted pod back with its data, scale down keeping claims', async () => {
   const applied = await cli(['apply', '-f', file('sts.yaml', [namespace, statefulSet(2, '1')].join('---\n')), '--wait', '--timeout=90s']);
   expect(applied).toMatchObject({ code: 0 });
   expect(await lines(['get', 'pods', '-n', ns, '-o', 'name'])).toEqual(['pod/web-0', 'pod/web-1']);
@@ -102,7 +98,7 @@ maybe('a StatefulSet: ordinals, a claim per ordinal, a deleted pod back with its
   expect(described.stdout).toContain('delete Pod web-1 in StatefulSet web successful');
 }, 240_000);
 
-maybe('rolling updates and undo of a StatefulSet and a DaemonSet', async () => {
+test('rolling updates and undo of a StatefulSet and a DaemonSet', async () => {
   const v1 = file('v1.yaml', [namespace, statefulSet(3, '1'), daemonSet('1')].join('---\n'));
   expect(await cli(['apply', '-f', v1, '--wait', '--timeout=90s'])).toMatchObject({ code: 0 });
   const before = await revisionsOf('web-');
@@ -129,7 +125,7 @@ maybe('rolling updates and undo of a StatefulSet and a DaemonSet', async () => {
   expect((await cli(['rollout', 'history', 'sts/web', '-n', ns])).stdout).toMatch(/REVISION {2}CHANGE-CAUSE\n2 +<none>\n3 +<none>\n/);
 }, 240_000);
 
-maybe('a Job of completions 3, parallelism 2 completes; one failing stops at backoffLimit', async () => {
+test('a Job of completions 3, parallelism 2 completes; one failing stops at backoffLimit', async () => {
   const f = file('jobs.yaml', [namespace, job('ok', 'sleep 1', '  completions: 3\n  parallelism: 2\n'), job('bad', 'exit 3', '  backoffLimit: 1\n')].join('---\n'));
   expect(await cli(['apply', '-f', f])).toMatchObject({ code: 0 });
   expect(await cli(['wait', '--for=condition=complete', 'job/ok', '-n', ns, '--timeout=90s'])).toMatchObject({ code: 0, stdout: 'job.batch/ok condition met\n' });

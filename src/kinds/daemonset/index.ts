@@ -64,4 +64,12 @@ export const DAEMONSET: KindModule = {
   toStored: daemonSetObject,
   describe: (o, related) => (require('./describe') as typeof import('./describe')).describeDaemonSet(o, related),
   updateProblems: daemonSetUpdateProblems,
+  // Loaded at the first use: a command that finds no workload in the store never loads a controller.
+  get controller() {
+    return (require('../../controllers/daemonset') as typeof import('../../controllers/daemonset')).DAEMONSET_CONTROLLER;
+  },
+  get rollout() {
+    const { describePodTemplate } = require('../../print/describe') as typeof import('../../print/describe');
+    return (require('../../controllers/daemonset') as typeof import('../../controllers/daemonset')).daemonSetRollout((t) => describePodTemplate(t).join('\n'));
+  },
 };

@@ -56,4 +56,12 @@ export const DEPLOYMENT: KindModule = {
   toStored: deploymentObject,
   describe: (o, related) => (require('./describe') as typeof import('./describe')).describeDeployment(o, related),
   updateProblems: deploymentUpdateProblems,
+  // Loaded at the first use: a command that finds no workload in the store never loads a controller.
+  get controller() {
+    return (require('../../controllers/deployment') as typeof import('../../controllers/deployment')).DEPLOYMENT_CONTROLLER;
+  },
+  get rollout() {
+    const { describePodTemplate } = require('../../print/describe') as typeof import('../../print/describe');
+    return (require('../../controllers/deployment') as typeof import('../../controllers/deployment')).deploymentRollout((t) => describePodTemplate(t as never).join('\n'));
+  },
 };

@@ -126,4 +126,9 @@ export const JOB: KindModule = {
   toStored: jobObject,
   describe: (o, related) => (require('./describe') as typeof import('./describe')).describeJob(o, related),
   updateProblems: jobUpdateProblems,
+  completeStored: (o) => completeJob(o, o.metadata.uid),
+  // Loaded at the first use: a command that finds no workload in the store never loads a controller.
+  get controller() {
+    return (require('../../controllers/job') as typeof import('../../controllers/job')).JOB_CONTROLLER;
+  },
 };

@@ -52,4 +52,8 @@ export const REPLICASET: KindModule = {
   toStored: replicaSetObject,
   describe: (o, related) => (require('./describe') as typeof import('./describe')).describeReplicaSet(o, related),
   updateProblems: replicaSetUpdateProblems,
+  // Loaded at the first use: a command that finds no workload in the store never loads a controller.
+  get controller() {
+    return (require('../../controllers/replicaset') as typeof import('../../controllers/replicaset')).REPLICASET_CONTROLLER;
+  },
 };

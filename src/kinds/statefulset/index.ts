@@ -68,4 +68,12 @@ export const STATEFULSET: KindModule = {
   toStored: statefulSetObject,
   describe: (o, related) => (require('./describe') as typeof import('./describe')).describeStatefulSet(o, related),
   updateProblems: statefulSetUpdateProblems,
+  // Loaded at the first use: a command that finds no workload in the store never loads a controller.
+  get controller() {
+    return (require('../../controllers/statefulset') as typeof import('../../controllers/statefulset')).STATEFULSET_CONTROLLER;
+  },
+  get rollout() {
+    const { describePodTemplate } = require('../../print/describe') as typeof import('../../print/describe');
+    return (require('../../controllers/statefulset') as typeof import('../../controllers/statefulset')).statefulSetRollout((t) => describePodTemplate(t).join('\n'));
+  },
 };

@@ -17,7 +17,7 @@ function stored(kind: string, name: string, extra: Partial<StoredObject> = {}, a
     kind,
     metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '5', generation: 1, creationTimestamp: '2026-01-01T09:00:00Z' },
     ...extra,
-  } as StoredObject;
+  };
 }
 
 function view(objects: StoredObject[]): StoredView {
