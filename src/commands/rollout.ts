@@ -83,7 +83,10 @@ function readOnly<T>(deps: WorkloadDeps, fn: (s: ObjectStore) => T): T {
 
 function historyOf(store: ObjectStore, r: WorkloadRef, revision: number): string {
   const o = storedOf(store, r);
-  return facetOf(r, 'history').history(o, ownedOf(store, r.kind, o), revision > 0 ? revision : undefined).replace(/\n$/, '');
+  const text = facetOf(r, 'history').history(o, ownedOf(store, r.kind, o), revision > 0 ? revision : undefined).replace(/\n+$/, '');
+  // kubectl prints the object's name and the history after it, a blank line closing the table.
+  const word = `${refWord(r.kind.info)}/${r.name}`;
+  return revision > 0 ? `${word} with revision #${revision}\n${text}` : `${word} \n${text}\n`;
 }
 
 /** template is an object's pod template as stored. */

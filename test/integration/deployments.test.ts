@@ -51,8 +51,8 @@ async function pods(): Promise<Array<{ name: string; status: string }>> {
 }
 
 async function imagesOfPods(): Promise<string[]> {
-  const out = await podmanOk(['ps', '-a', '--filter', `label=kubeplay.io/namespace=${ns}`, '--format', '{{.Image}}']);
-  return [...new Set(out.split('\n').filter((l) => l !== '' && !l.includes('infra') && !l.includes('pause')))].sort();
+  const all = JSON.parse((await podmanOk(['ps', '-a', '--pod', '--format', 'json'])) || '[]') as Array<{ Image: string; IsInfra: boolean; PodName: string }>;
+  return [...new Set(all.filter((c) => c.PodName.startsWith(`${ns}_`) && !c.IsInfra).map((c) => c.Image))].sort();
 }
 
 beforeAll(async () => {
@@ -130,7 +130,7 @@ test('a rollout to a new image with maxUnavailable 0 never has fewer than 3 pods
   expect(await imagesOfPods()).toEqual([V2]);
   expect((await cli(['rollout', 'status', 'deployment/web'])).stdout).toBe('deployment "web" successfully rolled out\n');
   const history = await cli(['rollout', 'history', 'deployment/web']);
-  expect(history.stdout).toMatch(/^deployment\.apps\/web\s*\nREVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
+  expect(history.stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
   expect((await cli(['get', 'rs'])).stdout.split('\n').filter((l) => /^web-/.test(l)).map((l) => l.split(/\s+/).slice(1, 4).join(' ')).sort()).toEqual(['0 0 0', '3 3 3']);
 
   const undo = await cli(['rollout', 'undo', 'deployment/web']);
