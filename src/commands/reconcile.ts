@@ -29,7 +29,7 @@ import type { KindModule } from '../kinds/kind';
 import { groupKindText, refWord } from '../domain/kinds';
 import { LABEL_LAST_APPLIED, LABEL_OWNER } from '../domain/labels';
 import { canonicalJson } from '../domain/canonical-json';
-import { podmanPodName } from '../domain/pod-names';
+import { claimVolumeName, podmanPodName } from '../domain/pod-names';
 import { validateManifests } from '../validate';
 import { toDesiredPod, type TranslateOptions } from '../translate/pod';
 import { sourceBasis, withHash } from '../translate/hash';
@@ -184,7 +184,9 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
     const uids = new Set(owners.flatMap((o) => o.items.map((i) => i.metadata.uid)));
     const ownedKinds = [...new Set(kinds.flatMap((k) => k.controller!.reads))];
     const dependents = ownedKinds.flatMap((kind) => store.list({ kind }).items);
-    const gc = garbage(dependents, pods, uids);
+    // Only what this store's controllers made: Podman's pods are machine-wide, and a kubeplay with
+    // another state directory (another store) must never take pods whose owners it does not know.
+    const gc = garbage(dependents, pods.filter((p) => storedPods.has(`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`)), uids);
 
     const view: StoredView = {
       get: (kind, namespace, name) => store.get({ kind, namespace, name }),
@@ -192,7 +194,19 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
     };
     const objectActions = [
       ...planControllerObjects(results, view, at, nameEvent),
-      ...gc.objects.map((o): Action => ({ kind: 'delete', ref: `${o.kind.toLowerCase()}/${o.metadata.name}`, name: o.metadata.name, cause: 'its owner is gone (garbage collector)', needsImages: [], rollback: [], steps: [{ op: 'removeObject', key: { kind: groupKindOfObject(o), namespace: o.metadata.namespace ?? '', name: o.metadata.name } }] })),
+      ...gc.objects.filter((o) => !claimInUse(o, pods, gc.pods.length > 0)).map((o): Action => ({
+        kind: 'delete',
+        ref: `${o.kind.toLowerCase()}/${o.metadata.name}`,
+        name: o.metadata.name,
+        cause: 'its owner is gone (garbage collector)',
+        needsImages: [],
+        rollback: [],
+        steps: [
+          // A claim goes with its volume (a StatefulSet's claims under whenDeleted: Delete), once no pod mounts it.
+          ...(o.kind === 'PersistentVolumeClaim' ? [{ op: 'removeVolume' as const, name: claimVolumeName(o.metadata.namespace ?? '', o.metadata.name), unlessInUse: true }] : []),
+          { op: 'removeObject' as const, key: { kind: groupKindOfObject(o), namespace: o.metadata.namespace ?? '', name: o.metadata.name } },
+        ],
+      })),
       ...(report.rounds === 1 ? expiredEvents(store.list({ kind: 'Event' }).items, at) : []),
     ];
     const deletes = [
@@ -275,6 +289,14 @@ function storedFormOf(store: ObjectStore, o: KubeObject): KubeObject {
 function withoutVersion(o: StoredObject): KubeObject {
   const { resourceVersion: _r, ...metadata } = o.metadata;
   return { ...o, metadata };
+}
+
+/** claimInUse: a claim the garbage collector would take is left for a later round while pods go or a pod mounts it. */
+function claimInUse(o: StoredObject, pods: readonly V1Pod[], podsGoing: boolean): boolean {
+  if (o.kind !== 'PersistentVolumeClaim') return false;
+  if (podsGoing) return true;
+  const ns = o.metadata.namespace ?? '';
+  return pods.some((p) => (p.metadata?.namespace ?? '') === ns && (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === o.metadata.name));
 }
 
 /** groupKindOfObject is an object's group-qualified kind. */

@@ -13,7 +13,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { isManaged } from '../domain/convergence';
-import { LABEL_LAST_APPLIED } from '../domain/labels';
+import { LABEL_LAST_APPLIED, LABEL_OWNER } from '../domain/labels';
 import { podIdentityOf, podmanPodName } from '../domain/pod-names';
 import { DEFAULT_NAMESPACE } from '../domain/kinds';
 import { namespaceNamed } from '../kinds/namespace';
@@ -127,7 +127,8 @@ export function recordApply(
   const inPodman = new Set(observed.map((p) => p.name));
   const podmanNameOf = (o: KubeObject) => podmanPodName(o.metadata.namespace ?? '', o.metadata.name);
   for (const p of observed) {
-    if (inInput.has(p.name) || !isManaged(p.labels)) continue;
+    // A controller's pod belongs to the store whose controller made it (its owner's uid is there): never adopted from labels.
+    if (inInput.has(p.name) || !isManaged(p.labels) || p.labels[LABEL_OWNER] !== undefined) continue;
     if (done.some((a) => a.name === p.name && a.ref.startsWith('pod/') && (a.kind === 'prune' || a.kind === 'delete'))) continue;
     const o = adoptedObject(p);
     if (o === undefined || storedOf(o) !== undefined || store.get(keyOf(o)) !== undefined) continue;

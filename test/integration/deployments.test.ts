@@ -157,8 +157,7 @@ test('a readiness probe that fails holds the rollout: the new pod is not ready, 
 `;
   const r = await cli(['apply', '-f', file('web3.yaml', deployment('localhost/busybox:stable', probe))]);
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain('deployment.apps/web configured');
-  expect(r.stderr).toContain('deployment.apps/web');
+  expect(r).toMatchObject({ stderr: '', stdout: 'namespace/' + ns + ' unchanged\ndeployment.apps/web configured\n' });
   expect(await pods()).toHaveLength(4);
   const get = await cli(['get', 'deploy', 'web']);
   expect(get.stdout).toMatch(/\nweb\s+3\/3\s+1\s+3\s+/);

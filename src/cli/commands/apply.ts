@@ -157,7 +157,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
             io.stderr.write(formatPlan({ images: report.plan.images, actions: [], conflicts: [] }));
           }
           io.stderr.write(formatExecutionWarnings(report));
-          io.stderr.write(formatReconcileNotes(report.reconciled));
+          io.stderr.write(formatReconcileNotes(report.reconciled, verbosity));
           io.stdout.write(formatApplyReport(report, output));
           const failures = failuresOf(report);
           if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);
@@ -173,12 +173,13 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
 
 /**
  * formatReconcileNotes: what the controllers could not do (kubectl users read these as FailedCreate
- * events), and what is still awaited when apply returns (it goes on at the next command).
+ * events), and with -v what is still awaited when apply returns (it goes on at the next command).
  */
-function formatReconcileNotes(r: { failures: string[]; waiting: Array<{ ref: string; namespace: string; reason: string }> } | undefined): string {
+function formatReconcileNotes(r: { failures: string[]; waiting: Array<{ ref: string; namespace: string; reason: string }> } | undefined, verbosity: number): string {
   if (r === undefined) return '';
   const lines = r.failures.map((f) => `Warning: ${f}\n`);
-  for (const w of r.waiting) lines.push(`kubeplay: ${w.ref}: ${w.reason}; kubeplay runs no daemon, so this goes on at the next kubeplay command (\`kubeplay rollout status ${w.ref}${w.namespace !== 'default' ? ` -n ${w.namespace}` : ''}\` waits for it)\n`);
+  // What is still awaited is the normal state of a rollout or a Job when apply returns, as with kubectl: said with -v.
+  if (verbosity > 0) for (const w of r.waiting) lines.push(`kubeplay: ${w.ref}: ${w.reason}; kubeplay runs no daemon, so this goes on at the next kubeplay command (\`kubeplay rollout status ${w.ref}${w.namespace !== 'default' ? ` -n ${w.namespace}` : ''}\` waits for it)\n`);
   return lines.join('');
 }
 
