@@ -108,11 +108,23 @@ export function workloadKinds(): KindModule[] {
   return KINDS.filter((k) => 'controller' in k);
 }
 
-/** hasWorkloads: whether the store holds any object a controller reconciles, or a pod a controller made (cheap: store reads only). */
+/**
+ * hasWorkloads: whether the store holds any object a controller reconciles, or anything a
+ * controller made (a pod, a ReplicaSet, a claim with owner references) that the garbage collector
+ * may still have to take. Cheap: store reads only.
+ */
 export function hasWorkloads(store: ObjectStore): boolean {
-  if (workloadKinds().some((k) => store.list({ kind: groupKindText(k.info) }).items.length > 0)) return true;
-  return store.list({ kind: 'Pod', where: (o) => Array.isArray((o.metadata as { ownerReferences?: unknown }).ownerReferences) }).items.length > 0;
+  const kinds = workloadKinds();
+  if (kinds.some((k) => store.list({ kind: groupKindText(k.info) }).items.length > 0)) return true;
+  const owned = (o: StoredObject) => Array.isArray(o.metadata['ownerReferences']);
+  return DEPENDENT_KINDS.some((kind) => store.list({ kind, where: owned }).items.length > 0);
 }
+
+/**
+ * DEPENDENT_KINDS: pods and the stored kinds the controllers read (their `reads`), written out so
+ * that a command finding no workload never loads a controller (a unit test keeps it complete).
+ */
+export const DEPENDENT_KINDS: readonly string[] = ['Pod', 'ReplicaSet.apps', 'ControllerRevision.apps', 'PersistentVolumeClaim'];
 
 /** podManifestOf makes a controller's pod a valid Pod manifest (the API server's defaults applied), as if applied from `source`. */
 function podManifestOf(pod: V1Pod, source: string): PodManifest | string {

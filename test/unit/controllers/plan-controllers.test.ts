@@ -85,3 +85,9 @@ test('events older than an hour are removed', () => {
   const fresh = stored('Event', 'web.2', { lastTimestamp: '2026-01-01T09:30:00Z' }, 'v1');
   expect(expiredEvents([old, fresh], NOW).map((a) => a.name)).toEqual(['web.1']);
 });
+
+test('the kinds the loop checks for what controllers made cover every controller\'s reads', () => {
+  const { DEPENDENT_KINDS, workloadKinds } = require('../../../src/commands/reconcile') as typeof import('../../../src/commands/reconcile');
+  for (const k of workloadKinds()) for (const kind of k.controller!.reads) expect(DEPENDENT_KINDS).toContain(kind);
+  expect(workloadKinds().map((k) => k.info.kind)).toEqual(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+});
