@@ -148,13 +148,20 @@ export class LibpodContainerEngine implements ContainerEngine {
       while (next < ids.length) {
         const i = next++;
         const id = ids[i] ?? '';
-        const res = await this.t.request({
-          operation: 'inspectContainers',
-          what: `inspect container ${id}`,
-          method: 'GET',
-          path: `/containers/${encodeURIComponent(id)}/json`,
-          accept: [404],
-        });
+        let res;
+        try {
+          res = await this.t.request({
+            operation: 'inspectContainers',
+            what: `inspect container ${id}`,
+            method: 'GET',
+            path: `/containers/${encodeURIComponent(id)}/json`,
+            accept: [404],
+          });
+        } catch (e) {
+          // A container being removed right now (by another tool) answers 500 "does not exist in database: no such container".
+          if (e instanceof EngineError && /no such container/i.test(e.message)) continue;
+          throw e;
+        }
         if (res.status !== 404) out[i] = toContainerDetail(res.body as ContainerInspectReport);
       }
     };
