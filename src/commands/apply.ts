@@ -279,14 +279,21 @@ async function secretEnvWarnings(engine: ContainerEngine, plan: Plan, desired: r
  * settled, and fails in kubectl wait's words at the time-out.
  */
 async function reconcileAfterApply(opts: ApplyOptions, deps: ApplyDeps, engine: ContainerEngine, store: ObjectStore, node: NodeInfo, applied: readonly DesiredObject[]): Promise<ReconcileReport> {
+  const mine = new Set(applied.map((d) => `${d.ref}@${d.key.namespace}`));
   const report = await reconcile(
     { engine, store, probe: deps.probe, hostFs: deps.hostFs, node, concurrency: opts.concurrency, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
-    { waitSeconds: opts.wait ? opts.timeoutSeconds ?? APPLY_WAIT_SECONDS : 0 },
+    { waitSeconds: opts.wait ? opts.timeoutSeconds ?? APPLY_WAIT_SECONDS : 0, awaited: (w) => mine.has(`${w.ref}@${w.namespace}`) },
   );
   if (opts.wait) {
-    const mine = new Set(applied.map((d) => `${d.ref}@${d.key.namespace}`));
     const late = report.waiting.filter((w) => mine.has(`${w.ref}@${w.namespace}`));
     if (late.length > 0) throw new ObjectError(late.map((w) => `timed out waiting for the condition on ${pluralRef(w.ref)}: ${w.reason}`).join('\nerror: '));
+    // A Job that settled by failing is not what --wait waits for.
+    const failed = applied.filter((d) => d.key.kind === 'Job.batch').flatMap((d) => {
+      const o = store.get(d.key);
+      const c = ((o?.status as { conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }> } | undefined)?.conditions ?? []).find((x) => x.type === 'Failed' && x.status === 'True');
+      return c ? [`${d.ref} failed: ${c.reason ?? 'Failed'}: ${c.message ?? ''}`.replace(/: $/, '')] : [];
+    });
+    if (failed.length > 0) throw new ObjectError(failed.join('\nerror: '));
   }
   return report;
 }

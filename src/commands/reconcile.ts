@@ -76,6 +76,8 @@ export interface ReconcileOptions {
   waitSeconds: number;
   /** Stop as soon as this holds after a round (wait --for, rollout status): read from the store. */
   until?: (store: ObjectStore) => boolean;
+  /** Wait only for the owners this selects (apply --wait: the applied workloads); others may stay unsettled. */
+  awaited?: (w: Waiting) => boolean;
 }
 
 /** Waiting is one owner not settled when the loop returned, and why. */
@@ -233,7 +235,8 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
         report.reached = true;
         return report;
       }
-      if (report.waiting.length === 0 || at.getTime() >= deadline) return report;
+      const awaited = opts.awaited ? report.waiting.filter(opts.awaited) : report.waiting;
+      if (awaited.length === 0 || at.getTime() >= deadline) return report;
       const untils = results.map((r) => r.result.waitingFor?.until?.getTime()).filter((t): t is number => t !== undefined);
       const next = Math.min(at.getTime() + 1000, ...untils, deadline);
       await sleep(Math.max(50, next - at.getTime()));

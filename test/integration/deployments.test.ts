@@ -174,6 +174,29 @@ test('a readiness probe that fails holds the rollout: the new pod is not ready, 
   expect(await pods()).toHaveLength(3);
 }, 150_000);
 
+test('apply --wait returns when a Job is complete, and fails naming a Job that failed', async () => {
+  const job = (name: string, command: string) => `apiVersion: batch/v1
+kind: Job
+metadata: {name: ${name}, namespace: ${ns}}
+spec:
+  completions: 2
+  parallelism: 2
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: localhost/busybox:stable, command: [sh, -c, "${command}"]}]
+`;
+  const ok = await cli(['apply', '--wait', '--timeout=60s', '-f', file('ok.yaml', job('ok', 'sleep 2; echo done'))]);
+  expect(ok).toMatchObject({ code: 0, stdout: 'job.batch/ok created\n', stderr: '' });
+  expect((await cli(['get', 'job', 'ok'])).stdout).toMatch(/\nok\s+Complete\s+2\/2\s+/);
+  const bad = await cli(['apply', '--wait', '--timeout=60s', '-f', file('bad.yaml', job('bad', 'exit 3'))]);
+  expect(bad.code).toBe(1);
+  expect(bad.stdout).toBe('job.batch/bad created\n');
+  expect(bad.stderr).toMatch(/^error: job\.batch\/bad failed: BackoffLimitExceeded: Job has reached the specified backoff limit\n$/);
+  expect((await cli(['delete', 'job', 'ok', 'bad'])).code).toBe(0);
+}, 120_000);
+
 test('deleting the Deployment takes its ReplicaSets and pods', async () => {
   const d = await cli(['delete', 'deployment', 'web']);
   expect(d).toMatchObject({ code: 0, stdout: 'deployment.apps "web" deleted\n' });
