@@ -4,7 +4,7 @@
  */
 import type { Issue, PodManifest, ValidManifest } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
-import { ConflictError, ManifestError, ObjectError, UsageError } from '../domain/errors';
+import { ConflictError, ManifestError, UsageError } from '../domain/errors';
 import type { NodeInfo } from '../controllers/controller';
 import type { Prober } from '../observe/probes/prober';
 import { hasWorkloads, reconcile, type ReconcileReport } from './reconcile';
@@ -114,6 +114,8 @@ export interface ApplyReport {
   recorded?: RecordedChanges & { ms: number };
   /** What the controllers did after the apply (when the store holds workloads). */
   reconciled?: ReconcileReport;
+  /** With --wait: the applied workloads that did not settle in time or failed, in kubectl wait's words (printed after the result lines, exit 1). */
+  waitFailures?: string[];
 }
 
 /** validateApplyOptions checks flag combinations, as kubectl's ApplyOptions.Validate does. */
@@ -278,22 +280,21 @@ async function secretEnvWarnings(engine: ContainerEngine, plan: Plan, desired: r
  * now is done before apply returns; with --wait, it goes on until the applied workloads are
  * settled, and fails in kubectl wait's words at the time-out.
  */
-async function reconcileAfterApply(opts: ApplyOptions, deps: ApplyDeps, engine: ContainerEngine, store: ObjectStore, node: NodeInfo, applied: readonly DesiredObject[]): Promise<ReconcileReport> {
+async function reconcileAfterApply(opts: ApplyOptions, deps: ApplyDeps, engine: ContainerEngine, store: ObjectStore, node: NodeInfo, applied: readonly DesiredObject[]): Promise<ReconcileReport & { waitFailures?: string[] }> {
   const mine = new Set(applied.map((d) => `${d.ref}@${d.key.namespace}`));
   const report = await reconcile(
     { engine, store, probe: deps.probe, hostFs: deps.hostFs, node, concurrency: opts.concurrency, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
     { waitSeconds: opts.wait ? opts.timeoutSeconds ?? APPLY_WAIT_SECONDS : 0, awaited: (w) => mine.has(`${w.ref}@${w.namespace}`) },
   );
   if (opts.wait) {
-    const late = report.waiting.filter((w) => mine.has(`${w.ref}@${w.namespace}`));
-    if (late.length > 0) throw new ObjectError(late.map((w) => `timed out waiting for the condition on ${pluralRef(w.ref)}: ${w.reason}`).join('\nerror: '));
+    const late = report.waiting.filter((w) => mine.has(`${w.ref}@${w.namespace}`)).map((w) => `timed out waiting for the condition on ${pluralRef(w.ref)}: ${w.reason}`);
     // A Job that settled by failing is not what --wait waits for.
     const failed = applied.filter((d) => d.key.kind === 'Job.batch').flatMap((d) => {
       const o = store.get(d.key);
       const c = ((o?.status as { conditions?: Array<{ type?: string; status?: string; reason?: string; message?: string }> } | undefined)?.conditions ?? []).find((x) => x.type === 'Failed' && x.status === 'True');
       return c ? [`${d.ref} failed: ${c.reason ?? 'Failed'}: ${c.message ?? ''}`.replace(/: $/, '')] : [];
     });
-    if (failed.length > 0) throw new ObjectError(failed.join('\nerror: '));
+    if (late.length + failed.length > 0) return { ...report, waitFailures: [...late, ...failed] };
   }
   return report;
 }
@@ -428,7 +429,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const started = performance.now();
     const recorded = store ? { ...recordApply(store, pods, plan.actions, execution, observed.pods), ms: Math.round(performance.now() - started) } : undefined;
     const reconciled = store && deps.node && !deps.signal?.aborted && hasWorkloads(store) ? await reconcileAfterApply(opts, deps, engine, store, deps.node, desiredObjects) : undefined;
-    return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}), ...(reconciled ? { reconciled } : {}) };
+    return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}), ...(reconciled ? { reconciled } : {}), ...(reconciled?.waitFailures ? { waitFailures: reconciled.waitFailures } : {}) };
   } finally {
     store?.close();
     await release?.();

@@ -5,7 +5,7 @@
  * rolled back), within STOP_WITHIN_SECONDS even when Podman does not answer.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { InternalError, InterruptedError, PartialFailureError, UsageError } from '../../domain/errors';
+import { InternalError, InterruptedError, ObjectError, PartialFailureError, UsageError } from '../../domain/errors';
 import { textOf } from '../../domain/text';
 import type { ApplyOptions, DryRun } from '../../commands/apply';
 import type { ProgressEvent } from '../../domain/execution';
@@ -162,6 +162,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
           const failures = failuresOf(report);
           if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);
           if (failures.length > 0) throw new PartialFailureError(failures);
+          if (report.waitFailures !== undefined && report.waitFailures.length > 0) throw new ObjectError(report.waitFailures.join('\nerror: '));
         } finally {
           unhook?.();
           progress?.clear();
