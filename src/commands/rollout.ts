@@ -41,8 +41,18 @@ export interface RolloutReport {
 /** RESTARTED_AT is the template annotation kubectl rollout restart sets. */
 export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
+/** KUBECTL_REFUSAL: kubectl's words for a kind a rollout verb does not apply to. */
+const KUBECTL_REFUSAL: Record<string, (r: WorkloadRef) => string> = {
+  status: (r) => `no status viewer has been implemented for ${r.kind.info.kind}`,
+  history: (r) => `no history viewer has been implemented for ${r.kind.info.kind}`,
+  undo: (r) => `no rollbacker has been implemented for "${r.kind.info.group === '' ? '' : `${r.kind.info.group}/`}${r.kind.info.kind}"`,
+  restart: (r) => `${resourceText(r.kind.info)} "${r.name}" restarting is not supported`,
+  pause: (r) => `${resourceText(r.kind.info)} "${r.name}" pausing is not supported`,
+  resume: (r) => `${resourceText(r.kind.info)} "${r.name}" resuming is not supported`,
+};
+
 function facetOf(r: WorkloadRef, verb: string): RolloutFacet {
-  if (r.kind.rollout === undefined) throw new ObjectError(`no ${verb === 'status' ? 'status viewer' : verb === 'history' ? 'history viewer' : verb === 'undo' ? 'rollbacker' : 'objects'} has been implemented for ${r.kind.info.kind}: kubeplay rolls out deployments, statefulsets and daemonsets`);
+  if (r.kind.rollout === undefined) throw new ObjectError(KUBECTL_REFUSAL[verb]?.(r) ?? `${resourceText(r.kind.info)} "${r.name}": rollout ${verb} is not supported`);
   return r.kind.rollout;
 }
 
