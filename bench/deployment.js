@@ -45,14 +45,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 function parseArgs(argv) {
-  const opts = { replicas: 50, repeat: 3, gets: 5, noops: 3, shared: false };
+  const opts = { replicas: 50, repeat: 3, gets: 5, noops: 3 };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
-    if (key === 'shared') {
-      opts.shared = true;
-      continue;
-    }
-    if (!(key in opts)) throw new Error(`unknown option ${argv[i]} (--replicas N, --repeat N, --gets N, --noops N, --shared)`);
+    if (!(key in opts)) throw new Error(`unknown option ${argv[i]} (--replicas N, --repeat N, --gets N, --noops N)`);
     opts[key] = Number(argv[++i]);
     if (!(opts[key] > 0)) throw new Error(`--${key} needs a positive number`);
   }
@@ -145,30 +141,18 @@ async function podsOf(socketPath, prefix) {
 }
 
 /**
- * foreignOwned lists the controller-made pods on this Podman that are not this run's. The reconcile
- * loop observes every pod in Podman and collects, as garbage, a controller's pod whose owner its
- * own store does not hold; so while this bench runs, another state directory's Deployment pods on
- * the same storage (another test run's) would be deleted by it, and this run's by theirs.
+ * census counts, at a repeat's start, the pods on this Podman (every reconcile round observes them
+ * all, whoever made them: Podman's pods are machine-wide) and the controller-made pods that are not
+ * this run's (another state directory's, e.g. a test run's). Before c917911 the loop's garbage
+ * collector deleted such pods, and they ours; now it takes only pods its own store made.
  */
-async function foreignOwned(socketPath, names) {
-  const res = await floor.request(socketPath, 'GET', '/pods/json');
+async function census(ctx) {
+  const res = await floor.request(ctx.svc.socketPath, 'GET', '/pods/json');
   const pods = Array.isArray(res.body) ? res.body : [];
-  const ours = Object.values(names).map((p) => `${p}-`);
-  return pods.filter((p) => p.Labels?.['kubeplay.io/owner'] !== undefined && !ours.some((o) => p.Name.startsWith(o))).map((p) => p.Name);
-}
-
-/** guard refuses to go on while another run's controller pods exist (see foreignOwned), unless --shared. */
-async function guard(ctx, when) {
-  const all = await floor.request(ctx.svc.socketPath, 'GET', '/pods/json');
-  ctx.s.add('pods in Podman', Array.isArray(all.body) ? all.body.length : NaN);
-  const foreign = await foreignOwned(ctx.svc.socketPath, ctx.names);
+  const ours = Object.values(ctx.names).map((p) => `${p}-`);
+  const foreign = pods.filter((p) => p.Labels?.['kubeplay.io/owner'] !== undefined && !ours.some((o) => p.Name.startsWith(o)));
+  ctx.s.add('pods in Podman', pods.length);
   ctx.s.add('foreign controller pods', foreign.length);
-  if (foreign.length === 0 || ctx.opts.shared) return;
-  throw new Error(
-    `${when}: ${foreign.length} controller-made pod(s) of another kubeplay state directory are on this Podman (${foreign.slice(0, 3).join(', ')}...). ` +
-      "This bench's reconcile rounds would delete them as garbage (their owners are not in its store), and theirs would delete its pods. " +
-      'Wait until that run ends, or pass --shared to go on anyway.',
-  );
 }
 
 /** runningPods: the pods whose every app container runs. */
@@ -248,6 +232,11 @@ function observations(lines) {
   return lines.filter((l) => /GET \S*\/libpod\/containers\/json\?all=true /.test(l.text)).map((l) => l.at);
 }
 
+/** stamped writes a -v log with each line's arrival time (ms from spawn; lines of one chunk share it). */
+function stamped(lines) {
+  return lines.map((l) => `${l.at.toFixed(0).padStart(7)} ${l.text}`).join('\n') + '\n';
+}
+
 // ------------------------------------------------------------------------------------------------
 // The measures
 // ------------------------------------------------------------------------------------------------
@@ -294,7 +283,7 @@ async function deploymentRepeat(ctx, r) {
   s.add('deploy apply|running at return', atReturn);
   s.add('deploy apply, all running', await waitFor(svc.socketPath, name, (p) => runningPods(p).length === n && p.length === n, apply.t0));
   log(`repeat ${r + 1}: apply ${fmtMs(apply.ms)}, ${atReturn}/${n} running at return, ${observations(apply.lines).length} observation(s)`);
-  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'apply-v.log'), apply.stderr);
+  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'apply-v.log'), stamped(apply.lines));
 
   // 2. no-op re-apply
   for (let i = 0; i < opts.noops; i++) {
@@ -331,7 +320,7 @@ async function deploymentRepeat(ctx, r) {
   const after = await podsOf(svc.socketPath, name);
   s.add('rollout|pods after', after.length);
   log(`repeat ${r + 1}: rollout apply ${fmtMs(roll.ms)} (${obs.length} observations), status ${fmtMs(status.ms)}, ${after.length} pods after`);
-  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'rollout-v.log'), roll.stderr);
+  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'rollout-v.log'), stamped(roll.lines));
 
   // 5. delete (cascading)
   const del = await run(['delete', '-f', file]);
@@ -452,7 +441,7 @@ async function main() {
   log(`${names.deploy}: ${opts.replicas} replicas, ${opts.repeat} repeat(s); load ${loadStart}; other tests: ${others}`);
   try {
     for (let r = 0; r < opts.repeat; r++) {
-      await guard(ctx, `repeat ${r + 1}`);
+      await census(ctx);
       await deploymentRepeat(ctx, r);
       await barePodsRepeat(ctx, r);
       await kubePlayRepeat(ctx, r);
