@@ -143,8 +143,28 @@ export function ownerKeyText(o: StoredObject): string {
   return `${gk}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
-/** reconcile runs rounds until settled, or until only time can move things and `waitSeconds` are spent. */
+/**
+ * reconcile runs rounds until settled, or until only time can move things and `waitSeconds` are
+ * spent. Pods it deletes stop in the background of the call, as a kubelet stops them after the API
+ * server marks them Terminating: later rounds count them as terminating (not active), so a rollout
+ * goes on while old pods wait out their grace period; the call returns once every one is gone.
+ */
 export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Promise<ReconcileReport> {
+  const stopping: Stopping = { keys: new Set(), done: [] };
+  try {
+    return await rounds(deps, opts, stopping);
+  } finally {
+    await Promise.all(stopping.done);
+  }
+}
+
+/** Stopping: the pods this call is deleting in the background (`namespace/name`), and their deletions. */
+interface Stopping {
+  keys: Set<string>;
+  done: Array<Promise<void>>;
+}
+
+async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Stopping): Promise<ReconcileReport> {
   const now = deps.now ?? (() => new Date());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const suffix = deps.suffix ?? (() => randomSuffix());
@@ -175,7 +195,7 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
     // A pod's record in the store says who owns it (delete --cascade=orphan drops the reference there).
     const storedPods = new Map(store.list({ kind: 'Pod' }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
     const pods = (await observePods())
-      .filter((p) => !isPodTerminating(p))
+      .filter((p) => !isPodTerminating(p) && !stopping.keys.has(`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`))
       .map((p) => {
         const rec = storedPods.get(`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`);
         if (rec === undefined || rec.metadata['ownerReferences'] !== undefined || p.metadata?.ownerReferences === undefined) return p;
@@ -263,16 +283,25 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
 
     if (deletes.length > 0) {
       const observed = (await deps.engine.listPods()).map(toObservedPod);
-      const plan = planDeletes({ by: 'names', targets: deletes.map((d) => ({ name: d.name, namespace: d.namespace })) }, observed, {
-        gracePeriod: -1,
-        includeUnmanaged: false,
-        previousOf: (p) => previousFromLabel(p, topts),
-        ...topts,
-      });
-      const partOf = new Map(deletes.map((d) => [podmanPodName(d.namespace, d.name), d.ownerRef]));
-      const actions = plan.actions.map((a) => ({ ...a, partOf: partOf.get(a.name) ?? a.partOf ?? 'garbage-collector' }));
-      const execution = await run({ ...plan, actions });
-      recordDelete(store, actions, execution);
+      const deleting = async (some: typeof deletes): Promise<void> => {
+        if (some.length === 0) return;
+        const plan = planDeletes({ by: 'names', targets: some.map((d) => ({ name: d.name, namespace: d.namespace })) }, observed, {
+          gracePeriod: -1,
+          includeUnmanaged: false,
+          previousOf: (p) => previousFromLabel(p, topts),
+          ...topts,
+        });
+        const partOf = new Map(some.map((d) => [podmanPodName(d.namespace, d.name), d.ownerRef]));
+        const actions = plan.actions.map((a) => ({ ...a, partOf: partOf.get(a.name) ?? a.partOf ?? 'garbage-collector' }));
+        recordDelete(store, actions, await run({ ...plan, actions }));
+      };
+      // A pod with no identity to keep (a ReplicaSet's, a Job's, or one whose owner is gone) stops in
+      // the background of the call, within its grace period, while the rounds go on; a StatefulSet's
+      // or DaemonSet's is gone before the next round, as their controllers wait for it.
+      const background = deletes.filter((d) => /^(replicaset\.apps|job\.batch)\//.test(d.ownerRef) || d.ownerRef === 'garbage-collector');
+      for (const d of background) stopping.keys.add(`${d.namespace}/${d.name}`);
+      stopping.done.push(deleting(background));
+      await deleting(deletes.filter((d) => !background.includes(d)));
     }
 
     if (creates.length > 0) await createPods(deps, creates, topts, run, failedOwners, report);
