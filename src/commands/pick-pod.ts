@@ -49,8 +49,7 @@ export async function podOfArgument(arg: string, namespace: string | undefined, 
   const kind = requireResource(arg.slice(0, slash));
   const name = arg.slice(slash + 1);
   if (kind.info.kind === 'Pod') return { pod: name };
-  const spec = kind.controller ? undefined : kind;
-  if (spec !== undefined || store === undefined) throw new ObjectError(`cannot attach to ${kind.info.kind}: not implemented: use a pod, or a deployment, replicaset, statefulset, daemonset or job`);
+  if (!('controller' in kind) || store === undefined) throw new ObjectError(`cannot attach to ${kind.info.kind}: not implemented: use a pod, or a deployment, replicaset, statefulset, daemonset or job`);
   const ns = namespace ?? DEFAULT_NAMESPACE;
   const s = store();
   let selector: string;

@@ -19,7 +19,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ContainerEngine } from '../engine/container-engine';
 import type { ObjectStore } from '../store/object-store';
-import { objectKeyOf, type KubeObject, type StoredObject } from '../domain/objects';
+import { groupKindOf, objectKeyOf, type KubeObject, type StoredObject } from '../domain/objects';
+import { withoutVersion } from '../controllers/meta-time';
 import type { PodManifest } from '../domain/types';
 import type { ControllerResult, NodeInfo } from '../controllers/controller';
 import { randomSuffix } from '../controllers/names';
@@ -138,9 +139,7 @@ function podManifestOf(pod: V1Pod, source: string): PodManifest | string {
 
 /** ownerKeyText is the LABEL_OWNER value of a controller's pods: `ReplicaSet.apps/default/web-7d4b9c8f6d`. */
 export function ownerKeyText(o: StoredObject): string {
-  const slash = o.apiVersion.indexOf('/');
-  const gk = slash < 0 ? o.kind : `${o.kind}.${o.apiVersion.slice(0, slash)}`;
-  return `${gk}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  return `${groupKindOf(o.apiVersion, o.kind)}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 }
 
 /**
@@ -241,7 +240,7 @@ async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Sto
         steps: [
           // A claim goes with its volume (a StatefulSet's claims under whenDeleted: Delete), once no pod mounts it.
           ...(o.kind === 'PersistentVolumeClaim' ? [{ op: 'removeVolume' as const, name: claimVolumeName(o.metadata.namespace ?? '', o.metadata.name), unlessInUse: true }] : []),
-          { op: 'removeObject' as const, key: { kind: groupKindOfObject(o), namespace: o.metadata.namespace ?? '', name: o.metadata.name } },
+          { op: 'removeObject' as const, key: objectKeyOf(o) },
         ],
       })),
       ...(report.rounds === 1 ? expiredEvents(store.list({ kind: 'Event' }).items, at) : []),
@@ -332,24 +331,12 @@ function storedFormOf(store: ObjectStore, o: KubeObject): KubeObject {
   return { ...stored, metadata: { ...meta, ...(Object.keys(annotations).length > 0 ? { annotations } : {}), ...(o.metadata['ownerReferences'] !== undefined ? { ownerReferences: o.metadata['ownerReferences'] } : {}) } };
 }
 
-/** withoutVersion is an object to write unconditionally (the loop holds the lock; the round's snapshot may be behind). */
-function withoutVersion(o: StoredObject): KubeObject {
-  const { resourceVersion: _r, ...metadata } = o.metadata;
-  return { ...o, metadata };
-}
-
 /** claimInUse: a claim the garbage collector would take is left for a later round while pods go or a pod mounts it. */
 function claimInUse(o: StoredObject, pods: readonly V1Pod[], podsGoing: boolean): boolean {
   if (o.kind !== 'PersistentVolumeClaim') return false;
   if (podsGoing) return true;
   const ns = o.metadata.namespace ?? '';
   return pods.some((p) => (p.metadata?.namespace ?? '') === ns && (p.spec?.volumes ?? []).some((v) => v.persistentVolumeClaim?.claimName === o.metadata.name));
-}
-
-/** groupKindOfObject is an object's group-qualified kind. */
-function groupKindOfObject(o: StoredObject): string {
-  const slash = o.apiVersion.indexOf('/');
-  return slash < 0 ? o.kind : `${o.kind}.${o.apiVersion.slice(0, slash)}`;
 }
 
 /**

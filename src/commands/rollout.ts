@@ -12,6 +12,7 @@ import type { StoredObject } from '../domain/objects';
 import type { KindModule, RolloutFacet } from '../kinds/kind';
 import type { ObjectStore } from '../store/object-store';
 import type { ReconcileReport } from './reconcile';
+import { rfc3339 } from '../print/get/format';
 import { keepReconciling, ownedOf, storedOf, withControllers, workloadRefs, type WorkloadDeps, type WorkloadRef } from './workloads';
 
 /** RolloutVerb is a rollout subcommand. */
@@ -54,11 +55,6 @@ const KUBECTL_REFUSAL: Record<string, (r: WorkloadRef) => string> = {
 function facetOf(r: WorkloadRef, verb: string): RolloutFacet {
   if (r.kind.rollout === undefined) throw new ObjectError(KUBECTL_REFUSAL[verb]?.(r) ?? `${resourceText(r.kind.info)} "${r.name}": rollout ${verb} is not supported`);
   return r.kind.rollout;
-}
-
-/** rfc3339 to the second, as kubectl writes restartedAt (time.Now().Format(time.RFC3339)). */
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** runRollout runs one rollout subcommand over the objects named. */

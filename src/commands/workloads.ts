@@ -125,12 +125,7 @@ export async function keepReconciling(
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = timeoutSeconds > 0 ? now().getTime() + timeoutSeconds * 1000 : Infinity;
   for (;;) {
-    const { result } = await withControllers(
-      deps,
-      () => undefined,
-      { waitSeconds: 0 },
-    );
-    void result;
+    await withControllers(deps, () => undefined, { waitSeconds: 0 });
     const store = deps.store();
     let held: boolean;
     try {

@@ -12,14 +12,10 @@ import { canonicalJson } from '../domain/canonical-json';
 import { objectKeyOf, type KubeObject, type StoredObject } from '../domain/objects';
 import type { Action } from './plan';
 import { keyText } from './plan-objects';
+import { rfc3339 } from '../print/get/format';
 
 /** EVENT_TTL_MS is how long events are kept: the API server's default --event-ttl, one hour. */
 export const EVENT_TTL_MS = 60 * 60 * 1000;
-
-/** rfc3339 is a time as the API server writes it, to the second. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** specView is what a put changes: metadata the user or controller sets, and every field but status. */
 function specView(o: KubeObject): string {
