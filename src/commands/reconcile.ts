@@ -294,10 +294,11 @@ async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Sto
         const actions = plan.actions.map((a) => ({ ...a, partOf: partOf.get(a.name) ?? a.partOf ?? 'garbage-collector' }));
         recordDelete(store, actions, await run({ ...plan, actions }));
       };
-      // A pod with no identity to keep (a ReplicaSet's, a Job's, or one whose owner is gone) stops in
-      // the background of the call, within its grace period, while the rounds go on; a StatefulSet's
-      // or DaemonSet's is gone before the next round, as their controllers wait for it.
-      const background = deletes.filter((d) => /^(replicaset\.apps|job\.batch)\//.test(d.ownerRef) || d.ownerRef === 'garbage-collector');
+      // A ReplicaSet's or Job's pod (no identity to keep) stops in the background of the call, within
+      // its grace period, while the rounds go on; a StatefulSet's or DaemonSet's is gone before the
+      // next round, as their controllers wait for it, and so is one whose owner is gone (its claims
+      // are taken only once it is).
+      const background = deletes.filter((d) => /^(replicaset\.apps|job\.batch)\//.test(d.ownerRef));
       for (const d of background) stopping.keys.add(`${d.namespace}/${d.name}`);
       stopping.done.push(deleting(background));
       await deleting(deletes.filter((d) => !background.includes(d)));
