@@ -7,6 +7,7 @@
  * This module imports nothing from the project and nothing at run time.
  */
 import type { V1Pod } from '@kubernetes/client-node';
+import type { PodNetwork } from './network';
 
 /** JsonPath is a path into a document: map keys and sequence indexes. */
 export type JsonPath = ReadonlyArray<string | number>;
@@ -165,6 +166,12 @@ export interface DesiredContainer {
   command?: string[];
   workingDir?: string;
   env: Record<string, string>;
+  /**
+   * The Service environment variables the kubelet injects (`DB_SERVICE_HOST`, `KUBERNETES_PORT`,
+   * ...), from the Services that exist when the pod is made; `env` wins over them. Not covered by
+   * the pod's hash: a Service made later leaves running pods alone, as in Kubernetes.
+   */
+  serviceEnv?: Record<string, string>;
   /** Environment variables whose values are Podman secrets (a Secret's keys): variable name -> Podman secret name. */
   secretEnv?: Record<string, string>;
   tty: boolean;
@@ -215,6 +222,8 @@ export interface DesiredPod {
   hostname: string;
   labels: Record<string, string>;
   ports: PortMapping[];
+  /** How the pod joins kubeplay's network (domain/network.ts); absent: Podman's default network. */
+  network?: PodNetwork;
   volumes: DesiredVolume[];
   /** Podman secrets the containers' secretEnv names, made before the containers and removed with the pod. */
   secrets?: DesiredSecret[];

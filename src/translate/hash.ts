@@ -28,9 +28,19 @@ export function manifestHash(pod: DesiredPod, basis?: unknown): string {
   delete labels[LABEL_MANIFEST_HASH];
   delete labels[LABEL_LAST_APPLIED];
   delete labels[LABEL_SECRETS];
-  const view = basis === undefined ? { ...pod, labels } : { ...withoutSourced(pod), labels, basis };
+  const unhashed = withoutServiceEnv(pod);
+  const view = basis === undefined ? { ...unhashed, labels } : { ...withoutSourced(unhashed), labels, basis };
   const digest = createHash('sha256').update(canonicalJson(view)).digest('hex');
   return `${HASH_VERSION}-${digest.slice(0, 16)}`;
+}
+
+/** withoutServiceEnv drops the Service variables, which depend on the Services existing when the pod is made. */
+function withoutServiceEnv(pod: DesiredPod): DesiredPod {
+  const strip = (c: DesiredPod['containers'][number]): DesiredPod['containers'][number] => {
+    const { serviceEnv: _v, ...rest } = c;
+    return rest;
+  };
+  return { ...pod, initContainers: pod.initContainers.map(strip), containers: pod.containers.map(strip) };
 }
 
 /** withoutSourced drops from a pod what it read from ConfigMaps and Secrets (manifestHash). */

@@ -12,6 +12,7 @@ const LAYER: Record<string, number> = {
   domain: 0,
   store: 1,
   engine: 1,
+  'dns-server': 1,
   load: 2,
   validate: 3,
   print: 3,
