@@ -24,6 +24,7 @@ import type { ContainerEngine, EngineCall } from '../engine/container-engine';
 import type { HeadStart } from './head-start';
 import type { ObjectStore } from '../store/object-store';
 import type { Prober } from '../observe/probes/prober';
+import type { NetworkDeps } from '../commands/network';
 import { getCommand } from './commands/get';
 import { deleteCommand } from './commands/delete';
 import { describeCommand } from './commands/describe';
@@ -132,6 +133,14 @@ export function proberOf(env: NodeJS.ProcessEnv): (engine: ContainerEngine) => P
   };
 }
 
+/** networkOf makes the network's dependencies of this run's state directory (docs/networking.md), at first use. */
+function networkOf(env: NodeJS.ProcessEnv): () => NetworkDeps {
+  return () => {
+    const { networkDepsOf } = require('./network-deps') as typeof import('./network-deps');
+    return networkDepsOf(stateDirOfRun(env), env);
+  };
+}
+
 /** filesRootOf is where pods' configMap/secret/projected volume files are kept: `<state dir>/pods`. */
 function filesRootOf(env: NodeJS.ProcessEnv): string {
   return `${stateDirOfRun(env)}/pods`;
@@ -194,13 +203,13 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
   return skipHelpCache(yargs(args)
     .scriptName('kubeplay')
     .usage('kubeplay runs Kubernetes Pod manifests on Podman with kubectl\'s semantics.\n\nUsage: kubeplay <command> [flags]')
-    .command(applyCommand(io, { engines: engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }, setVerbose))
+    .command(applyCommand(io, { engines: engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env), network: networkOf(io.env) }, setVerbose))
     .command(getCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), prober: proberOf(io.env) }))
-    .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
+    .command(deleteCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env), network: networkOf(io.env) }))
     .command(describeCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), prober: proberOf(io.env) }))
-    .command(scaleCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
-    .command(rolloutCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
-    .command(waitCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env) }))
+    .command(scaleCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env), network: networkOf(io.env) }))
+    .command(rolloutCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env), network: networkOf(io.env) }))
+    .command(waitCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env), network: networkOf(io.env) }))
     .command(logsCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(execCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(startSequenceCommand(io, (socketPath) => {

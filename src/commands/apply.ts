@@ -4,7 +4,7 @@
  */
 import type { Issue, PodManifest, ValidManifest } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
-import { ConflictError, ManifestError, UsageError } from '../domain/errors';
+import { ConflictError, EngineError, ManifestError, UsageError } from '../domain/errors';
 import type { NodeInfo } from '../controllers/controller';
 import type { Prober } from '../observe/probes/prober';
 import { hasWorkloads, reconcile, type ReconcileReport } from './reconcile';
@@ -21,6 +21,9 @@ import { namespaceConflicts } from '../plan/plan-namespaces';
 import { objectKeyOf } from '../domain/objects';
 import { podmanPodName } from '../domain/pod-names';
 import { storeWriter } from './store-writer';
+import { podNetworkOf, syncNetwork, type NetworkDeps, type NetworkSync } from './network';
+import { allocateServices, mergeServices } from './allocate-services';
+import type { PodNetworkContext } from '../domain/network';
 import { desiredPodOf, manifestFromLabel, previousFromLabel } from './pod-manifests';
 
 export { desiredPodOf, manifestFromLabel, previousFromLabel };
@@ -101,6 +104,8 @@ export interface ApplyDeps {
   node?: NodeInfo;
   /** Makes the prober the controllers' look at pods runs (readiness, docs/probes.md). */
   prober?: (engine: ContainerEngine) => Prober;
+  /** kubeplay's network (docs/networking.md); absent: pods stay on Podman's default network and Services are only stored. */
+  network?: NetworkDeps;
 }
 
 /** ApplyReport is what apply did (or would do, on a dry run). */
@@ -116,6 +121,8 @@ export interface ApplyReport {
   reconciled?: ReconcileReport;
   /** With --wait: the applied workloads that did not settle in time or failed, in kubectl wait's words (printed after the result lines, exit 1). */
   waitFailures?: string[];
+  /** What was done to kubeplay's network (its DNS server, Services' proxies); its failures are printed as warnings. */
+  network?: NetworkSync;
 }
 
 /** validateApplyOptions checks flag combinations, as kubectl's ApplyOptions.Validate does. */
@@ -283,7 +290,7 @@ async function secretEnvWarnings(engine: ContainerEngine, plan: Plan, desired: r
 async function reconcileAfterApply(opts: ApplyOptions, deps: ApplyDeps, engine: ContainerEngine, store: ObjectStore, node: NodeInfo, applied: readonly DesiredObject[]): Promise<ReconcileReport & { waitFailures?: string[] }> {
   const mine = new Set(applied.map((d) => `${d.ref}@${d.key.namespace}`));
   const report = await reconcile(
-    { engine, store, probe: deps.probe, hostFs: deps.hostFs, node, concurrency: opts.concurrency, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
+    { engine, store, probe: deps.probe, hostFs: deps.hostFs, node, concurrency: opts.concurrency, ...(deps.network ? { network: deps.network } : {}), ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.signal ? { signal: deps.signal } : {}) },
     { waitSeconds: opts.wait ? opts.timeoutSeconds ?? APPLY_WAIT_SECONDS : 0, awaited: (w) => mine.has(`${w.ref}@${w.namespace}`) },
   );
   if (opts.wait) {
@@ -315,16 +322,20 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const pods = podManifestsOf(manifests);
   const desiredObjects = desiredObjectsOf(manifests);
   // Pods that read ConfigMaps or Secrets are translated once the store is open (their objects may be stored only).
+  let netCtx: PodNetworkContext | undefined;
   const translateAll = (sources: PodSources): DesiredPod[] =>
     pods.map((m) =>
       desiredPodOf(m, {
         sources,
         ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
+        ...(netCtx !== undefined ? { network: netCtx } : {}),
         warn: (path, message) => warnings.push(locatedWarning(m, path, message)),
       }),
     );
   const reads = readsObjects(pods);
-  let desired = reads ? [] : translateAll(NO_SOURCES);
+  // With kubeplay's network, pods are translated once the layout and the Services are known.
+  const late = reads || deps.network !== undefined;
+  let desired = late ? [] : translateAll(NO_SOURCES);
   const prunable = opts.prune ? pruneKinds(opts.pruneAllowlist) : [];
   // A claim's prune removes its volume after the run's pods (plan-claims.ts), not the object alone.
   const prunableObjects = prunable.filter((k) => k.carriedOut === 'store' && k.info.kind !== CLAIM_KIND);
@@ -356,7 +367,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   };
 
   let sources: PodSources = NO_SOURCES;
-  const topts = (): TranslateOptions => ({ sources, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}) });
+  const topts = (): TranslateOptions => ({ sources, ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(netCtx !== undefined ? { network: netCtx } : {}) });
   const planOpts = {
     force: opts.force,
     previousOf: (p: ObservedPod) => previousFromLabel(p, topts()),
@@ -373,12 +384,21 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const release = opts.dryRun === 'none' && deps.lock ? await deps.lock() : undefined;
   let store: ObjectStore | undefined;
   try {
-    if (reads) {
+    if (late) {
       // The objects pods read must be known before they are translated: the store first.
       if (deps.store) store = deps.store();
-      sources = sourcesOf(desiredObjects.map((d) => d.object), observeSources(store));
-      const missing = referenceIssues(pods, sources);
-      if (missing.length > 0) throw new ManifestError(sortIssues(missing, opts.files));
+      if (deps.network !== undefined) {
+        netCtx = await podNetworkOf(engine, deps.network, store, []);
+        // Services get their ClusterIPs and nodePorts here, as the API server allocates them on create.
+        const allocated = allocateServices(desiredObjects, store, netCtx.layout);
+        if (allocated.conflicts.length > 0) throw new ConflictError(allocated.conflicts);
+        netCtx = { ...netCtx, services: mergeServices(netCtx.services, allocated.services) };
+      }
+      if (reads) {
+        sources = sourcesOf(desiredObjects.map((d) => d.object), observeSources(store));
+        const missing = referenceIssues(pods, sources);
+        if (missing.length > 0) throw new ManifestError(sortIssues(missing, opts.files));
+      }
       desired = translateAll(sources);
     }
     const observing = observeState(engine, desired, deps.probe);
@@ -416,7 +436,17 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     }
     if (plan.conflicts.length > 0) throw new ConflictError(plan.conflicts.map((c) => `${c.ref}: ${c.message}`));
     warnings.push(...(await secretEnvWarnings(engine, plan, desired, pods)));
-    if (opts.dryRun === 'server') return { dryRun: 'server', manifests, warnings, plan };
+    const makesPods = plan.actions.some((a) => (a.kind === 'create' || a.kind === 'recreate') && a.ref.startsWith('pod/'));
+    if (opts.dryRun === 'server') {
+      if (deps.network !== undefined && makesPods) {
+        const base = await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base', dryRun: true });
+        return { dryRun: 'server', manifests, warnings, plan: { ...plan, actions: [...base.actions, ...plan.actions] } };
+      }
+      return { dryRun: 'server', manifests, warnings, plan };
+    }
+    // The network and its DNS server before the pods that join it.
+    const base = deps.network !== undefined && makesPods ? await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base', concurrency: opts.concurrency }) : undefined;
+    if (base !== undefined && base.failures.length > 0) throw new EngineError(`cannot prepare kubeplay's network for the pods: ${base.failures.join('; ')}`, 'ensureNetwork');
     const execution = await executePlan(engine, plan, {
       concurrency: opts.concurrency,
       ...(store ? { objects: storeWriter(store) } : {}),
@@ -429,7 +459,19 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const started = performance.now();
     const recorded = store ? { ...recordApply(store, pods, plan.actions, execution, observed.pods), ms: Math.round(performance.now() - started) } : undefined;
     const reconciled = store && deps.node && !deps.signal?.aborted && hasWorkloads(store) ? await reconcileAfterApply(opts, deps, engine, store, deps.node, desiredObjects) : undefined;
-    return { dryRun: 'none', manifests, warnings, plan, execution, ...(recorded ? { recorded } : {}), ...(reconciled ? { reconciled } : {}), ...(reconciled?.waitFailures ? { waitFailures: reconciled.waitFailures } : {}) };
+    // The reconcile loop keeps the network in step itself; without one, this apply does.
+    const network = reconciled?.network ?? (deps.network !== undefined && !deps.signal?.aborted ? await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: false, concurrency: opts.concurrency }) : undefined);
+    return {
+      dryRun: 'none',
+      manifests,
+      warnings,
+      plan,
+      execution,
+      ...(recorded ? { recorded } : {}),
+      ...(reconciled ? { reconciled } : {}),
+      ...(reconciled?.waitFailures ? { waitFailures: reconciled.waitFailures } : {}),
+      ...(network ? { network } : {}),
+    };
   } finally {
     store?.close();
     await release?.();

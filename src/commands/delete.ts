@@ -5,6 +5,8 @@
  * a file that no longer validates can still be deleted), by -l, or by --all. A pod kubeplay did
  * not create is deleted only when named explicitly, unless --include-unmanaged.
  */
+import { syncNetwork, type NetworkDeps } from './network';
+import { isSystemPod } from '../domain/network';
 import { refWord } from '../domain/kinds';
 import type { ObjectStore } from '../store/object-store';
 import { recordDelete } from './record-state';
@@ -115,6 +117,8 @@ export interface DeleteDeps {
   probe?: HostProbe;
   /** Makes the prober the controllers' look at pods runs (readiness). */
   prober?: (engine: ContainerEngine) => Prober;
+  /** kubeplay's network: a deleted Service's proxy goes, endpoints follow deleted pods (docs/networking.md). */
+  network?: NetworkDeps;
 }
 
 /** DeleteReport is what delete did (or would do, on a dry run, or asked a background kubeplay to do). */
@@ -449,7 +453,7 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     const filter = podRequest?.by === 'selector' && selection.namespaces === undefined && r.source.by === 'selector' ? eqLabels(r.source.selector) : undefined;
     const listing = engine.listPods(filter);
     if (deps.store && (opts.dryRun === 'none' || selection.namespaces !== undefined || selection.objects !== undefined || selection.claims !== undefined)) store = deps.store();
-    const observed = (await listing).map(toObservedPod);
+    const observed = (await listing).filter((p) => !isSystemPod(p.labels)).map(toObservedPod);
     const namespaces = selection.namespaces !== undefined ? namespacesOf(store, observed) : undefined;
     const stored = selection.objects !== undefined ? storedObjectsOf(store, selection.objects) : undefined;
     const storedClaims = store?.list({ kind: CLAIM_KIND }).items;
@@ -474,7 +478,8 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     if (store) recordDelete(store, out.plan.actions, execution);
     if (store && deps.node && deps.probe && deps.hostFs) {
       if (opts.cascade === 'orphan') orphanDependents(store, out.plan.actions, stored ?? []);
-      if (hasWorkloads(store)) out.reconciled = await reconcile({ engine, store, probe: deps.probe, hostFs: deps.hostFs, node: deps.node, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}) }, { waitSeconds: 0 });
+      if (hasWorkloads(store)) out.reconciled = await reconcile({ engine, store, probe: deps.probe, hostFs: deps.hostFs, node: deps.node, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.network !== undefined ? { network: deps.network } : {}) }, { waitSeconds: 0 });
+      else if (deps.network !== undefined) await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: false });
     }
     return out;
   } finally {

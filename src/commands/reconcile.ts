@@ -47,6 +47,8 @@ import type { Action, Plan } from '../plan/plan';
 import { executePlan } from '../execute/execute-plan';
 import type { ExecutionReport, HostFs } from '../execute/execute-plan';
 import { storeWriter } from './store-writer';
+import { podNetworkOf, syncNetwork, type NetworkDeps, type NetworkSync } from './network';
+import { orphanedEndpoints } from '../controllers/endpoints';
 import { recordApply, recordDelete } from './record-state';
 import { previousFromLabel } from './pod-manifests';
 
@@ -69,6 +71,8 @@ export interface ReconcileDeps {
   prober?: Prober;
   /** Observes every pod as a v1 Pod (get's view, readiness included); default: observeGet over all namespaces. */
   observePods?: () => Promise<V1Pod[]>;
+  /** kubeplay's network: pods join it, and the Services' proxies and DNS follow the endpoints (docs/networking.md). */
+  network?: NetworkDeps;
 }
 
 /** ReconcileOptions say how long to wait and when to stop early. */
@@ -100,6 +104,8 @@ export interface ReconcileReport {
   waiting: Waiting[];
   /** Whether `until` held when the loop returned. */
   reached: boolean;
+  /** What was done to the network after the rounds (proxies, DNS zone). */
+  network?: NetworkSync;
 }
 
 /** MAX_ROUNDS bounds one call: a controller that never settles is a bug, not a reason to spin. */
@@ -120,7 +126,10 @@ export function hasWorkloads(store: ObjectStore): boolean {
   const kinds = workloadKinds();
   if (kinds.some((k) => store.list({ kind: groupKindText(k.info) }).items.length > 0)) return true;
   const owned = (o: StoredObject) => Array.isArray(o.metadata['ownerReferences']);
-  return DEPENDENT_KINDS.some((kind) => store.list({ kind, where: owned }).items.length > 0);
+  if (DEPENDENT_KINDS.some((kind) => store.list({ kind, where: owned }).items.length > 0)) return true;
+  // A deleted Service's Endpoints, for the endpoints controller's part of the loop to remove.
+  const endpoints = store.list({ kind: 'Endpoints' }).items;
+  return endpoints.length > 0 && orphanedEndpoints(store.list({ kind: 'Service' }).items, endpoints).length > 0;
 }
 
 /**
@@ -150,11 +159,17 @@ export function ownerKeyText(o: StoredObject): string {
  */
 export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Promise<ReconcileReport> {
   const stopping: Stopping = { keys: new Set(), done: [] };
+  let report: ReconcileReport;
   try {
-    return await rounds(deps, opts, stopping);
+    report = await rounds(deps, opts, stopping);
   } finally {
     await Promise.all(stopping.done);
   }
+  if (deps.network !== undefined && !deps.signal?.aborted) {
+    report.network = await syncNetwork(deps.engine, deps.store, deps.network, deps.hostFs, { podsNeedNetwork: false, ...(deps.concurrency ? { concurrency: deps.concurrency } : {}) });
+    report.failures.push(...report.network.failures);
+  }
+  return report;
 }
 
 /** Stopping: the pods this call is deleting in the background (`namespace/name`), and their deletions. */
@@ -178,8 +193,11 @@ async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Sto
   const failedOwners = new Set<string>();
   let eventSeq = 0;
   const nameEvent = (involved: string) => `${involved}.${(BigInt(now().getTime()) * 1_000_000n + BigInt(eventSeq++)).toString(16)}`;
-  const topts: TranslateOptions = deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {};
   const { store } = deps;
+  const topts: TranslateOptions = {
+    ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
+    ...(deps.network !== undefined ? { network: await podNetworkOf(deps.engine, deps.network, store) } : {}),
+  };
 
   while (report.rounds < MAX_ROUNDS) {
     if (deps.signal?.aborted) break;
@@ -223,6 +241,11 @@ async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Sto
     // Only what this store's controllers made: Podman's pods are machine-wide, and a kubeplay with
     // another state directory (another store) must never take pods whose owners it does not know.
     const gc = garbage(dependents, pods.filter((p) => storedPods.has(`${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`)), uids);
+    // Endpoints have no owner reference: the endpoints controller removes those whose Service is gone.
+    for (const key of orphanedEndpoints(store.list({ kind: 'Service' }).items, store.list({ kind: 'Endpoints' }).items)) {
+      const o = store.get(key);
+      if (o !== undefined) gc.objects.push(o);
+    }
 
     const view: StoredView = {
       get: (kind, namespace, name) => store.get({ kind, namespace, name }),
@@ -278,7 +301,14 @@ async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Sto
       return execution;
     };
 
-    if (objectActions.length > 0) await run({ images: [], conflicts: [], actions: objectActions });
+    if (objectActions.length > 0) {
+      await run({ images: [], conflicts: [], actions: objectActions });
+      // Endpoints that changed reach the proxies and the DNS zone before the next round.
+      if (deps.network !== undefined && objectActions.some((a) => a.ref.startsWith('endpoints/'))) {
+        const net = await syncNetwork(deps.engine, store, deps.network, deps.hostFs, { podsNeedNetwork: false, ...(deps.concurrency ? { concurrency: deps.concurrency } : {}) });
+        report.failures.push(...net.failures);
+      }
+    }
 
     if (deletes.length > 0) {
       const observed = (await deps.engine.listPods()).map(toObservedPod);
@@ -362,6 +392,17 @@ async function createPods(
     } else manifests.push({ m, ownerRef: r.ownerRef, owner: r.owner });
   }
   if (manifests.length === 0) return;
+  if (deps.network !== undefined) {
+    // The network and its DNS server before the pods that join it.
+    const base = await syncNetwork(deps.engine, deps.store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base' });
+    if (base.failures.length > 0) {
+      for (const x of manifests) {
+        report.failures.push(`${x.ownerRef}: Error creating: kubeplay's network is not ready: ${base.failures.join('; ')}`);
+        failedOwners.add(x.ownerRef);
+      }
+      return;
+    }
+  }
   const sources = sourcesOf([], observeSources(deps.store));
   const missing = referenceIssues(manifests.map((x) => x.m), sources);
   const broken = new Set(missing.map((i) => i.file));

@@ -3,6 +3,7 @@
  * `deploy web`), and running a change to stored objects followed by the controllers, under the
  * connection lock, as apply does.
  */
+import type { NetworkDeps } from './network';
 import type { ContainerEngine } from '../engine/container-engine';
 import type { ObjectStore } from '../store/object-store';
 import type { StoredObject } from '../domain/objects';
@@ -30,6 +31,8 @@ export interface WorkloadDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Makes the prober that runs pods' due probes as they are observed (docs/probes.md). */
   prober?: (engine: ContainerEngine) => Prober;
+  /** kubeplay's network (docs/networking.md). */
+  network?: NetworkDeps;
 }
 
 /** WorkloadRef is one object named on the command line. */
@@ -95,6 +98,7 @@ export async function withControllers<T>(
         hostFs: deps.hostFs,
         node: deps.node,
         ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}),
+        ...(deps.network !== undefined ? { network: deps.network } : {}),
         ...(deps.signal ? { signal: deps.signal } : {}),
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.sleep ? { sleep: deps.sleep } : {}),

@@ -9,6 +9,7 @@
  * ready endpoint), and kubeplay's DNS server pod sits at a fixed address of it. docs/networking.md
  * draws it. Types and pure arithmetic only.
  */
+import type { V1Service } from '@kubernetes/client-node';
 
 /** CLUSTER_DOMAIN is the cluster's DNS domain, as a kubelet's default `--cluster-domain`. */
 export const CLUSTER_DOMAIN = 'cluster.local';
@@ -130,6 +131,15 @@ export interface PodNetwork {
   sysctls?: Record<string, string>;
 }
 
+/** PodNetworkContext is what a pod's translation reads of the network: the layout, the Services that exist, the host's resolver. */
+export interface PodNetworkContext {
+  layout: NetworkLayout;
+  /** Stored core/v1 Services (and the input's, as they will be stored), for the Service variables. */
+  services: readonly V1Service[];
+  /** The host's /etc/resolv.conf, for dnsPolicy Default. */
+  hostResolv: PodDns;
+}
+
 /** ProxyEndpoint is one ready address a Service port sends to. */
 export interface ProxyEndpoint {
   ip: string;
@@ -182,12 +192,43 @@ export interface DnsZone {
   records: Record<string, DnsRecord[]>;
 }
 
+/** SystemPod is one of kubeplay's own pods as observed: its status, labels, and its infra's process. */
+export interface SystemPod {
+  name: string;
+  status: string;
+  labels: Record<string, string>;
+  /** The infra container's host pid; 0 when it does not run. */
+  pid: number;
+  /** Whether every container of the pod runs. */
+  running: boolean;
+}
+
+/** NetworkObservation is what observe-network.ts found. */
+export interface NetworkObservation {
+  layout: NetworkLayout;
+  /** Whether the network exists (when not, layout is the subnet it will get). */
+  exists: boolean;
+  /** kubeplay's pods on this network (role label). */
+  systemPods: SystemPod[];
+  /** The zone file's content now ('' when absent). */
+  zoneText: string;
+  /** What the rule writer last loaded, by proxy pod. */
+  programmed: Record<string, { pid: number; hash: string }>;
+}
+
 /** LABEL_ROLE marks kubeplay's own pods on its network: `service-proxy` or `dns`. */
 export const LABEL_ROLE = 'kubeplay.io/role';
 /** LABEL_NETWORK holds, on kubeplay's own pods and network, the network they belong to. */
 export const LABEL_NETWORK = 'kubeplay.io/network';
+/** LABEL_STATE_DIR holds, on kubeplay's network, the state directory it belongs to. */
+export const LABEL_STATE_DIR = 'kubeplay.io/state-dir';
 /** LABEL_SERVICE holds, on a proxy pod, its Service as `<namespace>/<name>`. */
 export const LABEL_SERVICE = 'kubeplay.io/service';
+
+/** isSystemPod: kubeplay's own pods on its network (a proxy, the DNS server), which no pod listing shows. */
+export function isSystemPod(labels: Readonly<Record<string, string>>): boolean {
+  return labels[LABEL_ROLE] !== undefined;
+}
 
 /**
  * proxyPodName is the Podman pod of a Service's proxy: `<network>_<namespace>_<service>`. A user's pod

@@ -5,6 +5,7 @@
  */
 import type { DesiredPod, ProjectedFile, StartSequence } from './types';
 import type { KubeObject, ObjectKey } from './objects';
+import type { ProxyRules } from './network';
 
 /** ActionKind is what happens to one object. */
 /**
@@ -81,7 +82,19 @@ export type Step =
    */
   | { op: 'projectFiles'; dir: string; files: ProjectedFile[] }
   /** Removes a pod's projected volumes' directory (and everything in it); one already gone is fine. */
-  | { op: 'removeFiles'; dir: string };
+  | { op: 'removeFiles'; dir: string }
+  /**
+   * Makes kubeplay's Podman network (a bridge with DNS on, pods leased from `leaseRange`) unless a
+   * network of that name exists; one made meanwhile by another command is fine.
+   */
+  | { op: 'ensureNetwork'; name: string; subnet: string; leaseRange: string; labels: Record<string, string> }
+  /**
+   * Loads a Service's packet rules into its running proxy pod's network namespace (through the
+   * ProxyRuleWriter port), replacing the previous ones at once, and records `hash` for the pod.
+   */
+  | { op: 'programProxy'; pod: string; rules: ProxyRules; hash: string }
+  /** Forgets what was loaded into a removed proxy pod. */
+  | { op: 'forgetProxy'; pod: string };
 
 /**
  * ImageDecision is what apply does about one image, decided once for every container that uses it

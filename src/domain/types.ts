@@ -159,6 +159,12 @@ export interface DesiredContainer {
   /** The container's name in the manifest. */
   manifestName: string;
   image: string;
+  /**
+   * A host directory used as the container's root instead of an image, mounted as an overlay so
+   * that writes stay in the container: kubeplay's own DNS server runs the host's node this way, with
+   * no image to pull. `image` is then only a label for plans and listings.
+   */
+  rootfs?: string;
   pullPolicy: 'Always' | 'IfNotPresent' | 'Never';
   /** Kubernetes `command` (replaces the image's ENTRYPOINT); absent = image default. */
   entrypoint?: string[];

@@ -81,8 +81,28 @@ export interface EngineContainerDetail {
   ip: string;
   /** Podman's last error for this container (e.g. why it failed to start); '' when none. */
   error: string;
+  /** The process id of its first process on the host while it runs; 0 otherwise (a proxy's network namespace is entered through it). */
+  pid: number;
   /** The last healthcheck runs Podman keeps (up to 5), oldest first; absent without a healthcheck. */
   healthLog?: HealthCheckRun[];
+}
+
+/** EngineNetwork is a Podman network as kubeplay reads it. */
+export interface EngineNetwork {
+  name: string;
+  /** Its IPv4 subnets, CIDR. */
+  subnets: string[];
+  dnsEnabled: boolean;
+  labels: Record<string, string>;
+}
+
+/** NetworkSpec is a bridge network kubeplay makes: one subnet, a lease range for pods, DNS on. */
+export interface NetworkSpec {
+  name: string;
+  subnet: string;
+  /** The addresses Podman hands out to pods, CIDR (the rest stays for static addresses). */
+  leaseRange: string;
+  labels: Record<string, string>;
 }
 
 /** HealthCheckRun is one run of a container's healthcheck: when, its exit code and what it printed. */
@@ -183,6 +203,14 @@ export interface ContainerEngine extends ContainerLooker {
   listSecrets(): Promise<string[]>;
   /** Creates the pod (with its infra container and published ports); resolves to its id. */
   createPod(pod: DesiredPod): Promise<string>;
+  /** inspectNetwork reads a network; undefined when there is none of that name. */
+  inspectNetwork(name: string): Promise<EngineNetwork | undefined>;
+  /** listNetworks lists every network (their subnets: a new one must not overlap them). */
+  listNetworks(): Promise<EngineNetwork[]>;
+  /** createNetwork makes a bridge network; rejects with Podman's words when the subnet is taken. */
+  createNetwork(spec: NetworkSpec): Promise<void>;
+  /** removeNetwork removes a network; one already gone is fine. */
+  removeNetwork(name: string): Promise<void>;
   /** Creates one container inside an existing pod; resolves to its id. */
   createContainer(pod: DesiredPod, container: DesiredContainer): Promise<string>;
   /** Starts the pod and every container in it at once (a pod without init containers). */

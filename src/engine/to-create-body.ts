@@ -25,6 +25,25 @@ export interface PodCreateBody {
   labels?: Record<string, string>;
   portmappings?: PodPortMapping[];
   shared_namespaces: string[];
+  /** `bridge` on a named network, or `host` (hostNetwork). */
+  netns?: { nsmode: 'bridge' | 'host' };
+  /** The networks joined, each with a static address when one is asked (Podman 4.3 reads the key capitalised). */
+  Networks?: Record<string, { static_ips?: string[]; aliases?: string[] }>;
+  dns_server?: string[];
+  dns_search?: string[];
+  dns_option?: string[];
+  /** /etc/hosts entries, `name:ip`. */
+  hostadd?: string[];
+  sysctl?: Record<string, string>;
+}
+
+/** NetworkCreateBody is libpod's types.Network for POST /libpod/networks/create. */
+export interface NetworkCreateBody {
+  name: string;
+  driver: 'bridge';
+  subnets: Array<{ subnet: string; lease_range: { start_ip: string; end_ip: string } }>;
+  dns_enabled: boolean;
+  labels: Record<string, string>;
 }
 
 /** OciMount is an OCI runtime-spec mount, as libpod's SpecGenerator takes bind mounts. */
@@ -55,7 +74,11 @@ export interface HealthConfig {
 export interface ContainerCreateBody {
   name: string;
   pod: string;
-  image: string;
+  /** The image; absent for a container whose root is a host directory (`rootfs`). */
+  image?: string;
+  /** A host directory as the container's root, mounted as an overlay: writes stay in the container. */
+  rootfs?: string;
+  rootfs_overlay?: boolean;
   entrypoint?: string[];
   command?: string[];
   env?: Record<string, string>;
@@ -120,6 +143,22 @@ export function toPodCreateBody(pod: DesiredPod): PodCreateBody {
   const body: PodCreateBody = { name: pod.name, shared_namespaces: [...K8S_SHARED_NAMESPACES] };
   if (pod.hostname !== '') body.hostname = pod.hostname;
   if (Object.keys(pod.labels).length > 0) body.labels = { ...pod.labels };
+  const net = pod.network;
+  if (net !== undefined) {
+    if (net.hostNetwork === true) body.netns = { nsmode: 'host' };
+    else if (net.network !== undefined) {
+      body.netns = { nsmode: 'bridge' };
+      body.Networks = { [net.network]: net.staticIP !== undefined ? { static_ips: [net.staticIP] } : {} };
+    }
+    if (net.dns !== undefined) {
+      if (net.dns.servers.length > 0) body.dns_server = [...net.dns.servers];
+      if (net.dns.searches.length > 0) body.dns_search = [...net.dns.searches];
+      if (net.dns.options.length > 0) body.dns_option = [...net.dns.options];
+    }
+    const hosts = (net.hosts ?? []).flatMap((h) => h.names.map((n) => `${n}:${h.ip}`));
+    if (hosts.length > 0) body.hostadd = hosts;
+    if (net.sysctls !== undefined && Object.keys(net.sysctls).length > 0) body.sysctl = { ...net.sysctls };
+  }
   if (pod.ports.length > 0) {
     body.portmappings = pod.ports.map((p) => {
       const m: PodPortMapping = { host_port: p.hostPort, container_port: p.containerPort, protocol: p.protocol };
@@ -128,6 +167,17 @@ export function toPodCreateBody(pod: DesiredPod): PodCreateBody {
     });
   }
   return body;
+}
+
+/** toNetworkCreateBody maps a network kubeplay makes to libpod's network JSON. */
+export function toNetworkCreateBody(spec: { name: string; subnet: string; leaseStart: string; leaseEnd: string; labels: Record<string, string> }): NetworkCreateBody {
+  return {
+    name: spec.name,
+    driver: 'bridge',
+    subnets: [{ subnet: spec.subnet, lease_range: { start_ip: spec.leaseStart, end_ip: spec.leaseEnd } }],
+    dns_enabled: true,
+    labels: { ...spec.labels },
+  };
 }
 
 /**
@@ -146,13 +196,17 @@ export function toContainerCreateBody(
   const body: ContainerCreateBody = {
     name: c.name,
     pod: pod.name,
-    image: c.image,
     restart_policy: c.restartPolicy,
     stop_timeout: Math.max(0, Math.trunc(c.stopTimeoutSeconds)),
   };
+  if (c.rootfs !== undefined) {
+    body.rootfs = c.rootfs;
+    body.rootfs_overlay = true;
+  } else body.image = c.image;
   if (c.entrypoint !== undefined && c.entrypoint.length > 0) body.entrypoint = [...c.entrypoint];
   if (c.command !== undefined && c.command.length > 0) body.command = [...c.command];
-  if (Object.keys(c.env).length > 0) body.env = { ...c.env };
+  const env = { ...(c.serviceEnv ?? {}), ...c.env };
+  if (Object.keys(env).length > 0) body.env = env;
   if (c.secretEnv !== undefined && Object.keys(c.secretEnv).length > 0) body.secret_env = { ...c.secretEnv };
   if (c.workingDir !== undefined && c.workingDir !== '') body.work_dir = c.workingDir;
   if (c.tty) body.terminal = true;

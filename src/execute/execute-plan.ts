@@ -11,6 +11,7 @@ export type { ActionResult, ExecutionReport, HostFs, ObjectWriter, ProgressEvent
 import { runStartSequence } from './start-sequence';
 import { formatStep } from '../plan/plan';
 import type { ContainerEngine } from '../engine/container-engine';
+import type { ProxyRuleWriter } from '../engine/proxy-rules';
 import { EngineError, EngineTimeoutError, EngineUnavailableError, ImagePullError, InternalError } from '../domain/errors';
 import { shortImageId } from '../domain/image-ref';
 import { executeInPhases, hasBarriers } from './phases';
@@ -21,6 +22,8 @@ export interface StepEnv {
   startInBackground?: StartInBackground;
   /** The object store, for the steps of kinds kept in the store only. */
   objects?: ObjectWriter;
+  /** Loads Services' packet rules into their proxy pods (programProxy). */
+  proxyRules?: ProxyRuleWriter;
 }
 
 /** ExecuteOptions bound the work in flight, report progress, and give access to the host's files. */
@@ -227,10 +230,32 @@ export async function runStep(engine: ContainerEngine, step: Step, env: StepEnv 
     case 'removeFiles':
       if (!hostFs) throw new InternalError(`cannot remove ${step.dir}: no host file access was given`);
       return hostFs.removeFiles(step.dir);
+    case 'ensureNetwork':
+      if ((await engine.inspectNetwork(step.name)) !== undefined) return;
+      return engine.createNetwork({ name: step.name, subnet: step.subnet, leaseRange: step.leaseRange, labels: step.labels }).catch(async (e: unknown) => {
+        if ((await engine.inspectNetwork(step.name)) === undefined) throw e;
+      });
+    case 'programProxy': {
+      if (!env.proxyRules) throw new InternalError(`cannot program the proxy pod ${step.pod}: no rule writer was given`);
+      const pid = await infraPid(engine, step.pod);
+      return env.proxyRules.program(step.pod, pid, step.rules, step.hash);
+    }
+    case 'forgetProxy':
+      env.proxyRules?.forget(step.pod);
+      return;
     case 'barrier':
       // executePlan splits the plan at barriers (phases.ts); one reaching here is a bug.
       throw new InternalError(`a barrier step reached the step runner: ${step.label}`);
   }
+}
+
+/** infraPid is the host process id of a pod's infra container (0 when it does not run). */
+async function infraPid(engine: ContainerEngine, pod: string): Promise<number> {
+  const found = (await engine.listPods()).find((p) => p.name === pod);
+  const infra = found?.containers.find((c) => c.isInfra);
+  if (infra === undefined) throw new EngineError(`cannot program the proxy pod ${pod}: no such pod, or it has no infra container`, 'programProxy', 404);
+  const [detail] = await engine.inspectContainers([infra.id]);
+  return detail?.pid ?? 0;
 }
 
 // Concurrent awaitPodExit steps share one pod listing per poll, so waiting on 50 pods costs what

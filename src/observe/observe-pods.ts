@@ -2,6 +2,7 @@
  * observeGet: the observe stage of get, describe, logs and exec. It looks at Podman once and
  * returns the pods a query selects as v1 Pods (toV1Pod); it changes nothing.
  */
+import { isSystemPod } from '../domain/network';
 import type { V1Pod } from '@kubernetes/client-node';
 import { LABEL_LAST_APPLIED, LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domain/labels';
 import { matchesSelector, pushDownLabels, type Selector } from '../domain/selector';
@@ -118,14 +119,15 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
   if (listed === undefined) {
     [listed, containers] = await Promise.all([engine.listPods(push), push ? Promise.resolve(containers) : engine.listContainers()]);
   }
-  let pods = listed;
+  // kubeplay's own pods (Services' proxies, the DNS server) are no user's pods.
+  let pods = listed.filter((p) => !isSystemPod(p.labels));
   const ns = q.namespace;
   if (q.names.length > 0) {
     // Names are Kubernetes names in the namespace asked for (-A and names do not go together).
-    const byName = new Map(listed.map((p) => [p.name, p]));
+    const byName = new Map(pods.map((p) => [p.name, p]));
     pods = q.names.map((n) => byName.get(podmanPodName(ns ?? DEFAULT_NAMESPACE, n))).filter((p): p is EnginePod => p !== undefined);
   } else {
-    const keyed = listed.map((p) => ({ p, id: podIdentityOf(p.name, p.labels) })).filter((x) => ns === undefined || x.id.namespace === ns);
+    const keyed = pods.map((p) => ({ p, id: podIdentityOf(p.name, p.labels) })).filter((x) => ns === undefined || x.id.namespace === ns);
     keyed.sort((a, b) => byText(a.id.namespace, b.id.namespace) || byText(a.id.name, b.id.name));
     pods = keyed.map((x) => x.p);
   }

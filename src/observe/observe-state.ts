@@ -4,6 +4,7 @@
  * name resolves to, and its ID), host paths and host ports are looked at only when some desired pod
  * must be made.
  */
+import { isSystemPod } from '../domain/network';
 import type { DesiredPod, PortMapping } from '../domain/types';
 import type { HostPathKind, HostPortClaim, ObservedPod, ObservedState } from '../domain/state';
 import type { ContainerEngine, EnginePod } from '../engine/container-engine';
@@ -38,7 +39,7 @@ export async function observeState(
   desired: readonly DesiredPod[],
   probe: HostProbe,
 ): Promise<ObservedState> {
-  const pods = (await engine.listPods()).map(toObservedPod).sort((a, b) => byText(a.name, b.name));
+  const pods = (await engine.listPods()).filter((p) => !isSystemPod(p.labels)).map(toObservedPod).sort((a, b) => byText(a.name, b.name));
   await observeStarts(engine, pods, desired, probe);
   const byName = new Map(pods.map((p) => [p.name, p]));
   const toMake = desired.filter((d) => {

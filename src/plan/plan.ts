@@ -111,6 +111,14 @@ export function formatStep(s: Step): string {
       return `projectFiles ${s.dir}: ${s.files.length === 0 ? '(none)' : s.files.map((f) => `${f.path} (${f.mode.toString(8).padStart(4, '0')}, ${Buffer.from(f.data, 'base64').length} bytes)`).join(', ')}`;
     case 'removeFiles':
       return `removeFiles ${s.dir}`;
+    case 'ensureNetwork':
+      return `ensureNetwork ${s.name} (${s.subnet}, pods from ${s.leaseRange})`;
+    case 'programProxy': {
+      const ports = s.rules.ports.map((p) => `${p.port}/${p.protocol} -> ${p.endpoints.length === 0 ? '(no endpoints)' : p.endpoints.map((e) => `${e.ip}:${e.port}`).join(' ')}`);
+      return `programProxy ${s.pod} ${s.rules.vip}: ${ports.length === 0 ? '(no ports)' : ports.join(', ')}${s.rules.affinitySeconds !== undefined ? ` (ClientIP affinity ${s.rules.affinitySeconds}s)` : ''}`;
+    }
+    case 'forgetProxy':
+      return `forgetProxy ${s.pod}`;
   }
 }
 

@@ -5,6 +5,8 @@
  * ToPodOpt and ToSpecGen) and the kubelet where kube play differs from Kubernetes. Fields that
  * kubeplay does not carry out are listed in validate/supported-fields.ts and are simply not read here.
  */
+import type { PodNetworkContext } from '../domain/network';
+import { podNetwork } from './pod-network';
 import { posix } from 'node:path';
 import { podmanPodName } from '../domain/pod-names';
 import type {
@@ -58,6 +60,8 @@ export interface TranslateOptions {
   filesRoot?: string;
   /** Told what the kubelet would record as a Warning event (a skipped envFrom key). */
   warn?: Warn;
+  /** kubeplay's network (docs/networking.md): without it, the pod is left on Podman's default network. */
+  network?: PodNetworkContext;
 }
 
 /** podFilesDir is the host directory of a pod's configMap/secret/projected volumes. */
@@ -109,11 +113,20 @@ export function toDesiredPod(m: PodManifest, opts: TranslateOptions = {}): Desir
     name,
     hostname: spec?.hostname ?? podHostname(meta.name ?? m.ref.name),
     labels,
-    ports: (spec?.containers ?? []).flatMap(toPortMappings),
+    // A pod on the host's network publishes nothing: its ports are the host's.
+    ports: spec?.hostNetwork === true ? [] : (spec?.containers ?? []).flatMap(toPortMappings),
     volumes,
     initContainers,
     containers,
   };
+  if (opts.network !== undefined) {
+    const net = podNetwork(pod, m.ref.namespace, opts.network);
+    out.network = net.network;
+    out.hostname = net.hostname;
+    if (Object.keys(net.serviceEnv).length > 0) {
+      for (const c of [...initContainers, ...containers]) c.serviceEnv = { ...net.serviceEnv };
+    }
+  }
   if (ctx.secrets.length > 0) {
     out.secrets = ctx.secrets;
     labels[LABEL_SECRETS] = ctx.secrets.map((s) => s.name).join(',');

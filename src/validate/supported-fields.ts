@@ -46,7 +46,6 @@ const NO_SERVICE_ACCOUNTS = 'there are no ServiceAccounts or API server tokens t
 /** The downward-API field paths written into downwardAPI volume files. */
 const SUPPORTED_VOLUME_FIELD_REF = /^(metadata\.(name|namespace|labels|annotations)|metadata\.(labels|annotations)\['.+'\])$/;
 const VOLUME_FIELD_WHY = 'only metadata.name, metadata.namespace, metadata.labels and metadata.annotations are written; there is no node, pod IP or uid to report';
-const PODMAN_NETWORK = "containers use the Podman network's DNS and /etc/hosts, not cluster DNS";
 
 /** Fields of a container, relative to `spec.containers[]` (and, filtered, `spec.initContainers[]`). */
 const CONTAINER_FIELDS: readonly Field[] = [
@@ -196,20 +195,20 @@ const FIELDS: readonly Field[] = [
   when('spec.securityContext.seccompProfile.type', isRuntimeDefault, SECCOMP_WHY),
   no('spec.securityContext', 'only runAsUser and runAsGroup are set from the pod security context'),
 
-  when('spec.hostNetwork', isFalse, 'pods always get their own network namespace'),
+  yes('spec.hostNetwork'),
   when('spec.hostPID', isFalse, 'pods never share the host PID namespace'),
   when('spec.hostIPC', isFalse, 'pods never share the host IPC namespace'),
   when('spec.shareProcessNamespace', isFalse, 'containers of a pod do not share a PID namespace'),
-  when('spec.setHostnameAsFQDN', isFalse, 'there is no cluster domain to make a FQDN from'),
+  yes('spec.setHostnameAsFQDN'),
   when('spec.automountServiceAccountToken', isFalse, 'there is no API server token to mount'),
-  info('spec.enableServiceLinks', 'there are no Services whose links could be injected'),
+  yes('spec.enableServiceLinks'),
   no('spec.serviceAccountName', NO_SERVICE_ACCOUNTS),
   no('spec.serviceAccount', NO_SERVICE_ACCOUNTS),
   no('spec.imagePullSecrets', 'images are pulled with Podman\'s own credentials (podman login)'),
-  no('spec.dnsPolicy', PODMAN_NETWORK),
-  no('spec.dnsConfig', PODMAN_NETWORK),
-  no('spec.hostAliases', PODMAN_NETWORK),
-  no('spec.subdomain', PODMAN_NETWORK),
+  yes('spec.dnsPolicy'),
+  yes('spec.dnsConfig'),
+  yes('spec.hostAliases'),
+  yes('spec.subdomain'),
   no('spec.nodeName', NO_SCHEDULER),
   no('spec.nodeSelector', NO_SCHEDULER),
   no('spec.affinity', NO_SCHEDULER),

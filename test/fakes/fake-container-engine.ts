@@ -13,6 +13,8 @@ import type {
   EngineEvent,
   EnginePod,
   EngineVolume,
+  EngineNetwork,
+  NetworkSpec,
   EventFilter,
   ExecSpec,
   ExecStartOptions,
@@ -91,6 +93,7 @@ export class FakeContainerEngine implements ContainerEngine {
         health: '',
         ip: '',
         error: '',
+        pid: c.state === 'running' ? 1000 : 0,
         ...(c.startedAt ? { startedAt: c.startedAt } : {}),
         ...(c.exitedAt ? { finishedAt: c.exitedAt } : {}),
       };
@@ -155,6 +158,25 @@ export class FakeContainerEngine implements ContainerEngine {
   async listSecrets(): Promise<string[]> {
     this.record('listSecrets');
     return [...this.secrets.keys()].sort();
+  }
+  /** networks holds the networks made, by name. */
+  readonly networks = new Map<string, EngineNetwork>();
+  async inspectNetwork(name: string): Promise<EngineNetwork | undefined> {
+    this.record(`inspectNetwork ${name}`);
+    return this.networks.get(name);
+  }
+  async listNetworks(): Promise<EngineNetwork[]> {
+    this.record('listNetworks');
+    return [...this.networks.values()];
+  }
+  async createNetwork(spec: NetworkSpec): Promise<void> {
+    this.record(`createNetwork ${spec.name} ${spec.subnet}`);
+    if (this.networks.has(spec.name)) throw new EngineError(`network name ${spec.name} already used: network already exists`, 'createNetwork', 409);
+    this.networks.set(spec.name, { name: spec.name, subnets: [spec.subnet], dnsEnabled: true, labels: { ...spec.labels } });
+  }
+  async removeNetwork(name: string): Promise<void> {
+    this.record(`removeNetwork ${name}`);
+    this.networks.delete(name);
   }
   async createPod(pod: DesiredPod): Promise<string> {
     this.record(`createPod ${pod.name}`);

@@ -23,6 +23,8 @@ export interface ApplyCommandContext {
   filesRoot?: () => string;
   /** Makes the prober the controllers' look at pods runs. */
   prober?: (engine: import('../../engine/container-engine').ContainerEngine) => import('../../observe/probes/prober').Prober;
+  /** kubeplay's network (docs/networking.md). */
+  network?: () => import('../../commands/network').NetworkDeps;
 }
 
 /** STOP_WITHIN_SECONDS bounds how long apply goes on after SIGINT/SIGTERM, rolling back, before it exits anyway. */
@@ -123,6 +125,7 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
               hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
               node: (await import('../node-info')).nodeInfo(),
               ...(ctx.prober ? { prober: ctx.prober } : {}),
+              ...(ctx.network ? { network: ctx.network() } : {}),
               startInBackground: async (sequence, resumeAt) => {
                 const { backgroundStarter } = await import('./start-sequence');
                 const at = engines.socketPath();

@@ -23,6 +23,8 @@ export interface DeleteCommandContext {
   openStore?: () => ObjectStore;
   /** Makes the prober the controllers' look at pods runs. */
   prober?: (engine: ContainerEngine) => import('../../observe/probes/prober').Prober;
+  /** kubeplay's network (docs/networking.md). */
+  network?: () => import('../../commands/network').NetworkDeps;
   /** Where pods' volume files are kept (`<state dir>/pods`): a deleted pod's are removed. */
   filesRoot?: () => string;
 }
@@ -75,6 +77,7 @@ export function deleteCommand(io: Io, ctx: DeleteCommandContext): CommandModule 
           hostFs: (await import('../../execute/node-host-fs')).nodeHostFs,
           node: (await import('../node-info')).nodeInfo(),
           ...(ctx.prober ? { prober: ctx.prober } : {}),
+          ...(ctx.network ? { network: ctx.network() } : {}),
           probe: {
             portFree: (await import('../../observe/host-port-probe')).bindProbe,
             statPath: (await import('../../observe/host-path')).statPath,

@@ -17,6 +17,8 @@ export interface WorkloadCommandContext extends EngineContext {
   openStore: () => ObjectStore;
   filesRoot: () => string;
   prober?: (engine: ContainerEngine) => Prober;
+  /** kubeplay's network (docs/networking.md). */
+  network?: () => import('../../commands/network').NetworkDeps;
 }
 
 /** workloadDeps builds what the runners need. */
@@ -36,6 +38,7 @@ async function workloadDeps(ctx: WorkloadCommandContext, argv: Record<string, un
     filesRoot: ctx.filesRoot(),
     node: (await import('../node-info')).nodeInfo(),
     ...(ctx.prober ? { prober: ctx.prober } : {}),
+    ...(ctx.network ? { network: ctx.network() } : {}),
   };
 }
 

@@ -18,12 +18,14 @@ import { EngineError, EngineTimeoutError } from '../../domain/errors';
 import type { LocalImage } from '../../domain/image-ref';
 import { byText } from '../../domain/order';
 import type { DesiredContainer, DesiredPod } from '../../domain/types';
+import { numberToIp, parseCidr } from '../../domain/network';
 import type {
   ContainerEngine,
   ContainerFilter,
   EngineCall,
   EngineContainer,
   EngineContainerDetail,
+  EngineNetwork,
   EngineEvent,
   EnginePod,
   EngineVolume,
@@ -34,6 +36,7 @@ import type {
   ExecStreams,
   LogFrame,
   LogOptions,
+  NetworkSpec,
   PullProgress,
   RemoveOptions,
 } from '../container-engine';
@@ -43,7 +46,7 @@ import { DEFAULT_STOP_TIMEOUT_SECONDS, STOP_DEADLINE_MARGIN_SECONDS } from './de
 import { asArray, errsOf, idOf, nameContainers, plain, podmanMessage } from './podman-answers';
 import { toContainerDetail, toEngineContainer, toEngineEvents, toEnginePod, toExecStatus, toLocalImage } from './to-engine-types';
 import { LibpodTransport, type Query } from './transport';
-import type { ContainerInspectReport, ContainerListReport, ExecInspectReport, ImageInspectReport, PodListReport, SecretInfoReport, VolumeInspectReport } from './wire-types';
+import type { ContainerInspectReport, ContainerListReport, NetworkReport, ExecInspectReport, ImageInspectReport, PodListReport, SecretInfoReport, VolumeInspectReport } from './wire-types';
 
 export { preloadTransport } from './modem';
 
@@ -292,6 +295,51 @@ export class LibpodContainerEngine implements ContainerEngine {
     return idOf(res.body);
   }
 
+  /** inspectNetwork reads a network's subnets, DNS and labels; undefined when there is none. */
+  async inspectNetwork(name: string): Promise<EngineNetwork | undefined> {
+    const res = await this.t.request({
+      operation: 'inspectNetwork',
+      what: `inspect network ${name}`,
+      method: 'GET',
+      path: `/networks/${encodeURIComponent(name)}/json`,
+      accept: [404],
+    });
+    if (res.status === 404) return undefined;
+    return toEngineNetwork(res.body as NetworkReport);
+  }
+
+  /** listNetworks lists every network. */
+  async listNetworks(): Promise<EngineNetwork[]> {
+    const res = await this.t.request({ operation: 'listNetworks', what: 'list networks', method: 'GET', path: '/networks/json' });
+    return asArray<NetworkReport>(res.body).map(toEngineNetwork);
+  }
+
+  /** createNetwork makes a bridge network with DNS on and a lease range for pods. */
+  async createNetwork(spec: NetworkSpec): Promise<void> {
+    const range = parseCidr(spec.leaseRange);
+    if (range === undefined) throw new EngineError(`cannot create network ${spec.name}: lease range ${spec.leaseRange} is not a CIDR`, 'createNetwork');
+    const body = lazy.createBodies().toNetworkCreateBody({
+      name: spec.name,
+      subnet: spec.subnet,
+      // Not the network address nor the gateway (the first address).
+      leaseStart: numberToIp(range.base + 2),
+      leaseEnd: numberToIp(range.base + range.size - 1),
+      labels: spec.labels,
+    });
+    await this.t.request({ operation: 'createNetwork', what: `create network ${spec.name}`, method: 'POST', path: '/networks/create', body });
+  }
+
+  /** removeNetwork removes a network; one already gone is fine. */
+  async removeNetwork(name: string): Promise<void> {
+    await this.t.request({
+      operation: 'removeNetwork',
+      what: `remove network ${name}`,
+      method: 'DELETE',
+      path: `/networks/${encodeURIComponent(name)}`,
+      accept: [404],
+    });
+  }
+
   /** createContainer creates one container inside an existing pod (its subPaths made first); resolves to its id. */
   async createContainer(pod: DesiredPod, container: DesiredContainer): Promise<string> {
     const what = `create container ${container.name} in pod ${pod.name}`;
@@ -531,4 +579,14 @@ export class LibpodContainerEngine implements ContainerEngine {
       throw err;
     }
   }
+}
+
+/** toEngineNetwork maps a network report. */
+function toEngineNetwork(n: NetworkReport): EngineNetwork {
+  return {
+    name: n.name,
+    subnets: (n.subnets ?? []).flatMap((x) => (x.subnet ? [x.subnet] : [])),
+    dnsEnabled: n.dns_enabled === true,
+    labels: { ...(n.labels ?? {}) },
+  };
 }

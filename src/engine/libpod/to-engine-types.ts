@@ -88,6 +88,7 @@ export function toContainerDetail(r: ContainerInspectReport): EngineContainerDet
     health: st.Health?.Status ?? st.Healthcheck?.Status ?? '',
     ip,
     error: st.Error ?? '',
+    pid: st.Pid ?? 0,
   };
   const started = toDate(st.StartedAt);
   if (started !== undefined) d.startedAt = started;

@@ -60,6 +60,7 @@ export interface ContainerInspectReport {
     ExitCode?: number;
     OOMKilled?: boolean;
     Error?: string;
+    Pid?: number;
     StartedAt?: string;
     FinishedAt?: string;
     Health?: { Status?: string; Log?: Array<{ Start?: string; ExitCode?: number; Output?: string }> | null } | null;
@@ -70,6 +71,14 @@ export interface ContainerInspectReport {
     IPAddress?: string;
     Networks?: Record<string, { IPAddress?: string }> | null;
   } | null;
+}
+
+/** NetworkReport is GET /libpod/networks/{name}/json (types.Network). */
+export interface NetworkReport {
+  name: string;
+  subnets?: Array<{ subnet?: string }> | null;
+  dns_enabled?: boolean;
+  labels?: Record<string, string> | null;
 }
 
 /** EventReport is one line of GET /events (Docker-compatible fields and Podman's own). */

@@ -1,3 +1,4 @@
+import { removeNetworksUnder } from './network';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,7 @@ export function useIsolatedPodman(opts: IsolatedPodmanOptions = {}): IsolatedPod
       ...extra,
       { name: `remove pods of ${prefix}`, run: () => removePodsByPrefix(prefix) },
       { name: `remove volumes of ${prefix}`, run: () => removeVolumesByPrefix(prefix) },
+      { name: `remove kubeplay's networks of ${tmp}`, run: () => removeNetworksUnder(tmp) },
       { name: 'stop the Podman API service', run: () => service?.stop() },
       { name: `remove ${tmp}`, run: () => rmSync(tmp, { recursive: true, force: true }) },
     ]),

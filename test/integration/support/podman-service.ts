@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { removeNetworksUnder } from './network';
 
 /** PodmanService is a private Podman API service started for one test file. */
 export interface PodmanService {
@@ -129,6 +130,8 @@ export async function startPodmanService(opts: StartPodmanServiceOptions = {}): 
       clearTimeout(timer);
     }
     if (current === service) current = undefined;
+    // What kubeplay made on the networks of state directories beside the socket (the DNS server, Services' proxies, the network).
+    if (ownsDir) await removeNetworksUnder(dir).catch(() => undefined);
     if (ownsDir) await fs.rm(dir, { recursive: true, force: true });
   };
   const whenLogged = (pattern: RegExp): Promise<void> =>
