@@ -49,7 +49,7 @@ export function endpointPortFindings(p: Rec, at: JsonPath, requireName: boolean)
   return out;
 }
 
-/** withEndpointsDefaults is SetDefaults_Endpoints: a port's protocol TCP when absent. */
+/** withEndpointsDefaults is SetDefaults_Endpoints: a port's protocol TCP when absent or empty. */
 export function withEndpointsDefaults(o: Rec): Rec {
   if (!Array.isArray(o['subsets'])) return o;
   return {
@@ -57,7 +57,11 @@ export function withEndpointsDefaults(o: Rec): Rec {
     subsets: asArray(o['subsets']).map((s: unknown): unknown => {
       const ss = asRecord(s);
       if (!ss || !Array.isArray(ss['ports'])) return s;
-      return { ...ss, ports: asArray(ss['ports']).map((p: unknown): unknown => { const r = asRecord(p); return r ? { ...r, protocol: r['protocol'] ?? 'TCP' } : p; }) };
+      const ports = asArray(ss['ports']).map((p: unknown): unknown => {
+        const r = asRecord(p);
+        return r ? { ...r, protocol: r['protocol'] || 'TCP' } : p;
+      });
+      return { ...ss, ports };
     }),
   };
 }

@@ -40,6 +40,15 @@ export function withSliceDefaults(o: Rec): Rec {
   };
 }
 
+/** fqdnFindings is validation.IsFullyQualifiedDomainName: a trailing dot allowed, a DNS subdomain of two labels at least. */
+function fqdnFindings(address: string, at: JsonPath): Finding[] {
+  const name = address.replace(/\.$/, '');
+  if (name === '') return [required(at)];
+  const errs = isDNS1123Subdomain(name).map((e) => invalid(at, address, e));
+  if (errs.length > 0) return errs;
+  return name.split('.').length < 2 ? [invalid(at, address, 'should be a domain with at least two segments separated by dots')] : [];
+}
+
 /** addressFindings checks one address for the slice's address type (an unknown type is not checked, as upstream). */
 function addressFindings(address: string, type: unknown, at: JsonPath): Finding[] {
   switch (type) {
@@ -48,7 +57,7 @@ function addressFindings(address: string, type: unknown, at: JsonPath): Finding[
     case 'IPv6':
       return isIP(address) === 6 ? nonSpecialIP(address, at) : [invalid(at, address, 'must be a valid IPv6 address')];
     case 'FQDN':
-      return isDNS1123Subdomain(address).map((e) => invalid(at, address, e));
+      return fqdnFindings(address, at);
     default:
       return [];
   }

@@ -92,9 +92,10 @@ function withoutNulls(r: Rec): Rec {
  */
 export function serviceSpecDefaults(raw: Rec): Rec {
   const spec = withoutNulls(raw) as ServiceSpec;
-  const type = spec.type ?? 'ClusterIP';
+  // Go cannot tell an empty string from an absent one: SetDefaults_Service fills both.
+  const type = spec.type || 'ClusterIP';
   const out: ServiceSpec = { ...spec, type };
-  out.sessionAffinity = spec.sessionAffinity ?? 'None';
+  out.sessionAffinity = spec.sessionAffinity || 'None';
   if (out.sessionAffinity === 'None') delete out.sessionAffinityConfig;
   if (out.sessionAffinity === 'ClientIP' && asRecord(asRecord(spec.sessionAffinityConfig)?.['clientIP'])?.['timeoutSeconds'] == null)
     out.sessionAffinityConfig = { clientIP: { timeoutSeconds: DEFAULT_CLIENT_IP_TIMEOUT } };
@@ -102,9 +103,9 @@ export function serviceSpecDefaults(raw: Rec): Rec {
     out.ports = spec.ports.map((p) => {
       const port = asRecord(p);
       if (!port) return p;
-      return { ...port, protocol: port['protocol'] ?? 'TCP', targetPort: isZeroTarget(port['targetPort']) ? port['port'] : port['targetPort'] } as ServicePort;
+      return { ...port, protocol: port['protocol'] || 'TCP', targetPort: isZeroTarget(port['targetPort']) ? port['port'] : port['targetPort'] } as ServicePort;
     });
-  if (externallyAccessible(out) && out.externalTrafficPolicy === undefined) out.externalTrafficPolicy = 'Cluster';
+  if (externallyAccessible(out) && !out.externalTrafficPolicy) out.externalTrafficPolicy = 'Cluster';
   if (out.internalTrafficPolicy === undefined && (type === 'NodePort' || type === 'LoadBalancer' || type === 'ClusterIP')) out.internalTrafficPolicy = 'Cluster';
   if (type === 'LoadBalancer' && out.allocateLoadBalancerNodePorts === undefined) out.allocateLoadBalancerNodePorts = true;
   // normalizeClusterIPs: one of clusterIP / clusterIPs given sets the other.
