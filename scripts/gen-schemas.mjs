@@ -35,6 +35,8 @@ export const KINDS = [
   { apiVersion: 'v1', kind: 'Secret' },
   { apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'Endpoints' },
+  { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
   { apiVersion: 'apps/v1', kind: 'Deployment' },
   { apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   { apiVersion: 'apps/v1', kind: 'StatefulSet' },
@@ -76,6 +78,10 @@ const ZERO_VALUE_ACCEPTED = {
   V1ReplicaSetStatus: ['replicas'],
   V1StatefulSetStatus: ['replicas'],
   V1DaemonSetStatus: ['currentNumberScheduled', 'desiredNumberScheduled', 'numberMisscheduled', 'numberReady'],
+  // discovery/v1 types.go EndpointSlice.Endpoints `json:"endpoints"` has no omitempty: discovery
+  // validation.go ValidateEndpointSlice only bounds it (at most 1000), and the EndpointSlice controller
+  // writes a slice of a Service without ready pods as `endpoints: null`.
+  V1EndpointSlice: ['endpoints'],
 };
 
 // Quantity (resource.Quantity) is a string in the OpenAPI spec but client-node's generator erases

@@ -1,7 +1,8 @@
 /**
  * The kind registry: every kind kubeplay handles, one line each, in apply order (Namespaces before
  * what lives in them, as kubectl's users expect a file holding both to work in any order). A new
- * kind is a folder in src/kinds/ and a line here. The workload kinds (Deployment ... Job) follow
+ * kind is a folder in src/kinds/ and a line here. A Service (and its Endpoints and EndpointSlices)
+ * comes before the Pod, so a Service applied with its pods is stored first. The workload kinds (Deployment ... Job) follow
  * the Pod: their pods read the ConfigMaps, Secrets and claims before them.
  */
 import type { KindModule } from './kind';
@@ -10,6 +11,9 @@ import { CONFIGMAP } from './configmap';
 import { SECRET } from './secret';
 import { POD } from './pod';
 import { PERSISTENT_VOLUME_CLAIM } from './pvc';
+import { SERVICE } from './service';
+import { ENDPOINTS } from './endpoints';
+import { ENDPOINTSLICE } from './endpointslice';
 import { DEPLOYMENT } from './deployment';
 import { REPLICASET } from './replicaset';
 import { STATEFULSET } from './statefulset';
@@ -24,6 +28,9 @@ export const KINDS: readonly KindModule[] = [
   CONFIGMAP,
   SECRET,
   PERSISTENT_VOLUME_CLAIM,
+  SERVICE,
+  ENDPOINTS,
+  ENDPOINTSLICE,
   POD,
   DEPLOYMENT,
   REPLICASET,

@@ -13,6 +13,8 @@ export const KIND_SCHEMAS = [
   { name: 'secret.v1', apiVersion: 'v1', kind: 'Secret' },
   { name: 'persistentvolumeclaim.v1', apiVersion: 'v1', kind: 'PersistentVolumeClaim' },
   { name: 'service.v1', apiVersion: 'v1', kind: 'Service' },
+  { name: 'endpoints.v1', apiVersion: 'v1', kind: 'Endpoints' },
+  { name: 'endpointslice.discovery.k8s.io-v1', apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
   { name: 'deployment.apps-v1', apiVersion: 'apps/v1', kind: 'Deployment' },
   { name: 'replicaset.apps-v1', apiVersion: 'apps/v1', kind: 'ReplicaSet' },
   { name: 'statefulset.apps-v1', apiVersion: 'apps/v1', kind: 'StatefulSet' },

@@ -95,6 +95,40 @@ spec:
     port: 80
     targetPort: http-web-svc
 `,
+  // The Services concept page's "Services without selectors" example.
+  'endpoints.v1': `
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: my-service
+subsets:
+  - addresses:
+      - ip: 192.0.2.42
+    ports:
+      - port: 9376
+`,
+  // The EndpointSlices concept page's example.
+  'endpointslice.discovery.k8s.io-v1': `
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: example-abc
+  labels:
+    kubernetes.io/service-name: example
+addressType: IPv4
+ports:
+  - name: http
+    protocol: TCP
+    port: 80
+endpoints:
+  - addresses:
+      - "10.1.2.3"
+    conditions:
+      ready: true
+    hostname: pod-1
+    nodeName: node-1
+    zone: us-west2-a
+`,
   'deployment.apps-v1': `
 apiVersion: apps/v1
 kind: Deployment
@@ -360,6 +394,11 @@ status: {}
     expect(validateKindSchema('job.batch-v1', example('job.batch-v1', (m) => (m.spec.podFailurePolicy = {})))).toEqual([]);
   });
 
+  it('accepts an EndpointSlice without endpoints, as the API server does (the controller writes `endpoints: null`)', () => {
+    expect(validateKindSchema('endpointslice.discovery.k8s.io-v1', example('endpointslice.discovery.k8s.io-v1', (m) => delete m.endpoints))).toEqual([]);
+    expect(validateKindSchema('endpointslice.discovery.k8s.io-v1', example('endpointslice.discovery.k8s.io-v1', (m) => (m.endpoints = null)))).toEqual([]);
+  });
+
   it('treats null as absent on optional fields, as kubectl does', () => {
     const m = example('deployment.apps-v1', (d) => Object.assign(d.spec, { strategy: null, minReadySeconds: null, paused: null }));
     expect(validateKindSchema('deployment.apps-v1', m)).toEqual([]);
@@ -382,6 +421,8 @@ const UNKNOWN_FIELDS: Refusal[] = [
   ['secret.v1', 'stringdata', (m) => (m.stringdata = { a: 'b' }), { path: [], keyword: 'additionalProperties', message: 'unknown field "stringdata"' }],
   ['persistentvolumeclaim.v1', 'spec.accesModes', (m) => (m.spec.accesModes = ['ReadWriteOnce']), { path: ['spec'], keyword: 'additionalProperties', message: 'unknown field "accesModes"' }],
   ['service.v1', 'spec.ports[0].targetport', (m) => (m.spec.ports[0].targetport = 80), { path: ['spec', 'ports', 0], keyword: 'additionalProperties', message: 'unknown field "targetport"' }],
+  ['endpoints.v1', 'subsets[0].address', (m) => (m.subsets[0].address = []), { path: ['subsets', 0], keyword: 'additionalProperties', message: 'unknown field "address"' }],
+  ['endpointslice.discovery.k8s.io-v1', 'endpoints[0].condition', (m) => (m.endpoints[0].condition = {}), { path: ['endpoints', 0], keyword: 'additionalProperties', message: 'unknown field "condition"' }],
   ['deployment.apps-v1', 'spec.replica', (m) => (m.spec.replica = 3), { path: ['spec'], keyword: 'additionalProperties', message: 'unknown field "replica"' }],
   ['replicaset.apps-v1', 'spec.template.metadata.label', (m) => (m.spec.template.metadata.label = {}), { path: ['spec', 'template', 'metadata'], keyword: 'additionalProperties', message: 'unknown field "label"' }],
   ['statefulset.apps-v1', 'a claim template spec.storageClass', (m) => (m.spec.volumeClaimTemplates[0].spec.storageClass = 'x'), { path: ['spec', 'volumeClaimTemplates', 0, 'spec'], keyword: 'additionalProperties', message: 'unknown field "storageClass"' }],
@@ -398,6 +439,8 @@ const WRONG_TYPES: Refusal[] = [
   ['persistentvolumeclaim.v1', 'accessModes as a string', (m) => (m.spec.accessModes = 'ReadWriteOnce'), { path: ['spec', 'accessModes'], keyword: 'type', message: 'expected array, got string "ReadWriteOnce"' }],
   ['service.v1', 'targetPort as a boolean', (m) => (m.spec.ports[0].targetPort = true), { path: ['spec', 'ports', 0, 'targetPort'], keyword: 'type', message: 'expected integer or string, got boolean true' }],
   ['service.v1', 'port as text', (m) => (m.spec.ports[0].port = '80'), { path: ['spec', 'ports', 0, 'port'], keyword: 'type', message: 'expected integer, got string "80"' }],
+  ['endpoints.v1', 'a port as text', (m) => (m.subsets[0].ports[0].port = '9376'), { path: ['subsets', 0, 'ports', 0, 'port'], keyword: 'type', message: 'expected integer, got string "9376"' }],
+  ['endpointslice.discovery.k8s.io-v1', 'ready as text', (m) => (m.endpoints[0].conditions.ready = 'yes'), { path: ['endpoints', 0, 'conditions', 'ready'], keyword: 'type', message: 'expected boolean, got string "yes"' }],
   ['deployment.apps-v1', 'replicas as text', (m) => (m.spec.replicas = '3'), { path: ['spec', 'replicas'], keyword: 'type', message: 'expected integer, got string "3"' }],
   ['deployment.apps-v1', 'replicas beyond int32', (m) => (m.spec.replicas = 2147483648), { path: ['spec', 'replicas'], keyword: 'maximum', message: 'must be at most 2147483647, got integer 2147483648' }],
   ['deployment.apps-v1', 'maxSurge as a boolean', (m) => (m.spec.strategy = { rollingUpdate: { maxSurge: false } }), { path: ['spec', 'strategy', 'rollingUpdate', 'maxSurge'], keyword: 'type', message: 'expected integer or string, got boolean false' }],
@@ -427,6 +470,8 @@ const MISSING_REQUIRED: Refusal[] = [
   ['secret.v1', 'kind', (m) => delete m.kind, { path: [], keyword: 'required', message: 'required field "kind" is missing' }],
   ['persistentvolumeclaim.v1', 'kind in spec.dataSource', (m) => (m.spec.dataSource = { name: 'snap' }), { path: ['spec', 'dataSource'], keyword: 'required', message: 'required field "kind" is missing' }],
   ['service.v1', 'port in spec.ports[0]', (m) => delete m.spec.ports[0].port, { path: ['spec', 'ports', 0], keyword: 'required', message: 'required field "port" is missing' }],
+  ['endpoints.v1', 'ip in subsets[0].addresses[0]', (m) => delete m.subsets[0].addresses[0].ip, { path: ['subsets', 0, 'addresses', 0], keyword: 'required', message: 'required field "ip" is missing' }],
+  ['endpointslice.discovery.k8s.io-v1', 'addressType', (m) => delete m.addressType, { path: [], keyword: 'required', message: 'required field "addressType" is missing' }],
   ['deployment.apps-v1', 'spec.selector', (m) => delete m.spec.selector, { path: ['spec'], keyword: 'required', message: 'required field "selector" is missing' }],
   ['replicaset.apps-v1', 'spec.selector', (m) => delete m.spec.selector, { path: ['spec'], keyword: 'required', message: 'required field "selector" is missing' }],
   ['statefulset.apps-v1', 'spec.template', (m) => delete m.spec.template, { path: ['spec'], keyword: 'required', message: 'required field "template" is missing' }],
