@@ -48,7 +48,7 @@ import { executePlan } from '../execute/execute-plan';
 import type { ExecutionReport, HostFs } from '../execute/execute-plan';
 import { storeWriter } from './store-writer';
 import { podNetworkOf, syncNetwork, type NetworkDeps, type NetworkSync } from './network';
-import { orphanedEndpoints } from '../controllers/endpoints';
+import { orphanedEndpoints } from '../controllers/endpoints/endpoints';
 import { recordApply, recordDelete } from './record-state';
 import { previousFromLabel } from './pod-manifests';
 
@@ -136,7 +136,7 @@ export function hasWorkloads(store: ObjectStore): boolean {
  * DEPENDENT_KINDS: pods and the stored kinds the controllers read (their `reads`), written out so
  * that a command finding no workload never loads a controller (a unit test keeps it complete).
  */
-export const DEPENDENT_KINDS: readonly string[] = ['Pod', 'ReplicaSet.apps', 'ControllerRevision.apps', 'PersistentVolumeClaim'];
+export const DEPENDENT_KINDS: readonly string[] = ['Pod', 'ReplicaSet.apps', 'ControllerRevision.apps', 'PersistentVolumeClaim', 'Endpoints', 'EndpointSlice.discovery.k8s.io'];
 
 /** podManifestOf makes a controller's pod a valid Pod manifest (the API server's defaults applied), as if applied from `source`. */
 function podManifestOf(pod: V1Pod, source: string): PodManifest | string {

@@ -215,13 +215,13 @@ test('a replica that fails its readiness probe stops receiving traffic at the ne
   // Any command that reconciles: the same apply again.
   const again = await cli(['apply', '-f', file('app.yaml', app(NODE_PORT))]);
   expect(again.code).toBe(0);
-  await waitUntil(async () => (await cli(['get', 'endpoints', 'web'])).stdout.split('\n')[1]!.split(/\s+/)[1]!.split(',').length === 1, { timeoutMs: 20_000, what: 'web to have one endpoint' });
+  await waitUntil('web to have one endpoint', async () => (await cli(['get', 'endpoints', 'web'])).stdout.split('\n')[1]!.split(/\s+/)[1]!.split(',').length === 1, 20_000);
   const only = await answers(12);
   expect(only.every((a) => a.startsWith(`web-${healthy.slice(ns.length + 1)} `))).toBe(true);
   await podmanExec(`${sick}-web`, ['touch', '/tmp/ready']);
   await new Promise((r) => setTimeout(r, 1500));
   expect((await cli(['apply', '-f', file('app.yaml', app(NODE_PORT))])).code).toBe(0);
-  await waitUntil(async () => (await answers(16)).length === 2, { timeoutMs: 20_000, what: 'both replicas to answer again' });
+  await waitUntil('both replicas to answer again', async () => (await answers(16)).length === 2, 20_000);
 });
 
 let restarted: PodmanService | undefined;

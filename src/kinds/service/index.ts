@@ -129,4 +129,9 @@ export const SERVICE: KindModule = {
   toStored: serviceObject,
   describe: (o, related) => (require('./describe') as typeof import('./describe')).describeService(o, related),
   updateProblems: serviceUpdateProblems,
+  // The endpoints controller (Endpoints and EndpointSlices follow the selected pods' readiness), run
+  // by the reconcile loop; loaded at its first use, as the workload kinds' controllers are.
+  get controller() {
+    return (require('../../controllers/endpoints') as typeof import('../../controllers/endpoints')).ENDPOINTS_CONTROLLER;
+  },
 };

@@ -89,5 +89,5 @@ test('events older than an hour are removed', () => {
 test('the kinds the loop checks for what controllers made cover every controller\'s reads', () => {
   const { DEPENDENT_KINDS, workloadKinds } = require('../../../src/commands/reconcile') as typeof import('../../../src/commands/reconcile');
   for (const k of workloadKinds()) for (const kind of k.controller!.reads) expect(DEPENDENT_KINDS).toContain(kind);
-  expect(workloadKinds().map((k) => k.info.kind)).toEqual(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
+  expect(workloadKinds().map((k) => k.info.kind)).toEqual(['Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']);
 });

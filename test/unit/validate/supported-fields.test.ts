@@ -143,8 +143,8 @@ describe('unsupportedFields', () => {
       [['spec', 'nodeSelector'], ['spec', 'affinity'], ['spec', 'tolerations'], ['spec', 'nodeName'], ['spec', 'priorityClassName']],
     ],
     ['serviceAccountName', pod({}, { serviceAccountName: 'sa' }), [['spec', 'serviceAccountName']]],
-    ['dnsPolicy and dnsConfig', pod({}, { dnsPolicy: 'ClusterFirst', dnsConfig: { nameservers: ['1.1.1.1'] } }), [['spec', 'dnsPolicy'], ['spec', 'dnsConfig']]],
-    ['hostNetwork true', pod({}, { hostNetwork: true }), [['spec', 'hostNetwork']]],
+    ['dnsPolicy and dnsConfig are carried out (kubeplay\'s network)', pod({}, { dnsPolicy: 'ClusterFirst', dnsConfig: { nameservers: ['1.1.1.1'] } }), []],
+    ['hostNetwork true is carried out', pod({}, { hostNetwork: true }), []],
     ['imagePullSecrets', pod({}, { imagePullSecrets: [{ name: 'r' }] }), [['spec', 'imagePullSecrets']]],
     ['pod securityContext fsGroup', pod({}, { securityContext: { runAsUser: 1, fsGroup: 2 } }), [['spec', 'securityContext', 'fsGroup']]],
     [
@@ -237,7 +237,6 @@ describe('unsupportedReason', () => {
     [['spec', 'volumes', 0, 'projected', 'sources', 0, 'serviceAccountToken'], /need an API server/],
     ['spec.containers[].resources.limits["nvidia.com/gpu"]', /only cpu and memory/],
     [['spec', 'initContainers', 0, 'lifecycle'], /hooks are not run/],
-    [['spec', 'hostNetwork'], /own network namespace/],
   ])('%p', (path, want) => {
     expect(unsupportedReason(path)).toMatch(want);
   });
