@@ -151,11 +151,12 @@ test('a connection the pod refuses: kubectl\'s error line, and the next connecti
   expect(r.code).toBe(0);
 });
 
-test('deploy/NAME :PORT_NAME: a random local port to the Deployment\'s pod, by its container port name', async () => {
-  const pf = forward([`deploy/${dep}`, ':web-port']);
+test('--address 127.0.0.1 deploy/NAME :PORT_NAME: a random local port to the Deployment\'s pod, by its container port name', async () => {
+  // kubectl's order (the flag before the positionals) leaves the positionals alone.
+  const pf = forward(['--address', '127.0.0.1', `deploy/${dep}`, ':web-port']);
   const port = await listening(pf);
   expect(port).toBeGreaterThan(0);
-  expect(pf.stdout()).toContain(`Forwarding from 127.0.0.1:${port} -> 80\n`);
+  expect(pf.stdout()).toBe(`Forwarding from 127.0.0.1:${port} -> 80\n`);
   expect(await get(port)).toEqual({ status: 200, body: 'from-deployment\n' });
   expect((await interrupt(pf)).code).toBe(0);
 });

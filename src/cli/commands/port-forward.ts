@@ -47,7 +47,8 @@ export function portForwardCommand(io: Io, ctx: PortForwardCommandContext): Comm
         .usage('kubeplay port-forward TYPE/NAME [options] [LOCAL_PORT:]REMOTE_PORT [...[LOCAL_PORT_N:]REMOTE_PORT_N]\n\nForward one or more local ports to a pod. TYPE/NAME such as deployment/mydeployment or service/myservice selects a pod; TYPE defaults to pod. The pod is picked once: if it goes, each new connection fails until port-forward is run again.')
         .positional('resource', { type: 'string', describe: 'The pod: NAME, pod/NAME, or TYPE/NAME of a Service or workload (svc/, deploy/, rs/, sts/, ds/, job/)' })
         .positional('ports', { type: 'string', array: true, describe: '[LOCAL_PORT:]REMOTE_PORT pairs; :REMOTE picks a random local port; REMOTE may be a port name' })
-        .option('address', { type: 'string', array: true, default: ['localhost'], describe: 'Addresses to listen on (comma separated): IP addresses or localhost (127.0.0.1 and ::1)' })
+        // Not an array option: `--address 0.0.0.0 pod/web 80` must leave the positionals alone; a repeated --address still gives a list.
+        .option('address', { type: 'string', default: 'localhost', describe: 'Addresses to listen on (comma separated): IP addresses or localhost (127.0.0.1 and ::1)' })
         .option('pod-running-timeout', { type: 'string', default: '1m0s', describe: 'How long to wait for at least one pod of a Service or workload (like 5s, 2m, or 3h, higher than zero)' })
         .example('kubeplay port-forward pod/mypod 8888:5000', 'Listen on port 8888 locally, forwarding to 5000 in the pod')
         .example('kubeplay port-forward deployment/mydeployment 5000 6000', 'Ports 5000 and 6000 of a pod of the deployment')
