@@ -31,6 +31,7 @@ import { describeCommand } from './commands/describe';
 import { logsCommand } from './commands/logs';
 import { rolloutCommand, scaleCommand, waitCommand } from './commands/workloads';
 import { execCommand } from './commands/exec';
+import { portForwardCommand } from './commands/port-forward';
 import { startSequenceCommand } from './commands/start-sequence';
 import { applyCommand } from './commands/apply';
 import { exitCodeOfSignal } from './exit-codes';
@@ -212,6 +213,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
     .command(waitCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env), network: networkOf(io.env) }))
     .command(logsCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(execCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
+    .command(portForwardCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(startSequenceCommand(io, (socketPath) => {
       const { LibpodContainerEngine } = require('../engine/libpod/libpod-container-engine') as typeof import('../engine/libpod/libpod-container-engine');
       return new LibpodContainerEngine({ socketPath });

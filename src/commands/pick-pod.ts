@@ -42,8 +42,10 @@ function rank(a: V1Pod, b: V1Pod): number {
 /**
  * podOfArgument resolves logs'/exec's first argument: `NAME` or `pod/NAME` is a pod; `TYPE/NAME`
  * of a workload kind is its most active pod. Returns the pod's name and kubectl's note, if any.
+ * `waitMs` (port-forward's --pod-running-timeout) waits that long for a workload's first pod to
+ * appear, as kubectl's GetFirstPod watches for one; 0 (logs, exec) looks once.
  */
-export async function podOfArgument(arg: string, namespace: string | undefined, engine: ContainerEngine, store: (() => ObjectStore) | undefined): Promise<{ pod: string; note?: string }> {
+export async function podOfArgument(arg: string, namespace: string | undefined, engine: ContainerEngine, store: (() => ObjectStore) | undefined, waitMs = 0): Promise<{ pod: string; note?: string }> {
   const slash = arg.indexOf('/');
   if (slash < 0) return { pod: arg };
   const kind = requireResource(arg.slice(0, slash));
@@ -60,9 +62,22 @@ export async function podOfArgument(arg: string, namespace: string | undefined, 
   } finally {
     s.close();
   }
-  const found = await observeGet({ names: [], selector: parseSelector(selector), fields: [], inspectAll: true, single: false, namespace: ns }, engine, () => new Date());
-  const pods = [...found.pods].sort(rank);
-  const first = pods[0];
-  if (first === undefined) throw new ObjectError(`timed out waiting for the condition: no pod of ${kind.info.singular}/${name} runs (selector ${selector})`);
-  return { pod: first.metadata?.name ?? '', ...(pods.length > 1 ? { note: `Found ${pods.length} pods, using pod/${first.metadata?.name ?? ''}` } : {}) };
+  return firstPodOf(selector, `${kind.info.singular}/${name}`, ns, engine, waitMs);
+}
+
+/**
+ * firstPodOf is the most active pod a selector matches in a namespace (kubectl's GetFirstPod),
+ * with kubectl's note when there are several; it looks again every half second for up to waitMs
+ * while none matches, then gives up in kubectl's words.
+ */
+export async function firstPodOf(selector: string, what: string, namespace: string, engine: ContainerEngine, waitMs = 0): Promise<{ pod: string; note?: string }> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const found = await observeGet({ names: [], selector: parseSelector(selector), fields: [], inspectAll: true, single: false, namespace }, engine, () => new Date());
+    const pods = [...found.pods].sort(rank);
+    const first = pods[0];
+    if (first !== undefined) return { pod: first.metadata?.name ?? '', ...(pods.length > 1 ? { note: `Found ${pods.length} pods, using pod/${first.metadata?.name ?? ''}` } : {}) };
+    if (Date.now() >= deadline) throw new ObjectError(`timed out waiting for the condition: no pod of ${what} runs (selector ${selector})`);
+    await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, deadline - Date.now()))));
+  }
 }
