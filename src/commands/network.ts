@@ -73,13 +73,17 @@ export async function syncNetwork(
   // Before an apply's pods: no proxy is removed (the Services are read after the apply stores them).
   if (opts.only === 'base') actions = actions.filter((a) => !a.ref.startsWith('service/'));
   if (actions.length === 0 || opts.dryRun) return { actions, failures: [] };
-  const plan: Plan = { images: [], conflicts: [], actions };
-  const execution = await executePlan(engine, plan, {
-    concurrency: opts.concurrency ?? 4,
-    hostFs,
-    proxyRules: net.rules,
-    ...(store ? { objects: storeWriter(store) } : {}),
-  });
-  const failures = execution.results.filter((r) => r.outcome === 'failed').map((r) => `${r.action.ref}: ${r.error ?? 'failed'}`);
-  return { actions, execution, failures };
+  // In order: the network (every pod joins it), then the zone (the DNS pod mounts its directory), then the pods.
+  const phases = [actions.filter((a) => a.ref.startsWith('network/')), actions.filter((a) => a.ref === 'dns/zone'), actions.filter((a) => !a.ref.startsWith('network/') && a.ref !== 'dns/zone')];
+  const results: ExecutionReport['results'] = [];
+  let execution: ExecutionReport | undefined;
+  for (const phase of phases) {
+    if (phase.length === 0) continue;
+    const plan: Plan = { images: [], conflicts: [], actions: phase };
+    execution = await executePlan(engine, plan, { concurrency: opts.concurrency ?? 4, hostFs, proxyRules: net.rules, ...(store ? { objects: storeWriter(store) } : {}) });
+    results.push(...execution.results);
+    if (execution.results.some((r) => r.outcome === 'failed')) break;
+  }
+  const failures = results.filter((r) => r.outcome === 'failed').map((r) => `${r.action.ref}: ${r.error ?? 'failed'}`);
+  return { actions, ...(execution ? { execution: { ...execution, results } } : {}), failures };
 }

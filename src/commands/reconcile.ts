@@ -185,7 +185,10 @@ async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Sto
   // get's table view: the listings, with only the containers that exited or are probed inspected.
   // The controllers read phases, readiness, start times, restarts and exit codes, which that view
   // has; inspecting every container (infra included) for IPs cost ~0.5 s a round at 50 pods.
-  const observePods = deps.observePods ?? (async () => (await observeGet({ names: [], fields: [], inspectAll: false, single: false }, deps.engine, now, deps.prober)).pods);
+  // With Services stored, each running pod's infra container is inspected too: the endpoints controller needs pod IPs.
+  const observePods =
+    deps.observePods ??
+    (async () => (await observeGet({ names: [], fields: [], inspectAll: false, inspectIPs: deps.store.list({ kind: 'Service' }).items.length > 0, single: false }, deps.engine, now, deps.prober)).pods);
   const report: ReconcileReport = { rounds: 0, actions: [], executions: [], failures: [], waiting: [], reached: false };
   const kinds = workloadKinds();
   const deadline = now().getTime() + opts.waitSeconds * 1000;

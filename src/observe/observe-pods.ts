@@ -32,6 +32,8 @@ export interface GetQuery {
   fields: FieldRequirement[];
   /** Inspect every container (IPs, full statuses) rather than only those that ever exited. */
   inspectAll: boolean;
+  /** Inspect each running pod's infra container for its IP (the endpoints controller's view), besides what inspectAll says. */
+  inspectIPs?: boolean;
   single: boolean;
   /** The namespace looked in; undefined with -A. */
   namespace?: string;
@@ -149,7 +151,9 @@ export async function observeGet(q: GetQuery, engine: ContainerEngine, now: () =
   // inspected (they share the infra container's network, so they report the pod's IP).
   const probed = new Set(prober ? pods.filter((p) => isManaged(p) && needsProbing(lastAppliedOf(p)?.spec)).map((p) => p.name) : []);
   const toInspect = pods.flatMap((p) =>
-    (byPod.get(p.name) ?? []).filter((c) => q.inspectAll || (!c.isInfra && (probed.has(p.name) || c.exitedAt !== undefined))).map((c) => c.id),
+    (byPod.get(p.name) ?? [])
+      .filter((c) => q.inspectAll || (q.inspectIPs === true && c.isInfra && c.state === 'running') || (!c.isInfra && (probed.has(p.name) || c.exitedAt !== undefined)))
+      .map((c) => c.id),
   );
   const details = new Map((toInspect.length > 0 ? await engine.inspectContainers(toInspect) : []).map((d) => [d.id, d]));
   const snapshots = pods.map((p) => toSnapshot(p, byPod.get(p.name) ?? [], details));

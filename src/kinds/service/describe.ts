@@ -22,7 +22,7 @@ export function describeService(o: StoredObject, related: DescribeRelated): stri
   const svc = o as ServiceView & StoredObject;
   const spec: ServiceSpec = svc.spec ?? {};
   const ns = o.metadata.namespace ?? '';
-  const slices = (related.list('EndpointSlice', ns) as SliceView[]).filter((s) => s.metadata?.labels?.[LABEL_SERVICE_NAME] === o.metadata.name);
+  const slices = (related.list('EndpointSlice.discovery.k8s.io', ns) as SliceView[]).filter((s) => s.metadata?.labels?.[LABEL_SERVICE_NAME] === o.metadata.name);
   const lines = [...metaLines(o), `Selector:\t${formatLabels(spec.selector)}`, `Type:\t${spec.type ?? ''}`];
   if (spec.ipFamilyPolicy !== undefined) lines.push(`IP Family Policy:\t${spec.ipFamilyPolicy}`);
   lines.push(`IP Families:\t${(spec.ipFamilies ?? []).length > 0 ? spec.ipFamilies!.join(',') : '<none>'}`);
