@@ -9,7 +9,8 @@
  * Bounded: at most MAX_IN_FLIGHT queries are worked on at once (UDP queries past it are dropped,
  * the client retries), at most MAX_TCP_CONNECTIONS connections, each closed after IDLE_MS without
  * a query and paused while it has MAX_TCP_PENDING queries open. Nothing here throws out of a socket
- * handler; garbage gets FORMERR or nothing.
+ * handler; garbage gets FORMERR or nothing. An upstream that stops answering is logged once, and
+ * once more when it answers again.
  */
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
@@ -43,6 +44,8 @@ export class DnsServer {
   private tcp: net.Server | undefined;
   private inFlight = 0;
   private readonly sockets = new Set<net.Socket>();
+  /** Upstreams that did not answer their last query. */
+  private readonly silent = new Set<string>();
   private readonly timeoutMs: number;
   private readonly random: () => number;
 
@@ -180,6 +183,15 @@ export class DnsServer {
     }
   }
 
+  /** upstreamState logs an upstream going silent and answering again, once each way (never once per query). */
+  private upstreamState(up: Upstream, answered: boolean): void {
+    const key = `${up.host}:${up.port}`;
+    if (answered === !this.silent.has(key)) return;
+    if (answered) this.silent.delete(key);
+    else this.silent.add(key);
+    this.opts.log(answered ? `kubeplay-dns: upstream ${key} answers again` : `kubeplay-dns: upstream ${key} did not answer in ${this.timeoutMs} ms; trying the next, if any (said once until it answers again)`);
+  }
+
   /** forward sends `msg` to each upstream in turn with a fresh ID; the first answer with the client's ID back, or undefined. */
   private async forward(msg: Buffer, upstream: Upstream[], transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
     const h = headerOf(msg);
@@ -200,6 +212,7 @@ export class DnsServer {
       };
       let got = await exchangeUdp(out, up, this.timeoutMs, matches);
       if (got && headerOf(got)?.tc && transport === 'tcp') got = await exchangeTcp(out, up, this.timeoutMs, matches);
+      this.upstreamState(up, got !== undefined);
       if (got) {
         got.writeUInt16BE(h.id, 0);
         return got;

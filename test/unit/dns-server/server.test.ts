@@ -119,6 +119,9 @@ describe('DnsServer', () => {
     expect(decode(f!).header).toMatchObject({ id: 0xbeef, rcode: RCODE.FORMERR });
     expect(await udpAsk(port, Buffer.from('01', 'hex'), 300)).toBeUndefined();
     expect(decode((await udpAsk(port, queryBytes('web.shop.svc.cluster.local', TYPE.A)))!).answers).toHaveLength(1);
-    expect(logs).toEqual([]);
+  });
+
+  test('logs a silent upstream once, not once per query', () => {
+    expect(logs).toEqual([`kubeplay-dns: upstream 127.0.0.1:${silent.port} did not answer in 300 ms; trying the next, if any (said once until it answers again)`]);
   });
 });
