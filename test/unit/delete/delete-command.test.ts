@@ -150,7 +150,7 @@ describe('kubeplay delete on the fake engine', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
       `${f}:13:1: metadata.name: resource name may not be empty: kubeplay needs metadata.name to know which pod to delete\n` +
-        `${f}:17:1: kind: kind "CronJob" is not supported: kubeplay deletes Namespace, ConfigMap, Secret, PersistentVolumeClaim, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job; remove this document from the input\n` +
+        `${f}:17:1: kind: kind "CronJob" is not supported: kubeplay deletes Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Endpoints, EndpointSlice, Pod, Deployment, ReplicaSet, StatefulSet, DaemonSet, Job; remove this document from the input\n` +
         'error: 2 problems in 2 documents of 1 file; nothing was deleted. Fix the fields named above and run the command again.\n',
     );
     expect(r.code).toBe(1);
