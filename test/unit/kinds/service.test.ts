@@ -329,7 +329,7 @@ describe('describe (kubectl 1.32 describeService)', () => {
       slice('web-abc', 'web', [{ addresses: ['10.244.0.5'], conditions: { ready: true } }, { addresses: ['10.244.0.6'] }, { addresses: ['10.244.0.7'], conditions: { ready: false } }]),
       slice('other-x', 'other', [{ addresses: ['10.244.0.9'] }]),
     ];
-    const text = describeService(o, { now, list: (kind) => (kind === 'EndpointSlice' ? (slices as never) : []) });
+    const text = describeService(o, { now, list: (kind) => (kind === 'EndpointSlice.discovery.k8s.io' ? (slices as never) : []) });
     expect(text).toBe(
       [
         'Name:                     web',
@@ -364,7 +364,7 @@ describe('describe (kubectl 1.32 describeService)', () => {
     expect(text).toContain('Endpoints:         <none>\n');
     const many = [slice('web-a', 'web', [1, 2, 3, 4, 5].map((i) => ({ addresses: [`10.0.0.${i}`] })), [{ name: 'http', port: 80, protocol: 'TCP' }])];
     const lb = stamp({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { type: 'LoadBalancer', ports: [{ name: 'http', port: 80, targetPort: 80, nodePort: 30080, protocol: 'TCP' }] }, status: { loadBalancer: { ingress: [{ ip: '192.168.1.10', ipMode: 'VIP' }] } } });
-    const t2 = describeService(lb, { now, list: (k) => (k === 'EndpointSlice' ? (many as never) : []) });
+    const t2 = describeService(lb, { now, list: (k) => (k === 'EndpointSlice.discovery.k8s.io' ? (many as never) : []) });
     expect(t2).toMatch(/\nEndpoints: +10\.0\.0\.1:80,10\.0\.0\.2:80,10\.0\.0\.3:80 \+ 2 more\.\.\.\n/);
     expect(t2).toMatch(/\nLoadBalancer Ingress: +192\.168\.1\.10 \(VIP\)\n/);
   });
