@@ -8,7 +8,9 @@
  * services; --prune and delete remove them. Its own service, prefix and state directory.
  *
  * Until the lead wires allocateService into apply, a Service has no ClusterIP nor allocated
- * nodePorts: the assertions marked ALLOCATION accept both forms; the lead narrows them.
+ * nodePorts: the assertions marked ALLOCATION accept both forms; the lead narrows them. Those
+ * marked CONTROLLER hold while no endpoints controller writes Endpoints and EndpointSlices for the
+ * Services with a selector; the lead adjusts them when it runs.
  */
 import { join } from 'node:path';
 import { runCli, useIsolatedPodman } from './support';
@@ -108,6 +110,7 @@ test('get svc: kubectl\'s columns; -o wide adds SELECTOR; -o yaml is the stored 
 });
 
 test('get ep and endpointslices; describe svc takes Endpoints from the Service\'s EndpointSlices', async () => {
+  // CONTROLLER: only the hand-written Endpoints and EndpointSlice exist.
   const ep = await cli(['get', 'ep', '-n', ns]);
   expect(ep).toMatchObject({ code: 0, stderr: '' });
   expect(ep.stdout).toMatch(/^NAME\s+ENDPOINTS\s+AGE\nlegacy\s+192\.0\.2\.42:9376\s+\d+s\n$/);
@@ -119,6 +122,7 @@ test('get ep and endpointslices; describe svc takes Endpoints from the Service\'
   expect(d).toMatchObject({ code: 0, stderr: '' });
   expect(d.stdout).toMatch(new RegExp(`^Name:\\s+legacy\\nNamespace:\\s+${ns}\\nLabels:\\s+app=${prefix}\\nAnnotations:\\s+<none>\\nSelector:\\s+<none>\\nType:\\s+ClusterIP\\nIP Family Policy:\\s+SingleStack\\nIP Families:\\s+IPv4\\n`));
   expect(d.stdout).toMatch(/\nPort:\s+<unset>\s+80\/TCP\nTargetPort:\s+9376\/TCP\nEndpoints:\s+192\.0\.2\.42:9376\nSession Affinity:\s+None\nInternal Traffic Policy:\s+Cluster\nEvents:\s+<none>\n$/);
+  // CONTROLLER: no EndpointSlice of `front` yet (`<none>`); with an empty one kubectl prints an empty Endpoints.
   const f = await cli(['describe', 'svc', 'front', '-n', ns]);
   expect(f.stdout).toMatch(/\nNodePort:\s+<unset>\s+31080\/TCP\nEndpoints:\s+<none>\n/);
   expect(f.stdout).toMatch(/\nExternal Traffic Policy:\s+Cluster\n/);

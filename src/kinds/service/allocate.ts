@@ -128,3 +128,28 @@ export function allocateService(next: KubeObject, previous: StoredObject | undef
   if (errors.length > 0) return { error: invalidMessage('Service', name, errors)[0]! };
   return { object: { ...next, spec } };
 }
+
+/**
+ * kubernetesService is the `kubernetes` Service of the default namespace that every cluster has
+ * (the API server's bootstrap controller writes it): ClusterIP layout.kubernetesIP, port `https`
+ * 443 to 6443, no selector. kubeplay serves no Kubernetes API; the lead decides where its
+ * endpoints point (docs/networking.md) and whether to store it. `created` is its creationTimestamp.
+ */
+export function kubernetesService(layout: NetworkLayout, created: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' }, creationTimestamp: created },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: layout.kubernetesIP,
+      clusterIPs: [layout.kubernetesIP],
+      internalTrafficPolicy: 'Cluster',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      sessionAffinity: 'None',
+    },
+    status: { loadBalancer: {} },
+  };
+}

@@ -11,7 +11,7 @@ import { validateManifests } from '../../../src/validate';
 import { applyOrder, catalog, KINDS, resourceOf } from '../../../src/kinds/registry';
 import { SERVICE, SERVICE_TABLE, serviceObject, serviceUpdateProblems, portsText, externalIPText } from '../../../src/kinds/service';
 import { describeService } from '../../../src/kinds/service/describe';
-import { allocateService } from '../../../src/kinds/service/allocate';
+import { allocateService, kubernetesService } from '../../../src/kinds/service/allocate';
 import { isDNS1035Label } from '../../../src/kinds/service/validation';
 import { formatObjects, type PrintOptions } from '../../../src/print/get/format';
 
@@ -451,5 +451,16 @@ describe('allocateService', () => {
     const copy = JSON.parse(JSON.stringify(input)) as KubeObject;
     expect(allocateService(input, undefined, none, layout)).toEqual(allocateService(input, undefined, none, layout));
     expect(input).toEqual(copy);
+  });
+});
+
+describe('kubernetesService', () => {
+  test("the default namespace's kubernetes Service at the layout's first service address, as kubectl get svc shows it", () => {
+    const layout = layoutOf('kubeplay', '10.244.0.0/16');
+    const o = kubernetesService(layout, '2024-05-01T09:55:00Z');
+    const print: PrintOptions = { format: 'table', showLabels: false, labelColumns: [], noHeaders: false, single: false, node: 'n' };
+    expect(formatObjects([o] as never[], print, new Date('2024-05-01T10:00:00Z'), SERVICE_TABLE as never)).toBe(
+      'NAME         TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE\nkubernetes   ClusterIP   10.244.128.1   <none>        443/TCP   5m\n',
+    );
   });
 });
