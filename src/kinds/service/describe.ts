@@ -4,11 +4,13 @@
  * 1.31, kubernetes/kubernetes#124598, ready endpoints only since #126932), and Events.
  */
 import type { StoredObject } from '../../domain/objects';
+import { groupKindText } from '../../domain/kinds';
 import { alignTabs } from '../../print/tabwriter';
 import { describeEvents, eventsAbout } from '../../print/describe-events';
 import type { DescribeRelated } from '../kind';
 import { metaLines } from '../configmap/describe';
 import { formatEndpointSlices, LABEL_SERVICE_NAME, type SliceView } from '../endpointslice/view';
+import { ENDPOINTSLICE_INFO } from '../endpointslice/info';
 import { formatLabels } from './index';
 import type { ServiceSpec, ServiceView } from './spec';
 
@@ -22,7 +24,8 @@ export function describeService(o: StoredObject, related: DescribeRelated): stri
   const svc = o as ServiceView & StoredObject;
   const spec: ServiceSpec = svc.spec ?? {};
   const ns = o.metadata.namespace ?? '';
-  const slices = (related.list('EndpointSlice.discovery.k8s.io', ns) as SliceView[]).filter((s) => s.metadata?.labels?.[LABEL_SERVICE_NAME] === o.metadata.name);
+  // The store keys kinds by GroupKind: `EndpointSlice.discovery.k8s.io`.
+  const slices = (related.list(groupKindText(ENDPOINTSLICE_INFO), ns) as SliceView[]).filter((s) => s.metadata?.labels?.[LABEL_SERVICE_NAME] === o.metadata.name);
   const lines = [...metaLines(o), `Selector:\t${formatLabels(spec.selector)}`, `Type:\t${spec.type ?? ''}`];
   if (spec.ipFamilyPolicy !== undefined) lines.push(`IP Family Policy:\t${spec.ipFamilyPolicy}`);
   lines.push(`IP Families:\t${(spec.ipFamilies ?? []).length > 0 ? spec.ipFamilies!.join(',') : '<none>'}`);

@@ -38,7 +38,7 @@ describe('validateDeleteOptions: kubectl\'s argument forms and flag rules', () =
     ['nothing', {}, "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'"],
     ['a type alone', { args: ['pods'] }, 'error: resource(s) were provided, but no name, label selector, or --all flag specified'],
     ['another type', { args: ['cronjobs', 'x'] }, 'error: the server doesn\'t have a resource type "cronjobs": kubeplay handles namespaces (ns), configmaps (cm), secrets, persistentvolumeclaims (pvc), services (svc), endpoints (ep), endpointslices, pods (po), deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), jobs'],
-    ['pod,svc', { args: ['pod,svc', 'x'] }, 'error: kubeplay deletes one resource type at a time: "pod,svc" names pods and services; run delete once for each'],
+    ['pod,ing', { args: ['pod,ing', 'x'] }, 'error: the server doesn\'t have a resource type "ing": kubeplay handles namespaces (ns), configmaps (cm), secrets, persistentvolumeclaims (pvc), services (svc), endpoints (ep), endpointslices, pods (po), deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), jobs'],
     ['-f and names', { files: ['a.yaml'], args: ['pod', 'a'] }, 'error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well'],
     ['names and -l', { args: ['pod', 'a'], selector: 'x=y' }, 'error: name cannot be provided when a selector is specified'],
     ['names and --all', { args: ['pod', 'a'], all: true }, 'error: name cannot be provided when a selector is specified'],

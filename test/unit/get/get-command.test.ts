@@ -145,8 +145,8 @@ test('-f: the pods the file names, the rest of each manifest ignored', async () 
   const r = await runGet(opts({ resource: '', files: [f] }), deps(e));
   expect(r.pods.map((p) => p.metadata?.name)).toEqual(['b']);
   expect(r.notFound).toEqual(['zz']);
-  writeFileSync(f, 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n');
-  await expect(runGet(opts({ resource: '', files: [f] }), deps(e))).rejects.toThrow('kind "Service" is not something kubeplay gets');
+  writeFileSync(f, 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: s}\n');
+  await expect(runGet(opts({ resource: '', files: [f] }), deps(e))).rejects.toThrow('kind "Ingress" is not something kubeplay gets');
 });
 
 test('field selectors', async () => {

@@ -56,9 +56,9 @@ describe('the registry', () => {
     ['namespaces', 'Namespace'], ['namespace', 'Namespace'], ['ns', 'Namespace'],
   ])('%s names %s', (word, kind) => expect(resourceOf(word)?.info.kind).toBe(kind));
   test('an unknown word is kubectl\'s error, naming what kubeplay handles', () =>
-    expect(() => requireResource('cronjobs')).toThrow('the server doesn\'t have a resource type "cronjobs": kubeplay handles namespaces (ns), configmaps (cm), secrets, persistentvolumeclaims (pvc), services (svc), endpoints (ep), endpointslices, pods (po), deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), jobs'));
+    expect(() => requireResource('ing')).toThrow('the server doesn\'t have a resource type "ing": kubeplay handles namespaces (ns), configmaps (cm), secrets, persistentvolumeclaims (pvc), services (svc), endpoints (ep), endpointslices, pods (po), deployments (deploy), replicasets (rs), statefulsets (sts), daemonsets (ds), jobs'));
   test('a group that does not match finds nothing', () => expect(resourceOf('pods.apps')).toBeUndefined());
-  test('namespaces come first in apply order, then ConfigMaps, Secrets and claims, then pods, then the workloads', () =>
+  test('namespaces come first in apply order, then ConfigMaps, Secrets and claims, Services and their endpoints, then pods, then the workloads', () =>
     expect(KINDS.map((k) => k.info.kind)).toEqual(['Namespace', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'Service', 'Endpoints', 'EndpointSlice', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']));
 });
 

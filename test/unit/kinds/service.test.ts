@@ -455,7 +455,7 @@ describe('allocateService', () => {
 });
 
 describe('kubernetesService', () => {
-  test('the default namespace\'s kubernetes Service at the layout\'s first service address, as kubectl get svc shows it', () => {
+  test("the default namespace's kubernetes Service at the layout's first service address, as kubectl get svc shows it", () => {
     const layout = layoutOf('kubeplay', '10.244.0.0/16');
     const o = kubernetesService(layout, '2024-05-01T09:55:00Z');
     const print: PrintOptions = { format: 'table', showLabels: false, labelColumns: [], noHeaders: false, single: false, node: 'n' };
