@@ -36,8 +36,10 @@ ensure_packages() {
   command -v tmux >/dev/null 2>&1 || missing+=(tmux)
   # docker-registry serves the one registry the image-pull tests pull from (on a port of their own).
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  # nft loads Services' rules into their proxy pods' network namespaces (nsenter is util-linux's, always there).
+  command -v nft >/dev/null 2>&1 || missing+=(nftables)
   if [ "${#missing[@]}" -eq 0 ]; then
-    log "packages present: podman $(podman --version | awk '{print $3}'), runc, busybox-static, tmux, docker-registry"
+    log "packages present: podman $(podman --version | awk '{print $3}'), runc, busybox-static, tmux, docker-registry, nftables"
     return
   fi
   is_root || die "packages ${missing[*]} are missing and installing them needs root; rerun as root (sudo bash scripts/setup.sh)."
@@ -45,7 +47,7 @@ ensure_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # With recommends: catatonit (among them) is what Podman builds its pod infra image from.
-  apt-get install -y -qq podman runc busybox-static tmux docker-registry >/dev/null
+  apt-get install -y -qq podman runc busybox-static tmux docker-registry nftables >/dev/null
   command -v podman >/dev/null 2>&1 || die "apt-get reported success but podman is still not on PATH; check apt's output above."
 }
 

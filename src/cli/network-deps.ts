@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { NetworkDeps } from '../commands/network';
 import type { PodDns } from '../domain/network';
@@ -27,7 +28,21 @@ export function networkNameOf(stateDir: string, env: NodeJS.ProcessEnv, uid: num
   return `kubeplay-${createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 8)}`;
 }
 
-/** readResolvConf reads the host's /etc/resolv.conf (nameservers, search domains, options). */
+/**
+ * hostResolvConf is the host's resolver configuration for dnsPolicy Default: /etc/resolv.conf, or,
+ * when that names only loopback resolvers (systemd-resolved's 127.0.0.53, unreachable from a pod),
+ * the upstream file systemd-resolved keeps, as a kubelet's --resolv-conf is set on such systems.
+ */
+export function hostResolvConf(): PodDns {
+  const etc = readResolvConf('/etc/resolv.conf');
+  if (etc.servers.length > 0 && etc.servers.every((s) => s.startsWith('127.'))) {
+    const upstream = readResolvConf('/run/systemd/resolve/resolv.conf');
+    if (upstream.servers.length > 0) return upstream;
+  }
+  return etc;
+}
+
+/** readResolvConf reads a resolv.conf (nameservers, search domains, options). */
 export function readResolvConf(file = '/etc/resolv.conf'): PodDns {
   const out: PodDns = { servers: [], searches: [], options: [] };
   let text = '';
@@ -45,9 +60,21 @@ export function readResolvConf(file = '/etc/resolv.conf'): PodDns {
   return out;
 }
 
+/** hostAddress is this machine's first IPv4 address outside loopback and container bridges (a LoadBalancer's EXTERNAL-IP). */
+export function hostAddress(): string | undefined {
+  const skip = /^(lo|podman|cni|veth|docker|br-|virbr|kube)/;
+  for (const [name, addrs] of Object.entries(networkInterfaces())) {
+    if (skip.test(name)) continue;
+    const v4 = (addrs ?? []).find((a) => a.family === 'IPv4' && !a.internal);
+    if (v4 !== undefined) return v4.address;
+  }
+  return undefined;
+}
+
 /** networkDepsOf makes the network's dependencies for a state directory. */
 export function networkDepsOf(stateDir: string, env: NodeJS.ProcessEnv): NetworkDeps {
   const uid = process.getuid?.() ?? 0;
+  const host = hostAddress();
   return {
     name: networkNameOf(stateDir, env, uid),
     dns: {
@@ -57,7 +84,8 @@ export function networkDepsOf(stateDir: string, env: NodeJS.ProcessEnv): Network
       zoneDir: path.join(stateDir, 'dns'),
     },
     rules: new NsenterNft(path.join(stateDir, 'network', 'proxies'), uid !== 0),
-    hostResolv: readResolvConf(),
+    hostResolv: hostResolvConf(),
     stateDir: path.resolve(stateDir),
+    ...(host !== undefined ? { hostIP: host } : {}),
   };
 }

@@ -8,6 +8,10 @@ import type { NetworkLayout } from '../domain/network';
 import type { DesiredObject } from '../plan/plan-objects';
 import type { ObjectStore } from '../store/object-store';
 import { allocateService } from '../kinds/service/allocate';
+import type { ContainerEngine } from '../engine/container-engine';
+import type { HostProbe } from '../observe/observe-state';
+import type { StoredObject } from '../domain/objects';
+import { proxyPod } from '../plan/plan-network';
 
 const SERVICE = 'Service';
 
@@ -28,7 +32,7 @@ function taken(s: { spec?: unknown }): { ips: string[]; nodePorts: number[] } {
  * allocateServices fills in the input's Services (mutating `desired`' objects) and returns them,
  * with the API server's refusals (`The Service "db" is invalid: spec.clusterIPs: ...`).
  */
-export function allocateServices(desired: DesiredObject[], store: ObjectStore | undefined, layout: NetworkLayout): { services: V1Service[]; conflicts: string[] } {
+export function allocateServices(desired: DesiredObject[], store: ObjectStore | undefined, layout: NetworkLayout, hostIP?: string): { services: V1Service[]; conflicts: string[] } {
   const mine = desired.filter((d) => d.key.kind === SERVICE);
   if (mine.length === 0) return { services: [], conflicts: [] };
   const keyOf = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
@@ -52,11 +56,13 @@ export function allocateServices(desired: DesiredObject[], store: ObjectStore | 
       conflicts.push(result.error);
       continue;
     }
-    d.object = result.object;
+    // A LoadBalancer is published on this machine: its ingress is the host's address.
+    const isLB = (result.object['spec'] as { type?: string } | undefined)?.type === 'LoadBalancer';
+    d.object = isLB && hostIP !== undefined ? { ...result.object, status: { loadBalancer: { ingress: [{ ip: hostIP, ipMode: 'VIP' }] } } } : result.object;
     const t = taken(result.object);
     t.ips.forEach((ip) => clusterIPs.add(ip));
     t.nodePorts.forEach((p) => nodePorts.add(p));
-    services.push(result.object as unknown as V1Service);
+    services.push(d.object as unknown as V1Service);
   }
   return { services, conflicts };
 }
@@ -66,4 +72,33 @@ export function mergeServices(stored: readonly V1Service[], input: readonly V1Se
   const key = (s: V1Service) => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`;
   const over = new Set(input.map(key));
   return [...stored.filter((s) => !over.has(key(s))), ...input];
+}
+
+/**
+ * publishedPortConflicts: the host ports the input's NodePort and LoadBalancer Services would
+ * publish that something else holds (another pod's or Service's published port, or a process
+ * outside Podman), found before any change as a pod's hostPort conflicts are. A Service whose proxy
+ * already publishes the same ports is not checked again.
+ */
+export async function publishedPortConflicts(engine: ContainerEngine, probe: HostProbe, layout: NetworkLayout, services: readonly V1Service[]): Promise<string[]> {
+  const wanted = services.filter((s) => s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer');
+  if (wanted.length === 0) return [];
+  const containers = await engine.listContainers();
+  const out: string[] = [];
+  for (const svc of wanted) {
+    const pod = proxyPod(layout, svc as unknown as StoredObject);
+    const own = containers.filter((c) => c.podName === pod.name).flatMap((c) => c.ports);
+    const same = own.length === pod.ports.length && pod.ports.every((p) => own.some((o) => o.hostPort === p.hostPort && o.protocol === p.protocol));
+    if (same) continue;
+    for (const p of pod.ports) {
+      const holder = containers.find((c) => c.podName !== pod.name && c.ports.some((o) => o.hostPort === p.hostPort && o.protocol === p.protocol));
+      const taken = holder !== undefined ? (holder.podName ? `pod ${holder.podName}` : `container ${holder.name}`) : (await probe.portFree(p)) ? undefined : 'a process outside Podman';
+      if (taken === undefined) continue;
+      const what = p.hostPort === p.containerPort && svc.spec?.type === 'LoadBalancer' && !(svc.spec?.ports ?? []).some((x) => x.nodePort === p.hostPort) ? 'port' : 'nodePort';
+      out.push(
+        `service/${svc.metadata?.name ?? ''}: ${what} ${p.hostPort}/${p.protocol.toUpperCase()} would be published on the host, but it is already in use by ${taken}; free the port or choose another ${what}`,
+      );
+    }
+  }
+  return out;
 }

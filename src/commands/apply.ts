@@ -22,7 +22,7 @@ import { objectKeyOf } from '../domain/objects';
 import { podmanPodName } from '../domain/pod-names';
 import { storeWriter } from './store-writer';
 import { podNetworkOf, syncNetwork, type NetworkDeps, type NetworkSync } from './network';
-import { allocateServices, mergeServices } from './allocate-services';
+import { allocateServices, mergeServices, publishedPortConflicts } from './allocate-services';
 import type { PodNetworkContext } from '../domain/network';
 import { desiredPodOf, manifestFromLabel, previousFromLabel } from './pod-manifests';
 
@@ -390,8 +390,10 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       if (deps.network !== undefined) {
         netCtx = await podNetworkOf(engine, deps.network, store, []);
         // Services get their ClusterIPs and nodePorts here, as the API server allocates them on create.
-        const allocated = allocateServices(desiredObjects, store, netCtx.layout);
+        const allocated = allocateServices(desiredObjects, store, netCtx.layout, deps.network.hostIP);
         if (allocated.conflicts.length > 0) throw new ConflictError(allocated.conflicts);
+        const taken = await publishedPortConflicts(engine, deps.probe, netCtx.layout, allocated.services);
+        if (taken.length > 0) throw new ConflictError(taken);
         netCtx = { ...netCtx, services: mergeServices(netCtx.services, allocated.services) };
       }
       if (reads) {

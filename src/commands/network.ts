@@ -29,6 +29,8 @@ export interface NetworkDeps {
   hostResolv: PodDns;
   /** The state directory the network belongs to, kept in its label `kubeplay.io/state-dir`. */
   stateDir: string;
+  /** This machine's address, a LoadBalancer's EXTERNAL-IP (as k3s' service load balancer shows its node's); absent: none shown. */
+  hostIP?: string;
 }
 
 /** SERVICE_KINDS are the stored kinds the network follows. */

@@ -205,7 +205,9 @@ export function toContainerCreateBody(
   } else body.image = c.image;
   if (c.entrypoint !== undefined && c.entrypoint.length > 0) body.entrypoint = [...c.entrypoint];
   if (c.command !== undefined && c.command.length > 0) body.command = [...c.command];
-  const env = { ...(c.serviceEnv ?? {}), ...c.env };
+  // The container's own variables win over the Service variables, a Secret-fed one included.
+  const env: Record<string, string> = { ...(c.serviceEnv ?? {}), ...c.env };
+  for (const k of Object.keys(c.secretEnv ?? {})) delete env[k];
   if (Object.keys(env).length > 0) body.env = env;
   if (c.secretEnv !== undefined && Object.keys(c.secretEnv).length > 0) body.secret_env = { ...c.secretEnv };
   if (c.workingDir !== undefined && c.workingDir !== '') body.work_dir = c.workingDir;

@@ -115,7 +115,7 @@ function portsOf(svc: StoredObject): ServicePort[] {
 }
 
 function specOf(svc: StoredObject): { type?: string; clusterIP?: string; sessionAffinity?: string; sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } } } {
-  return (svc['spec'] ?? {}) as ReturnType<typeof specOf>;
+  return (svc['spec'] ?? {});
 }
 
 /** hasProxy: a Service gets a proxy when it has a ClusterIP (not headless, not ExternalName). */
