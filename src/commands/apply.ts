@@ -376,7 +376,8 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   };
   if (opts.dryRun === 'client') {
     // kubectl's client dry run asks the server nothing: every object reads as created; pods read the input's objects only.
-    if (reads) desired = translateAll((sources = sourcesOf(desiredObjects.map((d) => d.object), [])));
+    // Nor of the network: the pods are translated without it.
+    if (late) desired = translateAll(reads ? (sources = sourcesOf(desiredObjects.map((d) => d.object), [])) : NO_SOURCES);
     return { dryRun: 'client', manifests, warnings, plan: withObjects(planChanges(desired, { pods: [] }, planOpts), []) };
   }
   const engine = await deps.engine();

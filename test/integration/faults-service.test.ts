@@ -47,6 +47,19 @@ isolated.onCleanup('stop the Podman API services', async () => {
 
 const PODS = 10;
 const CONTAINERS = 3;
+// One state directory for every scenario: its network and DNS server are made once, before them
+// (beforeAll), so that each kill lands among the scenario's own pods, not on kubeplay's DNS pod.
+const stateDir = join(tmp, 'state');
+
+beforeAll(async () => {
+  const warm = await startPodmanService();
+  services.push(warm);
+  const f = join(tmp, 'warm.yaml');
+  writeFileSync(f, `apiVersion: v1\nkind: Pod\nmetadata: {name: ${prefix}-warm}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n  - {name: c, image: localhost/busybox:stable, command: [sleep, '3600']}\n`);
+  const r = await runCli(['apply', '-f', f, '--state-dir', stateDir], { containerHost: warm.containerHost });
+  if (r.code !== 0) throw new Error(`warming the network failed: ${r.stderr}`);
+  await runCli(['delete', '-f', f, '--state-dir', stateDir], { containerHost: warm.containerHost });
+});
 
 // `-v` lines: "kubeplay: POST /v4.0.0/libpod/containers/create 201 12ms".
 const CONTAINER_CREATED = /^kubeplay: POST \S*\/containers\/create 201 /m;
@@ -169,7 +182,7 @@ test.each(killPoints)('the API service killed $title: kubeplay exits 1 naming wh
 
   const first = await startPodmanService(point.logLevel ? { logLevel: point.logLevel } : {});
   services.push(first);
-  const run = startCli(['apply', '-v', '-f', file, `--concurrency=${point.concurrency}`], { containerHost: first.containerHost });
+  const run = startCli(['apply', '-v', '-f', file, `--concurrency=${point.concurrency}`, '--state-dir', stateDir], { containerHost: first.containerHost });
   await point.reached(run, scenario, first);
   process.kill(first.pid, 'SIGKILL');
   const r = await run.done;
@@ -189,7 +202,7 @@ test.each(killPoints)('the API service killed $title: kubeplay exits 1 naming wh
   // The service comes back where it was: kubeplay's CONTAINER_HOST does not change.
   const second = await startPodmanService({ socketPath: first.socketPath });
   services.push(second);
-  const again = await runCli(['apply', '-f', file], { containerHost: first.containerHost });
+  const again = await runCli(['apply', '-f', file, '--state-dir', stateDir], { containerHost: first.containerHost });
   expect(again.stderr).toBe('');
   expect(again.code).toBe(0);
   const verbs = resultLines(again.stdout);
@@ -210,7 +223,7 @@ test.each(killPoints)('the API service killed $title: kubeplay exits 1 naming wh
   expect(await storageOnlyContainers(scenario)).toEqual([]);
 
   // And it is settled: a third apply changes nothing.
-  expect(Object.values(resultLines((await runCli(['apply', '-f', file], { containerHost: first.containerHost })).stdout))).toEqual(names.map(() => 'unchanged'));
+  expect(Object.values(resultLines((await runCli(['apply', '-f', file, '--state-dir', stateDir], { containerHost: first.containerHost })).stdout))).toEqual(names.map(() => 'unchanged'));
 
   await removePodsByPrefix(scenario);
   await second.stop();

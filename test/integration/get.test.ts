@@ -184,7 +184,8 @@ describe('columns and objects', () => {
     expect(pod.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(pod.spec.containers).toEqual([{ name: 'app', image: TEST_IMAGE, command: ['sh', '-c', sleeper] }]);
     expect(pod.spec.terminationGracePeriodSeconds).toBe(1);
-    const ip = (await podmanOk(['inspect', `${name}-app`, '--format', '{{.NetworkSettings.IPAddress}}'])).trim();
+    // On kubeplay's network (a named one) the address is under Networks, not the top-level IPAddress.
+    const ip = (await podmanOk(['inspect', `${name}-app`, '--format', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}'])).trim();
     expect(pod.status.phase).toBe('Running');
     expect(pod.status.podIP).toBe(ip);
     expect(pod.status.podIPs).toEqual([{ ip }]);

@@ -25,7 +25,7 @@ const service = (name: string, spec: string) => `apiVersion: v1\nkind: Service\n
 const web = service('web', '  selector: {app: web}\n  ports:\n  - {port: 80, targetPort: 8080}\n');
 const db = service('db', '  clusterIP: None\n  selector: {app: db}\n  ports:\n  - {name: pg, port: 5432}\n');
 const front = service('front', '  type: NodePort\n  selector: {app: web}\n  ports:\n  - {port: 80, targetPort: 8080, nodePort: 31080}\n');
-const lb = service('lb', '  type: LoadBalancer\n  selector: {app: web}\n  ports:\n  - {name: https, port: 443, targetPort: 8443}\n  - {name: dns, port: 53, protocol: UDP}\n');
+const lb = service('lb', '  type: LoadBalancer\n  selector: {app: web}\n  ports:\n  - {name: https, port: 38443, targetPort: 8443}\n  - {name: dns, port: 38053, protocol: UDP}\n');
 const ext = service('ext', '  type: ExternalName\n  externalName: db.example.com\n');
 const legacy = service('legacy', '  ports:\n  - {port: 80, targetPort: 9376}\n');
 const endpoints = `apiVersion: v1
@@ -81,8 +81,8 @@ test('get svc: kubectl\'s columns; -o wide adds SELECTOR; -o yaml is the stored 
   expect(r.stdout).toMatch(/\ndb\s+ClusterIP\s+None\s+<none>\s+5432\/TCP\s+\d+s\n/);
   expect(r.stdout).toMatch(/\next\s+ExternalName\s+<none>\s+db\.example\.com\s+<none>\s+\d+s\n/);
   expect(r.stdout).toMatch(new RegExp(`\\nfront\\s+NodePort\\s+${IP}\\s+<none>\\s+80:31080/TCP\\s+\\d+s\\n`));
-  // ALLOCATION: the LoadBalancer's ports get nodePorts (443:3xxxx/TCP,53:3xxxx/UDP); EXTERNAL-IP stays <pending> until the lead's proxy writes an ingress.
-  expect(r.stdout).toMatch(new RegExp(`\\nlb\\s+LoadBalancer\\s+${IP}\\s+\\S+\\s+443(?::3\\d{4})?/TCP,53(?::3\\d{4})?/UDP\\s+\\d+s\\n`));
+  // ALLOCATION: the LoadBalancer's ports get nodePorts (38443:3xxxx/TCP,38053:3xxxx/UDP); EXTERNAL-IP is the host's address (published there, as k3s' servicelb does).
+  expect(r.stdout).toMatch(new RegExp(`\\nlb\\s+LoadBalancer\\s+${IP}\\s+\\d+\\.\\d+\\.\\d+\\.\\d+\\s+38443:3\\d{4}/TCP,38053:3\\d{4}/UDP\\s+\\d+s\\n`));
   expect(r.stdout).toMatch(new RegExp(`\\nweb\\s+ClusterIP\\s+${IP}\\s+<none>\\s+80/TCP\\s+\\d+s\\n`));
 
   const wide = await cli(['get', 'services', '-n', ns, '-o', 'wide']);

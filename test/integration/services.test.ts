@@ -103,6 +103,36 @@ spec:
   selector: {app: counter}
   ports: [{port: 8080}]
 ---
+apiVersion: v1
+kind: Service
+metadata: {name: front-lb, namespace: ${ns}}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: ${nodePort + 10000}, targetPort: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: ${ns}}
+spec:
+  type: ExternalName
+  externalName: db.${ns}.svc.cluster.local
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: dnsnone, namespace: ${ns}}
+spec:
+  terminationGracePeriodSeconds: 1
+  dnsPolicy: None
+  dnsConfig:
+    nameservers: [192.0.2.53]
+    searches: [example.test]
+    options: [{name: ndots, value: "2"}]
+  containers:
+  - name: c
+    image: localhost/busybox:stable
+    command: [sh, -c, "trap 'exit 0' TERM; sleep 3600 & wait"]
+---
 apiVersion: apps/v1
 kind: StatefulSet
 metadata: {name: counter, namespace: ${ns}}
@@ -156,9 +186,12 @@ test('a two-tier app answers through a NodePort from the host, both replicas ser
       'service/web created',
       'service/web-headless created',
       'service/counter created',
+      'service/front-lb created',
+      'service/ext created',
       'deployment.apps/db created',
       'deployment.apps/web created',
       'statefulset.apps/counter created',
+      'pod/dnsnone created',
       '',
     ].join('\n'),
   );
@@ -235,6 +268,35 @@ test('a replica that fails its readiness probe stops receiving traffic at the ne
   await waitUntil('both replicas to answer again', async () => (await answers(16)).length === 2, 20_000);
 });
 
+test('a LoadBalancer is published on the host at its port, with the host\'s address as EXTERNAL-IP; the NodePort answers on the host\'s address too', async () => {
+  const lbPort = NODE_PORT + 10000;
+  const svc = await cli(['get', 'svc', 'front-lb']);
+  const m = new RegExp(`\\nfront-lb\\s+LoadBalancer\\s+\\S+\\s+(\\d+\\.\\d+\\.\\d+\\.\\d+)\\s+${lbPort}:3\\d{4}/TCP\\s`).exec(svc.stdout);
+  expect(m).not.toBeNull();
+  const hostIP = m![1]!;
+  const viaLb = await fetch(`http://127.0.0.1:${lbPort}/cgi-bin/app`, { signal: AbortSignal.timeout(8000) });
+  expect(await viaLb.text()).toMatch(/^web-/);
+  const viaHost = await fetch(`http://${hostIP}:${NODE_PORT}/cgi-bin/app`, { signal: AbortSignal.timeout(8000) });
+  expect(await viaHost.text()).toMatch(/^web-/);
+});
+
+test('an ExternalName Service is a CNAME; dnsPolicy None gives exactly dnsConfig', async () => {
+  const web = await podsOf('web');
+  expect(await inPod(web[0]!, `nslookup ext.${ns}.svc.cluster.local 2>/dev/null`)).toContain(`canonical name = db.${ns}.svc.cluster.local`);
+  const conf = (await podmanExec(`${ns}_dnsnone-c`, ['cat', '/etc/resolv.conf'])).stdout;
+  expect(conf.trim().split('\n').sort()).toEqual(['nameserver 192.0.2.53', 'options ndots:2', 'search example.test']);
+});
+
+test('a scale-up adds its pods to the endpoints at once; a scale-down takes them out', async () => {
+  expect((await cli(['scale', 'deployment/web', '--replicas=3'])).code).toBe(0);
+  const ep = await cli(['get', 'endpoints', 'web']);
+  expect(ep.stdout.split('\n')[1]!.split(/\s+/)[1]!.split(',')).toHaveLength(3);
+  await waitUntil('three replicas to answer', async () => (await answers(30)).length === 3, 30_000);
+  expect((await cli(['scale', 'deployment/web', '--replicas=2'])).code).toBe(0);
+  expect((await cli(['get', 'endpoints', 'web'])).stdout.split('\n')[1]!.split(/\s+/)[1]!.split(',')).toHaveLength(2);
+  expect((await answers(12)).length).toBeLessThanOrEqual(2);
+});
+
 let restarted: PodmanService | undefined;
 afterAll(async () => {
   await restarted?.stop();
@@ -251,9 +313,9 @@ test('everything still answers after the Podman API service restarts', async () 
 
 test('deleting the Services removes their proxies, and the NodePort stops answering', async () => {
   const before = (await listPods()).filter((p) => p.Labels?.['kubeplay.io/role'] === 'service-proxy' && p.Name.includes(`_${ns}_`)).map((p) => p.Name).sort();
-  expect(before.length).toBe(2);
-  const d = await cli(['delete', 'svc', 'web', 'db', 'web-headless', 'counter']);
-  expect(d.stdout).toBe('service "web" deleted\nservice "db" deleted\nservice "web-headless" deleted\nservice "counter" deleted\n');
+  expect(before.length).toBe(3);
+  const d = await cli(['delete', 'svc', 'web', 'db', 'web-headless', 'counter', 'front-lb', 'ext']);
+  expect(d.stdout).toBe('service "web" deleted\nservice "db" deleted\nservice "web-headless" deleted\nservice "counter" deleted\nservice "front-lb" deleted\nservice "ext" deleted\n');
   const after = (await listPods()).filter((p) => p.Labels?.['kubeplay.io/role'] === 'service-proxy' && p.Name.includes(`_${ns}_`));
   expect(after).toEqual([]);
   await expect(get('/cgi-bin/app')).rejects.toThrow();
