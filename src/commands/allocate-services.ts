@@ -32,14 +32,21 @@ function taken(s: { spec?: unknown }): { ips: string[]; nodePorts: number[] } {
  * allocateServices fills in the input's Services (mutating `desired`' objects) and returns them,
  * with the API server's refusals (`The Service "db" is invalid: spec.clusterIPs: ...`).
  */
-export function allocateServices(desired: DesiredObject[], store: ObjectStore | undefined, layout: NetworkLayout, hostIP?: string): { services: V1Service[]; conflicts: string[] } {
+export function allocateServices(
+  desired: DesiredObject[],
+  store: ObjectStore | undefined,
+  layout: NetworkLayout,
+  hostIP?: string,
+  hostPorts: ReadonlySet<number> = new Set(),
+): { services: V1Service[]; conflicts: string[] } {
   const mine = desired.filter((d) => d.key.kind === SERVICE);
   if (mine.length === 0) return { services: [], conflicts: [] };
   const keyOf = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
   const inInput = new Set(mine.map((d) => keyOf(d.key.namespace, d.key.name)));
   const storedAll = store?.list({ kind: SERVICE }).items ?? [];
   const clusterIPs = new Set<string>();
-  const nodePorts = new Set<number>();
+  // Ports published on the host by anything but this network's proxies are not handed out as nodePorts.
+  const nodePorts = new Set<number>(hostPorts);
   // What other Services hold stays taken; an input Service's own previous values are its to keep.
   for (const o of storedAll) {
     if (inInput.has(keyOf(o.metadata.namespace, o.metadata.name))) continue;
@@ -65,6 +72,12 @@ export function allocateServices(desired: DesiredObject[], store: ObjectStore | 
     services.push(d.object as unknown as V1Service);
   }
   return { services, conflicts };
+}
+
+/** hostHeldPorts: the host ports published by Podman containers other than this network's Services' proxies (another state directory's, a pod's hostPort). */
+export async function hostHeldPorts(engine: ContainerEngine, network: string): Promise<Set<number>> {
+  const own = (name: string) => name.startsWith(`${network}_`);
+  return new Set((await engine.listContainers()).filter((c) => !own(c.podName)).flatMap((c) => c.ports.map((p) => p.hostPort)));
 }
 
 /** mergeServices: the stored Services with the input's over them. */

@@ -22,7 +22,7 @@ import { objectKeyOf } from '../domain/objects';
 import { podmanPodName } from '../domain/pod-names';
 import { storeWriter } from './store-writer';
 import { podNetworkOf, syncNetwork, type NetworkDeps, type NetworkSync } from './network';
-import { allocateServices, mergeServices, publishedPortConflicts } from './allocate-services';
+import { allocateServices, hostHeldPorts, mergeServices, publishedPortConflicts } from './allocate-services';
 import type { PodNetworkContext } from '../domain/network';
 import { desiredPodOf, manifestFromLabel, previousFromLabel } from './pod-manifests';
 
@@ -207,11 +207,12 @@ export function desiredObjectsOf(manifests: readonly ValidManifest[]): DesiredOb
 }
 
 /**
- * DEFAULT_PRUNE_KINDS are the kinds --prune removes without --prune-allowlist: pods, ConfigMaps and
- * Secrets. Unlike kubectl's default list, PersistentVolumeClaims (a claim holds data) and Namespaces
+ * DEFAULT_PRUNE_KINDS are the kinds --prune removes without --prune-allowlist: pods, ConfigMaps,
+ * Secrets, Services and Endpoints (kubectl's default list has them; a controller's Endpoints carry no
+ * last-applied annotation, so only hand-written ones are pruned). Unlike kubectl's default list, PersistentVolumeClaims (a claim holds data) and Namespaces
  * (deleting one deletes what is in it) are pruned only when the allowlist names them.
  */
-export const DEFAULT_PRUNE_KINDS: readonly string[] = ['Pod', 'ConfigMap', 'Secret'];
+export const DEFAULT_PRUNE_KINDS: readonly string[] = ['Pod', 'ConfigMap', 'Secret', 'Service', 'Endpoints'];
 
 /**
  * pruneKinds reads --prune-allowlist (kubectl's `group/version/Kind`, `core` for the core group)
@@ -312,6 +313,15 @@ function pluralRef(ref: string): string {
   return `${word.split('.')[0]}s/${name}`;
 }
 
+/** settleNetwork runs a network sync after the objects are applied: what fails there is reported with it, never instead of the run's own report. */
+async function settleNetwork(sync: () => Promise<NetworkSync>): Promise<NetworkSync> {
+  try {
+    return await sync();
+  } catch (e) {
+    return { actions: [], failures: [`network: ${(e as Error).message}`] };
+  }
+}
+
 /** runApply runs the apply pipeline; see the module comment. */
 export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   validateApplyOptions(opts);
@@ -391,7 +401,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       if (deps.network !== undefined) {
         netCtx = await podNetworkOf(engine, deps.network, store, []);
         // Services get their ClusterIPs and nodePorts here, as the API server allocates them on create.
-        const allocated = allocateServices(desiredObjects, store, netCtx.layout, deps.network.hostIP);
+        const allocated = allocateServices(desiredObjects, store, netCtx.layout, deps.network.hostIP, await hostHeldPorts(engine, deps.network.name));
         if (allocated.conflicts.length > 0) throw new ConflictError(allocated.conflicts);
         const taken = await publishedPortConflicts(engine, deps.probe, netCtx.layout, allocated.services);
         if (taken.length > 0) throw new ConflictError(taken);
@@ -442,14 +452,14 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const makesPods = plan.actions.some((a) => (a.kind === 'create' || a.kind === 'recreate') && a.ref.startsWith('pod/'));
     if (opts.dryRun === 'server') {
       if (deps.network !== undefined && makesPods) {
-        const base = await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base', dryRun: true });
+        const base = await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base', dryRun: true, ...(netCtx ? { layout: netCtx.layout } : {}) });
         return { dryRun: 'server', manifests, warnings, plan: { ...plan, actions: [...base.actions, ...plan.actions] } };
       }
       return { dryRun: 'server', manifests, warnings, plan };
     }
     // The network and its DNS server before the pods that join it.
-    const base = deps.network !== undefined && makesPods ? await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base', concurrency: opts.concurrency }) : undefined;
-    if (base !== undefined && base.failures.length > 0) throw new EngineError(`cannot prepare kubeplay's network for the pods: ${base.failures.join('; ')}`, 'ensureNetwork');
+    const base = deps.network !== undefined && makesPods ? await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base', concurrency: opts.concurrency, ...(netCtx ? { layout: netCtx.layout } : {}) }) : undefined;
+    if (base !== undefined && base.failures.length > 0) throw new EngineError(`cannot prepare kubeplay's network for the pods: ${base.failures.join('; ')}; nothing else was changed: apply again`, 'ensureNetwork');
     const execution = await executePlan(engine, plan, {
       concurrency: opts.concurrency,
       ...(store ? { objects: storeWriter(store) } : {}),
@@ -463,7 +473,12 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
     const recorded = store ? { ...recordApply(store, pods, plan.actions, execution, observed.pods), ms: Math.round(performance.now() - started) } : undefined;
     const reconciled = store && deps.node && !deps.signal?.aborted && hasWorkloads(store) ? await reconcileAfterApply(opts, deps, engine, store, deps.node, desiredObjects) : undefined;
     // The reconcile loop keeps the network in step itself; without one, this apply does.
-    const network = reconciled?.network ?? (deps.network !== undefined && !deps.signal?.aborted ? await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: false, concurrency: opts.concurrency }) : undefined);
+    // (Not after a run Podman stopped answering: the run's own report says what was not done.)
+    const network =
+      reconciled?.network ??
+      (deps.network !== undefined && !deps.signal?.aborted && execution.stopped === undefined
+        ? await settleNetwork(() => syncNetwork(engine, store, deps.network!, deps.hostFs, { podsNeedNetwork: false, concurrency: opts.concurrency, ...(netCtx ? { layout: netCtx.layout } : {}) }))
+        : undefined);
     return {
       dryRun: 'none',
       manifests,

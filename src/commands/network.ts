@@ -9,7 +9,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import type { ContainerEngine } from '../engine/container-engine';
 import type { ProxyRuleWriter } from '../engine/proxy-rules';
 import type { ObjectStore } from '../store/object-store';
-import { LABEL_STATE_DIR, type PodDns, type PodNetworkContext } from '../domain/network';
+import { LABEL_STATE_DIR, type NetworkLayout, type PodDns, type PodNetworkContext } from '../domain/network';
 import type { Action, Plan } from '../domain/plan';
 import type { ExecutionReport, HostFs } from '../execute/execute-plan';
 import { executePlan } from '../execute/execute-plan';
@@ -64,9 +64,10 @@ export async function syncNetwork(
   store: ObjectStore | undefined,
   net: NetworkDeps,
   hostFs: HostFs,
-  opts: { podsNeedNetwork: boolean; only?: 'base'; dryRun?: boolean; concurrency?: number },
+  opts: { podsNeedNetwork: boolean; only?: 'base'; dryRun?: boolean; concurrency?: number; layout?: NetworkLayout },
 ): Promise<NetworkSync> {
-  const observed = await observeNetwork(engine, net.name, net.dns.zoneDir, net.rules);
+  // `layout`: the one pods were translated with, used when the network is still to be made.
+  const observed = await observeNetwork(engine, net.name, net.dns.zoneDir, net.rules, opts.layout);
   const services = store?.list({ kind: SERVICE }).items ?? [];
   const endpoints = store?.list({ kind: ENDPOINTS }).items ?? [];
   const podsNeedNetwork = opts.podsNeedNetwork || observed.systemPods.some((p) => p.labels['kubeplay.io/role'] === 'dns');

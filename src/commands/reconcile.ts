@@ -166,7 +166,11 @@ export async function reconcile(deps: ReconcileDeps, opts: ReconcileOptions): Pr
     await Promise.all(stopping.done);
   }
   if (deps.network !== undefined && !deps.signal?.aborted) {
-    report.network = await syncNetwork(deps.engine, deps.store, deps.network, deps.hostFs, { podsNeedNetwork: false, ...(deps.concurrency ? { concurrency: deps.concurrency } : {}) });
+    try {
+      report.network = await syncNetwork(deps.engine, deps.store, deps.network, deps.hostFs, { podsNeedNetwork: false, ...(deps.concurrency ? { concurrency: deps.concurrency } : {}) });
+    } catch (e) {
+      report.network = { actions: [], failures: [`network: ${(e as Error).message}`] };
+    }
     report.failures.push(...report.network.failures);
   }
   return report;
@@ -397,7 +401,7 @@ async function createPods(
   if (manifests.length === 0) return;
   if (deps.network !== undefined) {
     // The network and its DNS server before the pods that join it.
-    const base = await syncNetwork(deps.engine, deps.store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base' });
+    const base = await syncNetwork(deps.engine, deps.store, deps.network, deps.hostFs, { podsNeedNetwork: true, only: 'base', ...(topts.network ? { layout: topts.network.layout } : {}) });
     if (base.failures.length > 0) {
       for (const x of manifests) {
         report.failures.push(`${x.ownerRef}: Error creating: kubeplay's network is not ready: ${base.failures.join('; ')}`);

@@ -161,6 +161,8 @@ export function applyCommand(io: Io, ctx: ApplyCommandContext, setVerbose: (v: n
           }
           io.stderr.write(formatExecutionWarnings(report));
           io.stderr.write(formatReconcileNotes(report.reconciled, verbosity));
+          // The network's failures (a Service's proxy that could not be made), when no reconcile reported them.
+          if (report.reconciled === undefined) for (const f of report.network?.failures ?? []) io.stderr.write(`Warning: ${f}\n`);
           io.stdout.write(formatApplyReport(report, output));
           const failures = failuresOf(report);
           if (interrupt.signal.aborted) throw new InterruptedError(signalName, failures);

@@ -186,7 +186,7 @@ describe('updates, conflicts, prune and delete', () => {
     expect(planObjectPrunes([], [frozen], { kinds: new Map([['Secret', 'secret']]), matches: () => true, selector: 'x', namespaces: new Set(['default']) })).toEqual([]);
   });
   test('--prune-allowlist: kubectl\'s group/version/Kind; the default leaves claims and namespaces out', () => {
-    expect(pruneKinds(undefined).map((k) => k.info.kind)).toEqual(['ConfigMap', 'Secret', 'Pod']);
+    expect(pruneKinds(undefined).map((k) => k.info.kind)).toEqual(['ConfigMap', 'Secret', 'Service', 'Endpoints', 'Pod']);
     expect(pruneKinds(['core/v1/ConfigMap']).map((k) => k.info.kind)).toEqual(['ConfigMap']);
     expect(() => pruneKinds(['ConfigMap'])).toThrow('invalid GroupVersionKind format: ConfigMap, please follow <group/version/kind>');
     expect(() => pruneKinds(['batch/v1/CronJob'])).toThrow(/a kind kubeplay does not handle/);

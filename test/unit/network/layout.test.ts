@@ -1,5 +1,5 @@
 import { inCidr, layoutOf, parseCidr, SUBNET_CANDIDATES } from '../../../src/domain/network';
-import { freeSubnet } from '../../../src/observe/observe-network';
+import { freeSubnet, hostRoutes } from '../../../src/observe/observe-network';
 
 describe('layoutOf', () => {
   test('a /16: pods in the first half, services in the second, kubernetes and DNS at .1 and .10 of it', () => {
@@ -38,5 +38,20 @@ describe('freeSubnet', () => {
   });
   test('none free is a conflict that says what to do', () => {
     expect(() => freeSubnet(SUBNET_CANDIDATES.map((s) => net([s])))).toThrow(/podman network prune/);
+  });
+});
+
+describe('hostRoutes', () => {
+  test('reads /proc/net/route: bridges become CIDRs, the default route is left out', () => {
+    const text = [
+      'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+      'eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0',
+      'podman0\t0000580A\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0',
+      'podman2\t0000F40A\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+    ].join('\n');
+    expect(hostRoutes(text)).toEqual(['10.88.0.0/16', '10.244.0.0/24']);
+  });
+  test('a subnet a route covers is not chosen', () => {
+    expect(freeSubnet([], ['10.244.0.0/24', '10.245.0.0/16'])).toBe('10.246.0.0/16');
   });
 });
