@@ -5,7 +5,8 @@
 # checks (a few seconds). Steps:
 #   1. apt packages podman, runc, busybox-static, tmux, docker-registry (only when one is missing)
 #   2. host configuration in containers.conf (only keys that are missing; never overwrites)
-#   3. the local image localhost/busybox:stable (only when missing), then a test run of it
+#   3. the local image localhost/busybox:stable (only when missing), then a test run of it;
+#      the tutorials' stand-in images (only those missing), built on it
 #   4. npm ci (only when node_modules is missing or stale), npm run build (only when sources changed)
 #   5. a Podman API service on the default socket (only when none answers)
 set -euo pipefail
@@ -147,6 +148,39 @@ ensure_image() {
   log "image $image runs"
 }
 
+# The public tutorials' manifests (test/fixtures/tutorials/, issue 19) name registry images, and
+# they must apply unchanged. No registry is reachable here, so each image is built locally under
+# the exact name the manifests use, from localhost/busybox:stable's layers plus the small scripts
+# in scripts/tutorial-images/: a stand-in that listens on the same port, answers in the spirit of
+# the original and talks to the next tier by its Service name. Tags other than :latest default to
+# imagePullPolicy IfNotPresent, so the local image is used.
+#   build_standin IMAGE CMD_JSON COPY_SPEC...   (COPY_SPEC: "SRC DEST" relative to scripts/tutorial-images/)
+build_standin() {
+  local name="$1" cmd="$2" spec
+  shift 2
+  if podman image exists "$name"; then return; fi
+  log "building the stand-in $name (no registry here; the tutorial manifests must stay unchanged)"
+  {
+    printf 'FROM %s\n' "$image"
+    for spec in "$@"; do printf 'COPY %s\n' "$spec"; done
+    printf 'ENV PATH=/bin\nCMD %s\n' "$cmd"
+  } | podman build --quiet --pull=never -t "$name" -f - "$repo_root/scripts/tutorial-images" >/dev/null ||
+    die "building the stand-in image $name failed; see podman's message above."
+}
+
+ensure_tutorial_images() {
+  # Connect a Frontend to a Backend Using Services (kubernetes.io): nginx front end -> hello.
+  build_standin gcr.io/google-samples/hello-go-gke:1.0 '["hello"]' 'hello-go-gke/ /'
+  build_standin gcr.io/google-samples/hello-frontend:1.0 '["/usr/sbin/nginx", "-g", "daemon off;"]' 'hello-frontend/ /'
+  # Deploying PHP Guestbook application with Redis (kubernetes.io): front end -> redis-leader, redis-follower.
+  build_standin docker.io/redis:6.0.5 '["redis-server"]' 'redis/ /'
+  build_standin us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2 \
+    '["redis-server", "--replicaof", "redis-leader", "6379"]' 'redis/ /'
+  build_standin us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5 '["guestbook"]' \
+    'gb-frontend/ /' 'redis/bin/redis-cli /bin/redis-cli'
+  log "tutorial stand-in images present"
+}
+
 # --- 4. node dependencies and build ------------------------------------------------------
 
 deps_fresh() {
@@ -229,6 +263,7 @@ main() {
   ensure_packages
   ensure_containers_conf
   ensure_image
+  ensure_tutorial_images
   ensure_node
   ensure_service
   log "done in $((SECONDS - start)) s"
