@@ -80,7 +80,7 @@ describe('materialize', () => {
       expect(m.path).toBe(m.dir);
       expect(fs.readdirSync(m.dir).sort()).toEqual(fs.readdirSync(examplesDir).filter((f) => f.endsWith('.yaml')).sort());
       // Files in name order, documents in file order.
-      expect(m.podNames).toEqual(['web-from-config', 'front', 'backend', 'hello', 'notes-writer', 'web-sidecar', 'pair', 'web'].map((n) => `${prefix}-${n}`));
+      expect(m.podNames).toEqual(['web-from-config', 'front', 'backend', 'hello', 'notes-writer', 'greeter', 'greeter-front', 'web-sidecar', 'pair', 'web'].map((n) => `${prefix}-${n}`));
       expect(m.renamed['Namespace/demo']).toBe(`${prefix}-demo`);
       expect(m.renamed['PersistentVolumeClaim/notes']).toBe(`${prefix}-notes`);
       expect(m.renamed['Pod/web']).toBe(`${prefix}-web`);
