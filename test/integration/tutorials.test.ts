@@ -92,6 +92,7 @@ describe('Connect a Frontend to a Backend Using Services (kubernetes.io)', () =>
   });
 
   test('apply -f applies the four files unchanged into the namespace and --wait returns when every Deployment is available', async () => {
+    // As `kubectl apply -n`: the manifests name no namespace, so their objects go to the one -n names.
     const r = await cli(['apply', '-f', FRONTEND_BACKEND, '-n', ns, '--wait', '--timeout', '150s']);
     expect(r.stdout).toBe(lines.join('\n'));
     expect(r.code).toBe(0);
@@ -179,7 +180,8 @@ describe('Deploying PHP Guestbook application with Redis (kubernetes.io)', () =>
   test('an entry written through the front end goes to redis-leader and is read back through redis-follower', async () => {
     const base = `http://127.0.0.1:${port}/guestbook.php`;
     expect(await get(`${base}?cmd=get&key=messages`)).toEqual({ status: 200, body: '{"data": ""}\n' });
-    const entry = `,hello from ${prefix}`;
+    // A value with a space and a glob character, URL-encoded as the guestbook's page sends it.
+    const entry = `,hello * from ${prefix}`;
     expect(await get(`${base}?cmd=set&key=messages&value=${encodeURIComponent(entry)}`)).toEqual({ status: 200, body: '{"message": "Updated"}\n' });
     expect(await get(`${base}?cmd=get&key=messages`)).toEqual({ status: 200, body: `{"data": "${entry}"}\n` });
     // The write is the leader's: asked directly inside its pod, it has the entry.

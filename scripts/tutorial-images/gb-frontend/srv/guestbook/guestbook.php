@@ -3,6 +3,8 @@
 # original does: `cmd=set` writes the key to the leader (`redis-leader`), `cmd=get` reads it from a
 # replica (`redis-follower`), by Service name when GET_HOSTS_FROM is dns (the manifest's choice), or
 # from the Service variables when it is env.
+# No globbing: the query is split on & below, and a value may hold * or ?.
+set -f
 cmd="" key="" value=""
 for pair in $(printf '%s' "$QUERY_STRING" | tr '&' ' '); do
   v="$(httpd -d "${pair#*=}")"
