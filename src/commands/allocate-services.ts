@@ -87,17 +87,23 @@ export function mergeServices(stored: readonly V1Service[], input: readonly V1Se
   return [...stored.filter((s) => !over.has(key(s))), ...input];
 }
 
+/** PortConflict is a published port something else holds: the nodePort (for a retry with another), and the refusal. */
+export interface PortConflict {
+  nodePort: number | undefined;
+  message: string;
+}
+
 /**
  * publishedPortConflicts: the host ports the input's NodePort and LoadBalancer Services would
  * publish that something else holds (another pod's or Service's published port, or a process
  * outside Podman), found before any change as a pod's hostPort conflicts are. A Service whose proxy
  * already publishes the same ports is not checked again.
  */
-export async function publishedPortConflicts(engine: ContainerEngine, probe: HostProbe, layout: NetworkLayout, services: readonly V1Service[]): Promise<string[]> {
+export async function publishedPortConflicts(engine: ContainerEngine, probe: HostProbe, layout: NetworkLayout, services: readonly V1Service[]): Promise<PortConflict[]> {
   const wanted = services.filter((s) => s.spec?.type === 'NodePort' || s.spec?.type === 'LoadBalancer');
   if (wanted.length === 0) return [];
   const containers = await engine.listContainers();
-  const out: string[] = [];
+  const out: PortConflict[] = [];
   for (const svc of wanted) {
     const pod = proxyPod(layout, svc as unknown as StoredObject);
     const own = containers.filter((c) => c.podName === pod.name).flatMap((c) => c.ports);
@@ -108,9 +114,10 @@ export async function publishedPortConflicts(engine: ContainerEngine, probe: Hos
       const taken = holder !== undefined ? (holder.podName ? `pod ${holder.podName}` : `container ${holder.name}`) : (await probe.portFree(p)) ? undefined : 'a process outside Podman';
       if (taken === undefined) continue;
       const what = p.hostPort === p.containerPort && svc.spec?.type === 'LoadBalancer' && !(svc.spec?.ports ?? []).some((x) => x.nodePort === p.hostPort) ? 'port' : 'nodePort';
-      out.push(
-        `service/${svc.metadata?.name ?? ''}: ${what} ${p.hostPort}/${p.protocol.toUpperCase()} would be published on the host, but it is already in use by ${taken}; free the port or choose another ${what}`,
-      );
+      out.push({
+        nodePort: what === 'nodePort' ? p.hostPort : undefined,
+        message: `service/${svc.metadata?.name ?? ''}: ${what} ${p.hostPort}/${p.protocol.toUpperCase()} would be published on the host, but it is already in use by ${taken}; free the port or choose another ${what}`,
+      });
     }
   }
   return out;

@@ -2,7 +2,7 @@
  * runApply: the apply pipeline, end to end, returning data for the CLI to print.
  *   loadManifests → validateManifests → observeState → planChanges → executePlan
  */
-import type { Issue, PodManifest, ValidManifest } from '../domain/types';
+import type { Issue, LoadedDocument, PodManifest, ValidManifest } from '../domain/types';
 import type { ObservedPod } from '../domain/state';
 import { ConflictError, EngineError, ManifestError, UsageError } from '../domain/errors';
 import type { NodeInfo } from '../controllers/controller';
@@ -72,6 +72,8 @@ export interface ApplyOptions {
   wait?: boolean;
   /** --timeout for --wait, in seconds (default APPLY_WAIT_SECONDS). */
   timeoutSeconds?: number;
+  /** -n: the namespace of the namespaced objects that name none; one naming another is refused, as kubectl does. */
+  namespace?: string;
 }
 
 /** APPLY_WAIT_SECONDS is apply --wait's time-out when --timeout is not given: kubectl wait's 30 s is short for a rollout; a rollout's progress deadline is 600 s. */
@@ -142,9 +144,11 @@ export async function loadAndValidate(
   mode: ValidateMode,
   readStdin: (maxBytes: number) => Promise<Buffer>,
   profile: SecurityProfile = 'privileged',
+  namespace?: string,
 ): Promise<{ manifests: ValidManifest[]; warnings: Issue[] }> {
   const loaded = await loadManifests(files, { recursive, readStdin });
-  const result = validateManifests(loaded.documents, mode, profile, catalog());
+  const documents = namespace !== undefined ? inNamespace(loaded.documents, namespace) : loaded.documents;
+  const result = validateManifests(documents, mode, profile, catalog());
   const sources = files;
   if (loaded.issues.some((i: Issue) => i.severity === 'error') || !result.ok) {
     const issues = [...loaded.issues, ...(result.ok ? result.warnings : result.issues)];
@@ -152,6 +156,26 @@ export async function loadAndValidate(
   }
   if (result.manifests.length === 0) throw new UsageError('no objects passed to apply: the files hold no Kubernetes objects');
   return { manifests: result.manifests, warnings: sortIssues([...loaded.issues, ...result.warnings], sources) };
+}
+
+/**
+ * inNamespace puts the namespaced objects that name no namespace into `-n`'s, as kubectl does; an
+ * object naming another namespace is refused in kubectl's words.
+ */
+export function inNamespace(docs: readonly LoadedDocument[], namespace: string): LoadedDocument[] {
+  return docs.map((d) => {
+    const kind = typeof d.value['kind'] === 'string' ? kindOf(d.value['kind']) : undefined;
+    if (kind === undefined || !kind.info.namespaced) return d;
+    const meta = (typeof d.value['metadata'] === 'object' && d.value['metadata'] !== null ? d.value['metadata'] : {}) as Record<string, unknown>;
+    const given = meta['namespace'];
+    if (typeof given === 'string' && given !== '') {
+      if (given !== namespace) {
+        throw new UsageError(`the namespace from the provided object "${given}" does not match the namespace "${namespace}". You must pass '--namespace=${given}' to perform this operation.`);
+      }
+      return d;
+    }
+    return { ...d, value: { ...d.value, metadata: { ...meta, namespace } } };
+  });
 }
 
 /** readsObjects says whether any pod reads a ConfigMap or Secret (env or volumes). */
@@ -326,7 +350,7 @@ async function settleNetwork(sync: () => Promise<NetworkSync>): Promise<NetworkS
 export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   validateApplyOptions(opts);
   const selector = opts.selector !== undefined ? parseSelector(opts.selector) : undefined;
-  const loaded = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin, opts.securityProfile);
+  const loaded = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin, opts.securityProfile, opts.namespace);
   const { manifests } = loaded;
   const warnings = [...loaded.warnings];
   const pods = podManifestsOf(manifests);
@@ -401,10 +425,22 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
       if (deps.network !== undefined) {
         netCtx = await podNetworkOf(engine, deps.network, store, []);
         // Services get their ClusterIPs and nodePorts here, as the API server allocates them on create.
-        const allocated = allocateServices(desiredObjects, store, netCtx.layout, deps.network.hostIP, await hostHeldPorts(engine, deps.network.name));
-        if (allocated.conflicts.length > 0) throw new ConflictError(allocated.conflicts);
-        const taken = await publishedPortConflicts(engine, deps.probe, netCtx.layout, allocated.services);
-        if (taken.length > 0) throw new ConflictError(taken);
+        // A nodePort kubeplay chose that a process outside Podman holds is passed over, as the API
+        // server's allocator would skip a port its node cannot open: allocated again without it.
+        const originals = new Map(desiredObjects.map((d) => [d, d.object]));
+        const asked = new Set(desiredObjects.filter((d) => d.key.kind === 'Service').flatMap((d) => ((d.object['spec'] as { ports?: Array<{ nodePort?: number }> } | undefined)?.ports ?? []).flatMap((p) => (p.nodePort !== undefined ? [p.nodePort] : []))));
+        const held = await hostHeldPorts(engine, deps.network.name);
+        let allocated = allocateServices(desiredObjects, store, netCtx.layout, deps.network.hostIP, held);
+        for (let attempt = 0; ; attempt++) {
+          if (allocated.conflicts.length > 0) throw new ConflictError(allocated.conflicts);
+          const taken = await publishedPortConflicts(engine, deps.probe, netCtx.layout, allocated.services);
+          if (taken.length === 0) break;
+          const chosen = taken.filter((t) => t.nodePort !== undefined && !asked.has(t.nodePort));
+          if (chosen.length < taken.length || attempt >= 20) throw new ConflictError(taken.map((t) => t.message));
+          for (const t of chosen) held.add(t.nodePort!);
+          for (const [d, o] of originals) d.object = o;
+          allocated = allocateServices(desiredObjects, store, netCtx.layout, deps.network.hostIP, held);
+        }
         netCtx = { ...netCtx, services: mergeServices(netCtx.services, allocated.services) };
       }
       if (reads) {

@@ -15,6 +15,15 @@ const { prefix, tmp } = iso;
 const proxies: FreezingProxy[] = [];
 iso.onCleanup('close the freezing proxies', () => Promise.all(proxies.map((p) => p.close())));
 
+// kubeplay's network and DNS server are made once, first, so that each freeze lands among the test's own pods.
+beforeAll(async () => {
+  const f = join(tmp, 'warm.yaml');
+  writeFileSync(f, `apiVersion: v1\nkind: Pod\nmetadata: {name: ${prefix}-warm}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers:\n  - {name: c, image: localhost/busybox:stable, command: [sleep, '3600']}\n`);
+  const r = await runCli(['apply', '-f', f]);
+  if (r.code !== 0) throw new Error(`warming the network failed: ${r.stderr}`);
+  await runCli(['delete', '-f', f]);
+});
+
 async function proxy(freezeOn?: RegExp): Promise<FreezingProxy> {
   const p = await startFreezingProxy(iso.service.socketPath, freezeOn);
   proxies.push(p);

@@ -216,6 +216,7 @@ export function toApplyOptions(argv: Record<string, unknown>): ApplyOptions {
     securityProfile: toSecurityProfile(argv['security-profile']),
   };
   if (typeof argv['selector'] === 'string') opts.selector = argv['selector'];
+  if (typeof argv['namespace'] === 'string' && argv['namespace'] !== '') opts.namespace = argv['namespace'];
   if (argv['wait'] === true) opts.wait = true;
   if (typeof argv['timeout'] === 'string' && argv['timeout'] !== '') {
     const { parseDuration } = require('../../commands/logs') as typeof import('../../commands/logs');

@@ -55,3 +55,17 @@ describe('hostRoutes', () => {
     expect(freeSubnet([], ['10.244.0.0/24', '10.245.0.0/16'])).toBe('10.246.0.0/16');
   });
 });
+
+describe('apply -n', () => {
+  const { inNamespace } = require('../../../src/commands/apply') as typeof import('../../../src/commands/apply');
+  const doc = (value: Record<string, unknown>) => ({ source: 'f.yaml', documentIndex: 0, basePath: [], value, locate: () => undefined });
+  test('a namespaced object naming none goes into -n; a cluster-scoped one is left alone', () => {
+    const out = inNamespace([doc({ kind: 'Service', metadata: { name: 'a' } }), doc({ kind: 'Namespace', metadata: { name: 'n' } })], 'shop');
+    expect(out.map((d) => (d.value['metadata'] as Record<string, unknown>)['namespace'])).toEqual(['shop', undefined]);
+  });
+  test("one naming another namespace is refused in kubectl's words", () => {
+    expect(() => inNamespace([doc({ kind: 'Pod', metadata: { name: 'a', namespace: 'other' } })], 'shop')).toThrow(
+      'the namespace from the provided object "other" does not match the namespace "shop". You must pass \'--namespace=other\' to perform this operation.',
+    );
+  });
+});
