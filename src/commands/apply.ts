@@ -429,7 +429,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
         // server's allocator would skip a port its node cannot open: allocated again without it.
         const originals = new Map(desiredObjects.map((d) => [d, d.object]));
         const asked = new Set(desiredObjects.filter((d) => d.key.kind === 'Service').flatMap((d) => ((d.object['spec'] as { ports?: Array<{ nodePort?: number }> } | undefined)?.ports ?? []).flatMap((p) => (p.nodePort !== undefined ? [p.nodePort] : []))));
-        const held = await hostHeldPorts(engine, deps.network.name);
+        const held = desiredObjects.some((d) => d.key.kind === 'Service') ? await hostHeldPorts(engine, deps.network.name) : new Set<number>();
         let allocated = allocateServices(desiredObjects, store, netCtx.layout, deps.network.hostIP, held);
         for (let attempt = 0; ; attempt++) {
           if (allocated.conflicts.length > 0) throw new ConflictError(allocated.conflicts);
