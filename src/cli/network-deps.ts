@@ -82,6 +82,7 @@ export function networkDepsOf(stateDir: string, env: NodeJS.ProcessEnv): Network
       // dist/cli/network-deps.js -> dist/dns-server/main.js
       script: path.join(__dirname, '..', 'dns-server', 'main.js'),
       zoneDir: path.join(stateDir, 'dns'),
+      user: `${uid}:${process.getgid?.() ?? 0}`,
     },
     rules: new NsenterNft(path.join(stateDir, 'network', 'proxies'), uid !== 0),
     hostResolv: hostResolvConf(),

@@ -37,6 +37,11 @@ export interface DnsServerCommand {
   script: string;
   /** `<state dir>/dns`, mounted read-only at /zone. */
   zoneDir: string;
+  /**
+   * `uid:gid` the server runs as: the user running kubeplay, who can read its script wherever it is
+   * installed (a checkout under /root is closed to others); every capability is dropped either way.
+   */
+  user: string;
 }
 
 /** NetworkPlanInput: the observation, the stored objects, and whether pods are about to join the network. */
@@ -61,7 +66,7 @@ export function networkLabels(layout: NetworkLayout): Record<string, string> {
   return { [LABEL_MANAGED_BY]: MANAGED_BY_VALUE, [LABEL_NETWORK]: layout.name };
 }
 
-/** dnsServerPod is the DNS server's pod: the host's node running kubeplay's server on a read-only overlay of /, as nobody. */
+/** dnsServerPod is the DNS server's pod: the host's node running kubeplay's server on a read-only overlay of /, as the user running kubeplay, with no capability. */
 export function dnsServerPod(layout: NetworkLayout, cmd: DnsServerCommand): DesiredPod {
   const name = dnsPodName(layout.name);
   const labels = { ...networkLabels(layout), [LABEL_ROLE]: 'dns' };
@@ -80,7 +85,7 @@ export function dnsServerPod(layout: NetworkLayout, cmd: DnsServerCommand): Desi
     annotations: {},
     restartPolicy: 'always',
     stopTimeoutSeconds: SYSTEM_STOP_SECONDS,
-    user: '65534:65534',
+    user: cmd.user,
     privileged: false,
     capAdd: [],
     capDrop: ['ALL'],

@@ -4,7 +4,7 @@ import { dnsServerPod, planNetwork, proxyPod, proxyRules, rulesHash } from '../.
 import { formatStep } from '../../../src/plan/plan';
 
 const layout = layoutOf('kubeplay', '10.244.0.0/16');
-const dns = { node: '/usr/bin/node', script: '/opt/kubeplay/dist/dns-server/main.js', zoneDir: '/var/lib/kubeplay/dns' };
+const dns = { node: '/usr/bin/node', script: '/opt/kubeplay/dist/dns-server/main.js', zoneDir: '/var/lib/kubeplay/dns', user: '0:0' };
 const zone = { domain: 'cluster.local', reverseZones: [], upstream: ['10.244.0.1'], ttl: 5, records: {} };
 const zoneText = `${JSON.stringify(zone, null, 1)}\n`;
 
@@ -44,7 +44,7 @@ describe('planNetwork', () => {
     );
     const pod = dnsServerPod(layout, dns);
     expect(pod.network).toEqual({ network: 'kubeplay', staticIP: '10.244.128.10', sysctls: { 'net.ipv4.ip_unprivileged_port_start': '53' } });
-    expect(pod.containers[0]).toMatchObject({ rootfs: '/', user: '65534:65534', readOnlyRootFilesystem: true, entrypoint: ['/usr/bin/node', dns.script, '--zone', '/zone/zone.json', '--listen', '0.0.0.0:53'] });
+    expect(pod.containers[0]).toMatchObject({ rootfs: '/', user: '0:0', readOnlyRootFilesystem: true, entrypoint: ['/usr/bin/node', dns.script, '--zone', '/zone/zone.json', '--listen', '0.0.0.0:53'] });
   });
 
   test('a NodePort Service: its proxy holds the ClusterIP, publishes the nodePort, and sends to the ready endpoints', () => {
