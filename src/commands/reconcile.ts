@@ -279,7 +279,10 @@ async function rounds(deps: ReconcileDeps, opts: ReconcileOptions, stopping: Sto
       ...results.flatMap((r) => r.result.deletePods.map((d) => ({ ...d, ownerRef: r.ownerRef }))),
       ...gc.pods.map((p) => ({ namespace: p.metadata?.namespace ?? '', name: p.metadata?.name ?? '', reason: 'its owner is gone', ownerRef: 'garbage-collector' })),
     ];
-    const creates = results.filter((r) => !failedOwners.has(r.ownerRef)).flatMap((r) => r.result.createPods.map((pod) => ({ pod, r })));
+    // An owner the garbage collector takes this round (a ReplicaSet whose Deployment went with its
+    // namespace) makes no pods: they would only be deleted again with it.
+    const doomed = new Set(gc.objects.map((o) => o.metadata.uid));
+    const creates = results.filter((r) => !failedOwners.has(r.ownerRef) && !doomed.has(r.owner.metadata.uid)).flatMap((r) => r.result.createPods.map((pod) => ({ pod, r })));
 
     if (objectActions.length === 0 && deletes.length === 0 && creates.length === 0) {
       report.waiting = results.filter((r) => r.result.waitingFor).map((r) => ({ ref: r.ownerRef, namespace: r.owner.metadata.namespace ?? '', reason: r.result.waitingFor!.reason }));
