@@ -15,7 +15,7 @@
 //      NodePort at least once; then delete of it all;
 //   7. the same Deployment without the Services, from nothing in another fresh state directory (the
 //      network and the DNS pod are still made: every pod joins the network), its no-op re-applies, and
-//      once more with the network and DNS pod already there (warm);
+//      once more with the network and DNS pod already there (warm); odd repeats do this before 1–6;
 //   8. `podman kube play` of the same Deployment + NodePort Service file (what becomes of the Service,
 //      whether the nodePort answers) and of the Deployment alone, then `podman kube down`.
 // Peak RSS of each kubeplay process comes from bench/lib/report-rss.js, preloaded with `node -r`.
@@ -28,7 +28,7 @@
 // phase (and on failure) it removes those only, stops its service and removes its temp directory.
 // The raw samples are kept in a JSON file, named at the end.
 //
-//   npm run bench:services                           # 10 replicas, 3 repeats
+//   npm run bench:services                           # 10 replicas, 3 repeats (~6 min on 2 cores)
 //   node bench/services.js --replicas 3 --repeat 1 --requests 50
 'use strict';
 
@@ -467,8 +467,9 @@ async function withServices(ctx, r) {
   s.add('scale|requests', all.requests);
   log(`repeat ${r + 1}: scale ${fmtMs(scale.ms)}, every replica answered at ${fmtMs(all.ms)} (${all.requests} requests, ${all.missing} missing)`);
 
-  const del = await run(['delete', '-f', file]);
+  const del = await run([...(r === 0 ? ['-v'] : []), 'delete', '-f', file]);
   sample('svc delete', del);
+  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'svc-delete-v.log'), del.stderr);
   await removeUnder(ctx, env.KUBEPLAY_STATE_DIR);
 }
 
@@ -671,8 +672,14 @@ async function main() {
   log(`${ns}: ${opts.replicas} replicas, ${opts.repeat} repeat(s), nodePort ${nodePort}; load ${loadStart}; other tests: ${others}`);
   try {
     for (let r = 0; r < opts.repeat; r++) {
-      await withServices(ctx, r);
-      await withoutServices(ctx, r);
+      // Alternate which goes first: the machine is shared and its load drifts.
+      if (r % 2 === 0) {
+        await withServices(ctx, r);
+        await withoutServices(ctx, r);
+      } else {
+        await withoutServices(ctx, r);
+        await withServices(ctx, r);
+      }
       await kubePlay(ctx, r);
       s.add('load', os.loadavg()[0]);
     }
