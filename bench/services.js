@@ -382,9 +382,10 @@ async function withServices(ctx, r) {
   // 1. apply from nothing, polling the NodePort from the start
   const t0 = performance.now();
   const answered = pollNodePort(nodePort, t0);
-  const apply = await run(['apply', '-f', file]);
+  const apply = await run([...(r === 0 ? ['-v'] : []), 'apply', '-f', file]);
   expect(apply.stdout.includes('deployment.apps/web created') && apply.stdout.includes('service/web-np created'), `apply printed ${apply.stdout.trim()}`);
   sample('svc apply', apply);
+  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'svc-apply-v.log'), apply.stderr);
   s.add('svc apply, NodePort answers', await answered);
   const appPods = () => podsOf(svc.socketPath, `${ns}_web-`);
   s.add('svc apply|running at return', runningPods(await appPods()).length);
@@ -489,9 +490,10 @@ async function withoutServices(ctx, r) {
   fs.writeFileSync(deployFile, deploymentYaml('web', n, ns));
   const appPods = () => podsOf(svc.socketPath, `${ns}_web-`);
 
-  const apply = await run(['apply', '-f', file]);
+  const apply = await run([...(r === 0 ? ['-v'] : []), 'apply', '-f', file]);
   expect(apply.stdout.includes('deployment.apps/web created'), `apply printed ${apply.stdout.trim()}`);
   sample('plain apply', apply);
+  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'plain-apply-v.log'), apply.stderr);
   s.add('plain apply, all running', await waitFor(async () => runningPods(await appPods()).length === n, apply.t0));
   for (let i = 0; i < opts.noops; i++) {
     await sleep(500);
@@ -499,7 +501,8 @@ async function withoutServices(ctx, r) {
     expect(again.stdout.trim().split('\n').every((l) => l.endsWith(' unchanged')), `re-apply printed ${again.stdout.trim()}`);
     sample('plain re-apply', again);
   }
-  const del = await run(['delete', '-f', deployFile]);
+  const del = await run([...(r === 0 ? ['-v'] : []), 'delete', '-f', deployFile]);
+  if (r === 0) fs.writeFileSync(path.join(ctx.keep, 'plain-delete-v.log'), del.stderr);
   await waitFor(async () => (await appPods()).length === 0, del.t0);
   // warm: the network and the DNS pod are there already
   const warm = await run(['apply', '-f', deployFile]);
@@ -698,7 +701,7 @@ async function main() {
   };
   fs.writeFileSync(path.join(keep, 'samples.json'), JSON.stringify({ opts, meta, kubePlay: ctx.kube, samples: s }, null, 2));
   console.log(report(ctx, meta));
-  log(`raw samples: ${keep}/samples.json`);
+  log(`raw samples, and the first repeat's -v logs: ${keep}`);
 }
 
 /** otherTests counts jest processes not started by this bench (others' test runs). */
