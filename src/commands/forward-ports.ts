@@ -48,9 +48,13 @@ const GO_ERRNO: Record<string, string> = {
   ECONNRESET: 'connection reset by peer',
 };
 
+/** CONNECT_TIMEOUT_MS is how long a connection to the pod may take to open. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /** goSocketError is a Node socket error in Go's net words: `listen tcp4 127.0.0.1:8080: bind: address already in use`. */
 export function goSocketError(op: 'listen' | 'dial', family: 4 | 6, address: string, port: number, e: NodeJS.ErrnoException): string {
   const code = e.code ?? '';
+  if (code === 'ETIMEDOUT_DIAL') return `${op} tcp${family} ${hostPort(address, port)}: i/o timeout`;
   const text = GO_ERRNO[code] ?? e.message;
   const call = code === 'EAFNOSUPPORT' ? 'socket' : op === 'listen' ? 'bind' : 'connect';
   return `${op} tcp${family} ${hostPort(address, port)}: ${call}: ${text}`;
@@ -94,7 +98,14 @@ export async function forwardPorts(to: ForwardTo, addresses: readonly ListenAddr
     const upstream = net.connect({ host: to.host, port: port.remote, allowHalfOpen: true });
     sockets.add(upstream);
     let connected = false;
-    upstream.once('connect', () => (connected = true));
+    // A pod on the host's bridge answers a SYN at once; silence means its IP is gone (the pod was
+    // removed), which the kernel may take a minute to say. Go's words for a dial that timed out.
+    const deadline = setTimeout(() => upstream.destroy(Object.assign(new Error('i/o timeout'), { code: 'ETIMEDOUT_DIAL' })), CONNECT_TIMEOUT_MS);
+    upstream.once('connect', () => {
+      connected = true;
+      clearTimeout(deadline);
+    });
+    upstream.once('close', () => clearTimeout(deadline));
     upstream.on('error', (e: NodeJS.ErrnoException) => {
       if (!connected) {
         const dial = goSocketError('dial', net.isIP(to.host) === 6 ? 6 : 4, to.host, port.remote, e);

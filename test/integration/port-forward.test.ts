@@ -186,6 +186,33 @@ test('svc/NAME PORT_NAME: the Service\'s port translated to its selected pod\'s 
   expect(await cli(['port-forward', `svc/${prefix}-none`, '80'])).toMatchObject({ code: 1, stderr: `Error from server (NotFound): services "${prefix}-none" not found\n` });
 });
 
+test('the pod is picked once: after it is deleted, each new connection fails with an error line and forwarding keeps running', async () => {
+  const gone = `${prefix}-gone`;
+  const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: ${gone}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: web, image: ${TEST_IMAGE}, command: [sh, -c, "mkdir -p /www && echo bye > /www/index.html && exec httpd -f -p 8765 -h /www"]}
+`;
+  const f = file('gone.yaml', pod);
+  expect((await cli(['apply', '-f', f])).code).toBe(0);
+  const pf = forward([gone, `${base + 5}:8765`]);
+  try {
+    await listening(pf);
+    expect(await get(base + 5)).toEqual({ status: 200, body: 'bye\n' });
+    expect((await cli(['delete', '-f', f])).code).toBe(0);
+    // The pod's IP no longer answers: no route to host, or the 10 s dial deadline.
+    await expect(get(base + 5)).rejects.toThrow();
+    await waitUntil('the error line', async () => pf.stderr().includes(`an error occurred forwarding ${base + 5} -> 8765`), 30_000);
+    expect(pf.stderr()).toMatch(/failed to connect to [0-9.]+:8765: dial tcp4 [0-9.]+:8765: (connect: no route to host|connect: connection refused|i\/o timeout)"\n$/);
+  } finally {
+    const r = await interrupt(pf);
+    expect(r.code).toBe(0);
+  }
+});
+
 test('kubectl\'s refusals: a pod not running, a pod that does not exist, a port name the pod lacks, no ports', async () => {
   expect(await cli(['port-forward', `pod/${done}`, '80'])).toMatchObject({ code: 1, stderr: 'error: unable to forward port because pod is not running. Current status=Succeeded\n' });
   expect(await cli(['port-forward', `${prefix}-nope`, '80'])).toMatchObject({ code: 1, stderr: `Error from server (NotFound): pods "${prefix}-nope" not found\n` });

@@ -199,6 +199,8 @@ describe('the forwarder\'s words', () => {
     expect(goSocketError('listen', 6, '::1', 8080, inUse)).toBe('listen tcp6 [::1]:8080: bind: address already in use');
     const refused = Object.assign(new Error('x'), { code: 'ECONNREFUSED' });
     expect(goSocketError('dial', 4, '10.88.0.7', 80, refused)).toBe('dial tcp4 10.88.0.7:80: connect: connection refused');
+    const silent = Object.assign(new Error('i/o timeout'), { code: 'ETIMEDOUT_DIAL' });
+    expect(goSocketError('dial', 4, '10.88.0.7', 80, silent)).toBe('dial tcp4 10.88.0.7:80: i/o timeout');
   });
 
   test('klog\'s error line', () => {
