@@ -33,6 +33,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const floor = require('./lib/rest-floor');
 const { median, min, max, cell, fmtMs } = require('./lib/stats');
+const { startService, stopService, runningPods, mib, otherTests, removeNetworksUnder } = require('./lib/podman-bench');
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'kubeplay.js');
@@ -112,26 +113,7 @@ ${podSpec(version, 2)}
 // The private Podman service, and looking at pods through it
 // ------------------------------------------------------------------------------------------------
 
-async function startService(dir) {
-  const socketPath = path.join(dir, 'podman.sock');
-  const child = spawn('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], { cwd: '/', stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-2000)));
-  for (let i = 0; i < 200; i++) {
-    if (await floor.request(socketPath, 'GET', '/_ping').then(() => true, () => false)) return { socketPath, child };
-    if (child.exitCode !== null) break;
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`podman system service did not answer on ${socketPath}: ${stderr.trim() || 'no output'}`);
-}
 
-async function stopService(svc) {
-  if (svc.child.exitCode !== null) return;
-  svc.child.kill('SIGTERM');
-  await Promise.race([new Promise((r) => svc.child.once('exit', r)), sleep(10_000)]);
-  if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
-}
 
 /** podsOf lists the Podman pods whose names start with `prefix-`. */
 async function podsOf(socketPath, prefix) {
@@ -156,12 +138,6 @@ async function census(ctx) {
 }
 
 /** runningPods: the pods whose every app container runs. */
-function runningPods(pods) {
-  return pods.filter((p) => {
-    const apps = (p.Containers ?? []).filter((c) => c.Id !== p.InfraId);
-    return apps.length > 0 && apps.every((c) => c.Status === 'running');
-  });
-}
 
 /** waitFor polls every 100 ms until `test(pods)` holds, and resolves to the ms since t0 (or NaN after `limitMs`). */
 async function waitFor(socketPath, prefix, test, t0, limitMs = 120_000) {
@@ -376,9 +352,6 @@ async function kubePlayRepeat(ctx, r) {
 // Report
 // ------------------------------------------------------------------------------------------------
 
-function mib(xs) {
-  return xs.length ? `${Math.round(median(xs) / 1024)} MB` : '–';
-}
 
 function counts(xs) {
   if (!xs.length) return '–';
@@ -466,27 +439,18 @@ async function main() {
 }
 
 /** otherTests counts jest and kubeplay processes not started by this bench (others' test runs). */
-function otherTests() {
-  let n = 0;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (/jest/.test(args) && !args.includes('bench/')) n++;
-    } catch {
-      // gone
-    }
-  }
-  return n;
-}
 
 /** cleanup removes what this run made and nothing else: the pods of its three prefixes. */
 async function cleanup(ctx) {
   const { svc, names } = ctx;
   const left = [];
   for (const prefix of Object.values(names)) left.push(...(await podsOf(svc.socketPath, prefix)).map((p) => p.Name));
-  if (left.length === 0) return;
-  log(`removing ${left.length} pod(s) left behind`);
-  await floor.deletePods(svc.socketPath, left, 8);
+  if (left.length > 0) {
+    log(`removing ${left.length} pod(s) left behind`);
+    await floor.deletePods(svc.socketPath, left, 8);
+  }
+  // kubeplay's network of the bench's state directory, with its DNS server.
+  await removeNetworksUnder(svc.socketPath, ctx.tmp);
 }
 
 main().catch((e) => {

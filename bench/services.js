@@ -39,6 +39,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const floor = require('./lib/rest-floor');
 const { median, min, max, cell, fmtMs } = require('./lib/stats');
+const { startService, stopService, runningPods, mib, otherTests, removeNetworksUnder } = require('./lib/podman-bench');
 
 const ROOT = path.join(__dirname, '..');
 const BIN = path.join(ROOT, 'bin', 'kubeplay.js');
@@ -112,26 +113,7 @@ function namespaceYaml(ns) {
 // The private Podman service, and looking at pods and networks through it
 // ------------------------------------------------------------------------------------------------
 
-async function startService(dir) {
-  const socketPath = path.join(dir, 'podman.sock');
-  const child = spawn('podman', ['system', 'service', '--time=0', `unix://${socketPath}`], { cwd: '/', stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-2000)));
-  for (let i = 0; i < 200; i++) {
-    if (await floor.request(socketPath, 'GET', '/_ping').then(() => true, () => false)) return { socketPath, child };
-    if (child.exitCode !== null) break;
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`podman system service did not answer on ${socketPath}: ${stderr.trim() || 'no output'}`);
-}
 
-async function stopService(svc) {
-  if (svc.child.exitCode !== null) return;
-  svc.child.kill('SIGTERM');
-  await Promise.race([new Promise((r) => svc.child.once('exit', r)), sleep(10_000)]);
-  if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
-}
 
 async function allPods(socketPath) {
   const res = await floor.request(socketPath, 'GET', '/pods/json');
@@ -143,12 +125,6 @@ async function podsOf(socketPath, prefix) {
   return (await allPods(socketPath)).filter((p) => typeof p.Name === 'string' && p.Name.startsWith(prefix));
 }
 
-function runningPods(pods) {
-  return pods.filter((p) => {
-    const apps = (p.Containers ?? []).filter((c) => c.Id !== p.InfraId);
-    return apps.length > 0 && apps.every((c) => c.Status === 'running');
-  });
-}
 
 /** waitFor polls every 100 ms until `test()` holds, and resolves to the ms since t0 (or NaN after `limitMs`). */
 async function waitFor(test, t0, limitMs = 120_000) {
@@ -568,11 +544,7 @@ async function removePods(ctx, names) {
 async function removeUnder(ctx, dir) {
   const { svc, ns } = ctx;
   await removePods(ctx, (await podsOf(svc.socketPath, `${ns}_`)).map((p) => p.Name));
-  for (const net of await networksUnder(svc.socketPath, dir)) {
-    const pods = (await allPods(svc.socketPath)).filter((p) => p.Labels?.['kubeplay.io/network'] === net.name).map((p) => p.Name);
-    await removePods(ctx, pods);
-    await podmanCli(ctx, ['network', 'rm', net.name], { allowFail: true });
-  }
+  await removeNetworksUnder(svc.socketPath, dir);
 }
 
 async function cleanup(ctx) {
@@ -584,9 +556,6 @@ async function cleanup(ctx) {
 // Report
 // ------------------------------------------------------------------------------------------------
 
-function mib(xs) {
-  return xs.length ? `${Math.round(median(xs) / 1024)} MB` : '–';
-}
 
 function counts(xs, digits = 0) {
   if (!xs.length) return '–';
@@ -705,18 +674,6 @@ async function main() {
 }
 
 /** otherTests counts jest processes not started by this bench (others' test runs). */
-function otherTests() {
-  let n = 0;
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (/jest/.test(args) && !args.includes('bench/')) n++;
-    } catch {
-      // gone
-    }
-  }
-  return n;
-}
 
 main().catch((e) => {
   process.stderr.write(`bench/services: ${e && e.stack ? e.stack : e}\n`);
