@@ -23,7 +23,8 @@ const LAYER: Record<string, number> = {
   execute: 7,
   kinds: 8,
   commands: 9,
-  cli: 10,
+  serve: 10,
+  cli: 11,
 };
 /** ALSO: imports of a port's types across a layer (observe reads the engine and the store; execute drives the engine). */
 const ALSO = new Set(['observe->engine', 'observe->store', 'execute->engine', 'plan->controllers']);
