@@ -12,7 +12,7 @@ import type { ObjectStore } from '../store/object-store';
 import { observeGet } from '../observe/observe-pods';
 import type { Prober } from '../observe/probes/prober';
 import { hasWorkloads, reconcile, type ReconcileDeps } from '../commands/reconcile';
-import { syncPodStatuses } from './pod-status';
+import { needsIPs, syncPodStatuses } from './pod-status';
 
 /** ControlLoopDeps are what a pass needs. */
 export interface ControlLoopDeps {
@@ -92,7 +92,7 @@ export class ControlLoop {
       const store = this.deps.store;
       let seen: V1Pod[] | undefined;
       const observePods = async () => {
-        const services = store.list({ kind: 'Service' }).items.length > 0;
+        const services = store.list({ kind: 'Service' }).items.length > 0 || needsIPs(store);
         seen = (await observeGet({ names: [], fields: [], inspectAll: false, inspectIPs: services, single: false }, engine, this.deps.now, prober)).pods;
         return seen;
       };
