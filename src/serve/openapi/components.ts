@@ -32,6 +32,13 @@ function ref(name: string, description: string | undefined, object = true): Open
   return { ...(description !== undefined ? { description } : {}), ...(object ? { default: {} } : {}), allOf: [{ $ref: REF_PREFIX + name }] };
 }
 
+/** plainRef turns a bare `{ allOf: [{ $ref }] }` into `{ $ref }`, as upstream writes a map's values (`map[string]Quantity` in kubectl explain). */
+function plainRef(s: OpenApiSchema): OpenApiSchema {
+  const allOf = s['allOf'] as Array<{ $ref?: string }> | undefined;
+  const others = Object.keys(s).filter((k) => k !== 'allOf' && k !== 'default');
+  return allOf?.length === 1 && allOf[0]?.$ref !== undefined && others.length === 0 ? { $ref: allOf[0].$ref } : s;
+}
+
 /** The bounds gen-schemas.mjs writes for int32 and int64 (INT32, INT64 there). */
 const INT32_MAX = 2147483647;
 
@@ -56,7 +63,7 @@ function convert(node: JsonSchema, pointer: string, ctx: Ctx): OpenApiSchema {
     if (out['type'] === 'integer') out['format'] = typeof node.maximum === 'number' && node.maximum <= INT32_MAX ? 'int32' : 'int64';
     if (out['type'] === 'number') out['format'] = 'double';
     if (node.items !== undefined) out['items'] = convert(node.items, `${pointer}/items`, ctx);
-    if (typeof node.additionalProperties === 'object') out['additionalProperties'] = convert(node.additionalProperties, `${pointer}/additionalProperties`, ctx);
+    if (typeof node.additionalProperties === 'object') out['additionalProperties'] = plainRef(convert(node.additionalProperties, `${pointer}/additionalProperties`, ctx));
     if (node.properties !== undefined) Object.assign(out, objectBody(node, pointer, ctx));
   }
   return { ...out, ...schemaExtensionsFor(ctx.groupKind, pointer) };

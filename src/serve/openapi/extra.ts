@@ -14,6 +14,15 @@ type Schema = Record<string, unknown>;
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 export const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
+const INT_OR_STRING_TEXT = 'IntOrString is a type that can hold an int32 or a string.';
+const QUANTITY_TEXT = 'Quantity is a fixed-point representation of a number: `1Gi`, `500m`, `2`.';
+
+/** V2_FORMS are IntOrString and Quantity as OpenAPI v2 has them: strings (v2 has no oneOf). */
+export const V2_FORMS: Readonly<Record<string, Schema>> = {
+  [INT_OR_STRING]: { description: INT_OR_STRING_TEXT, type: 'string', format: 'int-or-string' },
+  [QUANTITY]: { description: QUANTITY_TEXT, type: 'string' },
+};
+
 const R = '#/components/schemas/';
 const str = (description: string): Schema => ({ description, type: 'string' });
 const int = (description: string, format: 'int32' | 'int64'): Schema => ({ description, type: 'integer', format });
@@ -24,8 +33,10 @@ const OBJECT_META = refTo(`${META_PREFIX}.ObjectMeta`, "Standard object's metada
 
 /** COMMON_SCHEMAS are the shared types, by name. */
 export const COMMON_SCHEMAS: Readonly<Record<string, Schema>> = {
-  [INT_OR_STRING]: { description: 'IntOrString is a type that can hold an int32 or a string.', type: 'string', format: 'int-or-string' },
-  [QUANTITY]: { description: 'Quantity is a fixed-point representation of a number: `1Gi`, `500m`, `2`.', type: 'string' },
+  // In v3 these two have no `type` but a oneOf (kube-openapi's OpenAPIV3OneOfTypes), so kubectl explain
+  // names them (`<IntOrString>`, `<map[string]Quantity>`); V2_FORMS gives their v2 form.
+  [INT_OR_STRING]: { description: INT_OR_STRING_TEXT, format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] },
+  [QUANTITY]: { description: QUANTITY_TEXT, oneOf: [{ type: 'string' }, { type: 'number' }] },
   [`${META_PREFIX}.ListMeta`]: {
     description: 'ListMeta describes metadata that synthetic resources must have, including lists and various status objects.',
     type: 'object',

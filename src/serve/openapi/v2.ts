@@ -15,6 +15,7 @@
 import type { ServedResource } from '../discovery';
 import { REF_PREFIX, componentsFor, type SchemaPool } from './components';
 import { groupVersionDocument } from './v3';
+import { V2_FORMS } from './extra';
 import { KUBERNETES_VERSION } from '../discovery';
 
 /** OPENAPI_V2_PROTOBUF is the media type client-go asks for the protobuf encoding with. */
@@ -100,7 +101,7 @@ export function openApiV2Document(resources: readonly ServedResource[], pool: Sc
     for (const [k, v] of Object.entries(item)) out[k] = k === 'parameters' ? (v as Json[]).map(v2Parameter) : v2Operation(v as Json);
     paths[p] = out;
   }
-  const definitions = toV2Schema(componentsFor(pool, [...pool.schemas.keys()])) as Json;
+  const definitions = { ...(toV2Schema(componentsFor(pool, [...pool.schemas.keys()])) as Json), ...V2_FORMS };
   const { major, minor, patch } = KUBERNETES_VERSION;
   return {
     swagger: '2.0',
