@@ -181,10 +181,6 @@ const EXTRA_GRAPH: Record<string, Record<string, string>> = {
 };
 const EXTRA_ROOTS: Record<string, string> = { Event: 'Event', 'ControllerRevision.apps': 'ControllerRevision' };
 
-function graphOf(def: string): Readonly<Record<string, string>> | undefined {
-  return TYPE_GRAPH[def] ?? EXTRA_GRAPH[def];
-}
-
 /** goTypeName is a definition's Go type name: `V1PodSpec` -> `PodSpec`, `DiscoveryV1EndpointPort` -> `EndpointPort`. */
 export function goTypeName(def: string): string {
   return def.replace(/^(?:CoreV1|DiscoveryV1|V1)(?=[A-Z])/, '');
@@ -205,40 +201,89 @@ export interface FieldShape {
 const ANY: FieldShape = { shape: 'any', ext: {} };
 const SCALAR: FieldShape = { shape: 'scalar', ext: {} };
 
-function objectShape(def: string, ext: SchemaExtensions = {}): FieldShape {
-  const atomic = ATOMIC_TYPES.has(goTypeName(def)) && !ext['x-kubernetes-map-type'] ? { 'x-kubernetes-map-type': 'atomic' as const } : {};
-  return { shape: 'object', def, ext: { ...ext, ...atomic } };
+/**
+ * TypeSchema is a set of types the patch code walks: a graph of definitions (type-graph.ts's
+ * encoding), the extensions of their fields keyed `GoType.field`, the atomic structs and the roots by
+ * group kind. KUBE_TYPES is the served kinds'; tests build their own (upstream's MergeItem).
+ */
+export class TypeSchema {
+  constructor(
+    private readonly graph: Readonly<Record<string, Readonly<Record<string, string>>>>,
+    private readonly meta: Readonly<Record<string, SchemaExtensions>>,
+    private readonly atomic: ReadonlySet<string>,
+    private readonly roots: Readonly<Record<string, string>>,
+  ) {}
+
+  /** root is a kind's top object, by its group kind (`Pod`, `Deployment.apps`), or undefined for a kind it does not hold. */
+  root(groupKind: string): FieldShape | undefined {
+    const root = this.roots[groupKind];
+    return root ? { shape: 'object', def: root, ext: {} } : undefined;
+  }
+
+  /** rootDef is the definition name of a kind's top object. */
+  rootDef(groupKind: string): string | undefined {
+    return this.roots[groupKind];
+  }
+
+  /** field is the shape of `name` in an object of shape `parent` (anything, for a field the schema does not name). */
+  field(parent: FieldShape, name: string): FieldShape {
+    if (parent.shape === 'map') return parent.item ?? ANY;
+    if (parent.shape !== 'object' || !parent.def) return ANY;
+    const graph = this.graph[parent.def];
+    if (!graph) return ANY;
+    const ext = this.meta[`${goTypeName(parent.def)}.${name}`] ?? {};
+    const code = graph[name];
+    return code === undefined ? { ...SCALAR, ext } : this.shapeOf(code, ext);
+  }
+
+  /** fieldsOf names the fields of a definition the walk visits: those with a shape and those with extensions. */
+  fieldsOf(def: string): string[] {
+    const prefix = `${goTypeName(def)}.`;
+    const names = new Set([...Object.keys(this.graph[def] ?? {}), ...Object.keys(this.meta).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length))]);
+    return [...names].sort();
+  }
+
+  /** isAtomicType says whether a definition is a struct marked atomic. */
+  isAtomicType(def: string): boolean {
+    return this.atomic.has(goTypeName(def));
+  }
+
+  /** fieldMeta is the extensions of `GoType.field`. */
+  fieldMeta(def: string, name: string): SchemaExtensions | undefined {
+    return this.meta[`${goTypeName(def)}.${name}`];
+  }
+
+  private objectShape(def: string, ext: SchemaExtensions = {}): FieldShape {
+    const atomic = this.atomic.has(goTypeName(def)) && !ext['x-kubernetes-map-type'] ? { 'x-kubernetes-map-type': 'atomic' as const } : {};
+    return { shape: 'object', def, ext: { ...ext, ...atomic } };
+  }
+
+  private shapeOf(code: string, ext: SchemaExtensions): FieldShape {
+    if (code === '*') return { shape: 'any', ext };
+    if (code.startsWith('[]')) {
+      const rest = code.slice(2);
+      const item = rest === '' ? SCALAR : rest === '*' ? ANY : this.objectShape(rest);
+      return { shape: 'list', ext, item, ...(rest && rest !== '*' ? { def: rest } : {}) };
+    }
+    if (code.startsWith('{}')) {
+      const rest = code.slice(2);
+      return { shape: 'map', ext, item: rest ? this.objectShape(rest) : SCALAR, ...(rest ? { def: rest } : {}) };
+    }
+    return this.objectShape(code, ext);
+  }
 }
 
-function shapeOf(code: string, ext: SchemaExtensions): FieldShape {
-  if (code === '*') return { shape: 'any', ext };
-  if (code.startsWith('[]')) {
-    const rest = code.slice(2);
-    const item = rest === '' ? SCALAR : rest === '*' ? ANY : objectShape(rest);
-    return { shape: 'list', ext, item, ...(rest && rest !== '*' ? { def: rest } : {}) };
-  }
-  if (code.startsWith('{}')) {
-    const rest = code.slice(2);
-    return { shape: 'map', ext, item: rest ? objectShape(rest) : SCALAR, ...(rest ? { def: rest } : {}) };
-  }
-  return objectShape(code, ext);
-}
+/** KUBE_TYPES are the types of every kind the server keeps. */
+export const KUBE_TYPES = new TypeSchema({ ...TYPE_GRAPH, ...EXTRA_GRAPH }, FIELD_META, ATOMIC_TYPES, { ...TYPE_ROOTS, ...EXTRA_ROOTS });
 
 /** rootShape is a kind's top object, by its group kind (`Pod`, `Deployment.apps`), or undefined for a kind with no schema. */
 export function rootShape(groupKind: string): FieldShape | undefined {
-  const root = TYPE_ROOTS[groupKind] ?? EXTRA_ROOTS[groupKind];
-  return root ? { shape: 'object', def: root, ext: {} } : undefined;
+  return KUBE_TYPES.root(groupKind);
 }
 
 /** fieldShape is the shape of `field` in an object of shape `parent` (anything, for a field the schema does not name). */
 export function fieldShape(parent: FieldShape, field: string): FieldShape {
-  if (parent.shape === 'map') return parent.item ?? ANY;
-  if (parent.shape !== 'object' || !parent.def) return ANY;
-  const graph = graphOf(parent.def);
-  if (!graph) return ANY;
-  const ext = FIELD_META[`${goTypeName(parent.def)}.${field}`] ?? {};
-  const code = graph[field];
-  return code === undefined ? { ...SCALAR, ext } : shapeOf(code, ext);
+  return KUBE_TYPES.field(parent, field);
 }
 
 /** itemShape is the shape of a list's items. */
@@ -276,7 +321,7 @@ export function patchMetaAt(groupKind: string, path: readonly string[]): SchemaE
  */
 export function schemaExtensionsFor(groupKind: string, pointer: string): SchemaExtensions {
   const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const root = TYPE_ROOTS[groupKind] ?? EXTRA_ROOTS[groupKind];
+  const root = KUBE_TYPES.rootDef(groupKind);
   let def: string | undefined;
   let rest: string[];
   if (parts[0] === 'definitions' && parts[1]) {
@@ -287,8 +332,8 @@ export function schemaExtensionsFor(groupKind: string, pointer: string): SchemaE
     rest = parts;
   }
   if (!def) return {};
-  if (rest.length === 0) return ATOMIC_TYPES.has(goTypeName(def)) ? { 'x-kubernetes-map-type': 'atomic' } : {};
-  if (rest[0] === 'properties' && rest[1] !== undefined && rest.length === 2) return { ...(FIELD_META[`${goTypeName(def)}.${rest[1]}`] ?? {}) };
+  if (rest.length === 0) return KUBE_TYPES.isAtomicType(def) ? { 'x-kubernetes-map-type': 'atomic' } : {};
+  if (rest[0] === 'properties' && rest[1] !== undefined && rest.length === 2) return { ...(KUBE_TYPES.fieldMeta(def, rest[1]) ?? {}) };
   return {};
 }
 
@@ -302,9 +347,7 @@ export function extensionsByPath(groupKind: string): Record<string, SchemaExtens
   if (!root) return out;
   const walk = (node: FieldShape, path: string, depth: number): void => {
     if (depth > 40 || !node.def) return;
-    const graph = graphOf(node.def) ?? {};
-    const names = new Set([...Object.keys(graph), ...Object.keys(FIELD_META_BY_TYPE[goTypeName(node.def)] ?? {})]);
-    for (const f of [...names].sort()) {
+    for (const f of KUBE_TYPES.fieldsOf(node.def)) {
       const child = fieldShape(node, f);
       const p = path ? `${path}.${f}` : f;
       if (Object.keys(child.ext).length > 0) out[p] = { ...child.ext };
