@@ -1,24 +1,19 @@
 /**
- * patching: the Patchers the handlers use (TEMPORARY: JSON merge patch for every type until
- * src/serve/patch lands).
+ * patching: the Patchers the handlers use, over src/serve/patch (strategic merge patch by the
+ * kinds' patch metadata, RFC 7386 merge patch, RFC 6902 JSON patch).
  */
 import type { Patchers } from './context';
+import { applyJsonPatch, applyMergePatch } from './patch/json-patch';
+import { applyStrategicMergePatch } from './patch/strategic-merge';
+import type { JsonObject } from './patch/go-format';
 
-function merge(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = merge(out[k], v);
-  }
-  return out;
+function asObject(v: unknown): Record<string, unknown> {
+  return v as Record<string, unknown>;
 }
 
 /** PATCHERS are the patch appliers. */
 export const PATCHERS: Patchers = {
-  strategic: (current, patch) => merge(current, patch) as Record<string, unknown>,
-  merge: (current, patch) => merge(current, patch) as Record<string, unknown>,
-  json: () => {
-    throw new Error('json patch is not supported yet');
-  },
+  strategic: (current, patch, kind) => applyStrategicMergePatch(current as JsonObject, patch, kind),
+  merge: (current, patch) => asObject(applyMergePatch(current as JsonObject, patch)),
+  json: (current, patch) => asObject(applyJsonPatch(current as JsonObject, patch)),
 };

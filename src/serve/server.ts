@@ -27,7 +27,7 @@ export interface DocumentAnswer {
 }
 
 /** Documents answers /version, /api, /apis, /openapi/...; undefined for a path it does not serve. */
-export type Documents = (path: string, accept: string | undefined) => DocumentAnswer | undefined;
+export type Documents = (path: string, accept: string | undefined, ifNoneMatch?: string) => DocumentAnswer | undefined;
 
 /** Upgrades take an upgrade request for a pod's exec or port-forward once it is authenticated. */
 export type Upgrades = (route: ResourceRoute, req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -112,7 +112,7 @@ async function handle(ctx: ApiContext, opts: ServerOptions, documents: Documents
     }
     const route = parseResourcePath(path);
     if (route === undefined || 'miss' in route) {
-      const doc = req.method === 'GET' ? documents(path, req.headers.accept) : undefined;
+      const doc = req.method === 'GET' ? documents(`${path}${url.search}`, req.headers.accept, req.headers['if-none-match']) : undefined;
       if (doc !== undefined) {
         res.writeHead(doc.status, { 'Content-Type': doc.contentType, 'Cache-Control': 'no-cache, private', ...(doc.headers ?? {}) });
         res.end(doc.body);

@@ -3,15 +3,12 @@
  * reason and code (apimachinery's errors package: NewNotFound, NewAlreadyExists, NewConflict,
  * NewInvalid, NewBadRequest, NewMethodNotSupported, NewInternalError, NewUnauthorized, ...).
  */
-import { BadRequestError, ConflictError, EngineError, EngineUnavailableError, ManifestError, NotFoundError, StatusError, UsageError } from '../domain/errors';
+import { BadRequestError, ConflictError, EngineError, EngineUnavailableError, ManifestError, NotFoundError, PatchError, StatusError, UsageError } from '../domain/errors';
 import type { Issue } from '../domain/types';
 
-/** StatusCause is one cause of an Invalid status: the field and what is wrong with it. */
-export interface StatusCause {
-  reason: string;
-  message: string;
-  field?: string;
-}
+/** StatusCause is one cause of a Status (domain/errors.ts): the field and what is wrong with it. */
+export type { StatusCause } from '../domain/errors';
+import type { StatusCause } from '../domain/errors';
 
 /** Status is metav1.Status. */
 export interface Status {
@@ -71,6 +68,7 @@ function causeReason(message: string): string {
 /** statusOf answers an error thrown while serving a request. */
 export function statusOf(e: unknown, t: Target = {}): Status {
   if (e instanceof StatusError) return failure(e.code, e.reason, e.message, details(t));
+  if (e instanceof PatchError) return failure(e.code, e.reason, e.message, { ...details(t), ...(e.causes.length > 0 ? { causes: [...e.causes] } : {}) });
   if (e instanceof ManifestError) {
     const errors = e.issues.filter((i) => i.severity === 'error');
     // Problems of the body as a whole (not an object, no kind) are a bad request, as the decoder's.

@@ -89,9 +89,16 @@ export async function writeObject(ctx: ApiContext, route: ResourceRoute, body: R
   const dryRun = dryRunOf(q);
   const mode2 = fieldValidationOf(q);
   const source = `${r.info.plural}/${name}`;
-  const loaded = validateLoaded({ documents: [{ source, documentIndex: 0, basePath: [], value, locate: () => undefined }], issues: [] }, [source], mode2);
-  for (const m of loaded.manifests) m.lastApplied = lastApplied ?? null;
-  const report = await applyManifests(loaded, { files: [source], recursive: false, dryRun: dryRun ? 'server' : 'none', validate: mode2, force: false, prune: false, concurrency: 8, replace: true }, ctx.apply);
+  const target = { resource: r.info.plural, group: r.info.group, name, kind: r.info.kind };
+  let loaded: ReturnType<typeof validateLoaded>;
+  let report: Awaited<ReturnType<typeof applyManifests>>;
+  try {
+    loaded = validateLoaded({ documents: [{ source, documentIndex: 0, basePath: [], value, locate: () => undefined }], issues: [] }, [source], mode2);
+    for (const m of loaded.manifests) m.lastApplied = lastApplied ?? null;
+    report = await applyManifests(loaded, { files: [source], recursive: false, dryRun: dryRun ? 'server' : 'none', validate: mode2, force: false, prune: false, concurrency: 8, replace: true }, ctx.apply);
+  } catch (e) {
+    return sendStatus(res, statusOf(e, target));
+  }
   const warnings = [...loaded.warnings.map((i) => formatIssue({ ...i, file: '' })), ...(report.execution?.warnings ?? []), ...(report.network?.failures ?? [])];
   const failed = failuresOf(report);
   if (failed.length > 0) return sendStatus(res, failure(500, 'InternalError', `Internal error occurred: ${failed.map((f) => `${f.ref}: ${f.message}`).join('; ')}`), warningHeaders(warnings));
@@ -143,7 +150,7 @@ export async function patchObject(ctx: ApiContext, route: ResourceRoute, req: In
           : ctx.patchers.strategic(current, patch, route.subresource === 'scale' ? 'Scale.autoscaling' : r.storeKind);
   } catch (e) {
     if (e instanceof RequestFailure) throw e;
-    return sendStatus(res, failure(422, 'Invalid', (e as Error).message));
+    return sendStatus(res, statusOf(e, { resource: r.info.plural, group: r.info.group, name: route.name!, kind: r.info.kind }));
   }
   if (route.subresource === 'status') return writeStatus(ctx, route, patched, res);
   if (route.subresource === 'scale') return writeScale(ctx, route, patched, q, res);

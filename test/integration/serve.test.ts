@@ -125,7 +125,7 @@ test('get prints yaml, json, name, jsonpath, custom columns, -A, label and field
 });
 
 test('kubectl get -w sees a pod come, run and go', async () => {
-  const watch = k(['get', 'pods', '-l', `app=${solo}`, '-w', '--output-watch-events', '--request-timeout=25s'], { timeoutMs: 40_000 });
+  const watch = k(['get', 'pods', '-l', `app=${solo}`, '-w', '--output-watch-events', '--request-timeout=12s'], { timeoutMs: 30_000 });
   await new Promise((r) => setTimeout(r, 1500));
   await ok(['apply', '-f', file('solo.yaml', soloPod)]);
   await waitUntil('the solo pod to run', async () => (await runningPods(`app=${solo}`)).length === 1);

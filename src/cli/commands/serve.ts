@@ -9,6 +9,7 @@ import type { ObjectStore } from '../../store/object-store';
 import type { Prober } from '../../observe/probes/prober';
 import type { NetworkDeps } from '../../commands/network';
 import type { EngineContext, Io } from '../main';
+import { join } from 'node:path';
 import { UsageError } from '../../domain/errors';
 
 /** ServeContext is what the composition root lends the command. */
@@ -35,14 +36,13 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
         .example('kubeplay serve --port 0 --kubeconfig ./kc', 'Any free port; the context goes to ./kc only'),
     handler: async (argv) => {
       const verbosity = Number(argv['verbose'] ?? 0);
-      const address = String(argv['address'] ?? '127.0.0.1');
+      const address = typeof argv['address'] === 'string' ? argv['address'] : '127.0.0.1';
       const port = Number(argv['port'] ?? 6443);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${String(argv['port'])}: give a port number from 0 to 65535`);
       const log = (line: string) => io.stderr.write(`kubeplay serve: ${line}\n`);
       const vlog = (line: string) => {
         if (verbosity > 0) log(line);
       };
-      const { join } = await import('node:path');
       const stateDir = ctx.stateDir();
       const { ensureCredentials, ADMIN_USER } = await import('../../serve/tls');
       const creds = ensureCredentials(join(stateDir, 'serve'), { hosts: [address] });
@@ -70,7 +70,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
       const { WatchHub } = await import('../../serve/watch');
       const { ControlLoop } = await import('../../serve/control-loop');
       const { createApiServer } = await import('../../serve/server');
-      const { serveDocuments } = await import('../../serve/documents');
+      const { documentServer } = await import('../../serve/documents');
       const { PATCHERS } = await import('../../serve/patching');
       const hub = new WatchHub(store);
       const loop = new ControlLoop({ store, engine, now: () => new Date(), prober: ctx.prober, lock, reconcileDeps: { probe, hostFs, node, network, filesRoot }, log });
@@ -112,6 +112,13 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
         log: vlog,
       };
       const { verifyClientCertificate } = await import('../../serve/tls');
+      const { goPlatform } = await import('../../serve/discovery');
+      const documents = documentServer({
+        kubeplayVersion: (JSON.parse((await import('node:fs')).readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version,
+        platform: goPlatform(process.platform, process.arch),
+        runtimeVersion: `node ${process.version}`,
+        serverAddress: `${address}:${port}`,
+      });
       const server = createApiServer(
         api,
         {
@@ -121,7 +128,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
           token: creds.token,
           clientUser: (s) => verifyClientCertificate(s.getPeerCertificate(), creds.caCert)?.name,
         },
-        (path) => serveDocuments(path),
+        documents,
       );
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) =>
