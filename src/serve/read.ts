@@ -12,6 +12,7 @@ import { objectMatcher } from './selectors';
 import { failure, notFoundStatus, statusOf } from './status';
 import { sendJson, sendStatus } from './http';
 import { tableVersion, toTable, wantsTable, type IncludeObject } from './table';
+import { involvedPod, podEvents } from './pod-events';
 
 /** listOf is a resource's objects in a namespace (all when undefined), built-in ones included, sorted. */
 export function listOf(ctx: ApiContext, route: ResourceRoute): { items: StoredObject[]; revision: number } {
@@ -36,11 +37,6 @@ function includeOf(q: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-/** withTypeMeta gives an object its apiVersion and kind (the store keeps them; built-in ones have them). */
-function served(o: StoredObject): StoredObject {
-  return o;
-}
-
 /** getObject answers GET of one object. */
 export function getObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): void {
   const r = route.resource;
@@ -49,7 +45,7 @@ export function getObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMe
   if (wantsTable(req.headers.accept) && r.module !== undefined) {
     return sendJson(res, 200, toTable(r.module.table, [o], { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: true, version: tableVersion(req.headers.accept) }));
   }
-  sendJson(res, 200, served(o));
+  sendJson(res, 200, o);
 }
 
 /** listObjects answers GET of a list (or opens a watch with `watch=true`). */
@@ -64,10 +60,28 @@ export function listObjects(ctx: ApiContext, route: ResourceRoute, req: Incoming
   if (q.get('watch') === 'true' || q.get('watch') === '1') return watchObjects(ctx, route, req, res, q, where);
   const { items, revision } = listOf(ctx, route);
   const selected = items.filter(where);
+  // The kubelet's events about a pod are read from Podman, not stored (pod-events.ts).
+  const asked = r.storeKind === 'Event' ? involvedPod(q.get('fieldSelector')) : undefined;
+  if (asked !== undefined) {
+    return void podEvents(ctx, asked.namespace ?? route.namespace ?? 'default', asked.name, asked.uid).then(
+      (extra) => answerList(ctx, route, req, res, q, [...selected, ...extra].sort((a, b) => eventTime(a).localeCompare(eventTime(b))), revision),
+      (e) => sendStatus(res, statusOf(e)),
+    );
+  }
+  answerList(ctx, route, req, res, q, selected, revision);
+}
+
+function eventTime(o: StoredObject): string {
+  const e = o as unknown as { lastTimestamp?: string; eventTime?: string };
+  return e.lastTimestamp ?? e.eventTime ?? o.metadata.creationTimestamp ?? '';
+}
+
+function answerList(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams, selected: StoredObject[], revision: number): void {
+  const r = route.resource;
   if (wantsTable(req.headers.accept) && r.module !== undefined) {
     return sendJson(res, 200, toTable(r.module.table, selected, { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: true, resourceVersion: String(revision), version: tableVersion(req.headers.accept) }));
   }
-  sendJson(res, 200, { kind: `${r.info.kind}List`, apiVersion: r.info.apiVersion, metadata: { resourceVersion: String(revision) }, items: selected.map(served) });
+  sendJson(res, 200, { kind: `${r.info.kind}List`, apiVersion: r.info.apiVersion, metadata: { resourceVersion: String(revision) }, items: selected });
 }
 
 /** BOOKMARK_EVERY_MS: how often a watch that asked for bookmarks gets one (the API server: about a minute). */

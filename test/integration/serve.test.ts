@@ -9,7 +9,9 @@
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TEST_IMAGE, bearerToken, kubectl, podman, runCli, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
+import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import { TEST_IMAGE, bearerToken, kubectl, kubectlBinary, podman, runCli, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
 
 const { prefix, tmp, file, onCleanup } = useIsolatedPodman();
 const stateDir = join(tmp, 'state');
@@ -64,6 +66,26 @@ const ok = async (args: string[], opts: Parameters<typeof kubectl>[2] = {}) => {
   return r.stdout;
 };
 const runningPods = async (selector: string) => (await ok(['get', 'pods', '-l', selector, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase}{"\\n"}{end}'])).split('\n').filter((l) => l.endsWith('=Running'));
+
+/** spawnKubectl starts a kubectl that runs until killed (port-forward). */
+function spawnKubectl(args: string[], version?: string): { out: () => string; kill: () => void } {
+  const child = spawn(kubectlBinary(version), args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return { out: () => out, kill: () => child.kill('SIGINT') };
+}
+
+/** httpGet is one GET on its own connection: the body. */
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
 
 beforeAll(async () => {
   served = await startServe(stateDir, kubeconfig);
@@ -144,6 +166,76 @@ test('logs: the whole log, --tail and -f', async () => {
   expect(await ok(['logs', solo, '-c', 'main', '--tail=2'])).toBe('line-2\nline-3\n');
   const f = await k(['logs', '-f', solo, '--request-timeout=3s'], { timeoutMs: 20_000 });
   expect(f.stdout).toContain('line-3\n');
+});
+
+test('exec runs a command in the pod: output, stdin, the exit code (WebSocket for 1.32, SPDY for 1.27)', async () => {
+  const r = await k(['exec', solo, '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  expect(r.code).toBe(3);
+  expect(r.stdout).toBe('out\n');
+  expect(r.stderr).toBe('err\ncommand terminated with exit code 3\n');
+  expect(await ok(['exec', '-i', solo, '--', 'tr', 'a-z', 'A-Z'], { stdin: 'hello\n' })).toBe('HELLO\n');
+  expect(await ok(['exec', solo, '-c', 'main', '--', 'echo', 'from-1.27'], { version: '1.27' })).toBe('from-1.27\n');
+  const missing = await k(['exec', 'nope', '--', 'true']);
+  expect(missing.stderr).toContain('pods "nope" not found');
+});
+
+test('port-forward reaches a port of the pod', async () => {
+  const web = `${prefix}-httpd`;
+  await ok(['apply', '-f', file('httpd.yaml', `apiVersion: v1
+kind: Pod
+metadata: {name: ${web}, labels: {app: ${web}}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    image: ${TEST_IMAGE}
+    command: [sh, -c, "mkdir -p /www && echo forwarded > /www/index.html && exec httpd -f -p 8080 -h /www"]
+`)]);
+  await waitUntil('the httpd pod to run', async () => (await runningPods(`app=${web}`)).length === 1);
+  for (const version of [undefined, '1.27']) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const pf = spawnKubectl(['port-forward', `pod/${web}`, `${port}:8080`], version);
+    try {
+      await waitUntil('port-forward to listen', async () => pf.out().includes(`Forwarding from 127.0.0.1:${port} -> 8080`), 20_000);
+      const bodies = await Promise.all([1, 2, 3].map(() => httpGet(`http://127.0.0.1:${port}/`)));
+      expect(bodies).toEqual(['forwarded\n', 'forwarded\n', 'forwarded\n']);
+    } finally {
+      pf.kill();
+    }
+  }
+  await ok(['delete', 'pod', web]);
+});
+
+test('describe shows the pod and the kubelet\'s events', async () => {
+  const d = await ok(['describe', 'pod', solo]);
+  expect(d).toMatch(new RegExp(`^Name:\\s+${solo}\\n`));
+  expect(d).toMatch(/Status:\s+Running/);
+  expect(d).toMatch(/Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n/);
+  expect(d).toMatch(/Normal\s+Started\s+\S+\s+\S+\s+Started container main/);
+  expect(await ok(['describe', 'deploy', front])).toMatch(/Replicas:\s+3 desired \| 3 updated \| 3 total \| 3 available \| 0 unavailable/);
+});
+
+test('version, api-resources, api-versions and explain come from the server', async () => {
+  const v = JSON.parse(await ok(['version', '-o', 'json'])) as { serverVersion: { major: string; minor: string; gitVersion: string } };
+  expect(v.serverVersion.major).toBe('1');
+  expect(v.serverVersion.gitVersion).toMatch(/^v1\.\d+\.\d+/);
+  const resources = await ok(['api-resources']);
+  expect(resources.split('\n')[0]).toMatch(/^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/);
+  expect(resources).toMatch(/\npods\s+po\s+v1\s+true\s+Pod\n/);
+  expect(resources).toMatch(/\ndeployments\s+deploy\s+apps\/v1\s+true\s+Deployment\n/);
+  expect(await ok(['api-versions'])).toContain('apps/v1\n');
+  const explain = await ok(['explain', 'pods.spec.containers.image']);
+  expect(explain).toContain('FIELD: image <string>');
+});
+
+test('--dry-run=server changes nothing, diff shows a change, wait waits', async () => {
+  const out = await ok(['apply', '--dry-run=server', '-f', file('app5.yaml', app(5))]);
+  expect(out).toContain(`deployment.apps/${front} configured (server dry run)`);
+  expect(await ok(['get', 'deploy', front, '-o', 'jsonpath={.spec.replicas}'])).toBe('3');
+  const diff = await k(['diff', '-f', file('app5.yaml', app(5))]);
+  expect(diff.code).toBe(1);
+  expect(diff.stdout).toMatch(/-\s+replicas: 3\n\+\s+replicas: 5/);
+  expect(await ok(['wait', '--for=condition=Ready', `pod/${solo}`, '--timeout=30s'])).toBe(`pod/${solo} condition met\n`);
 });
 
 test('errors are the API server\'s: not found, invalid, already exists', async () => {

@@ -72,6 +72,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
       const { createApiServer } = await import('../../serve/server');
       const { documentServer } = await import('../../serve/documents');
       const { PATCHERS } = await import('../../serve/patching');
+      const { podExec, podPortForward } = await import('../../serve/pod-streams');
       const hub = new WatchHub(store);
       const loop = new ControlLoop({ store, engine, now: () => new Date(), prober: ctx.prober, lock, reconcileDeps: { probe, hostFs, node, network, filesRoot }, log });
       const api = {
@@ -129,6 +130,11 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
           clientUser: (s) => verifyClientCertificate(s.getPeerCertificate(), creds.caCert)?.name,
         },
         documents,
+        (route, req, socket, head) => {
+          if (route.subresource === 'exec') void podExec(api, route, req, socket, head);
+          else if (route.subresource === 'portforward') podPortForward(api, route, req, socket, head);
+          else socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+        },
       );
       await new Promise<void>((resolve, reject) => {
         server.once('error', (e: NodeJS.ErrnoException) =>
