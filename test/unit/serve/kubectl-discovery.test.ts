@@ -1,5 +1,5 @@
 /**
- * Real kubectl (1.27, 1.32, 1.33: the oldest, the machine's own and the newest installed) against a
+ * Real kubectl (every version installed, 1.27 to 1.33) against a
  * test-only plain-HTTP server that serves discovery and OpenAPI from src/serve, plus just what the
  * commands ask on the way: one stored Pod to GET and PATCH (client-side apply), and a POST that
  * answers the object back. What is checked is kubectl's own output and the requests it makes:
@@ -16,7 +16,9 @@ import { join } from 'node:path';
 import { Discovery } from '../../../src/serve/discovery';
 import { OpenApi } from '../../../src/serve/openapi';
 
-const VERSIONS = ['1.27', '1.32', '1.33'] as const;
+/** Every kubectl installed here: 1.32 is the machine's own, 1.27 the oldest, 1.33 the newest. */
+const VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'] as const;
+const minor = (v: string): number => Number(v.split('.')[1]);
 const kubectlPath = (v: string): string => `/usr/lib/google-cloud-sdk/bin/kubectl.${v}`;
 
 const LAST_APPLIED = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { annotations: {}, name: 'web', namespace: 'default' }, spec: { containers: [{ image: 'localhost/busybox:old', name: 'c' }] } });
@@ -117,7 +119,7 @@ function kubectl(version: string, args: readonly string[]): Promise<Run> {
 
 const rows = (table: string): string[] => table.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
 
-test('kubectl 1.27, 1.32 and 1.33 are installed', () => {
+test('kubectl 1.27 to 1.33 are installed', () => {
   for (const v of VERSIONS) expect([v, existsSync(kubectlPath(v))]).toEqual([v, true]);
 });
 
@@ -145,7 +147,8 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
       'jobs batch/v1 true Job',
       'endpointslices discovery.k8s.io/v1 true EndpointSlice',
     ]);
-    const aggregated = v === '1.27' ? 'v=v2beta1' : 'v=v2;';
+    // client-go asks for aggregated discovery v2 from 1.30, v2beta1 before.
+    const aggregated = minor(v) < 30 ? 'v=v2beta1' : 'v=v2;';
     expect(r.requests.filter((q) => q.url.startsWith('/api?') || q.url.startsWith('/apis?')).map((q) => q.accept.split(',')[0]!.includes(aggregated))).toEqual([true, true]);
     const wide = await kubectl(v, ['api-resources', '-o', 'wide', '--api-group=']);
     expect(rows(wide.stdout).find((l) => l.startsWith('namespaces '))).toBe('namespaces ns v1 false Namespace create,delete,get,list,patch,update,watch');
@@ -167,7 +170,7 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
     expect(r.stdout).toMatch(/\n {2}name\t<string> -required-\n/);
     // 1.27 and 1.28 read OpenAPI v2 (protobuf) for explain, 1.29+ v3.
     const used = r.requests.map((q) => q.url.split('?')[0]);
-    expect(used).toContain(v === '1.27' ? '/openapi/v2' : '/openapi/v3/api/v1');
+    expect(used).toContain(minor(v) < 29 ? '/openapi/v2' : '/openapi/v3/api/v1');
   });
 
   test('explain deployment --recursive', async () => {
@@ -181,11 +184,11 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
     expect(r.stdout).toMatch(/\n {4}strategy\t<DeploymentStrategy>\n {6}rollingUpdate\t<RollingUpdateDeployment>\n {8}maxSurge\t<IntOrString>\n/);
   });
 
-  test('version -o json (a skew warning for 1.27 only)', async () => {
+  test('version -o json (a skew warning for a client more than one minor from 1.32)', async () => {
     const r = await kubectl(v, ['version', '-o', 'json']);
     const out = JSON.parse(r.stdout) as { serverVersion: Record<string, string> };
     expect(out.serverVersion).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.0+kubeplay.0.1.0', platform: 'linux/amd64' });
-    if (v === '1.27') expect(r.stderr).toContain('WARNING: version difference between client (1.27) and server (1.32) exceeds the supported minor version skew of +/-1');
+    if (minor(v) < 31) expect(r.stderr).toContain(`WARNING: version difference between client (${v}) and server (1.32) exceeds the supported minor version skew of +/-1`);
     else expect(r.stderr).toBe('');
   });
 
@@ -199,7 +202,7 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
     expect(JSON.parse(post.body)).toMatchObject({ spec: { containers: [{ unknownField: 1 }] } });
     const before = r.requests.slice(0, r.requests.indexOf(post)).map((q) => `${q.method} ${q.url.split('?')[0]}`);
     expect(before).toContain('GET /openapi/v3/api/v1');
-    if (v === '1.27') expect(before).toContain('GET /openapi/v2');
+    if (minor(v) < 29) expect(before).toContain('GET /openapi/v2');
     expect(r.requests.every((q) => !q.url.startsWith('/swagger'))).toBe(true);
   });
 
