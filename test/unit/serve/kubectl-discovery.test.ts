@@ -69,6 +69,10 @@ beforeAll(async () => {
       };
       if (path === '/api/v1/namespaces/default/pods/web' && (req.method === 'GET' || req.method === 'PATCH')) return send(200, STORED_POD);
       if (path === '/api/v1/namespaces/default/pods' && req.method === 'POST') return send(201, JSON.parse(body) as unknown);
+      // An empty list for a served collection, so `get` can run through the kinds it maps.
+      const collection = /^\/(?:api|apis\/[^/]+)\/v1\/namespaces\/default\/([a-z]+)$/.exec(path ?? '');
+      const listed = collection && discovery.resources.find((r) => r.info.plural === collection[1]);
+      if (listed && req.method === 'GET') return send(200, { kind: `${listed.info.kind}List`, apiVersion: listed.info.apiVersion, metadata: { resourceVersion: '7' }, items: [] });
       send(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404 });
     });
   });
@@ -153,6 +157,25 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
     const wide = await kubectl(v, ['api-resources', '-o', 'wide', '--api-group=']);
     expect(rows(wide.stdout).find((l) => l.startsWith('namespaces '))).toBe('namespaces ns v1 false Namespace create,delete,get,list,patch,update,watch');
     expect(rows(wide.stdout).find((l) => l.startsWith('pods '))).toBe('pods po v1 true Pod create,delete,deletecollection,get,list,patch,update,watch all');
+  });
+
+  test('get all lists the category all in discovery order; short names map', async () => {
+    const r = await kubectl(v, ['get', 'all']);
+    expect([r.code, r.stderr]).toEqual([0, 'No resources found in default namespace.\n']);
+    const lists = r.requests.filter((q) => q.url.startsWith('/api/v1/namespaces') || q.url.startsWith('/apis/')).map((q) => q.url.split('?')[0]);
+    expect(lists).toEqual(
+      ['/api/v1/namespaces/default/pods', '/api/v1/namespaces/default/services']
+        .concat(['daemonsets', 'deployments', 'replicasets', 'statefulsets'].map((p) => `/apis/apps/v1/namespaces/default/${p}`))
+        .concat(['/apis/batch/v1/namespaces/default/jobs']),
+    );
+    const short = await kubectl(v, ['get', 'ev,cm,deploy,sts,ep']);
+    expect(short.requests.filter((q) => q.url.includes('/namespaces/default/')).map((q) => q.url.split('?')[0])).toEqual([
+      '/api/v1/namespaces/default/events',
+      '/api/v1/namespaces/default/configmaps',
+      '/apis/apps/v1/namespaces/default/deployments',
+      '/apis/apps/v1/namespaces/default/statefulsets',
+      '/api/v1/namespaces/default/endpoints',
+    ]);
   });
 
   test('api-versions', async () => {
