@@ -1,11 +1,14 @@
 /**
- * The resources the API serves: every kind of the registry, and the two kinds the controllers keep
- * in the store without a KindModule (core/v1 Events and apps/v1 ControllerRevisions, read-only here).
- * A kind added to the registry is served with no change here.
+ * The resources the API serves, as the routes and handlers see them: discovery's list
+ * (discovery.ts: every kind of the registry, and core/v1 Events and apps/v1 ControllerRevisions,
+ * which the controllers keep in the store without a KindModule and which are read-only here), each
+ * with the store's key of its kind and its module. A kind added to the registry is served with no
+ * change here.
  */
-import { groupKindText, kindInfo, type KindInfo } from '../domain/kinds';
+import { groupKindText, type KindInfo } from '../domain/kinds';
 import type { KindModule } from '../kinds/kind';
 import { KINDS } from '../kinds/registry';
+import { servedResources as discovered } from './discovery';
 
 /** ServedResource is one resource of the API: its identity, the store's kind key, and its module when it has one. */
 export interface ServedResource {
@@ -18,38 +21,25 @@ export interface ServedResource {
   subresources: readonly string[];
 }
 
-const EVENT: KindInfo = kindInfo({ kind: 'Event', group: '', version: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true });
-const CONTROLLER_REVISION: KindInfo = kindInfo({ kind: 'ControllerRevision', group: 'apps', version: 'v1', plural: 'controllerrevisions', singular: 'controllerrevision', shortNames: [], namespaced: true });
-
 /** SCALABLE are the kinds with a scale subresource (autoscaling/v1 Scale over spec.replicas). */
-export const SCALABLE: ReadonlySet<string> = new Set(['Deployment.apps', 'ReplicaSet.apps', 'StatefulSet.apps']);
-
-function subresourcesOf(info: KindInfo): string[] {
-  const key = groupKindText(info);
-  const out: string[] = [];
-  if (!['ConfigMap', 'Secret', 'Endpoints', 'EndpointSlice.discovery.k8s.io', 'Event', 'ControllerRevision.apps'].includes(key)) out.push('status');
-  if (SCALABLE.has(key)) out.push('scale');
-  if (key === 'Pod') out.push('log', 'exec', 'portforward');
-  return out;
-}
+export const SCALABLE: ReadonlySet<string> = new Set(
+  discovered()
+    .filter((r) => r.subresources.some((s) => s.name === 'scale'))
+    .map((r) => groupKindText(r.info)),
+);
 
 let served: ServedResource[] | undefined;
 
-/** servedResources lists every resource, the registry's first, in its order. */
+/** servedResources lists every resource, as discovery lists them. */
 export function servedResources(): ServedResource[] {
-  served ??= [
-    ...KINDS.map((module) => ({ info: module.info, storeKind: groupKindText(module.info), module, subresources: subresourcesOf(module.info) })),
-    ...[EVENT, CONTROLLER_REVISION].map((info) => ({ info, storeKind: groupKindText(info), subresources: subresourcesOf(info) })),
-  ];
+  served ??= discovered().map((r) => {
+    const module = KINDS.find((k) => k.info === r.info);
+    return { info: r.info, storeKind: groupKindText(r.info), ...(module !== undefined ? { module } : {}), subresources: r.subresources.map((s) => s.name) };
+  });
   return served;
 }
 
 /** resourceAt finds the resource a URL names: group ('' for /api), version, plural. */
 export function resourceAt(group: string, version: string, plural: string): ServedResource | undefined {
   return servedResources().find((r) => r.info.group === group && r.info.version === version && r.info.plural === plural);
-}
-
-/** resourceOfKind finds a resource by its store key (`Pod`, `Deployment.apps`). */
-export function resourceOfKind(storeKind: string): ServedResource | undefined {
-  return servedResources().find((r) => r.storeKind === storeKind);
 }

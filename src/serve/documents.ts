@@ -14,6 +14,10 @@ export function documentServer(facts: ServerFacts): (path: string, accept: strin
     const req = { path, accept, ifNoneMatch };
     const d = discovery.respond(req) ?? openapi.respond(req);
     if (d === undefined) return undefined;
-    return { status: d.status, contentType: d.contentType, body: d.body, ...(d.etag !== undefined ? { headers: { ETag: d.etag } } : {}) };
+    const headers: Record<string, string> = { Vary: 'Accept' };
+    if (d.etag !== undefined) headers['ETag'] = d.etag;
+    // A v3 document named by its index hash never changes while this server runs.
+    if (/^\/openapi\/v3\/.+\?hash=/.test(path) && d.status === 200) headers['Cache-Control'] = 'public, immutable';
+    return { status: d.status, contentType: d.contentType, body: d.body, headers };
   };
 }
