@@ -194,15 +194,24 @@ export function withoutHash(t: PodTemplate | undefined): PodTemplate {
 /** MAP_FIELDS are Go map fields of a pod template, where nil and empty are the same to Semantic.DeepEqual. */
 const MAP_FIELDS = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'matchLabels', 'data']);
 
-/** semanticForm drops what Semantic.DeepEqual does not tell apart: empty lists and empty maps. */
+/**
+ * STRUCT_FIELDS are non-pointer struct fields of a pod template: `{}` is their zero value, as is
+ * leaving them out (kubectl rollout undo sends a template with `resources: {}`).
+ */
+const STRUCT_FIELDS = new Set(['resources']);
+
+/**
+ * semanticForm drops what Semantic.DeepEqual does not tell apart: empty lists and empty maps, null
+ * (a nil pointer, or a zero struct such as `creationTimestamp: null`) and empty non-pointer structs.
+ */
 function semanticForm(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(semanticForm);
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    if (x === undefined) continue;
+    if (x === undefined || x === null) continue;
     if (Array.isArray(x) && x.length === 0) continue;
-    if (MAP_FIELDS.has(k) && x !== null && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0) continue;
+    if ((MAP_FIELDS.has(k) || STRUCT_FIELDS.has(k)) && x !== null && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0) continue;
     out[k] = semanticForm(x);
   }
   return out;

@@ -117,3 +117,13 @@ describe('rolloutStatus (kubectl TestDeploymentStatusViewerStatus)', () => {
     expect(rolloutStatus(d, 2)).toEqual({ done: false, error: 'desired revision (2) is different from the running revision (3)' });
   });
 });
+
+test('equalIgnoreHash: a template as kubectl rollout undo sends it (Go zero values written out) equals the stored one', () => {
+  const stored = { metadata: { labels: { app: 'web', 'pod-template-hash': 'abc' } }, spec: { containers: [{ name: 'web', image: 'busybox' }] } };
+  const fromUndo = { metadata: { creationTimestamp: null, labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'busybox', resources: {} }] } };
+  expect(equalIgnoreHash(stored as never, fromUndo as never)).toBe(true);
+  // A pointer struct is not a zero value when empty: emptyDir: {} asks for a volume.
+  const withVolume = { ...stored, spec: { ...stored.spec, volumes: [{ name: 'v', emptyDir: {} }] } };
+  const withoutSource = { ...stored, spec: { ...stored.spec, volumes: [{ name: 'v' }] } };
+  expect(equalIgnoreHash(withVolume as never, withoutSource as never)).toBe(false);
+});
