@@ -476,10 +476,13 @@ export async function runDelete(opts: DeleteOptions, deps: DeleteDeps): Promise<
     });
     const execution = out.execution;
     if (store) recordDelete(store, out.plan.actions, execution);
-    if (store && deps.node && deps.probe && deps.hostFs) {
-      if (opts.cascade === 'orphan') orphanDependents(store, out.plan.actions, stored ?? []);
-      if (hasWorkloads(store)) out.reconciled = await reconcile({ engine, store, probe: deps.probe, hostFs: deps.hostFs, node: deps.node, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.network !== undefined ? { network: deps.network } : {}) }, { waitSeconds: 0 });
-      else if (deps.network !== undefined) await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: false });
+    // Orphaned before any controller runs: here, or in the control loop of kubeplay serve.
+    if (store && opts.cascade === 'orphan') orphanDependents(store, out.plan.actions, stored ?? []);
+    if (store && deps.node && deps.probe && deps.hostFs && hasWorkloads(store)) {
+      out.reconciled = await reconcile({ engine, store, probe: deps.probe, hostFs: deps.hostFs, node: deps.node, ...(deps.prober ? { prober: deps.prober(engine) } : {}), ...(deps.filesRoot !== undefined ? { filesRoot: deps.filesRoot } : {}), ...(deps.network !== undefined ? { network: deps.network } : {}) }, { waitSeconds: 0 });
+    } else if (store && deps.hostFs && deps.network !== undefined) {
+      // Without the controllers here (none stored, or kubeplay serve's loop runs them), the network is brought in step by the delete: a deleted Service's proxy goes.
+      await syncNetwork(engine, store, deps.network, deps.hostFs, { podsNeedNetwork: false });
     }
     return out;
   } finally {

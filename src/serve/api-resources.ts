@@ -9,6 +9,8 @@ import { groupKindText, type KindInfo } from '../domain/kinds';
 import type { KindModule } from '../kinds/kind';
 import { KINDS } from '../kinds/registry';
 import { servedResources as discovered } from './discovery';
+import type { TableSpec } from '../print/get/format';
+import { CONTROLLER_REVISION_TABLE, EVENT_TABLE } from './extra-tables';
 
 /** ServedResource is one resource of the API: its identity, the store's kind key, and its module when it has one. */
 export interface ServedResource {
@@ -19,7 +21,11 @@ export interface ServedResource {
   module?: KindModule;
   /** Subresources served besides the object: `status`, `scale`, `log`, `exec`, `portforward`. */
   subresources: readonly string[];
+  /** The kind's table (its module's, or the server's own for Events and ControllerRevisions). */
+  table?: TableSpec<never>;
 }
+
+const TABLES: Record<string, TableSpec<never>> = { Event: EVENT_TABLE, 'ControllerRevision.apps': CONTROLLER_REVISION_TABLE };
 
 /** SCALABLE are the kinds with a scale subresource (autoscaling/v1 Scale over spec.replicas). */
 export const SCALABLE: ReadonlySet<string> = new Set(
@@ -34,7 +40,9 @@ let served: ServedResource[] | undefined;
 export function servedResources(): ServedResource[] {
   served ??= discovered().map((r) => {
     const module = KINDS.find((k) => k.info === r.info);
-    return { info: r.info, storeKind: groupKindText(r.info), ...(module !== undefined ? { module } : {}), subresources: r.subresources.map((s) => s.name) };
+    const storeKind = groupKindText(r.info);
+    const table = module?.table ?? TABLES[storeKind];
+    return { info: r.info, storeKind, ...(module !== undefined ? { module } : {}), subresources: r.subresources.map((s) => s.name), ...(table !== undefined ? { table } : {}) };
   });
   return served;
 }

@@ -42,8 +42,8 @@ export function getObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMe
   const r = route.resource;
   const o = objectOf(ctx, route, route.name!);
   if (o === undefined) return sendStatus(res, notFoundStatus(r.info.plural, r.info.group, route.name!));
-  if (wantsTable(req.headers.accept) && r.module !== undefined) {
-    return sendJson(res, 200, toTable(r.module.table, [o], { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: true, version: tableVersion(req.headers.accept) }));
+  if (wantsTable(req.headers.accept) && r.table !== undefined) {
+    return sendJson(res, 200, toTable(r.table, [o], { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: true, version: tableVersion(req.headers.accept) }));
   }
   sendJson(res, 200, o);
 }
@@ -78,8 +78,8 @@ function eventTime(o: StoredObject): string {
 
 function answerList(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams, selected: StoredObject[], revision: number): void {
   const r = route.resource;
-  if (wantsTable(req.headers.accept) && r.module !== undefined) {
-    return sendJson(res, 200, toTable(r.module.table, selected, { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: true, resourceVersion: String(revision), version: tableVersion(req.headers.accept) }));
+  if (wantsTable(req.headers.accept) && r.table !== undefined) {
+    return sendJson(res, 200, toTable(r.table, selected, { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: true, resourceVersion: String(revision), version: tableVersion(req.headers.accept) }));
   }
   sendJson(res, 200, { kind: `${r.info.kind}List`, apiVersion: r.info.apiVersion, metadata: { resourceVersion: String(revision) }, items: selected });
 }
@@ -90,7 +90,7 @@ const BOOKMARK_EVERY_MS = 60_000;
 /** watchObjects streams a watch: the initial ADDED events (no resourceVersion, or "0"), then the changes. */
 function watchObjects(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams, where: (o: StoredObject) => boolean): void {
   const r = route.resource;
-  const asTable = wantsTable(req.headers.accept) && r.module !== undefined;
+  const asTable = wantsTable(req.headers.accept) && r.table !== undefined;
   const version = tableVersion(req.headers.accept);
   const rvText = q.get('resourceVersion') ?? '';
   const name = route.name;
@@ -98,7 +98,7 @@ function watchObjects(ctx: ApiContext, route: ResourceRoute, req: IncomingMessag
   let first = true;
   const encode = (type: string, o: unknown): string => {
     if (asTable && type !== 'ERROR' && type !== 'BOOKMARK') {
-      const t = toTable(r.module!.table, [o as StoredObject], { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: first, version });
+      const t = toTable(r.table!, [o as StoredObject], { now: ctx.now(), node: ctx.node, include: includeOf(q), headers: first, version });
       first = false;
       return JSON.stringify({ type, object: t }) + '\n';
     }

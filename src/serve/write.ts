@@ -133,7 +133,7 @@ export async function writeObject(
   const warnings = [...loaded.warnings.map((i) => formatIssue({ ...i, file: '' })), ...(report.execution?.warnings ?? []), ...(report.network?.failures ?? [])];
   const failed = failuresOf(report);
   if (failed.length > 0) return sendStatus(res, failure(500, 'InternalError', `Internal error occurred: ${failed.map((f) => `${f.ref}: ${f.message}`).join('; ')}`), warningHeaders(warnings));
-  if (r.storeKind === 'Pod') ctx.changed();
+  ctx.changed();
   const code = mode === 'create' ? 201 : 200;
   if (dryRun) {
     const m = loaded.manifests[0]!;

@@ -289,6 +289,41 @@ test('a pod removed behind the server\'s back is replaced by its ReplicaSet', as
   });
 });
 
+test('label, annotate, rollout restart, history and undo, events', async () => {
+  expect(await ok(['label', 'deploy', front, 'tier=web'])).toBe(`deployment.apps/${front} labeled\n`);
+  expect(await ok(['annotate', 'deploy', front, 'note=hi'])).toBe(`deployment.apps/${front} annotated\n`);
+  expect(await ok(['get', 'deploy', front, '-o', 'jsonpath={.metadata.labels.tier}/{.metadata.annotations.note}'])).toBe('web/hi');
+  const rsNames = async () => (await ok(['get', 'rs', '-l', `app=${front}`, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.spec.replicas}{"\\n"}{end}'])).trim().split('\n');
+  const before = await rsNames();
+  expect(await ok(['rollout', 'restart', `deploy/${front}`])).toBe(`deployment.apps/${front} restarted\n`);
+  expect(await ok(['rollout', 'status', `deploy/${front}`, '--timeout=60s'])).toContain('successfully rolled out');
+  expect((await rsNames()).length).toBe(before.length + 1);
+  expect(await ok(['rollout', 'history', `deploy/${front}`])).toMatch(/REVISION\s+CHANGE-CAUSE\n/);
+  expect(await ok(['rollout', 'undo', `deploy/${front}`])).toBe(`deployment.apps/${front} rolled back\n`);
+  expect(await ok(['rollout', 'status', `deploy/${front}`, '--timeout=60s'])).toContain('successfully rolled out');
+  // Back to the ReplicaSet of before the restart, not a new one.
+  const after = await rsNames();
+  expect(after.length).toBe(before.length + 1);
+  expect(after.filter((l) => !l.endsWith('=0')).map((l) => l.split('=')[0])).toEqual(before.filter((l) => !l.endsWith('=0')).map((l) => l.split('=')[0]));
+  const events = await ok(['get', 'events', '--field-selector', `involvedObject.name=${front}`]);
+  expect(events.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+  expect(events).toMatch(new RegExp(`Normal\\s+ScalingReplicaSet\\s+deployment/${front}\\s+Scaled up replica set`));
+});
+
+test('delete --cascade=orphan keeps the ReplicaSet and its pods', async () => {
+  const name = `${prefix}-orphan`;
+  const manifest = app(1).replaceAll(front, name).split('---')[0]!;
+  await ok(['apply', '-f', file('orphan.yaml', manifest)]);
+  await waitUntil('its replica', async () => (await runningPods(`app=${name}`)).length === 1);
+  expect(await ok(['delete', 'deploy', name, '--cascade=orphan'])).toBe(`deployment.apps "${name}" deleted\n`);
+  await new Promise((r) => setTimeout(r, 3000));
+  expect((await runningPods(`app=${name}`)).length).toBe(1);
+  const rs = await ok(['get', 'rs', '-l', `app=${name}`, '-o', 'jsonpath={.items[0].metadata.ownerReferences}']);
+  expect(rs).toBe('');
+  await ok(['delete', 'rs', '-l', `app=${name}`]);
+  await waitUntil('the orphan to go with its ReplicaSet', async () => (await ok(['get', 'pods', '-l', `app=${name}`, '-o', 'name'])) === '');
+});
+
 test('delete removes objects and their pods', async () => {
   expect(await ok(['delete', 'pod', solo])).toBe(`pod "${solo}" deleted\n`);
   expect(await ok(['delete', '-f', file('app3.yaml', app(3))])).toContain(`deployment.apps "${front}" deleted`);

@@ -87,7 +87,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
           filesRoot,
           probe,
           hostFs,
-          node,
+          // No node: the controllers run in the control loop, after the request, as a cluster's do.
           prober: ctx.prober,
           network,
           startInBackground: (sequence: Parameters<ReturnType<typeof backgroundStarter>>[0], resumeAt: Parameters<ReturnType<typeof backgroundStarter>>[1]) => backgroundStarter(socket!, io.env)(sequence, resumeAt),
@@ -100,7 +100,6 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
           store: ctx.openStore,
           filesRoot,
           hostFs,
-          node,
           probe,
           prober: ctx.prober,
           network,
