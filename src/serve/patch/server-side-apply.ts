@@ -69,11 +69,6 @@ const STRIPPED: FieldPath[] = [
   [{ field: 'metadata' }],
   ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f): FieldPath => [{ field: 'metadata' }, { field: f }]),
 ];
-/**
- * ALWAYS_PRESENT are the list fields Go serializes even empty (no `omitempty`): an object the server
- * starts from already has them, so a create adds their items but not the list itself.
- */
-const ALWAYS_PRESENT = new Set(['PodSpec.containers', 'EndpointSlice.endpoints', 'EndpointSlice.ports', 'Endpoint.addresses']);
 const goName = (def: string): string => def.replace(/^(?:CoreV1|DiscoveryV1|V1)(?=[A-Z])/, '');
 
 /** KEY_DEFAULTS are the schema defaults of list-map key fields: an item may leave them out. */
@@ -161,65 +156,85 @@ class Typed {
     return clone(rhs);
   }
 
-  /** mergeList merges keyed or set lists: the configuration's order, the live-only items kept where they were. */
+  /**
+   * mergeList merges keyed or set lists in structured-merge-diff's order (typed/merge.go
+   * visitListItems): the configuration's items in its order, each live-only item kept after the
+   * items it followed, the shared items where the configuration puts them.
+   */
   mergeList(lhs: JsonValue[], rhs: JsonValue[], s: FieldShape, path: FieldPath): JsonValue[] {
-    const key = (pe: PathElement): string => JSON.stringify(pe);
-    const lpe = lhs.map((v, i) => key(this.elementOf(s, v, path, i)));
-    const rpeEl = rhs.map((v, i) => this.elementOf(s, v, path, i));
-    const rpe = rpeEl.map(key);
-    const rIndex = new Map(rpe.map((k, i) => [k, i]));
-    const lIndex = new Map<string, number>();
-    lpe.forEach((k, i) => {
-      if (!lIndex.has(k)) lIndex.set(k, i);
-    });
+    const index = (l: JsonValue[]): { order: string[]; els: Map<string, PathElement>; items: Map<string, JsonValue> } => {
+      const order: string[] = [];
+      const els = new Map<string, PathElement>();
+      const items = new Map<string, JsonValue>();
+      l.forEach((v, i) => {
+        const pe = this.elementOf(s, v, path, i);
+        const k = JSON.stringify(pe);
+        if (items.has(k)) return; // a live duplicate: the first one counts (typed.AllowDuplicates)
+        order.push(k);
+        els.set(k, pe);
+        items.set(k, v);
+      });
+      return { order, els, items };
+    };
+    const L = index(lhs);
+    const R = index(rhs);
     const item = s.item ?? { shape: 'any' as const, ext: {} };
-    const mergeItem = (li: number | undefined, ri: number): JsonValue =>
-      this.listKind(s) === 'set' ? clone(rhs[ri]!) : this.merge(li === undefined ? undefined : lhs[li], rhs[ri]!, item, [...path, rpeEl[ri]!]);
+    const mergeItem = (k: string): JsonValue => {
+      const r = R.items.get(k)!;
+      return this.listKind(s) === 'set' ? clone(r) : this.merge(L.items.get(k), r, item, [...path, R.els.get(k)!]);
+    };
+    const shared = R.order.filter((k) => L.items.has(k));
+    let nextShared = shared.shift();
     const out: JsonValue[] = [];
     let l = 0;
     let r = 0;
-    while (l < lhs.length || r < rhs.length) {
-      if (l < lhs.length && r < rhs.length) {
-        if (lpe[l] === rpe[r]) {
-          out.push(mergeItem(l, r));
+    while (l < L.order.length || r < R.order.length) {
+      const lk = L.order[l];
+      const rk = R.order[r];
+      if (lk !== undefined && rk !== undefined) {
+        if (lk === rk) {
+          out.push(mergeItem(rk));
           l++;
           r++;
+          nextShared = shared.shift();
           continue;
         }
-        if (rIndex.has(lpe[l]!)) {
+        if (R.items.has(lk) && nextShared !== undefined && nextShared !== lk) {
           l++;
           continue;
         }
-        out.push(clone(lhs[l]!));
+      }
+      if (lk !== undefined && !R.items.has(lk)) {
+        out.push(clone(L.items.get(lk)!));
         l++;
         continue;
       }
-      if (r < rhs.length) {
-        out.push(mergeItem(lIndex.get(rpe[r]!), r));
+      if (rk !== undefined) {
+        out.push(mergeItem(rk));
         r++;
+        if (nextShared === rk) nextShared = shared.shift();
         continue;
       }
-      if (!rIndex.has(lpe[l]!)) out.push(clone(lhs[l]!));
-      l++;
+      l++; // a shared live item already merged from the configuration's side
     }
     return out;
   }
 
   /**
-   * compare is what changed from `a` to `b`: added and removed nodes (fields, map keys, list items;
-   * not the struct nodes themselves, which upstream's objects always carry) with all below them, and
-   * the leaves whose value changed.
+   * compare is what changed from `a` to `b` (typed/compare.go): added and removed nodes (fields, map
+   * keys, list items) with all below them, and the leaves whose value changed. A node that the Go zero
+   * value of its parent carries (`zero`: spec, a pod template, containers, ...) is never added or
+   * removed itself, as upstream compares against objects that always have it.
    */
-  compare(a: JsonValue | undefined, b: JsonValue | undefined, s: FieldShape, path: FieldPath, out: { added: FieldSet; removed: FieldSet; modified: FieldSet }, named?: string): void {
+  compare(a: JsonValue | undefined, b: JsonValue | undefined, s: FieldShape, path: FieldPath, out: { added: FieldSet; removed: FieldSet; modified: FieldSet }, zero = path.length === 0): void {
     if (a === undefined && b === undefined) return;
     if (a === undefined || b === undefined) {
-      const target = a === undefined ? out.added : out.removed;
-      this.allPaths(a === undefined ? b! : a, s, path, target, named);
+      this.allPaths(a === undefined ? b! : a, s, path, a === undefined ? out.added : out.removed, zero);
       return;
     }
-    const granularObject = isObject(a) && isObject(b) && !this.isAtomicObject(s) && s.shape !== 'list' && s.shape !== 'scalar';
-    if (granularObject && (Object.keys(a).length > 0 || Object.keys(b).length > 0)) {
-      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) this.compare(a[k], b[k], this.child(s, k), [...path, { field: k }], out, s.def ? `${goName(s.def)}.${k}` : undefined);
+    const granular = (v: JsonValue): v is JsonObject => isObject(v) && !this.isAtomicObject(s) && s.shape !== 'list' && s.shape !== 'scalar';
+    if (granular(a) && granular(b) && (Object.keys(a).length > 0 || Object.keys(b).length > 0)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) this.compare(a[k], b[k], this.child(s, k), [...path, { field: k }], out, this.schema.inZeroValue(s.def, k));
       return;
     }
     if (Array.isArray(a) && Array.isArray(b) && s.shape === 'list' && this.listKind(s) !== 'atomic') {
@@ -238,31 +253,29 @@ class Typed {
         const vb = ib.get(k)?.[1];
         if (this.listKind(s) === 'set') {
           if (vb === undefined) out.removed.insert([...path, pe]);
-        } else this.compare(va, vb, item, [...path, pe], out);
+        } else this.compare(va, vb, item, [...path, pe], out, false);
       }
       for (const [k, [pe, vb]] of ib) {
         if (ia.has(k)) continue;
         if (this.listKind(s) === 'set') out.added.insert([...path, pe]);
-        else this.compare(undefined, vb, item, [...path, pe], out);
+        else this.compare(undefined, vb, item, [...path, pe], out, false);
       }
       return;
     }
     if (!deepEqual(a, b) && path.length > 0) out.modified.insert(path);
   }
 
-  /** allPaths is every node of a value: itself (but a struct) and all below. */
-  allPaths(v: JsonValue, s: FieldShape, path: FieldPath, out: FieldSet, named?: string): void {
-    const struct = s.shape === 'object' && s.def !== undefined && !this.isAtomicObject(s);
-    const alwaysPresent = named !== undefined && ALWAYS_PRESENT.has(named);
-    if (path.length > 0 && !alwaysPresent && !(struct && isObject(v) && Object.keys(v).length > 0)) out.insert(path);
+  /** allPaths is every node of a value (but one its parent's zero value has) and all below. */
+  allPaths(v: JsonValue, s: FieldShape, path: FieldPath, out: FieldSet, zero: boolean): void {
+    if (path.length > 0 && !zero) out.insert(path);
     if (isObject(v) && !this.isAtomicObject(s) && s.shape !== 'list' && s.shape !== 'scalar') {
-      for (const k of Object.keys(v)) this.allPaths(v[k]!, this.child(s, k), [...path, { field: k }], out, s.def ? `${goName(s.def)}.${k}` : undefined);
+      for (const k of Object.keys(v)) this.allPaths(v[k]!, this.child(s, k), [...path, { field: k }], out, zero && this.schema.inZeroValue(s.def, k));
     } else if (Array.isArray(v) && s.shape === 'list' && this.listKind(s) === 'map') {
       const item = s.item ?? { shape: 'any' as const, ext: {} };
       v.forEach((x, i) => {
         const pe = this.elementOf(s, x, path, i);
         out.insert([...path, pe]);
-        if (isObject(x)) for (const k of Object.keys(x)) this.allPaths(x[k]!, this.child(item, k), [...path, pe, { field: k }], out, item.def ? `${goName(item.def)}.${k}` : undefined);
+        if (isObject(x)) for (const k of Object.keys(x)) this.allPaths(x[k]!, this.child(item, k), [...path, pe, { field: k }], out, false);
       });
     } else if (Array.isArray(v) && s.shape === 'list' && this.listKind(s) === 'set') {
       v.forEach((x, i) => out.insert([...path, this.elementOf(s, x, path, i)]));
