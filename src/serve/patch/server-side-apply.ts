@@ -17,9 +17,11 @@
  *   - apiVersion, kind and the server-kept metadata (name, namespace, uid, resourceVersion, generation,
  *     creationTimestamp, managedFields) are nobody's (stripMetaManager), nor is `status` of the main
  *     resource (the workloads' reset fields).
- * Not carried out: conversion between versions (every served kind has one), the
- * last-applied-configuration hand-over between client-side and server-side kubectl
- * (lastAppliedManager/lastAppliedUpdater), and the cap of ten Update managers.
+ *   - kubectl (manager `kubectl`) taking over an object from its client-side apply: conflicts on the
+ *     fields of the last-applied-configuration annotation are forced, and the annotation follows the
+ *     applied configuration (lastAppliedManager, lastAppliedUpdater).
+ * Not carried out: conversion between versions (every served kind has one) and the cap of ten Update
+ * managers.
  */
 import { PatchError, type StatusCause } from '../../domain/errors';
 import { clone, deepEqual, isObject, type JsonObject, type JsonValue } from './go-format';
@@ -338,6 +340,53 @@ class Typed {
 
 class KeyError extends Error {}
 
+// ---------------------------------------------------------------- kubectl's hand-over from client-side apply
+
+const KUBECTL = 'kubectl';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function annotationsOf(o: JsonObject): JsonObject | undefined {
+  const meta = o['metadata'];
+  const a = isObject(meta) ? meta['annotations'] : undefined;
+  return isObject(a) ? a : undefined;
+}
+
+/**
+ * allowedByLastApplied is the fields of the live object's last-applied-configuration that still have
+ * the value it gave them (lastAppliedManager: the last applied set, less what the live object changed).
+ */
+function allowedByLastApplied(t: Typed, root: FieldShape, live: JsonObject, liveTracked: JsonObject): FieldSet {
+  const text = annotationsOf(live)?.[LAST_APPLIED];
+  if (typeof text !== 'string') return new FieldSet();
+  try {
+    const last = JSON.parse(text) as unknown;
+    if (!isObject(last)) return new FieldSet();
+    const lastTracked = tracked(last);
+    const c: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
+    t.compare(lastTracked, liveTracked, root, [], c);
+    return t.toFieldSet(lastTracked, root).difference(c.modified);
+  } catch {
+    return new FieldSet();
+  }
+}
+
+/** sortedJson is Go's encoding of decoded JSON: keys sorted. */
+function sortedJson(v: JsonValue): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(v[k]!)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** syncLastApplied writes the applied configuration into an object's existing last-applied-configuration (lastAppliedUpdater). */
+function syncLastApplied(object: JsonObject, applied: JsonObject): void {
+  const annotations = annotationsOf(object);
+  if (!annotations || typeof annotations[LAST_APPLIED] !== 'string') return;
+  const config = clone(applied);
+  const a = annotationsOf(config);
+  if (a) delete a[LAST_APPLIED];
+  annotations[LAST_APPLIED] = `${sortedJson(config)}\n`;
+}
+
 // ---------------------------------------------------------------- managers
 
 interface Manager {
@@ -431,18 +480,26 @@ interface Comparison {
 }
 
 /** update is structured-merge-diff's Updater.update: the other managers lose what changed (conflicts, unless forced) and what was removed. */
-function update(t: Typed, root: FieldShape, oldObj: JsonObject, newObj: JsonObject, managers: Map<string, Manager>, self: string, force: boolean): { comparison: Comparison; conflicts: Conflict[] } {
+function update(
+  t: Typed,
+  root: FieldShape,
+  oldObj: JsonObject,
+  newObj: JsonObject,
+  managers: Map<string, Manager>,
+  self: string,
+  force: boolean,
+): { comparison: Comparison; conflicts: Array<Conflict & { path: FieldPath }> } {
   const comparison: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
   t.compare(oldObj, newObj, root, [], comparison);
   const changed = comparison.modified.union(comparison.added);
-  const conflicts: Conflict[] = [];
+  const conflicts: Array<Conflict & { path: FieldPath }> = [];
   const lost = new Map<string, FieldSet>();
   for (const [id, m] of [...managers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (id === self) continue;
     const c = m.set.intersection(changed);
     if (!c.empty) {
       lost.set(id, c);
-      for (const p of c.list()) conflicts.push({ manager: printManager(m.entry), field: pathString(p) });
+      for (const p of c.list()) conflicts.push({ manager: printManager(m.entry), field: pathString(p), path: p });
     }
   }
   if (!force && conflicts.length > 0) return { comparison, conflicts };
@@ -518,8 +575,19 @@ export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyRes
     const newSet = t.toFieldSet(applied, root);
     let merged = t.merge(liveTracked, applied, root, []) as JsonObject;
 
-    const first = update(t, root, liveTracked, merged, managers, self, input.force);
-    if (first.conflicts.length > 0) return { conflicts: first.conflicts, error: conflictError(first.conflicts) };
+    let first = update(t, root, liveTracked, merged, managers, self, input.force);
+    if (first.conflicts.length > 0 && input.manager === KUBECTL) {
+      // lastAppliedManager: kubectl taking an object over from its client-side apply may change the
+      // fields of the last-applied-configuration annotation without conflicts.
+      const allowed = allowedByLastApplied(t, root, live, liveTracked);
+      const left = first.conflicts.filter((c) => !allowed.has(c.path));
+      if (left.length === 0) first = update(t, root, liveTracked, merged, managers, self, true);
+      else first = { ...first, conflicts: left };
+    }
+    if (first.conflicts.length > 0) {
+      const conflicts = first.conflicts.map(({ manager, field }) => ({ manager, field }));
+      return { conflicts, error: conflictError(conflicts) };
+    }
     const prevEntry = managers.get(self)?.entry;
     managers.set(self, { entry: { manager: input.manager, operation: 'Apply', apiVersion, fieldsType: 'FieldsV1', ...(prevEntry?.time ? { time: prevEntry.time } : {}) }, set: newSet });
 
@@ -537,6 +605,8 @@ export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyRes
     const managedFields = encodeManagers(managers);
     // status and the server's metadata stay as the live object has them.
     const object = merged;
+    // lastAppliedUpdater: kubectl's server-side apply keeps a client-side annotation in step.
+    if (input.manager === KUBECTL) syncLastApplied(object, input.applied);
     if (isObject(live['status'])) object['status'] = clone(live['status']);
     return { object: withManagedFields(object, managedFields), managedFields };
   } catch (e) {

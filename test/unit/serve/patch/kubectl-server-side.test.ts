@@ -5,6 +5,7 @@
  */
 import { parse } from 'yaml';
 import { serverSideApply, updateManagedFields } from '../../../../src/serve/patch/server-side-apply';
+import { applyJsonPatch } from '../../../../src/serve/patch/json-patch';
 import { PatchError } from '../../../../src/domain/errors';
 import type { JsonObject } from '../../../../src/serve/patch/go-format';
 import { KUBECTLS, notFound, startFakeApiServer } from './support/fake-apiserver';
@@ -67,6 +68,56 @@ describe('kubectl apply --server-side through serverSideApply', () => {
       const forced = await server.kubectl(kubectl, ['apply', '--validate=false', '--server-side', '--force-conflicts', '-f', file]);
       expect(forced).toMatchObject({ code: 0, stdout: 'deployment.apps/web serverside-applied\n' });
       expect((stored as unknown as { spec: { replicas: number } }).spec.replicas).toBe(2);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+
+  test.each(KUBECTLS)('real %s: client-side apply, then --server-side changing replicas (the documented upgrade)', async (kubectl) => {
+    let stored: JsonObject | undefined;
+    let version = 0;
+    const migrations: unknown[] = [];
+    const keep = (obj: JsonObject): JsonObject => {
+      (obj['metadata'] as JsonObject)['resourceVersion'] = String(++version);
+      return (stored = obj);
+    };
+    const server = await startFakeApiServer((req, body, send) => {
+      const q = new URL(req.url ?? '', 'http://x').searchParams;
+      if (req.method === 'GET') return stored ? send(200, stored) : send(404, notFound);
+      if (req.method === 'POST') {
+        const obj = JSON.parse(body) as JsonObject;
+        (obj['metadata'] as JsonObject)['managedFields'] = updateManagedFields({ old: undefined, new: obj, manager: q.get('fieldManager') ?? '', kind: 'Deployment.apps', now: new Date() }) as never;
+        return send(201, keep(obj));
+      }
+      if (req.method === 'PATCH' && req.headers['content-type'] === 'application/apply-patch+yaml') {
+        const r = serverSideApply({ live: stored, applied: parse(body) as JsonObject, manager: q.get('fieldManager') ?? '', force: q.get('force') === 'true', kind: 'Deployment.apps', now: new Date() });
+        if ('conflicts' in r) return send(409, status(r.error));
+        return send(200, keep(r.object));
+      }
+      if (req.method === 'PATCH' && req.headers['content-type'] === 'application/json-patch+json') {
+        // kubectl's managed-fields migration (csaupgrade): a JSON patch guarded by a test of resourceVersion.
+        migrations.push(JSON.parse(body));
+        try {
+          return send(200, keep(applyJsonPatch(stored!, JSON.parse(body)) as JsonObject));
+        } catch (e) {
+          return e instanceof PatchError ? send(e.code, status(e)) : send(500, { kind: 'Status', code: 500, message: String(e) });
+        }
+      }
+      send(405, { kind: 'Status', code: 405 });
+    });
+    try {
+      const first = await server.kubectl(kubectl, ['apply', '--validate=false', '-f', server.writeFile('d.yaml', CONFIG)]);
+      expect(first).toMatchObject({ code: 0, stdout: 'deployment.apps/web created\n' });
+      const changed = await server.kubectl(kubectl, ['apply', '--validate=false', '--server-side', '-f', server.writeFile('d2.yaml', CONFIG.replace('replicas: 2', 'replicas: 4'))]);
+      expect(changed).toMatchObject({ stderr: '', code: 0, stdout: 'deployment.apps/web serverside-applied\n' });
+      const obj = stored as unknown as { spec: { replicas: number }; metadata: { annotations: Record<string, string>; managedFields: Array<{ manager: string; operation: string }> } };
+      expect(obj.spec.replicas).toBe(4);
+      expect(JSON.parse(obj.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']!).spec.replicas).toBe(4);
+      // kubectl then moves the client-side entry into its Apply entry (csaupgrade) with a JSON patch
+      // (replace managedFields, replace resourceVersion), which applyJsonPatch carries out.
+      expect(migrations).toHaveLength(1);
+      expect(JSON.stringify(migrations[0])).toContain('{"op":"replace","path":"/metadata/managedFields","value":[');
+      expect(obj.metadata.managedFields.map((e) => `${e.manager}/${e.operation}`)).toEqual(['kubectl-last-applied/Apply', 'kubectl/Apply']);
     } finally {
       server.close();
     }
