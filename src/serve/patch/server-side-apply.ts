@@ -631,7 +631,9 @@ export interface UpdateManagedFieldsInput {
 /**
  * updateManagedFields is the managedFields after an ordinary write: the manager's Update entry (for
  * the object's apiVersion) owns what it added or changed, taken from the other managers; what it
- * removed leaves every manager. Returns the entries to store in metadata.managedFields.
+ * removed leaves every manager. An existing object (with a uid) that has no managed fields stays
+ * without (upstream tracks from a create or a first apply). Returns the entries to store in
+ * metadata.managedFields.
  */
 export function updateManagedFields(input: UpdateManagedFieldsInput): ManagedFieldsEntry[] {
   const t = new Typed(input.schema ?? KUBE_TYPES);
@@ -641,6 +643,9 @@ export function updateManagedFields(input: UpdateManagedFieldsInput): ManagedFie
   const oldTracked = tracked(input.old);
   const newTracked = tracked(input.new);
   const managers = decodeManagers(input.old);
+  // skipNonAppliedManager: an existing object nobody manages stays untracked until it is applied.
+  const oldMeta = input.old?.['metadata'];
+  if (managers.size === 0 && isObject(oldMeta) && typeof oldMeta['uid'] === 'string' && oldMeta['uid'] !== '') return [];
   const me = { manager: input.manager, operation: 'Update' as const, apiVersion, fieldsType: 'FieldsV1' as const, ...(input.subresource ? { subresource: input.subresource } : {}) };
   const self = identity(me);
   try {

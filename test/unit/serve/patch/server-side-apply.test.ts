@@ -186,6 +186,14 @@ describe('server-side apply: conflicts', () => {
     expect('conflicts' in r && r.error.message).toBe('Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.replicas');
   });
 
+  test('an existing object with no managed fields stays untracked by ordinary writes', () => {
+    const old = deployment(2, [{ name: 'a', image: 'x' }]);
+    old.metadata.uid = 'u1';
+    const next = structuredClone(old);
+    next.spec.replicas = 3;
+    expect(updateManagedFields({ old, new: next, manager: 'kubectl-edit', kind: 'Deployment.apps', now: NOW })).toEqual([]);
+  });
+
   test('an object with no managed fields is first owned by before-first-apply', () => {
     const r = serverSideApply({ live: deployment(2, [{ name: 'a', image: 'x' }]), applied: deployment(4, [{ name: 'a', image: 'x' }]), manager: 'kubectl', force: false, kind: 'Deployment.apps', now: NOW });
     expect('conflicts' in r && r.error.message).toBe('Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas');
