@@ -7,6 +7,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { podmanPodName } from './pod-names';
+import { LABEL_LAST_APPLIED } from './labels';
 
 /** MAX_LAST_APPLIED_DEPTH bounds nesting, as the loader does for files, so readers may recurse. */
 export const MAX_LAST_APPLIED_DEPTH = 64;
@@ -48,4 +49,21 @@ export function parseLastApplied(raw: string | undefined, podmanName: string): V
   if (podmanPodName(typeof meta['namespace'] === 'string' ? meta['namespace'] : '', meta['name']) !== podmanName) return undefined;
   if (!isObj(spec) || !isContainerList(spec['containers']) || (spec['initContainers'] !== undefined && !isContainerList(spec['initContainers']))) return undefined;
   return v;
+}
+
+/**
+ * annotationsWithLastApplied is an object's `annotations` as stored: the last-applied annotation the
+ * manifest says (the client's own, from the API; none for `null`), else the JSON of what the user
+ * wrote. An empty map is left out, as the API server leaves it (omitempty).
+ */
+export function annotationsWithLastApplied(annotations: Record<string, string> | undefined, m: { original?: object; lastApplied?: string | null }, written: object): { annotations?: Record<string, string> } {
+  const { [LABEL_LAST_APPLIED]: _given, ...rest } = annotations ?? {};
+  const out = m.lastApplied === null ? rest : { ...rest, [LABEL_LAST_APPLIED]: m.lastApplied ?? JSON.stringify(m.original ?? written) };
+  return Object.keys(out).length > 0 ? { annotations: out } : {};
+}
+
+/** withoutAnnotations is metadata without its annotations (annotationsWithLastApplied puts them back). */
+export function withoutAnnotations<T extends object>(meta: T): Omit<T, 'annotations'> {
+  const { annotations: _a, ...rest } = meta as T & { annotations?: unknown };
+  return rest;
 }
