@@ -212,7 +212,17 @@ export class TypeSchema {
     private readonly meta: Readonly<Record<string, SchemaExtensions>>,
     private readonly atomic: ReadonlySet<string>,
     private readonly roots: Readonly<Record<string, string>>,
+    private readonly zeroPresent: ReadonlySet<string> = new Set(),
   ) {}
+
+  /**
+   * inZeroValue says whether `GoType.field` is there in its parent's Go zero value as serialized (a
+   * struct that is not a pointer, a list without omitempty): the server's objects always carry it, so
+   * it is never added or removed, only what is under it.
+   */
+  inZeroValue(parentDef: string | undefined, field: string): boolean {
+    return parentDef !== undefined && this.zeroPresent.has(`${goTypeName(parentDef)}.${field}`);
+  }
 
   /** root is a kind's top object, by its group kind (`Pod`, `Deployment.apps`), or undefined for a kind it does not hold. */
   root(groupKind: string): FieldShape | undefined {
@@ -273,8 +283,34 @@ export class TypeSchema {
   }
 }
 
+/**
+ * ZERO_PRESENT are the fields the Go types serialize even when zero: each kind's metadata, spec and
+ * status, the pod and job templates, the non-pointer structs below them (`DeploymentSpec.strategy`,
+ * `Container.resources`, ...) and the lists without omitempty (`PodSpec.containers`, EndpointSlice's
+ * endpoints and ports, an Endpoint's addresses). Server-side apply's Update ownership records only
+ * what was added under them (upstream compares against the type's zero object).
+ */
+const ZERO_PRESENT: ReadonlySet<string> = new Set([
+  ...Object.values({ ...TYPE_ROOTS, ...EXTRA_ROOTS }).flatMap((k) => [`${k}.metadata`, `${k}.spec`, `${k}.status`]),
+  ...['PodTemplateSpec', 'JobTemplateSpec', 'PersistentVolumeClaimTemplate'].flatMap((t) => [`${t}.metadata`, `${t}.spec`]),
+  ...['DeploymentSpec', 'ReplicaSetSpec', 'StatefulSetSpec', 'DaemonSetSpec', 'JobSpec'].map((t) => `${t}.template`),
+  'CronJobSpec.jobTemplate',
+  'DeploymentSpec.strategy',
+  'StatefulSetSpec.updateStrategy',
+  'DaemonSetSpec.updateStrategy',
+  'Container.resources',
+  'EphemeralContainer.resources',
+  'PersistentVolumeClaimSpec.resources',
+  'ServiceStatus.loadBalancer',
+  'Endpoint.conditions',
+  'PodSpec.containers',
+  'EndpointSlice.endpoints',
+  'EndpointSlice.ports',
+  'Endpoint.addresses',
+]);
+
 /** KUBE_TYPES are the types of every kind the server keeps. */
-export const KUBE_TYPES = new TypeSchema({ ...TYPE_GRAPH, ...EXTRA_GRAPH }, FIELD_META, ATOMIC_TYPES, { ...TYPE_ROOTS, ...EXTRA_ROOTS });
+export const KUBE_TYPES = new TypeSchema({ ...TYPE_GRAPH, ...EXTRA_GRAPH }, FIELD_META, ATOMIC_TYPES, { ...TYPE_ROOTS, ...EXTRA_ROOTS }, ZERO_PRESENT);
 
 /** rootShape is a kind's top object, by its group kind (`Pod`, `Deployment.apps`), or undefined for a kind with no schema. */
 export function rootShape(groupKind: string): FieldShape | undefined {

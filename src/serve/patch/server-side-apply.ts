@@ -17,9 +17,11 @@
  *   - apiVersion, kind and the server-kept metadata (name, namespace, uid, resourceVersion, generation,
  *     creationTimestamp, managedFields) are nobody's (stripMetaManager), nor is `status` of the main
  *     resource (the workloads' reset fields).
- * Not carried out: conversion between versions (every served kind has one), the
- * last-applied-configuration hand-over between client-side and server-side kubectl
- * (lastAppliedManager/lastAppliedUpdater), and the cap of ten Update managers.
+ *   - kubectl (manager `kubectl`) taking over an object from its client-side apply: conflicts on the
+ *     fields of the last-applied-configuration annotation are forced, and the annotation follows the
+ *     applied configuration (lastAppliedManager, lastAppliedUpdater).
+ * Not carried out: conversion between versions (every served kind has one) and the cap of ten Update
+ * managers.
  */
 import { PatchError, type StatusCause } from '../../domain/errors';
 import { clone, deepEqual, isObject, type JsonObject, type JsonValue } from './go-format';
@@ -69,11 +71,6 @@ const STRIPPED: FieldPath[] = [
   [{ field: 'metadata' }],
   ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f): FieldPath => [{ field: 'metadata' }, { field: f }]),
 ];
-/**
- * ALWAYS_PRESENT are the list fields Go serializes even empty (no `omitempty`): an object the server
- * starts from already has them, so a create adds their items but not the list itself.
- */
-const ALWAYS_PRESENT = new Set(['PodSpec.containers', 'EndpointSlice.endpoints', 'EndpointSlice.ports', 'Endpoint.addresses']);
 const goName = (def: string): string => def.replace(/^(?:CoreV1|DiscoveryV1|V1)(?=[A-Z])/, '');
 
 /** KEY_DEFAULTS are the schema defaults of list-map key fields: an item may leave them out. */
@@ -161,65 +158,85 @@ class Typed {
     return clone(rhs);
   }
 
-  /** mergeList merges keyed or set lists: the configuration's order, the live-only items kept where they were. */
+  /**
+   * mergeList merges keyed or set lists in structured-merge-diff's order (typed/merge.go
+   * visitListItems): the configuration's items in its order, each live-only item kept after the
+   * items it followed, the shared items where the configuration puts them.
+   */
   mergeList(lhs: JsonValue[], rhs: JsonValue[], s: FieldShape, path: FieldPath): JsonValue[] {
-    const key = (pe: PathElement): string => JSON.stringify(pe);
-    const lpe = lhs.map((v, i) => key(this.elementOf(s, v, path, i)));
-    const rpeEl = rhs.map((v, i) => this.elementOf(s, v, path, i));
-    const rpe = rpeEl.map(key);
-    const rIndex = new Map(rpe.map((k, i) => [k, i]));
-    const lIndex = new Map<string, number>();
-    lpe.forEach((k, i) => {
-      if (!lIndex.has(k)) lIndex.set(k, i);
-    });
+    const index = (l: JsonValue[]): { order: string[]; els: Map<string, PathElement>; items: Map<string, JsonValue> } => {
+      const order: string[] = [];
+      const els = new Map<string, PathElement>();
+      const items = new Map<string, JsonValue>();
+      l.forEach((v, i) => {
+        const pe = this.elementOf(s, v, path, i);
+        const k = JSON.stringify(pe);
+        if (items.has(k)) return; // a live duplicate: the first one counts (typed.AllowDuplicates)
+        order.push(k);
+        els.set(k, pe);
+        items.set(k, v);
+      });
+      return { order, els, items };
+    };
+    const L = index(lhs);
+    const R = index(rhs);
     const item = s.item ?? { shape: 'any' as const, ext: {} };
-    const mergeItem = (li: number | undefined, ri: number): JsonValue =>
-      this.listKind(s) === 'set' ? clone(rhs[ri]!) : this.merge(li === undefined ? undefined : lhs[li], rhs[ri]!, item, [...path, rpeEl[ri]!]);
+    const mergeItem = (k: string): JsonValue => {
+      const r = R.items.get(k)!;
+      return this.listKind(s) === 'set' ? clone(r) : this.merge(L.items.get(k), r, item, [...path, R.els.get(k)!]);
+    };
+    const shared = R.order.filter((k) => L.items.has(k));
+    let nextShared = shared.shift();
     const out: JsonValue[] = [];
     let l = 0;
     let r = 0;
-    while (l < lhs.length || r < rhs.length) {
-      if (l < lhs.length && r < rhs.length) {
-        if (lpe[l] === rpe[r]) {
-          out.push(mergeItem(l, r));
+    while (l < L.order.length || r < R.order.length) {
+      const lk = L.order[l];
+      const rk = R.order[r];
+      if (lk !== undefined && rk !== undefined) {
+        if (lk === rk) {
+          out.push(mergeItem(rk));
           l++;
           r++;
+          nextShared = shared.shift();
           continue;
         }
-        if (rIndex.has(lpe[l]!)) {
+        if (R.items.has(lk) && nextShared !== undefined && nextShared !== lk) {
           l++;
           continue;
         }
-        out.push(clone(lhs[l]!));
+      }
+      if (lk !== undefined && !R.items.has(lk)) {
+        out.push(clone(L.items.get(lk)!));
         l++;
         continue;
       }
-      if (r < rhs.length) {
-        out.push(mergeItem(lIndex.get(rpe[r]!), r));
+      if (rk !== undefined) {
+        out.push(mergeItem(rk));
         r++;
+        if (nextShared === rk) nextShared = shared.shift();
         continue;
       }
-      if (!rIndex.has(lpe[l]!)) out.push(clone(lhs[l]!));
-      l++;
+      l++; // a shared live item already merged from the configuration's side
     }
     return out;
   }
 
   /**
-   * compare is what changed from `a` to `b`: added and removed nodes (fields, map keys, list items;
-   * not the struct nodes themselves, which upstream's objects always carry) with all below them, and
-   * the leaves whose value changed.
+   * compare is what changed from `a` to `b` (typed/compare.go): added and removed nodes (fields, map
+   * keys, list items) with all below them, and the leaves whose value changed. A node that the Go zero
+   * value of its parent carries (`zero`: spec, a pod template, containers, ...) is never added or
+   * removed itself, as upstream compares against objects that always have it.
    */
-  compare(a: JsonValue | undefined, b: JsonValue | undefined, s: FieldShape, path: FieldPath, out: { added: FieldSet; removed: FieldSet; modified: FieldSet }, named?: string): void {
+  compare(a: JsonValue | undefined, b: JsonValue | undefined, s: FieldShape, path: FieldPath, out: { added: FieldSet; removed: FieldSet; modified: FieldSet }, zero = path.length === 0): void {
     if (a === undefined && b === undefined) return;
     if (a === undefined || b === undefined) {
-      const target = a === undefined ? out.added : out.removed;
-      this.allPaths(a === undefined ? b! : a, s, path, target, named);
+      this.allPaths(a === undefined ? b! : a, s, path, a === undefined ? out.added : out.removed, zero);
       return;
     }
-    const granularObject = isObject(a) && isObject(b) && !this.isAtomicObject(s) && s.shape !== 'list' && s.shape !== 'scalar';
-    if (granularObject && (Object.keys(a).length > 0 || Object.keys(b).length > 0)) {
-      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) this.compare(a[k], b[k], this.child(s, k), [...path, { field: k }], out, s.def ? `${goName(s.def)}.${k}` : undefined);
+    const granular = (v: JsonValue): v is JsonObject => isObject(v) && !this.isAtomicObject(s) && s.shape !== 'list' && s.shape !== 'scalar';
+    if (granular(a) && granular(b) && (Object.keys(a).length > 0 || Object.keys(b).length > 0)) {
+      for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) this.compare(a[k], b[k], this.child(s, k), [...path, { field: k }], out, this.schema.inZeroValue(s.def, k));
       return;
     }
     if (Array.isArray(a) && Array.isArray(b) && s.shape === 'list' && this.listKind(s) !== 'atomic') {
@@ -238,31 +255,29 @@ class Typed {
         const vb = ib.get(k)?.[1];
         if (this.listKind(s) === 'set') {
           if (vb === undefined) out.removed.insert([...path, pe]);
-        } else this.compare(va, vb, item, [...path, pe], out);
+        } else this.compare(va, vb, item, [...path, pe], out, false);
       }
       for (const [k, [pe, vb]] of ib) {
         if (ia.has(k)) continue;
         if (this.listKind(s) === 'set') out.added.insert([...path, pe]);
-        else this.compare(undefined, vb, item, [...path, pe], out);
+        else this.compare(undefined, vb, item, [...path, pe], out, false);
       }
       return;
     }
     if (!deepEqual(a, b) && path.length > 0) out.modified.insert(path);
   }
 
-  /** allPaths is every node of a value: itself (but a struct) and all below. */
-  allPaths(v: JsonValue, s: FieldShape, path: FieldPath, out: FieldSet, named?: string): void {
-    const struct = s.shape === 'object' && s.def !== undefined && !this.isAtomicObject(s);
-    const alwaysPresent = named !== undefined && ALWAYS_PRESENT.has(named);
-    if (path.length > 0 && !alwaysPresent && !(struct && isObject(v) && Object.keys(v).length > 0)) out.insert(path);
+  /** allPaths is every node of a value (but one its parent's zero value has) and all below. */
+  allPaths(v: JsonValue, s: FieldShape, path: FieldPath, out: FieldSet, zero: boolean): void {
+    if (path.length > 0 && !zero) out.insert(path);
     if (isObject(v) && !this.isAtomicObject(s) && s.shape !== 'list' && s.shape !== 'scalar') {
-      for (const k of Object.keys(v)) this.allPaths(v[k]!, this.child(s, k), [...path, { field: k }], out, s.def ? `${goName(s.def)}.${k}` : undefined);
+      for (const k of Object.keys(v)) this.allPaths(v[k]!, this.child(s, k), [...path, { field: k }], out, zero && this.schema.inZeroValue(s.def, k));
     } else if (Array.isArray(v) && s.shape === 'list' && this.listKind(s) === 'map') {
       const item = s.item ?? { shape: 'any' as const, ext: {} };
       v.forEach((x, i) => {
         const pe = this.elementOf(s, x, path, i);
         out.insert([...path, pe]);
-        if (isObject(x)) for (const k of Object.keys(x)) this.allPaths(x[k]!, this.child(item, k), [...path, pe, { field: k }], out, item.def ? `${goName(item.def)}.${k}` : undefined);
+        if (isObject(x)) for (const k of Object.keys(x)) this.allPaths(x[k]!, this.child(item, k), [...path, pe, { field: k }], out, false);
       });
     } else if (Array.isArray(v) && s.shape === 'list' && this.listKind(s) === 'set') {
       v.forEach((x, i) => out.insert([...path, this.elementOf(s, x, path, i)]));
@@ -324,6 +339,53 @@ class Typed {
 }
 
 class KeyError extends Error {}
+
+// ---------------------------------------------------------------- kubectl's hand-over from client-side apply
+
+const KUBECTL = 'kubectl';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function annotationsOf(o: JsonObject): JsonObject | undefined {
+  const meta = o['metadata'];
+  const a = isObject(meta) ? meta['annotations'] : undefined;
+  return isObject(a) ? a : undefined;
+}
+
+/**
+ * allowedByLastApplied is the fields of the live object's last-applied-configuration that still have
+ * the value it gave them (lastAppliedManager: the last applied set, less what the live object changed).
+ */
+function allowedByLastApplied(t: Typed, root: FieldShape, live: JsonObject, liveTracked: JsonObject): FieldSet {
+  const text = annotationsOf(live)?.[LAST_APPLIED];
+  if (typeof text !== 'string') return new FieldSet();
+  try {
+    const last = JSON.parse(text) as unknown;
+    if (!isObject(last)) return new FieldSet();
+    const lastTracked = tracked(last);
+    const c: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
+    t.compare(lastTracked, liveTracked, root, [], c);
+    return t.toFieldSet(lastTracked, root).difference(c.modified);
+  } catch {
+    return new FieldSet();
+  }
+}
+
+/** sortedJson is Go's encoding of decoded JSON: keys sorted. */
+function sortedJson(v: JsonValue): string {
+  if (Array.isArray(v)) return `[${v.map(sortedJson).join(',')}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${sortedJson(v[k]!)}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
+/** syncLastApplied writes the applied configuration into an object's existing last-applied-configuration (lastAppliedUpdater). */
+function syncLastApplied(object: JsonObject, applied: JsonObject): void {
+  const annotations = annotationsOf(object);
+  if (!annotations || typeof annotations[LAST_APPLIED] !== 'string') return;
+  const config = clone(applied);
+  const a = annotationsOf(config);
+  if (a) delete a[LAST_APPLIED];
+  annotations[LAST_APPLIED] = `${sortedJson(config)}\n`;
+}
 
 // ---------------------------------------------------------------- managers
 
@@ -418,18 +480,26 @@ interface Comparison {
 }
 
 /** update is structured-merge-diff's Updater.update: the other managers lose what changed (conflicts, unless forced) and what was removed. */
-function update(t: Typed, root: FieldShape, oldObj: JsonObject, newObj: JsonObject, managers: Map<string, Manager>, self: string, force: boolean): { comparison: Comparison; conflicts: Conflict[] } {
+function update(
+  t: Typed,
+  root: FieldShape,
+  oldObj: JsonObject,
+  newObj: JsonObject,
+  managers: Map<string, Manager>,
+  self: string,
+  force: boolean,
+): { comparison: Comparison; conflicts: Array<Conflict & { path: FieldPath }> } {
   const comparison: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
   t.compare(oldObj, newObj, root, [], comparison);
   const changed = comparison.modified.union(comparison.added);
-  const conflicts: Conflict[] = [];
+  const conflicts: Array<Conflict & { path: FieldPath }> = [];
   const lost = new Map<string, FieldSet>();
   for (const [id, m] of [...managers.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (id === self) continue;
     const c = m.set.intersection(changed);
     if (!c.empty) {
       lost.set(id, c);
-      for (const p of c.list()) conflicts.push({ manager: printManager(m.entry), field: pathString(p) });
+      for (const p of c.list()) conflicts.push({ manager: printManager(m.entry), field: pathString(p), path: p });
     }
   }
   if (!force && conflicts.length > 0) return { comparison, conflicts };
@@ -505,8 +575,19 @@ export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyRes
     const newSet = t.toFieldSet(applied, root);
     let merged = t.merge(liveTracked, applied, root, []) as JsonObject;
 
-    const first = update(t, root, liveTracked, merged, managers, self, input.force);
-    if (first.conflicts.length > 0) return { conflicts: first.conflicts, error: conflictError(first.conflicts) };
+    let first = update(t, root, liveTracked, merged, managers, self, input.force);
+    if (first.conflicts.length > 0 && input.manager === KUBECTL) {
+      // lastAppliedManager: kubectl taking an object over from its client-side apply may change the
+      // fields of the last-applied-configuration annotation without conflicts.
+      const allowed = allowedByLastApplied(t, root, live, liveTracked);
+      const left = first.conflicts.filter((c) => !allowed.has(c.path));
+      if (left.length === 0) first = update(t, root, liveTracked, merged, managers, self, true);
+      else first = { ...first, conflicts: left };
+    }
+    if (first.conflicts.length > 0) {
+      const conflicts = first.conflicts.map(({ manager, field }) => ({ manager, field }));
+      return { conflicts, error: conflictError(conflicts) };
+    }
     const prevEntry = managers.get(self)?.entry;
     managers.set(self, { entry: { manager: input.manager, operation: 'Apply', apiVersion, fieldsType: 'FieldsV1', ...(prevEntry?.time ? { time: prevEntry.time } : {}) }, set: newSet });
 
@@ -524,6 +605,8 @@ export function serverSideApply(input: ServerSideApplyInput): ServerSideApplyRes
     const managedFields = encodeManagers(managers);
     // status and the server's metadata stay as the live object has them.
     const object = merged;
+    // lastAppliedUpdater: kubectl's server-side apply keeps a client-side annotation in step.
+    if (input.manager === KUBECTL) syncLastApplied(object, input.applied);
     if (isObject(live['status'])) object['status'] = clone(live['status']);
     return { object: withManagedFields(object, managedFields), managedFields };
   } catch (e) {
@@ -548,7 +631,9 @@ export interface UpdateManagedFieldsInput {
 /**
  * updateManagedFields is the managedFields after an ordinary write: the manager's Update entry (for
  * the object's apiVersion) owns what it added or changed, taken from the other managers; what it
- * removed leaves every manager. Returns the entries to store in metadata.managedFields.
+ * removed leaves every manager. An existing object (with a uid) that has no managed fields stays
+ * without (upstream tracks from a create or a first apply). Returns the entries to store in
+ * metadata.managedFields.
  */
 export function updateManagedFields(input: UpdateManagedFieldsInput): ManagedFieldsEntry[] {
   const t = new Typed(input.schema ?? KUBE_TYPES);
@@ -558,6 +643,9 @@ export function updateManagedFields(input: UpdateManagedFieldsInput): ManagedFie
   const oldTracked = tracked(input.old);
   const newTracked = tracked(input.new);
   const managers = decodeManagers(input.old);
+  // skipNonAppliedManager: an existing object nobody manages stays untracked until it is applied.
+  const oldMeta = input.old?.['metadata'];
+  if (managers.size === 0 && isObject(oldMeta) && typeof oldMeta['uid'] === 'string' && oldMeta['uid'] !== '') return [];
   const me = { manager: input.manager, operation: 'Update' as const, apiVersion, fieldsType: 'FieldsV1' as const, ...(input.subresource ? { subresource: input.subresource } : {}) };
   const self = identity(me);
   try {

@@ -10,12 +10,10 @@
  * record them again), so the apply is tested without kubectl too; every kubectl found
  * (`kubectl`, /usr/lib/google-cloud-sdk/bin/kubectl.1.27 ... 1.33) is run against the server.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyStrategicMergePatch } from '../../../../src/serve/patch/strategic-merge';
+import { KUBECTLS, notFound, startFakeApiServer } from './support/fake-apiserver';
 
 const FIXTURE = join(__dirname, 'fixtures', 'kubectl-apply-patches.json');
 
@@ -106,86 +104,41 @@ interface Run {
   stored: Obj;
 }
 
-/** serve answers kubectl; each PATCH goes through applyStrategicMergePatch. */
-function serve(): Promise<{ server: Server; port: number; run: Run }> {
+/** runKubectl applies the three configurations with one kubectl; each PATCH goes through applyStrategicMergePatch. */
+async function runKubectl(kubectl: string): Promise<Run> {
   const run: Run = { created: {}, patches: [], stored: {} };
   let stored: Obj | undefined;
   let version = 1;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const send = (code: number, obj: unknown): void => {
-        res.writeHead(code, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(obj));
-      };
-      const path = (req.url ?? '').split('?')[0];
-      if (path === '/version') return send(200, { major: '1', minor: '32', gitVersion: 'v1.32.0' });
-      if (path === '/api') return send(200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] });
-      if (path === '/apis') {
-        const gv = { groupVersion: 'apps/v1', version: 'v1' };
-        return send(200, { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: 'apps', versions: [gv], preferredVersion: gv }] });
-      }
-      if (path === '/api/v1') return send(200, { kind: 'APIResourceList', groupVersion: 'v1', resources: [] });
-      if (path === '/apis/apps/v1') {
-        const r = { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['create', 'get', 'patch'] };
-        return send(200, { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'apps/v1', resources: [r] });
-      }
-      if (path?.startsWith('/apis/apps/v1/namespaces/default/deployments')) {
-        if (req.method === 'GET') {
-          if (stored) return send(200, stored);
-          const details = { name: 'web', group: 'apps', kind: 'deployments' };
-          return send(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'deployments.apps "web" not found', reason: 'NotFound', details, code: 404 });
-        }
-        if (req.method === 'POST') {
-          run.created = JSON.parse(body) as Obj;
-          stored = defaulted(JSON.parse(body) as Obj);
-          stored.metadata.uid = 'e7a1';
-          stored.metadata.resourceVersion = String(version++);
-          run.stored = stored;
-          return send(201, stored);
-        }
-        if (req.method === 'PATCH' && stored) {
-          const patch = JSON.parse(body) as unknown;
-          run.patches.push(patch);
-          stored = defaulted(applyStrategicMergePatch(stored, patch, 'Deployment.apps'));
-          stored.metadata.resourceVersion = String(version++);
-          run.stored = stored;
-          return send(200, stored);
-        }
-      }
-      send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' });
-    });
+  const server = await startFakeApiServer((req, body, send) => {
+    if (req.method === 'GET') return stored ? send(200, stored) : send(404, notFound);
+    if (req.method === 'POST') {
+      run.created = JSON.parse(body) as Obj;
+      stored = defaulted(JSON.parse(body) as Obj);
+      stored.metadata.uid = 'e7a1';
+      stored.metadata.resourceVersion = String(version++);
+      run.stored = stored;
+      return send(201, stored);
+    }
+    if (req.method === 'PATCH' && stored) {
+      const patch = JSON.parse(body) as unknown;
+      run.patches.push(patch);
+      stored = defaulted(applyStrategicMergePatch(stored, patch, 'Deployment.apps'));
+      stored.metadata.resourceVersion = String(version++);
+      run.stored = stored;
+      return send(200, stored);
+    }
+    send(405, { kind: 'Status', code: 405 });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port, run })));
-}
-
-function kubectlApply(kubectl: string, dir: string, file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(kubectl, ['--kubeconfig', join(dir, 'kubeconfig'), 'apply', '--validate=false', '-f', file], { env: { ...process.env, HOME: dir } }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${kubectl}: ${stderr}`)) : resolve(stdout),
-    );
-  });
-}
-
-async function runKubectl(kubectl: string): Promise<Run> {
-  const { server, port, run } = await serve();
-  const dir = mkdtempSync(join(tmpdir(), 'kubeplay-smp-'));
   try {
-    writeFileSync(
-      join(dir, 'kubeconfig'),
-      `apiVersion: v1\nkind: Config\nclusters: [{name: t, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: t, user: {}}]\ncontexts: [{name: t, context: {cluster: t, user: t}}]\ncurrent-context: t\n`,
-    );
     const outs: string[] = [];
     for (const [i, config] of CONFIGS.entries()) {
-      writeFileSync(join(dir, `d${i}.yaml`), config);
-      outs.push(await kubectlApply(kubectl, dir, join(dir, `d${i}.yaml`)));
+      const r = await server.kubectl(kubectl, ['apply', '--validate=false', '-f', server.writeFile(`d${i}.yaml`, config)]);
+      outs.push(r.stdout + r.stderr);
     }
     expect(outs).toEqual(['deployment.apps/web created\n', 'deployment.apps/web configured\n', 'deployment.apps/web configured\n']);
     return run;
   } finally {
     server.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -227,10 +180,6 @@ function checkFinal(stored: Obj): void {
   const lastApplied = JSON.parse(stored.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']);
   expect(lastApplied.spec.template.spec.containers.map((c: Obj) => c.name)).toEqual(['log', 'web']);
 }
-
-const KUBECTLS = ['kubectl', ...[27, 28, 29, 30, 31, 32, 33].map((m) => `/usr/lib/google-cloud-sdk/bin/kubectl.1.${m}`)].filter((k) =>
-  k === 'kubectl' ? (process.env['PATH'] ?? '').split(':').some((d) => existsSync(join(d, 'kubectl'))) : existsSync(k),
-);
 
 describe('kubectl apply (client side) through applyStrategicMergePatch', () => {
   test('the recorded patches of kubectl 1.32 give what the API server keeps', () => {

@@ -186,9 +186,48 @@ describe('server-side apply: conflicts', () => {
     expect('conflicts' in r && r.error.message).toBe('Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.replicas');
   });
 
+  test('an existing object with no managed fields stays untracked by ordinary writes', () => {
+    const old = deployment(2, [{ name: 'a', image: 'x' }]);
+    old.metadata.uid = 'u1';
+    const next = structuredClone(old);
+    next.spec.replicas = 3;
+    expect(updateManagedFields({ old, new: next, manager: 'kubectl-edit', kind: 'Deployment.apps', now: NOW })).toEqual([]);
+  });
+
   test('an object with no managed fields is first owned by before-first-apply', () => {
     const r = serverSideApply({ live: deployment(2, [{ name: 'a', image: 'x' }]), applied: deployment(4, [{ name: 'a', image: 'x' }]), manager: 'kubectl', force: false, kind: 'Deployment.apps', now: NOW });
     expect('conflicts' in r && r.error.message).toBe('Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas');
+  });
+});
+
+describe('server-side apply: kubectl taking over from its client-side apply', () => {
+  const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
+  function clientSide(): Record<string, Any> {
+    const config = deployment(2, [{ name: 'a', image: 'x' }]);
+    const obj = structuredClone(config);
+    obj.metadata.annotations = { [LAST]: `${JSON.stringify(config)}\n` };
+    obj.metadata.managedFields = updateManagedFields({ old: undefined, new: obj, manager: 'kubectl-client-side-apply', kind: 'Deployment.apps', now: NOW });
+    return obj;
+  }
+
+  test('kubectl may change what its last-applied-configuration set, and the annotation follows', () => {
+    const r = ok(serverSideApply({ live: clientSide(), applied: deployment(3, [{ name: 'a', image: 'y' }]), manager: 'kubectl', force: false, kind: 'Deployment.apps', now: LATER }));
+    expect(r.object.spec.replicas).toBe(3);
+    const last = JSON.parse(r.object.metadata.annotations[LAST]);
+    expect(last.spec.replicas).toBe(3);
+    expect(r.object.metadata.annotations[LAST].endsWith('}\n')).toBe(true);
+  });
+  test('another manager name gets the conflicts', () => {
+    const r = serverSideApply({ live: clientSide(), applied: deployment(3, [{ name: 'a', image: 'x' }]), manager: 'my-tool', force: false, kind: 'Deployment.apps', now: LATER });
+    expect('conflicts' in r && r.conflicts).toEqual([{ manager: '"kubectl-client-side-apply" using apps/v1', field: '.spec.replicas' }]);
+  });
+  test('a field changed since by someone else still conflicts', () => {
+    const live = clientSide();
+    const edited = structuredClone(live);
+    edited.spec.replicas = 7;
+    edited.metadata.managedFields = updateManagedFields({ old: live, new: edited, manager: 'kubectl-edit', kind: 'Deployment.apps', now: LATER });
+    const r = serverSideApply({ live: edited, applied: deployment(3, [{ name: 'a', image: 'y' }]), manager: 'kubectl', force: false, kind: 'Deployment.apps', now: LATER });
+    expect('conflicts' in r && r.error.message).toBe('Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas');
   });
 });
 

@@ -19,7 +19,7 @@ const MERGE_ITEM = new TypeSchema(
       nonMergingList: '[]MergeItem',
       mergingIntList: '[]',
       nonMergingIntList: '[]',
-      mergeItemPtr: 'MergeItem',
+      mergeItemPtr: '[]MergeItem',
       simpleMap: '{}',
       replacingItem: '*',
       retainKeysMap: 'RetainKeysMergeItem',
