@@ -147,15 +147,21 @@ test('get prints yaml, json, name, jsonpath, custom columns, -A, label and field
 });
 
 test('kubectl get -w sees a pod come, run and go', async () => {
-  const watch = k(['get', 'pods', '-l', `app=${solo}`, '-w', '--output-watch-events', '--request-timeout=12s'], { timeoutMs: 30_000 });
-  await new Promise((r) => setTimeout(r, 1500));
-  await ok(['apply', '-f', file('solo.yaml', soloPod)]);
-  await waitUntil('the solo pod to run', async () => (await runningPods(`app=${solo}`)).length === 1);
-  await ok(['delete', 'pod', solo]);
-  const r = await watch;
-  expect(r.stdout).toMatch(new RegExp(`ADDED\\s+${solo}\\s+0/1`));
-  expect(r.stdout).toMatch(new RegExp(`MODIFIED\\s+${solo}\\s+1/1\\s+Running`));
-  expect(r.stdout).toMatch(new RegExp(`DELETED\\s+${solo}`));
+  const watch = spawnKubectl(['get', 'pods', '-l', `app=${solo}`, '-w', '--output-watch-events']);
+  try {
+    await waitUntil('the watch to start', async () => watch.out().includes('No resources found') || watch.out() === '', 5000);
+    await new Promise((r) => setTimeout(r, 1000));
+    await ok(['apply', '-f', file('solo.yaml', soloPod)]);
+    await waitUntil('the solo pod to run', async () => (await runningPods(`app=${solo}`)).length === 1);
+    const deleted = Date.now();
+    await ok(['delete', 'pod', solo]);
+    await waitUntil('the watch to see the deletion', async () => new RegExp(`DELETED\\s+${solo}`).test(watch.out()), 30_000);
+    expect(Date.now() - deleted).toBeLessThan(30_000);
+  } finally {
+    watch.kill();
+  }
+  expect(watch.out()).toMatch(new RegExp(`ADDED\\s+${solo}\\s+0/1`));
+  expect(watch.out()).toMatch(new RegExp(`MODIFIED\\s+${solo}\\s+1/1\\s+Running`));
 });
 
 test('logs: the whole log, --tail and -f', async () => {
@@ -272,8 +278,7 @@ test('kubectl scale and rollout status drive the Deployment', async () => {
 
 test('kubeplay and kubectl work on the same objects', async () => {
   const env = { KUBEPLAY_STATE_DIR: stateDir };
-  const mine = await runCli(['get', 'deploy', front, '--state-dir', stateDir], { env });
-  expect(mine.stdout).toMatch(new RegExp(`${front}\\s+1/1`));
+  await waitUntil('kubeplay get to show the Deployment as kubectl left it', async () => new RegExp(`${front}\\s+1/1`).test((await runCli(['get', 'deploy', front, '--state-dir', stateDir], { env })).stdout));
   const cm = `${prefix}-from-kubeplay`;
   const r = await runCli(['apply', '-f', file('cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${cm}}\ndata: {a: b}\n`), '--state-dir', stateDir], { env });
   expect(r.code).toBe(0);
