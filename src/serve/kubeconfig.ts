@@ -6,6 +6,7 @@
  * so a server that starts every day leaves the file's bytes and mtime alone.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Document, YAMLMap, YAMLSeq, isMap, isScalar, isSeq, parseDocument } from 'yaml';
@@ -43,22 +44,22 @@ const b64 = (pem: string): string => Buffer.from(pem, 'utf8').toString('base64')
 /**
  * kubeconfigPath: the file kubectl writes a new entry into (client-go clientcmd's
  * PathOptions.GetDefaultFilename): the --kubeconfig flag; else of $KUBECONFIG's list the only
- * file, or the first that exists, or the last when none does; else ~/.kube/config.
+ * file, or the first that exists, or the last when none does; else ~/.kube/config ($HOME, else
+ * the account's home directory).
  */
-export function kubeconfigPath(opts: {
-  flag?: string | undefined;
-  env: Readonly<Record<string, string | undefined>>;
-  home: string;
-  exists?: (path: string) => boolean;
-}): string {
-  if (opts.flag) return opts.flag;
-  const list = [...new Set((opts.env['KUBECONFIG'] ?? '').split(delimiter).filter((p) => p !== ''))];
+export function kubeconfigPath(
+  env: Readonly<Record<string, string | undefined>>,
+  flag?: string,
+  opts: { home?: string; exists?: (path: string) => boolean } = {},
+): string {
+  if (flag) return flag;
+  const list = [...new Set((env['KUBECONFIG'] ?? '').split(delimiter).filter((p) => p !== ''))];
   if (list.length === 1) return list[0]!;
   if (list.length > 1) {
     const exists = opts.exists ?? existsSync;
     return list.find((p) => exists(p)) ?? list[list.length - 1]!;
   }
-  return join(opts.home, '.kube', 'config');
+  return join(opts.home ?? (env['HOME'] || homedir()), '.kube', 'config');
 }
 
 /** mergeKubeconfig: writes the entry into the kubeconfig at path (made when missing); see the file's comment. */

@@ -260,17 +260,17 @@ describe.each(KUBECTLS)('kubectl %s through a merged kubeconfig', (_label, kubec
 describe('kubeconfigPath', () => {
   const home = '/home/me';
   test('the flag first, then $KUBECONFIG, then ~/.kube/config', () => {
-    expect(kubeconfigPath({ flag: '/f', env: { KUBECONFIG: '/a' }, home })).toBe('/f');
-    expect(kubeconfigPath({ env: { KUBECONFIG: '/a' }, home })).toBe('/a');
-    expect(kubeconfigPath({ env: {}, home })).toBe('/home/me/.kube/config');
-    expect(kubeconfigPath({ env: { KUBECONFIG: '' }, home })).toBe('/home/me/.kube/config');
-    expect(kubeconfigPath({ flag: '', env: {}, home })).toBe('/home/me/.kube/config');
+    expect(kubeconfigPath({ KUBECONFIG: '/a' }, '/f')).toBe('/f');
+    expect(kubeconfigPath({ KUBECONFIG: '/a' })).toBe('/a');
+    expect(kubeconfigPath({ HOME: home })).toBe('/home/me/.kube/config');
+    expect(kubeconfigPath({ KUBECONFIG: '', HOME: '/elsewhere' }, undefined, { home })).toBe('/home/me/.kube/config');
+    expect(kubeconfigPath({ HOME: home }, '')).toBe('/home/me/.kube/config');
   });
   test('of a list: the first file that exists, else the last', () => {
     const exists = (p: string) => p === '/b' || p === '/c';
-    expect(kubeconfigPath({ env: { KUBECONFIG: '/a:/b:/c' }, home, exists })).toBe('/b');
-    expect(kubeconfigPath({ env: { KUBECONFIG: '/a:/x:/y' }, home, exists })).toBe('/y');
-    expect(kubeconfigPath({ env: { KUBECONFIG: '/a::/a' }, home, exists })).toBe('/a');
+    expect(kubeconfigPath({ KUBECONFIG: '/a:/b:/c' }, undefined, { exists })).toBe('/b');
+    expect(kubeconfigPath({ KUBECONFIG: '/a:/x:/y' }, undefined, { exists })).toBe('/y');
+    expect(kubeconfigPath({ KUBECONFIG: '/a::/a' }, undefined, { exists })).toBe('/a');
   });
 
   // kubectl's own choice, asked of kubectl: `config set-context` makes a new context in the file
@@ -283,7 +283,7 @@ describe('kubeconfigPath', () => {
     const files = ['a', 'b', 'c'].map((n) => join(root, n));
     for (const n of existing) writeFileSync(join(root, n), 'apiVersion: v1\nkind: Config\n');
     const env = { KUBECONFIG: files.join(':') };
-    const ours = kubeconfigPath({ env, home: root });
+    const ours = kubeconfigPath(env);
     const r = await new Promise<number>((resolve) => {
       const child = require('node:child_process').execFile('kubectl', ['config', 'set-context', 'probe', '--cluster=x'], { env: { ...process.env, ...env } }, (e: { code?: number } | null) => resolve(e?.code ?? 0));
       child.stdin.end();
