@@ -33,6 +33,7 @@ import { rolloutCommand, scaleCommand, waitCommand } from './commands/workloads'
 import { execCommand } from './commands/exec';
 import { portForwardCommand } from './commands/port-forward';
 import { startSequenceCommand } from './commands/start-sequence';
+import { serveCommand } from './commands/serve';
 import { applyCommand } from './commands/apply';
 import { exitCodeOfSignal } from './exit-codes';
 
@@ -214,6 +215,7 @@ function buildCli(args: string[], io: Io, setVerbose: (v: number) => void, head:
     .command(logsCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(execCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
     .command(portForwardCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env) }))
+    .command(serveCommand(io, { ...engineContext(io, head), openStore: () => openObjectStore(io.env), stateDir: () => stateDirOfRun(io.env), filesRoot: () => filesRootOf(io.env), prober: proberOf(io.env), network: networkOf(io.env) }))
     .command(startSequenceCommand(io, (socketPath) => {
       const { LibpodContainerEngine } = require('../engine/libpod/libpod-container-engine') as typeof import('../engine/libpod/libpod-container-engine');
       return new LibpodContainerEngine({ socketPath });

@@ -74,6 +74,11 @@ export interface ApplyOptions {
   timeoutSeconds?: number;
   /** -n: the namespace of the namespaced objects that name none; one naming another is refused, as kubectl does. */
   namespace?: string;
+  /**
+   * The API server's writes (src/serve): objects are written as given (planObjects' `replace`), not
+   * merged as kubectl apply does.
+   */
+  replace?: boolean;
 }
 
 /** APPLY_WAIT_SECONDS is apply --wait's time-out when --timeout is not given: kubectl wait's 30 s is short for a rollout; a rollout's progress deadline is 600 s. */
@@ -147,15 +152,25 @@ export async function loadAndValidate(
   namespace?: string,
 ): Promise<{ manifests: ValidManifest[]; warnings: Issue[] }> {
   const loaded = await loadManifests(files, { recursive, readStdin });
+  return validateLoaded(loaded, files, mode, profile, namespace);
+}
+
+/** validateLoaded is loadAndValidate's second stage, for documents loaded elsewhere (the API server's request bodies). */
+export function validateLoaded(
+  loaded: { documents: LoadedDocument[]; issues: Issue[] },
+  sources: readonly string[],
+  mode: ValidateMode,
+  profile: SecurityProfile = 'privileged',
+  namespace?: string,
+): { manifests: ValidManifest[]; warnings: Issue[] } {
   const documents = namespace !== undefined ? inNamespace(loaded.documents, namespace) : loaded.documents;
   const result = validateManifests(documents, mode, profile, catalog());
-  const sources = files;
   if (loaded.issues.some((i: Issue) => i.severity === 'error') || !result.ok) {
     const issues = [...loaded.issues, ...(result.ok ? result.warnings : result.issues)];
-    throw new ManifestError(sortIssues(issues, sources));
+    throw new ManifestError(sortIssues(issues, [...sources]));
   }
   if (result.manifests.length === 0) throw new UsageError('no objects passed to apply: the files hold no Kubernetes objects');
-  return { manifests: result.manifests, warnings: sortIssues([...loaded.issues, ...result.warnings], sources) };
+  return { manifests: result.manifests, warnings: sortIssues([...loaded.issues, ...result.warnings], [...sources]) };
 }
 
 /**
@@ -349,8 +364,16 @@ async function settleNetwork(sync: () => Promise<NetworkSync>): Promise<NetworkS
 /** runApply runs the apply pipeline; see the module comment. */
 export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   validateApplyOptions(opts);
-  const selector = opts.selector !== undefined ? parseSelector(opts.selector) : undefined;
   const loaded = await loadAndValidate(opts.files, opts.recursive, opts.validate, deps.readStdin, opts.securityProfile, opts.namespace);
+  return applyManifests(loaded, opts, deps);
+}
+
+/**
+ * applyManifests is apply from the valid manifests on: the API server's writes (src/serve) call it
+ * with the request's object, `opts.files` naming where it came from.
+ */
+export async function applyManifests(loaded: { manifests: ValidManifest[]; warnings: Issue[] }, opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
+  const selector = opts.selector !== undefined ? parseSelector(opts.selector) : undefined;
   const { manifests } = loaded;
   const warnings = [...loaded.warnings];
   const pods = podManifestsOf(manifests);
@@ -387,7 +410,7 @@ export async function runApply(opts: ApplyOptions, deps: ApplyDeps): Promise<App
   const namespacesInInput = desiredObjects.filter((d) => d.key.kind === 'Namespace').map((d) => d.key.name);
   const claimVolumes = desiredObjects.filter((d) => d.key.kind === CLAIM_KIND).map((d) => claimVolumeName(d.key.namespace, d.key.name));
   const withObjects = (plan: Plan, stored: Parameters<typeof planObjects>[1], namespaces?: readonly string[], volumes: Parameters<typeof planClaimVolumes>[3] = new Map()): Plan => {
-    const claims = planClaimVolumes(planObjects(desiredObjects, stored), desiredObjects, stored, volumes);
+    const claims = planClaimVolumes(planObjects(desiredObjects, stored, { replace: opts.replace === true }), desiredObjects, stored, volumes);
     return {
       ...plan,
       actions: [...claims.actions, ...plan.actions, ...(objectPrune ? planObjectPrunes(desiredObjects, stored, objectPrune) : [])],

@@ -11,6 +11,7 @@
  *   pod rm`) is dropped: a bare pod that is gone stays gone, as in Kubernetes;
  * - a pod deleted or pruned is removed.
  */
+import { withLastApplied } from '../domain/last-applied';
 import type { V1Pod } from '@kubernetes/client-node';
 import { isManaged } from '../domain/convergence';
 import { LABEL_LAST_APPLIED, LABEL_OWNER } from '../domain/labels';
@@ -45,7 +46,7 @@ export function podObject(m: PodManifest): KubeObject {
       ...(meta as Record<string, unknown>),
       name: m.ref.name,
       namespace: m.ref.namespace,
-      annotations: { ...(meta.annotations ?? {}), [LABEL_LAST_APPLIED]: JSON.stringify(original) },
+      annotations: withLastApplied(meta.annotations, m, original),
     },
     spec: m.object.spec,
   };

@@ -163,6 +163,32 @@ export class StatusError extends Error {
   }
 }
 
+/** StatusCause is one cause a metav1.Status carries in its details (`reason` is the cause's type, `field` its path). */
+export interface StatusCause {
+  reason?: string;
+  message: string;
+  field?: string;
+}
+
+/**
+ * PatchError is a patch the API server refuses, as it refuses it: the HTTP code (400 a patch it cannot
+ * read, 409 an apply's conflicts, 422 a JSON patch that does not apply, 500 a strategic merge patch
+ * error the server gives no code), the metav1.Status reason (`BadRequest`, `Invalid`, `Conflict`, or
+ * '' where the server has none), the message and the causes, in the API server's words
+ * (src/serve/patch/). kubectl prints `Error from server (REASON): MESSAGE`. Exit 1.
+ */
+export class PatchError extends Error {
+  override readonly name = 'PatchError';
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    message: string,
+    readonly causes: readonly StatusCause[] = [],
+  ) {
+    super(message);
+  }
+}
+
 /**
  * StoreError is kubeplay's object store failing to open, read or write its database (locked
  * too long by another process, unreadable, written by a newer kubeplay); `file` is the database.

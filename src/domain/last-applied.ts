@@ -7,6 +7,7 @@
  */
 import type { V1Pod } from '@kubernetes/client-node';
 import { podmanPodName } from './pod-names';
+import { LABEL_LAST_APPLIED } from './labels';
 
 /** MAX_LAST_APPLIED_DEPTH bounds nesting, as the loader does for files, so readers may recurse. */
 export const MAX_LAST_APPLIED_DEPTH = 64;
@@ -48,4 +49,14 @@ export function parseLastApplied(raw: string | undefined, podmanName: string): V
   if (podmanPodName(typeof meta['namespace'] === 'string' ? meta['namespace'] : '', meta['name']) !== podmanName) return undefined;
   if (!isObj(spec) || !isContainerList(spec['containers']) || (spec['initContainers'] !== undefined && !isContainerList(spec['initContainers']))) return undefined;
   return v;
+}
+
+/**
+ * withLastApplied is an object's annotations as stored: the last-applied annotation the manifest says
+ * (the client's own, from the API; none for `null`), else the JSON of what the user wrote.
+ */
+export function withLastApplied(annotations: Record<string, string> | undefined, m: { original?: object; lastApplied?: string | null }, written: object): Record<string, string> {
+  const { [LABEL_LAST_APPLIED]: _given, ...rest } = annotations ?? {};
+  if (m.lastApplied === null) return rest;
+  return { ...rest, [LABEL_LAST_APPLIED]: m.lastApplied ?? JSON.stringify(m.original ?? written) };
 }

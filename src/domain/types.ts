@@ -76,6 +76,12 @@ export interface ValidManifest<T extends object = ManifestObject> {
   object: T;
   /** The object as the user wrote it, for the last-applied annotation (kubectl records it undefaulted). */
   original?: T;
+  /**
+   * The last-applied annotation as a client of the API sent it (src/serve): stored as it is, and
+   * `null` stores none (`kubectl create`). Absent: the annotation is the JSON of `original`, as
+   * kubectl apply records it.
+   */
+  lastApplied?: string | null;
   locate: Locator;
 }
 

@@ -339,6 +339,11 @@ export interface ContainerLooker {
   containerLogs(container: string, options: LogOptions, onFrame: (f: LogFrame) => void, signal?: AbortSignal): Promise<void>;
   /** Reads the events the filter selects, oldest first, without waiting for new ones. */
   listEvents(filter: EventFilter): Promise<EngineEvent[]>;
+  /**
+   * Follows the events as they happen (container and pod events) until `signal` aborts or the
+   * stream ends; resolves once the stream is open, with a promise of its end.
+   */
+  followEvents(onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<{ ended: Promise<void> }>;
   /** Creates an exec session in a running container; resolves to its id. */
   execCreate(container: string, spec: ExecSpec): Promise<string>;
   /** Starts the session attached to the streams (a TTY of the given size); resolves when its output has ended. */

@@ -69,15 +69,19 @@ function keepingLiveFields(current: KubeObject, next: KubeObject): KubeObject {
   return out;
 }
 
-/** planObjects plans apply for store-only objects; `stored` are the objects of those kinds the store holds. */
-export function planObjects(desired: readonly DesiredObject[], stored: readonly StoredObject[]): Action[] {
+/**
+ * planObjects plans apply for store-only objects; `stored` are the objects of those kinds the store holds.
+ * With `replace` (the API server's create, update and patch), the object is written as given: no
+ * kubectl apply shortcuts (an unchanged last-applied annotation, live annotations and replicas kept).
+ */
+export function planObjects(desired: readonly DesiredObject[], stored: readonly StoredObject[], how: { replace?: boolean } = {}): Action[] {
   const byKey = new Map(stored.map((o) => [keyText(objectKeyOf(o)), o]));
   return desired.map((d): Action => {
     const current = byKey.get(keyText(d.key));
     const base = { ref: d.ref, name: d.key.name, needsImages: [], rollback: [] };
     if (current === undefined) return { ...base, kind: 'create', cause: 'not in the store', steps: [{ op: 'putObject', object: d.object }] };
-    if (userView(current) === userView(d.object) || sameApplied(current, d.object)) return { ...base, kind: 'unchanged', cause: `as stored (resourceVersion ${current.metadata.resourceVersion})`, steps: [] };
-    return { ...base, kind: 'configure', cause: `changed since resourceVersion ${current.metadata.resourceVersion}`, steps: [{ op: 'putObject', object: keepingLiveFields(current, d.object) }] };
+    if (userView(current) === userView(d.object) || (how.replace !== true && sameApplied(current, d.object))) return { ...base, kind: 'unchanged', cause: `as stored (resourceVersion ${current.metadata.resourceVersion})`, steps: [] };
+    return { ...base, kind: 'configure', cause: `changed since resourceVersion ${current.metadata.resourceVersion}`, steps: [{ op: 'putObject', object: how.replace === true ? d.object : keepingLiveFields(current, d.object) }] };
   });
 }
 

@@ -214,7 +214,8 @@ const FIELDS: readonly Field[] = [
   no('spec.affinity', NO_SCHEDULER),
   no('spec.tolerations', NO_SCHEDULER),
   no('spec.topologySpreadConstraints', NO_SCHEDULER),
-  no('spec.schedulerName', NO_SCHEDULER),
+  // The API server's default names the one scheduler there is: nothing is asked (objects read back from an API carry it).
+  when('spec.schedulerName', (v) => v === 'default-scheduler', NO_SCHEDULER),
   no('spec.schedulingGates', NO_SCHEDULER),
   no('spec.priorityClassName', NO_SCHEDULER),
   no('spec.priority', NO_SCHEDULER),

@@ -283,6 +283,11 @@ export class FakeContainerEngine implements ContainerEngine {
       onFrame({ stream: l.stream, data: Buffer.concat([Buffer.from(prefix), l.data]) });
     }
   }
+  async followEvents(_onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<{ ended: Promise<void> }> {
+    this.record('followEvents');
+    return { ended: new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })) };
+  }
+
   async listEvents(f: EventFilter): Promise<EngineEvent[]> {
     this.record(`listEvents ${JSON.stringify(f)}`);
     return this.events.filter(

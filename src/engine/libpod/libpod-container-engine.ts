@@ -42,7 +42,8 @@ import type {
 } from '../container-engine';
 import { explainStartFailures, isLeftoverMountFailure, LEFTOVER_MOUNT_ADVICE } from '../podman-messages';
 import type { VolumeCreateOptions } from '../to-create-body';
-import { DEFAULT_STOP_TIMEOUT_SECONDS, STOP_DEADLINE_MARGIN_SECONDS } from './deadlines';
+import { DEFAULT_DEADLINE_SECONDS, DEFAULT_STOP_TIMEOUT_SECONDS, STOP_DEADLINE_MARGIN_SECONDS } from './deadlines';
+import { onLines } from './read-stream';
 import { asArray, errsOf, idOf, nameContainers, plain, podmanMessage } from './podman-answers';
 import { toContainerDetail, toEngineContainer, toEngineEvents, toEnginePod, toExecStatus, toLocalImage } from './to-engine-types';
 import { LibpodTransport, type Query } from './transport';
@@ -510,6 +511,32 @@ export class LibpodContainerEngine implements ContainerEngine {
     const res = await this.t.request({ operation: 'listEvents', what: 'read Podman events', method: 'GET', path: '/events', query });
     const text = typeof res.body === 'string' ? res.body : res.body === undefined ? '' : JSON.stringify(res.body);
     return toEngineEvents(text);
+  }
+
+  /** followEvents reads GET /events?stream=true (containers and pods), one JSON object a line, until aborted. */
+  async followEvents(onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<{ ended: Promise<void> }> {
+    const query = { stream: true, filters: JSON.stringify({ type: ['container', 'pod'] }) };
+    const { res, record } = await this.t.openStream({ operation: 'followEvents', what: 'follow Podman events', path: '/events', query, deadlineSeconds: DEFAULT_DEADLINE_SECONDS });
+    res.setEncoding('utf8');
+    onLines(res, (line) => {
+      for (const e of toEngineEvents(line)) onEvent(e);
+    });
+    const ended = new Promise<void>((resolve) => {
+      let once = false;
+      const done = () => {
+        if (once) return;
+        once = true;
+        record();
+        resolve();
+      };
+      res.on('end', done);
+      res.on('error', done);
+      res.on('close', done);
+    });
+    const stop = () => res.destroy();
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+    return { ended };
   }
 
   /** execCreate creates an exec session (POST /containers/{id}/exec) attached to the streams asked for. */

@@ -4,9 +4,9 @@
  * and a pod of another namespace gets a Podman name that cannot collide (domain/pod-names.ts).
  * Deleting a namespace deletes what kubeplay made in it; `default` cannot be deleted.
  */
+import { withLastApplied } from '../../domain/last-applied';
 import type { KubeObject, StoredObject } from '../../domain/objects';
 import { DEFAULT_NAMESPACE } from '../../domain/kinds';
-import { LABEL_LAST_APPLIED } from '../../domain/labels';
 import type { ValidManifest } from '../../domain/types';
 import type { TableSpec } from '../../print/get/format';
 import { timestampSince } from '../../print/get/duration';
@@ -28,7 +28,7 @@ export function namespaceObject(m: ValidManifest): KubeObject {
       ...meta,
       name: m.ref.name,
       labels: { ...((meta['labels'] as Record<string, string> | undefined) ?? {}), [LABEL_METADATA_NAME]: m.ref.name },
-      annotations: { ...((meta['annotations'] as Record<string, string> | undefined) ?? {}), [LABEL_LAST_APPLIED]: JSON.stringify(m.original ?? o) },
+      annotations: withLastApplied((meta['annotations'] as Record<string, string> | undefined) ?? {}, m, o),
     },
     spec: { ...spec, finalizers: (spec['finalizers'] as string[] | undefined) ?? ['kubernetes'] },
     status: { phase: 'Active' },

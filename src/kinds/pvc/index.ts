@@ -6,9 +6,9 @@
  * status Bound with the requested capacity. The volume itself is planned in plan/plan-claims.ts
  * (ensured on apply; removed on delete after the pods using it, never while a pod still uses it).
  */
+import { withLastApplied } from '../../domain/last-applied';
 import { createHash } from 'node:crypto';
 import type { KubeObject, StoredObject } from '../../domain/objects';
-import { LABEL_LAST_APPLIED } from '../../domain/labels';
 import type { ValidManifest } from '../../domain/types';
 import { canonicalJson } from '../../domain/canonical-json';
 import { textOf } from '../../domain/text';
@@ -73,7 +73,7 @@ export function claimObject(m: ValidManifest): KubeObject {
       ...meta,
       name: m.ref.name,
       namespace: m.ref.namespace,
-      annotations: { ...((meta['annotations'] as Record<string, string> | undefined) ?? {}), ...BIND_ANNOTATIONS, [LABEL_LAST_APPLIED]: JSON.stringify(m.original ?? o) },
+      annotations: withLastApplied({ ...((meta['annotations'] as Record<string, string> | undefined) ?? {}), ...BIND_ANNOTATIONS }, m, o),
       finalizers: finalizers.includes(PVC_PROTECTION_FINALIZER) ? finalizers : [...finalizers, PVC_PROTECTION_FINALIZER],
     },
     spec: { ...spec, volumeName: spec.volumeName || generatedVolumeName(m.ref.namespace, m.ref.name) },

@@ -25,3 +25,4 @@ export { useIsolatedPodman, type IsolatedPodman, type IsolatedPodmanOptions } fr
 export { runEveryStep, type CleanupStep } from './run-every-step';
 export { sleeperPods, podSummary, containersNotRunning, storageOnlyContainers, resultLines, type SleeperOptions } from './pods';
 export { startFreezingProxy, type FreezingProxy } from './freezing-proxy';
+export { startServe, kubectl, kubectlBinary, kubectlDir, bearerToken, type Served } from './serve';

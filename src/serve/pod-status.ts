@@ -1,0 +1,43 @@
+/**
+ * pod-status: the store's Pods given the status Podman shows (the v1 Pod `kubeplay get` builds:
+ * phase, conditions, container statuses, IPs), written through the status subresource only when
+ * it changed, so a watch sees a pod's change as one MODIFIED event.
+ */
+import type { V1Pod } from '@kubernetes/client-node';
+import { canonicalJson } from '../domain/canonical-json';
+import type { ObjectStore } from '../store/object-store';
+import { StatusError } from '../domain/errors';
+
+/** needsIPs tells whether a running pod's stored status lacks its IP: the next look inspects the pods' infra containers. */
+export function needsIPs(store: ObjectStore): boolean {
+  return store.list({ kind: 'Pod' }).items.some((o) => {
+    const st = (o.status ?? {}) as { phase?: string; podIP?: string };
+    return st.phase === 'Running' && st.podIP === undefined;
+  });
+}
+
+/** syncPodStatuses writes each observed pod's status to its stored Pod; returns how many changed. */
+export function syncPodStatuses(store: ObjectStore, observed: readonly V1Pod[]): number {
+  const stored = new Map(store.list({ kind: 'Pod' }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
+  let changed = 0;
+  for (const pod of observed) {
+    const o = stored.get(`${pod.metadata?.namespace ?? 'default'}/${pod.metadata?.name ?? ''}`);
+    if (o === undefined || pod.status === undefined) continue;
+    const status = JSON.parse(JSON.stringify(pod.status)) as Record<string, unknown>;
+    // A look that did not inspect the pod's infra container has no IP: the one seen before stays while the pod runs on.
+    const before = (o.status ?? {}) as Record<string, unknown>;
+    if (status['podIP'] === undefined && before['podIP'] !== undefined && before['startTime'] === status['startTime'] && status['phase'] === 'Running') {
+      status['podIP'] = before['podIP'];
+      if (before['podIPs'] !== undefined) status['podIPs'] = before['podIPs'];
+    }
+    if (canonicalJson(status) === canonicalJson(o.status ?? null)) continue;
+    try {
+      store.updateStatus({ ...(o), status });
+      changed++;
+    } catch (e) {
+      // Deleted or changed meanwhile by another writer: the next pass sees it again.
+      if (!(e instanceof StatusError)) throw e;
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,283 @@
+/**
+ * kubeplay serve driven by the real kubectl (and @kubernetes/client-node) against real Podman:
+ * authentication, discovery, apply (client side, then changed and unchanged), get's tables and
+ * output formats, selectors, watch, logs, scale, rollout, delete, errors in the API server's
+ * words, `kubeplay` and `kubectl` mixed on the same objects, a pod removed behind the server's
+ * back replaced, and the server restarted with nothing lost. Everything is named with this run's
+ * prefix, on the file's private Podman service, state directory and kubeconfig.
+ */
+import * as https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import { TEST_IMAGE, bearerToken, kubectl, kubectlBinary, podman, runCli, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
+
+const { prefix, tmp, file, onCleanup } = useIsolatedPodman();
+const stateDir = join(tmp, 'state');
+const kubeconfig = join(tmp, 'kubeconfig');
+const front = `${prefix}-front`;
+const solo = `${prefix}-solo`;
+let served: Served;
+
+const app = (replicas: number, image = TEST_IMAGE) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${front}, labels: {app: ${front}}}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: ${front}}}
+  template:
+    metadata: {labels: {app: ${front}}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: web
+        image: ${image}
+        command: [sh, -c, "trap 'exit 0' TERM; echo started; while true; do sleep 1; done"]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ${front}}
+spec:
+  selector: {app: ${front}}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: ${front}-config}
+data: {greeting: hello}
+`;
+
+const soloPod = `apiVersion: v1
+kind: Pod
+metadata: {name: ${solo}, labels: {app: ${solo}}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: ${TEST_IMAGE}
+    command: [sh, -c, "trap 'exit 0' TERM; for i in 1 2 3; do echo line-$i; done; while true; do sleep 1; done"]
+`;
+
+const k = (args: string[], opts: Parameters<typeof kubectl>[2] = {}) => kubectl(served, args, opts);
+const ok = async (args: string[], opts: Parameters<typeof kubectl>[2] = {}) => {
+  const r = await k(args, opts);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${String(r.code)}:\n${r.stderr}\n${r.stdout}`);
+  return r.stdout;
+};
+const runningPods = async (selector: string) => (await ok(['get', 'pods', '-l', selector, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.phase}{"\\n"}{end}'])).split('\n').filter((l) => l.endsWith('=Running'));
+
+/** spawnKubectl starts a kubectl that runs until killed (port-forward). */
+function spawnKubectl(args: string[], version?: string): { out: () => string; kill: () => void } {
+  const child = spawn(kubectlBinary(version), args, { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return { out: () => out, kill: () => child.kill('SIGINT') };
+}
+
+/** httpGet is one GET on its own connection: the body. */
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body));
+    }).on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  served = await startServe(stateDir, kubeconfig);
+  onCleanup('stop kubeplay serve', () => served.stop());
+});
+
+test('a request without credentials gets 401 and nothing else', async () => {
+  const ca = Buffer.from(/certificate-authority-data: (\S+)/.exec(readFileSync(kubeconfig, 'utf8'))![1]!, 'base64').toString();
+  const ask = (headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = https.get(`${served.url}/api/v1/namespaces/default/pods`, { ca, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+    });
+  const none = await ask({});
+  expect(none.status).toBe(401);
+  expect(JSON.parse(none.body)).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 });
+  expect((await ask({ Authorization: 'Bearer wrong' })).status).toBe(401);
+  expect((await ask({ Authorization: `Bearer ${bearerToken(kubeconfig)}` })).status).toBe(200);
+});
+
+test('kubectl apply creates the objects, and the controllers make the pods', async () => {
+  const out = await ok(['apply', '-f', file('app.yaml', app(2))]);
+  expect(out).toBe(`deployment.apps/${front} created\nservice/${front} created\nconfigmap/${front}-config created\n`);
+  await waitUntil('two running replicas', async () => (await runningPods(`app=${front}`)).length === 2);
+  const table = await ok(['get', 'pods', '-l', `app=${front}`]);
+  expect(table.split('\n')[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+  expect(table).toMatch(new RegExp(`${front}-[a-z0-9]+-[a-z0-9]{5}\\s+1/1\\s+Running\\s+0\\s+\\d+s`));
+  const deploy = await ok(['get', 'deploy', front]);
+  expect(deploy).toMatch(new RegExp(`^NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\n${front}\\s+2/2\\s+2\\s+2\\s+\\d+s\\n$`));
+  const svc = await ok(['get', 'svc', front, '-o', 'wide']);
+  expect(svc).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\s+SELECTOR\n/);
+});
+
+test('an unchanged apply is unchanged, and a changed one configures (a strategic merge patch)', async () => {
+  expect(await ok(['apply', '-f', file('app.yaml', app(2))])).toBe(`deployment.apps/${front} unchanged\nservice/${front} unchanged\nconfigmap/${front}-config unchanged\n`);
+  expect(await ok(['apply', '-f', file('app3.yaml', app(3))])).toContain(`deployment.apps/${front} configured`);
+  await waitUntil('three running replicas', async () => (await runningPods(`app=${front}`)).length === 3);
+});
+
+test('get prints yaml, json, name, jsonpath, custom columns, -A, label and field selectors', async () => {
+  const y = await ok(['get', 'configmap', `${front}-config`, '-o', 'yaml']);
+  expect(y).toContain('greeting: hello');
+  expect(y).toMatch(/resourceVersion: "\d+"/);
+  expect(y).toMatch(/uid: [0-9a-f-]{36}/);
+  const j = JSON.parse(await ok(['get', 'deploy', front, '-o', 'json'])) as { spec: { replicas: number }; metadata: { generation: number } };
+  expect(j.spec.replicas).toBe(3);
+  expect(await ok(['get', 'svc', front, '-o', 'name'])).toBe(`service/${front}\n`);
+  expect(await ok(['get', 'cm', `${front}-config`, '-o', 'jsonpath={.data.greeting}'])).toBe('hello');
+  const cc = await ok(['get', 'pods', '-l', `app=${front}`, '-o', 'custom-columns=NAME:.metadata.name,PHASE:.status.phase', '--no-headers']);
+  expect(cc.trim().split('\n')).toHaveLength(3);
+  const all = await ok(['get', 'pods', '-A', '-l', `app=${front}`]);
+  expect(all.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+READY/);
+  expect((await ok(['get', 'pods', '-l', `app=${front}`, '--field-selector', 'status.phase=Running', '-o', 'name'])).trim().split('\n')).toHaveLength(3);
+  expect(await ok(['get', 'pods', '--field-selector', 'status.phase=Failed', '-l', `app=${front}`])).toBe('');
+});
+
+test('kubectl get -w sees a pod come, run and go', async () => {
+  const watch = k(['get', 'pods', '-l', `app=${solo}`, '-w', '--output-watch-events', '--request-timeout=12s'], { timeoutMs: 30_000 });
+  await new Promise((r) => setTimeout(r, 1500));
+  await ok(['apply', '-f', file('solo.yaml', soloPod)]);
+  await waitUntil('the solo pod to run', async () => (await runningPods(`app=${solo}`)).length === 1);
+  await ok(['delete', 'pod', solo]);
+  const r = await watch;
+  expect(r.stdout).toMatch(new RegExp(`ADDED\\s+${solo}\\s+0/1`));
+  expect(r.stdout).toMatch(new RegExp(`MODIFIED\\s+${solo}\\s+1/1\\s+Running`));
+  expect(r.stdout).toMatch(new RegExp(`DELETED\\s+${solo}`));
+});
+
+test('logs: the whole log, --tail and -f', async () => {
+  await ok(['apply', '-f', file('solo.yaml', soloPod)]);
+  await waitUntil('the solo pod to run', async () => (await runningPods(`app=${solo}`)).length === 1);
+  await waitUntil('three lines of log', async () => (await k(['logs', solo])).stdout === 'line-1\nline-2\nline-3\n');
+  expect(await ok(['logs', solo, '--tail=1'])).toBe('line-3\n');
+  expect(await ok(['logs', solo, '-c', 'main', '--tail=2'])).toBe('line-2\nline-3\n');
+  const f = await k(['logs', '-f', solo, '--request-timeout=3s'], { timeoutMs: 20_000 });
+  expect(f.stdout).toContain('line-3\n');
+});
+
+test('exec runs a command in the pod: output, stdin, the exit code (WebSocket for 1.32, SPDY for 1.27)', async () => {
+  const r = await k(['exec', solo, '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+  expect(r.code).toBe(3);
+  expect(r.stdout).toBe('out\n');
+  expect(r.stderr).toBe('err\ncommand terminated with exit code 3\n');
+  expect(await ok(['exec', '-i', solo, '--', 'tr', 'a-z', 'A-Z'], { stdin: 'hello\n' })).toBe('HELLO\n');
+  expect(await ok(['exec', solo, '-c', 'main', '--', 'echo', 'from-1.27'], { version: '1.27' })).toBe('from-1.27\n');
+  const missing = await k(['exec', 'nope', '--', 'true']);
+  expect(missing.stderr).toContain('pods "nope" not found');
+});
+
+test('port-forward reaches a port of the pod', async () => {
+  const web = `${prefix}-httpd`;
+  await ok(['apply', '-f', file('httpd.yaml', `apiVersion: v1
+kind: Pod
+metadata: {name: ${web}, labels: {app: ${web}}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    image: ${TEST_IMAGE}
+    command: [sh, -c, "mkdir -p /www && echo forwarded > /www/index.html && exec httpd -f -p 8080 -h /www"]
+`)]);
+  await waitUntil('the httpd pod to run', async () => (await runningPods(`app=${web}`)).length === 1);
+  for (const version of [undefined, '1.27']) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const pf = spawnKubectl(['port-forward', `pod/${web}`, `${port}:8080`], version);
+    try {
+      await waitUntil('port-forward to listen', async () => pf.out().includes(`Forwarding from 127.0.0.1:${port} -> 8080`), 20_000);
+      const bodies = await Promise.all([1, 2, 3].map(() => httpGet(`http://127.0.0.1:${port}/`)));
+      expect(bodies).toEqual(['forwarded\n', 'forwarded\n', 'forwarded\n']);
+    } finally {
+      pf.kill();
+    }
+  }
+  await ok(['delete', 'pod', web]);
+});
+
+test('describe shows the pod and the kubelet\'s events', async () => {
+  const d = await ok(['describe', 'pod', solo]);
+  expect(d).toMatch(new RegExp(`^Name:\\s+${solo}\\n`));
+  expect(d).toMatch(/Status:\s+Running/);
+  expect(d).toMatch(/Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n/);
+  expect(d).toMatch(/Normal\s+Started\s+\S+\s+\S+\s+Started container main/);
+  expect(await ok(['describe', 'deploy', front])).toMatch(/Replicas:\s+3 desired \| 3 updated \| 3 total \| 3 available \| 0 unavailable/);
+});
+
+test('version, api-resources, api-versions and explain come from the server', async () => {
+  const v = JSON.parse(await ok(['version', '-o', 'json'])) as { serverVersion: { major: string; minor: string; gitVersion: string } };
+  expect(v.serverVersion.major).toBe('1');
+  expect(v.serverVersion.gitVersion).toMatch(/^v1\.\d+\.\d+/);
+  const resources = await ok(['api-resources']);
+  expect(resources.split('\n')[0]).toMatch(/^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/);
+  expect(resources).toMatch(/\npods\s+po\s+v1\s+true\s+Pod\n/);
+  expect(resources).toMatch(/\ndeployments\s+deploy\s+apps\/v1\s+true\s+Deployment\n/);
+  expect(await ok(['api-versions'])).toContain('apps/v1\n');
+  const explain = await ok(['explain', 'pods.spec.containers.image']);
+  expect(explain).toContain('FIELD: image <string>');
+});
+
+test('--dry-run=server changes nothing, diff shows a change, wait waits', async () => {
+  const out = await ok(['apply', '--dry-run=server', '-f', file('app5.yaml', app(5))]);
+  expect(out).toContain(`deployment.apps/${front} configured (server dry run)`);
+  expect(await ok(['get', 'deploy', front, '-o', 'jsonpath={.spec.replicas}'])).toBe('3');
+  const diff = await k(['diff', '-f', file('app5.yaml', app(5))]);
+  expect(diff.code).toBe(1);
+  expect(diff.stdout).toMatch(/-\s+replicas: 3\n\+\s+replicas: 5/);
+  expect(await ok(['wait', '--for=condition=Ready', `pod/${solo}`, '--timeout=30s'])).toBe(`pod/${solo} condition met\n`);
+});
+
+test('errors are the API server\'s: not found, invalid, already exists', async () => {
+  const nf = await k(['get', 'pod', 'nope']);
+  expect(nf.code).toBe(1);
+  expect(nf.stderr).toBe('Error from server (NotFound): pods "nope" not found\n');
+  const bad = await k(['apply', '-f', file('bad.yaml', `apiVersion: v1\nkind: Pod\nmetadata: {name: ${prefix}-bad}\nspec:\n  containers:\n  - name: c\n`)]);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain(`Pod "${prefix}-bad" is invalid: spec.containers[0].image: Required value`);
+  const dup = await k(['create', '-f', file('solo.yaml', soloPod)]);
+  expect(dup.code).toBe(1);
+  expect(dup.stderr).toContain(`Error from server (AlreadyExists): error when creating "${join(tmp, 'solo.yaml')}": pods "${solo}" already exists`);
+});
+
+test('kubectl scale and rollout status drive the Deployment', async () => {
+  expect(await ok(['scale', `deploy/${front}`, '--replicas=1'])).toBe(`deployment.apps/${front} scaled\n`);
+  await waitUntil('one replica', async () => (await ok(['get', 'pods', '-l', `app=${front}`, '-o', 'name'])).trim().split('\n').filter((l) => l !== '').length === 1);
+  expect(await ok(['rollout', 'status', `deploy/${front}`, '--timeout=60s'])).toContain(`deployment "${front}" successfully rolled out`);
+});
+
+test('kubeplay and kubectl work on the same objects', async () => {
+  const env = { KUBEPLAY_STATE_DIR: stateDir };
+  const mine = await runCli(['get', 'deploy', front, '--state-dir', stateDir], { env });
+  expect(mine.stdout).toMatch(new RegExp(`${front}\\s+1/1`));
+  const cm = `${prefix}-from-kubeplay`;
+  const r = await runCli(['apply', '-f', file('cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${cm}}\ndata: {a: b}\n`), '--state-dir', stateDir], { env });
+  expect(r.code).toBe(0);
+  expect(await ok(['get', 'cm', cm, '-o', 'jsonpath={.data.a}'])).toBe('b');
+});
+
+test('a pod removed behind the server\'s back is replaced by its ReplicaSet', async () => {
+  const [before] = (await ok(['get', 'pods', '-l', `app=${front}`, '-o', 'jsonpath={.items[0].metadata.name}'])).split('\n');
+  await podman(['pod', 'rm', '-f', before!]);
+  await waitUntil('a new replica', async () => {
+    const pods = await runningPods(`app=${front}`);
+    return pods.length === 1 && !pods[0]!.startsWith(`${before!}=`);
+  });
+});
+
+test('delete removes objects and their pods', async () => {
+  expect(await ok(['delete', 'pod', solo])).toBe(`pod "${solo}" deleted\n`);
+  expect(await ok(['delete', '-f', file('app3.yaml', app(3))])).toContain(`deployment.apps "${front}" deleted`);
+  await waitUntil('the replicas to go', async () => (await ok(['get', 'pods', '-l', `app=${front}`, '-o', 'name'])) === '');
+  expect((await podman(['pod', 'ps', '--filter', `name=${front}`, '--format', '{{.Name}}'])).stdout).toBe('');
+});
