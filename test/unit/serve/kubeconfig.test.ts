@@ -257,6 +257,52 @@ describe.each(KUBECTLS)('kubectl %s through a merged kubeconfig', (_label, kubec
   });
 });
 
+/**
+ * CLIENT_NODE: a script for `node --input-type=module` (the library is ESM only, jest runs
+ * CommonJS): @kubernetes/client-node loads the kubeconfig and asks /version.
+ */
+const CLIENT_NODE = `
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+const kc = new KubeConfig();
+kc.loadFromFile(process.argv[1]);
+try {
+  const v = await kc.makeApiClient(VersionApi).getCode();
+  console.log(JSON.stringify({ gitVersion: v.gitVersion }));
+} catch (e) {
+  console.log(JSON.stringify({ error: String(e.code ?? e.message ?? e) }));
+}`;
+
+function clientNodeVersion(kubeconfigFile: string): Promise<{ gitVersion?: string; error?: string }> {
+  return new Promise((resolve, reject) => {
+    const child = require('node:child_process').execFile(
+      process.execPath,
+      ['--input-type=module', '-e', CLIENT_NODE, kubeconfigFile],
+      { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8', env: { ...process.env, KUBECONFIG: '' } },
+      (e: Error | null, stdout: string, stderr: string) => (e ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+    );
+    child.stdin.end();
+  });
+}
+
+test('@kubernetes/client-node, a second real client, reads the merged kubeconfig: token, client certificate, and a wrong CA refused', async () => {
+  const creds = ensureCredentials(join(root, 'serve'), { hosts: ['127.0.0.1'] });
+  const foreign = ensureCredentials(join(root, 'foreign'), { hosts: ['127.0.0.1'] });
+  const server = await startTestServer(creds);
+  try {
+    const path = join(root, 'config');
+    writeFileSync(path, USERS_FILE);
+    mergeKubeconfig(path, { server: server.url, caData: creds.caCert, token: creds.token, setCurrent: true });
+    expect(await clientNodeVersion(path)).toEqual({ gitVersion: 'v1.32.0-kubeplay' });
+    mergeKubeconfig(path, { server: server.url, caData: creds.caCert, clientCert: creds.clientCert, clientKey: creds.clientKey, setCurrent: true });
+    expect(await clientNodeVersion(path)).toEqual({ gitVersion: 'v1.32.0-kubeplay' });
+    expect(server.seen.map((s) => s.user)).toEqual(['token', 'kubeplay-admin']);
+    mergeKubeconfig(path, { server: server.url, caData: foreign.caCert, token: creds.token, setCurrent: true });
+    expect(await clientNodeVersion(path)).toEqual({ error: 'SELF_SIGNED_CERT_IN_CHAIN' });
+  } finally {
+    await server.close();
+  }
+});
+
 describe('kubeconfigPath', () => {
   const home = '/home/me';
   test('the flag first, then $KUBECONFIG, then ~/.kube/config', () => {
