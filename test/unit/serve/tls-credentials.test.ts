@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureCredentials, type ServingCredentials } from '../../../src/serve/tls';
+import { ensureCredentials, servingHosts, type ServingCredentials } from '../../../src/serve/tls';
 
 const DAY = 86400000;
 let root: string;
@@ -229,4 +229,34 @@ test('an existing folder is used as it is, with its other files', () => {
   ensureCredentials(dir, { hosts: [] });
   expect(readFileSync(join(dir, 'README'), 'utf8')).toBe('kept');
   expect(mode(dir)).toBe(0o700);
+});
+
+test('a folder that cannot be made is an error naming it', () => {
+  // Under a regular file: fails for root too (ENOTDIR).
+  const file = join(root, 'plain');
+  writeFileSync(file, '');
+  expect(() => ensureCredentials(join(file, 'serve'), { hosts: [] })).toThrow(
+    /^cannot keep kubeplay serve's credentials in .*plain\/serve: ENOTDIR.*; check the state directory's owner and permissions, or pass --state-dir$/,
+  );
+});
+
+describe('servingHosts', () => {
+  const interfaces = {
+    lo: [{ address: '127.0.0.1' }, { address: '::1' }],
+    eth0: [{ address: '10.0.0.7' }, { address: 'fe80::1%eth0' }],
+    podman0: undefined,
+  };
+  test('an address: itself', () => {
+    expect(servingHosts('127.0.0.1', interfaces, 'box')).toEqual(['127.0.0.1']);
+    expect(servingHosts('[::1]', interfaces, 'box')).toEqual(['::1']);
+  });
+  test("a wildcard: the interfaces' addresses (IPv4 only for 0.0.0.0) and the host name", () => {
+    expect(servingHosts('0.0.0.0', interfaces, 'box')).toEqual(['127.0.0.1', '10.0.0.7', 'box']);
+    expect(servingHosts('::', interfaces)).toEqual(['127.0.0.1', '::1', '10.0.0.7', 'fe80::1']);
+  });
+  test('the serving certificate made for a wildcard holds them', () => {
+    const c = ensureCredentials(join(root, 'serve'), { hosts: servingHosts('0.0.0.0', interfaces, 'box') });
+    const x = new X509Certificate(c.cert);
+    expect([x.checkIP('10.0.0.7'), x.checkHost('box')]).toEqual(['10.0.0.7', 'box']);
+  });
 });
