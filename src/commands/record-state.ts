@@ -11,7 +11,7 @@
  *   pod rm`) is dropped: a bare pod that is gone stays gone, as in Kubernetes;
  * - a pod deleted or pruned is removed.
  */
-import { withLastApplied } from '../domain/last-applied';
+import { annotationsWithLastApplied, withoutAnnotations } from '../domain/last-applied';
 import type { V1Pod } from '@kubernetes/client-node';
 import { isManaged } from '../domain/convergence';
 import { LABEL_LAST_APPLIED, LABEL_OWNER } from '../domain/labels';
@@ -43,10 +43,10 @@ export function podObject(m: PodManifest): KubeObject {
     apiVersion: 'v1',
     kind: POD,
     metadata: {
-      ...(meta as Record<string, unknown>),
+      ...withoutAnnotations(meta as Record<string, unknown>),
       name: m.ref.name,
       namespace: m.ref.namespace,
-      annotations: withLastApplied(meta.annotations, m, original),
+      ...annotationsWithLastApplied(meta.annotations, m, original),
     },
     spec: m.object.spec,
   };

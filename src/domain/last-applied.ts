@@ -52,11 +52,18 @@ export function parseLastApplied(raw: string | undefined, podmanName: string): V
 }
 
 /**
- * withLastApplied is an object's annotations as stored: the last-applied annotation the manifest says
- * (the client's own, from the API; none for `null`), else the JSON of what the user wrote.
+ * annotationsWithLastApplied is an object's `annotations` as stored: the last-applied annotation the
+ * manifest says (the client's own, from the API; none for `null`), else the JSON of what the user
+ * wrote. An empty map is left out, as the API server leaves it (omitempty).
  */
-export function withLastApplied(annotations: Record<string, string> | undefined, m: { original?: object; lastApplied?: string | null }, written: object): Record<string, string> {
+export function annotationsWithLastApplied(annotations: Record<string, string> | undefined, m: { original?: object; lastApplied?: string | null }, written: object): { annotations?: Record<string, string> } {
   const { [LABEL_LAST_APPLIED]: _given, ...rest } = annotations ?? {};
-  if (m.lastApplied === null) return rest;
-  return { ...rest, [LABEL_LAST_APPLIED]: m.lastApplied ?? JSON.stringify(m.original ?? written) };
+  const out = m.lastApplied === null ? rest : { ...rest, [LABEL_LAST_APPLIED]: m.lastApplied ?? JSON.stringify(m.original ?? written) };
+  return Object.keys(out).length > 0 ? { annotations: out } : {};
+}
+
+/** withoutAnnotations is metadata without its annotations (annotationsWithLastApplied puts them back). */
+export function withoutAnnotations<T extends object>(meta: T): Omit<T, 'annotations'> {
+  const { annotations: _a, ...rest } = meta as T & { annotations?: unknown };
+  return rest;
 }

@@ -3,7 +3,7 @@
  * applied with kubectl (the namespace set, the last-applied annotation holding the manifest as
  * written), and the API server's Invalid status message for a refused update.
  */
-import { withLastApplied } from '../domain/last-applied';
+import { annotationsWithLastApplied, withoutAnnotations } from '../domain/last-applied';
 import type { ObjectMeta } from '../domain/objects';
 import type { ValidManifest } from '../domain/types';
 
@@ -11,7 +11,7 @@ import type { ValidManifest } from '../domain/types';
 export function appliedMetadata(m: ValidManifest): ObjectMeta {
   const meta = (m.object['metadata'] ?? {}) as Record<string, unknown>;
   const annotations = (meta['annotations'] as Record<string, string> | undefined) ?? {};
-  return { ...meta, name: m.ref.name, namespace: m.ref.namespace, annotations: withLastApplied(annotations, m, m.object) };
+  return { ...withoutAnnotations(meta), name: m.ref.name, namespace: m.ref.namespace, ...annotationsWithLastApplied(annotations, m, m.object) };
 }
 
 /** nonEmptyMap is a map field as the API server stores it: an empty or null map is left out (omitempty). */

@@ -35,6 +35,8 @@ export interface ApiContext {
   patchers: Patchers;
   /** Told when a write changed pods, so their status is observed at once. */
   changed: () => void;
+  /** How often a watch that allows bookmarks gets one (default about a minute, as the API server). */
+  bookmarkMs?: number;
   /** The server's log (one line per request with -v, failures always). */
   log: (line: string) => void;
 }

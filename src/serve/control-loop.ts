@@ -12,7 +12,7 @@ import type { ObjectStore } from '../store/object-store';
 import { observeGet } from '../observe/observe-pods';
 import type { Prober } from '../observe/probes/prober';
 import { hasWorkloads, reconcile, type ReconcileDeps } from '../commands/reconcile';
-import { needsIPs, syncPodStatuses } from './pod-status';
+import { lacksIPs, needsIPs, syncPodStatuses } from './pod-status';
 
 /** ControlLoopDeps are what a pass needs. */
 export interface ControlLoopDeps {
@@ -91,9 +91,12 @@ export class ControlLoop {
       const prober = this.deps.prober?.(engine);
       const store = this.deps.store;
       let seen: V1Pod[] | undefined;
+      const look = async (inspectIPs: boolean) => (await observeGet({ names: [], fields: [], inspectAll: false, inspectIPs, single: false }, engine, this.deps.now, prober)).pods;
       const observePods = async () => {
-        const services = store.list({ kind: 'Service' }).items.length > 0 || needsIPs(store);
-        seen = (await observeGet({ names: [], fields: [], inspectAll: false, inspectIPs: services, single: false }, engine, this.deps.now, prober)).pods;
+        const ips = store.list({ kind: 'Service' }).items.length > 0 || needsIPs(store);
+        seen = await look(ips);
+        // A pod that has just started runs with its IP, as a kubelet reports it: looked at again with IPs.
+        if (!ips && lacksIPs(store, seen)) seen = await look(true);
         return seen;
       };
       if (hasWorkloads(store) || store.list({ kind: 'Service' }).items.length > 0) {

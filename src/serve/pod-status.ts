@@ -16,6 +16,17 @@ export function needsIPs(store: ObjectStore): boolean {
   });
 }
 
+/** lacksIPs tells whether a look without IPs saw a running pod whose IP the store does not have yet: look again with them. */
+export function lacksIPs(store: ObjectStore, observed: readonly V1Pod[]): boolean {
+  const running = observed.filter((p) => p.status?.phase === 'Running' && p.status.podIP === undefined && p.spec?.hostNetwork !== true);
+  if (running.length === 0) return false;
+  const stored = new Map(store.list({ kind: 'Pod' }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, (o.status ?? {}) as { podIP?: string; startTime?: string }]));
+  return running.some((p) => {
+    const st = stored.get(`${p.metadata?.namespace ?? 'default'}/${p.metadata?.name ?? ''}`);
+    return st !== undefined && (st.podIP === undefined || st.startTime !== (p.status?.startTime as unknown));
+  });
+}
+
 /** syncPodStatuses writes each observed pod's status to its stored Pod; returns how many changed. */
 export function syncPodStatuses(store: ObjectStore, observed: readonly V1Pod[]): number {
   const stored = new Map(store.list({ kind: 'Pod' }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));

@@ -141,7 +141,7 @@ function watchObjects(ctx: ApiContext, route: ResourceRoute, req: IncomingMessag
   );
   const bookmarks = setInterval(() => {
     if (q.get('allowWatchBookmarks') === 'true' && !closed) res.write(JSON.stringify({ type: 'BOOKMARK', object: { kind: r.info.kind, apiVersion: r.info.apiVersion, metadata: { resourceVersion: String(ctx.store.currentRevision()) } } }) + '\n');
-  }, BOOKMARK_EVERY_MS);
+  }, ctx.bookmarkMs ?? BOOKMARK_EVERY_MS);
   // timeoutSeconds, else the API server's default of 30-60 minutes.
   const seconds = Number(q.get('timeoutSeconds') ?? 1800 + Math.floor(Math.random() * 1800));
   const timeout = setTimeout(end, Math.max(1, seconds) * 1000);

@@ -20,9 +20,20 @@ import { asObject, mediaTypeOf, parseBody, readBody, RequestFailure, sendJson, s
 import { failure, methodNotSupported, notFoundStatus, statusOf } from './status';
 import { SCALABLE } from './api-resources';
 import { randomSuffix } from '../controllers/names';
+import { serverSideApply, updateManagedFields, type ManagedFieldsEntry } from './patch/server-side-apply';
+import type { JsonObject } from './patch/go-format';
+import { parse as parseYaml } from 'yaml';
 
 /** SERVER_FIELDS are the metadata fields the server sets: what a client sends of them is not written. */
 const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
+/** managerOf is a write's field manager: fieldManager, else the client's name from its User-Agent, as the API server takes it. */
+export function managerOf(q: URLSearchParams, userAgent: string | undefined): string {
+  const given = q.get('fieldManager');
+  if (given !== null && given !== '') return given;
+  const agent = (userAgent ?? '').split('/')[0]!.trim();
+  return agent !== '' ? agent.slice(0, 128) : 'unknown';
+}
 
 function fieldValidationOf(q: URLSearchParams): ValidateMode {
   const v = q.get('fieldValidation');
@@ -43,7 +54,16 @@ type Mode = 'create' | 'update';
  * writeObject carries out a create or an update of `body` at `route` and answers with the object
  * as stored (201 for a create, 200 for an update).
  */
-export async function writeObject(ctx: ApiContext, route: ResourceRoute, body: Record<string, unknown>, mode: Mode, q: URLSearchParams, res: ServerResponse, expectedVersion?: string): Promise<void> {
+export async function writeObject(
+  ctx: ApiContext,
+  route: ResourceRoute,
+  body: Record<string, unknown>,
+  mode: Mode,
+  q: URLSearchParams,
+  res: ServerResponse,
+  expectedVersion?: string,
+  how: { managedFields?: ManagedFieldsEntry[]; manager?: string } = {},
+): Promise<void> {
   const r = route.resource;
   if (r.module === undefined) return sendStatus(res, methodNotSupported(r.info.plural, mode));
   const kindText = typeof body['kind'] === 'string' ? body['kind'] : r.info.kind;
@@ -79,6 +99,17 @@ export async function writeObject(ctx: ApiContext, route: ResourceRoute, body: R
     return sendStatus(res, failure(400, 'BadRequest', 'resourceVersion should not be set on objects to be created'));
   }
   for (const f of SERVER_FIELDS) delete meta[f];
+  // Who wrote which fields: the apply's own record, or this write as an Update of its manager.
+  const managedFields =
+    how.managedFields ??
+    updateManagedFields({
+      old: current as unknown as JsonObject | undefined,
+      new: { ...body, metadata: { ...meta } } as JsonObject,
+      manager: how.manager ?? managerOf(q, undefined),
+      kind: r.storeKind,
+      now: ctx.now(),
+    });
+  if (managedFields.length > 0) meta['managedFields'] = managedFields;
   const annotations = { ...((meta['annotations'] ?? {}) as Record<string, string>) };
   const lastApplied = annotations[LABEL_LAST_APPLIED];
   delete annotations[LABEL_LAST_APPLIED];
@@ -115,7 +146,7 @@ export async function writeObject(ctx: ApiContext, route: ResourceRoute, body: R
 /** createObject answers POST on a collection. */
 export async function createObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
   const body = asObject(parseBody(await readBody(req), mediaTypeOf(req)));
-  await writeObject(ctx, route, body, 'create', q, res);
+  await writeObject(ctx, route, body, 'create', q, res, undefined, { manager: managerOf(q, req.headers['user-agent']) });
 }
 
 /** updateObject answers PUT of an object, its status, or its scale. */
@@ -124,16 +155,17 @@ export async function updateObject(ctx: ApiContext, route: ResourceRoute, req: I
   if (route.subresource === 'status') return writeStatus(ctx, route, body, res);
   if (route.subresource === 'scale') return writeScale(ctx, route, body, q, res);
   if (route.subresource !== undefined) return sendStatus(res, methodNotSupported(`${route.resource.info.plural}/${route.subresource}`, 'update'));
-  await writeObject(ctx, route, body, 'update', q, res);
+  await writeObject(ctx, route, body, 'update', q, res, undefined, { manager: managerOf(q, req.headers['user-agent']) });
 }
 
 /** PATCH_TYPES are the media types PATCH accepts; others get 415. */
-const PATCH_TYPES = ['application/strategic-merge-patch+json', 'application/merge-patch+json', 'application/json-patch+json'];
+const PATCH_TYPES = ['application/strategic-merge-patch+json', 'application/merge-patch+json', 'application/json-patch+json', 'application/apply-patch+yaml'];
 
 /** patchObject answers PATCH of an object, its status, or its scale. */
 export async function patchObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
   const r = route.resource;
   const type = mediaTypeOf(req);
+  if (type === 'application/apply-patch+yaml' && route.subresource === undefined) return applyPatch(ctx, route, req, res, q);
   if (!PATCH_TYPES.includes(type)) {
     return sendStatus(res, failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`));
   }
@@ -156,7 +188,33 @@ export async function patchObject(ctx: ApiContext, route: ResourceRoute, req: In
   if (route.subresource === 'scale') return writeScale(ctx, route, patched, q, res);
   // A patch that sets a resourceVersion makes it a precondition; otherwise the patch applies to the object read.
   const pv = ((patched['metadata'] ?? {}) as { resourceVersion?: string }).resourceVersion;
-  await writeObject(ctx, route, patched, 'update', q, res, pv !== undefined && pv !== (current as StoredObject).metadata.resourceVersion ? pv : undefined);
+  await writeObject(ctx, route, patched, 'update', q, res, pv !== undefined && pv !== (current as StoredObject).metadata.resourceVersion ? pv : undefined, { manager: managerOf(q, req.headers['user-agent']) });
+}
+
+/**
+ * applyPatch is server-side apply (`kubectl apply --server-side`): the applied configuration merged
+ * into the live object by the kind's list keys, fields owned per manager, conflicts refused unless
+ * forced; an object that does not exist is created.
+ */
+async function applyPatch(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
+  const r = route.resource;
+  const manager = q.get('fieldManager');
+  if (manager === null || manager === '') return sendStatus(res, failure(400, 'BadRequest', 'PATCH with apply requires a fieldManager: fieldManager is required for apply requests'));
+  let applied: unknown;
+  try {
+    applied = parseYaml((await readBody(req)).toString('utf8'), { version: '1.1' }) as unknown;
+  } catch (e) {
+    return sendStatus(res, failure(400, 'BadRequest', `error decoding YAML: ${(e as Error).message.split('\n')[0]}`));
+  }
+  const body = asObject(applied);
+  const meta = (body['metadata'] ?? {}) as { name?: string };
+  if (meta.name !== undefined && meta.name !== route.name) {
+    return sendStatus(res, failure(400, 'BadRequest', `the name of the object (${meta.name}) does not match the name on the URL (${route.name!})`));
+  }
+  const live = objectOf(ctx, route, route.name!);
+  const result = serverSideApply({ live: live as unknown as JsonObject | undefined, applied: { ...body, metadata: { ...(body['metadata'] as object), name: route.name! } }, manager, force: q.get('force') === 'true', kind: r.storeKind, now: ctx.now() });
+  if ('conflicts' in result) return sendStatus(res, statusOf(result.error, { resource: r.info.plural, group: r.info.group, name: route.name!, kind: r.info.kind }));
+  await writeObject(ctx, route, result.object, live === undefined ? 'create' : 'update', q, res, undefined, { managedFields: result.managedFields });
 }
 
 /** writeStatus replaces an object's status (the status subresource): the store's own rules, no pipeline. */

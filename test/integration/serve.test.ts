@@ -238,6 +238,20 @@ test('--dry-run=server changes nothing, diff shows a change, wait waits', async 
   expect(await ok(['wait', '--for=condition=Ready', `pod/${solo}`, '--timeout=30s'])).toBe(`pod/${solo} condition met\n`);
 });
 
+test('apply --server-side: field managers, a conflict in the API server\'s words, --force-conflicts', async () => {
+  const cm = `${prefix}-ssa`;
+  const manifest = (a: string) => file('ssa.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${cm}}\ndata: {a: "${a}", b: "2"}\n`);
+  expect(await ok(['apply', '--server-side', '-f', manifest('1')])).toBe(`configmap/${cm} serverside-applied\n`);
+  const managed = JSON.parse(await ok(['get', 'cm', cm, '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: Array<{ manager: string; operation: string; fieldsV1: Record<string, unknown> }> } };
+  expect(managed.metadata.managedFields).toEqual([expect.objectContaining({ manager: 'kubectl', operation: 'Apply', fieldsV1: { 'f:data': { 'f:a': {}, 'f:b': {} } } })]);
+  const conflict = await k(['apply', '--server-side', '--field-manager=other', '-f', manifest('9')]);
+  expect(conflict.code).toBe(1);
+  expect(conflict.stderr).toContain('error: Apply failed with 1 conflict: conflict with "kubectl": .data.a');
+  expect(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', manifest('9')])).toBe(`configmap/${cm} serverside-applied\n`);
+  expect(await ok(['get', 'cm', cm, '-o', 'jsonpath={.data.a}'])).toBe('9');
+  await ok(['delete', 'cm', cm]);
+});
+
 test('errors are the API server\'s: not found, invalid, already exists', async () => {
   const nf = await k(['get', 'pod', 'nope']);
   expect(nf.code).toBe(1);

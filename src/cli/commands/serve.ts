@@ -31,6 +31,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
         .option('address', { type: 'string', default: '127.0.0.1', describe: 'The address to listen on' })
         .option('port', { type: 'number', default: 6443, describe: 'The port to listen on (0: any free port)' })
         .option('kubeconfig', { type: 'string', describe: 'The kubeconfig to write the `kubeplay` context into (default: the first of $KUBECONFIG, else ~/.kube/config)' })
+        .option('bookmark-seconds', { type: 'number', hidden: true, describe: 'How often watches get a bookmark (tests)' })
         .option('install', { type: 'boolean', default: false, describe: 'Write a systemd unit that runs kubeplay serve at boot, and print how to enable it' })
         .example('kubeplay serve', 'Serve on https://127.0.0.1:6443 and write the kubeplay context; then kubectl apply -f pod.yaml')
         .example('kubeplay serve --port 0 --kubeconfig ./kc', 'Any free port; the context goes to ./kc only'),
@@ -110,6 +111,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
         now: () => new Date(),
         patchers: PATCHERS,
         changed: () => loop.kick(),
+        ...(typeof argv['bookmark-seconds'] === 'number' ? { bookmarkMs: argv['bookmark-seconds'] * 1000 } : {}),
         log: vlog,
       };
       const { verifyClientCertificate } = await import('../../serve/tls');

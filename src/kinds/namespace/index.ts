@@ -4,7 +4,7 @@
  * and a pod of another namespace gets a Podman name that cannot collide (domain/pod-names.ts).
  * Deleting a namespace deletes what kubeplay made in it; `default` cannot be deleted.
  */
-import { withLastApplied } from '../../domain/last-applied';
+import { annotationsWithLastApplied, withoutAnnotations } from '../../domain/last-applied';
 import type { KubeObject, StoredObject } from '../../domain/objects';
 import { DEFAULT_NAMESPACE } from '../../domain/kinds';
 import type { ValidManifest } from '../../domain/types';
@@ -25,10 +25,10 @@ export function namespaceObject(m: ValidManifest): KubeObject {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
-      ...meta,
+      ...withoutAnnotations(meta),
       name: m.ref.name,
       labels: { ...((meta['labels'] as Record<string, string> | undefined) ?? {}), [LABEL_METADATA_NAME]: m.ref.name },
-      annotations: withLastApplied((meta['annotations'] as Record<string, string> | undefined) ?? {}, m, o),
+      ...annotationsWithLastApplied((meta['annotations'] as Record<string, string> | undefined) ?? {}, m, o),
     },
     spec: { ...spec, finalizers: (spec['finalizers'] as string[] | undefined) ?? ['kubernetes'] },
     status: { phase: 'Active' },

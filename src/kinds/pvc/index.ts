@@ -6,7 +6,7 @@
  * status Bound with the requested capacity. The volume itself is planned in plan/plan-claims.ts
  * (ensured on apply; removed on delete after the pods using it, never while a pod still uses it).
  */
-import { withLastApplied } from '../../domain/last-applied';
+import { annotationsWithLastApplied, withoutAnnotations } from '../../domain/last-applied';
 import { createHash } from 'node:crypto';
 import type { KubeObject, StoredObject } from '../../domain/objects';
 import type { ValidManifest } from '../../domain/types';
@@ -70,10 +70,10 @@ export function claimObject(m: ValidManifest): KubeObject {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
     metadata: {
-      ...meta,
+      ...withoutAnnotations(meta),
       name: m.ref.name,
       namespace: m.ref.namespace,
-      annotations: withLastApplied({ ...((meta['annotations'] as Record<string, string> | undefined) ?? {}), ...BIND_ANNOTATIONS }, m, o),
+      ...annotationsWithLastApplied({ ...((meta['annotations'] as Record<string, string> | undefined) ?? {}), ...BIND_ANNOTATIONS }, m, o),
       finalizers: finalizers.includes(PVC_PROTECTION_FINALIZER) ? finalizers : [...finalizers, PVC_PROTECTION_FINALIZER],
     },
     spec: { ...spec, volumeName: spec.volumeName || generatedVolumeName(m.ref.namespace, m.ref.name) },

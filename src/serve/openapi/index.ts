@@ -23,7 +23,7 @@ export interface OpenApiRequest {
 export class OpenApi {
   private pool?: SchemaPool;
   private v3?: GroupVersionDocument[];
-  private v2?: { json: string; proto: Buffer };
+  private v2?: { json: string; jsonEtag: string; proto: Buffer; protoEtag: string };
 
   constructor(readonly resources: readonly ServedResource[] = servedResources()) {}
 
@@ -63,18 +63,19 @@ export class OpenApi {
     const accepted = parseAccept(req.accept);
     this.v2 ??= (() => {
       const doc = openApiV2Document(this.resources, this.schemaPool());
-      return { json: JSON.stringify(doc), proto: openApiV2Protobuf(doc) };
+      const json = JSON.stringify(doc);
+      const proto = openApiV2Protobuf(doc);
+      return { json, jsonEtag: etagOf(json), proto, protoEtag: etagOf(proto) };
     })();
     for (const m of accepted) {
-      if (m.type === OPENAPI_V2_PROTOBUF || m.type === OPENAPI_V2_PROTOBUF_CONTENT_TYPE) return this.v2Answer(this.v2.proto, OPENAPI_V2_PROTOBUF_CONTENT_TYPE, req.ifNoneMatch);
-      if (acceptsJson(m)) return this.v2Answer(this.v2.json, 'application/json', req.ifNoneMatch);
+      if (m.type === OPENAPI_V2_PROTOBUF || m.type === OPENAPI_V2_PROTOBUF_CONTENT_TYPE) return v2Answer(this.v2.proto, this.v2.protoEtag, OPENAPI_V2_PROTOBUF_CONTENT_TYPE, req.ifNoneMatch);
+      if (acceptsJson(m)) return v2Answer(this.v2.json, this.v2.jsonEtag, 'application/json', req.ifNoneMatch);
     }
     return notAcceptable(['application/json', OPENAPI_V2_PROTOBUF]);
   }
+}
 
-  private v2Answer(body: Buffer | string, contentType: string, ifNoneMatch: string | undefined): DocumentResponse {
-    const etag = etagOf(body);
-    if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((t) => t.trim() === etag)) return { status: 304, contentType, body: '', etag };
-    return { status: 200, contentType, body, etag };
-  }
+function v2Answer(body: Buffer | string, etag: string, contentType: string, ifNoneMatch: string | undefined): DocumentResponse {
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((t) => t.trim() === etag)) return { status: 304, contentType, body: '', etag };
+  return { status: 200, contentType, body, etag };
 }

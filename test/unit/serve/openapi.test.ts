@@ -226,6 +226,7 @@ describe('OpenAPI v2', () => {
     expect(Buffer.isBuffer(pb.body)).toBe(true);
     expect(json.swagger).toBe('2.0');
     expect(get('/openapi/v2', 'application/vnd.kubernetes.protobuf').status).toBe(406);
+    expect(get('/openapi/v2', OPENAPI_V2_PROTOBUF, pb.etag)).toMatchObject({ status: 304, body: '' });
   });
 
   test('the Document holds every path and definition of the JSON form', () => {
