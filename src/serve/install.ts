@@ -144,3 +144,76 @@ export function installUnit(opts: { unit: string; scope: UnitScope; home: string
   if (opts.scope === 'user') commands.push(`loginctl enable-linger ${opts.userName ?? '$USER'}`);
   return { path, changed, commands };
 }
+
+/** PATH_FLAGS: serve's flags that take a path: made absolute for the unit, which runs in /. */
+const PATH_FLAGS = new Set(['--kubeconfig', '--state-dir']);
+/** DROPPED_FLAGS: flags of the installing run that the service must not get. */
+const DROPPED_FLAGS = new Set(['--install', '--user']);
+
+/**
+ * unitServeArgs: the installing run's `serve` arguments as the service should get them: without
+ * --install and --user (either as `--flag`, `--flag=true|false`), and with the values of
+ * --kubeconfig and --state-dir made absolute against cwd.
+ */
+export function unitServeArgs(args: readonly string[], cwd: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [flag, value] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (DROPPED_FLAGS.has(flag)) continue;
+    if (PATH_FLAGS.has(flag)) {
+      const v = value ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a path`);
+      out.push(`${flag}=${isAbsolute(v) ? v : join(cwd, v)}`);
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+/** ServeInstall: what `serve --install` knows of itself: node, kubeplay's script, its serve arguments, where it runs. */
+export interface ServeInstall {
+  /** node, script: absolute paths of node (process.execPath) and of bin/kubeplay.js. */
+  node: string;
+  script: string;
+  /** serveArgs: the arguments after `serve` (unitServeArgs drops --install and --user). */
+  serveArgs: readonly string[];
+  cwd: string;
+  stateDir: string;
+  scope: UnitScope;
+  home: string;
+  userName?: string;
+  xdgConfigHome?: string;
+  /** env: variables of the installing shell that serve reads and should keep (KUBECONFIG, CONTAINER_HOST), when set. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** dir: the unit directory instead of the scope's (tests). */
+  dir?: string;
+  exists?: (path: string) => boolean;
+}
+
+/**
+ * installServe: serve --install in one call: the unit for this kubeplay, its node and its flags,
+ * with HOME and the given variables kept, written where the scope's units go; returns the file,
+ * the unit's text and the commands to print.
+ */
+export function installServe(opts: ServeInstall): InstalledUnit & { unit: string } {
+  const env: Record<string, string> = { HOME: opts.home };
+  for (const [k, v] of Object.entries(opts.env ?? {})) if (v !== undefined && v !== '') env[k] = v;
+  const unit = systemdUnit({
+    exec: [opts.node, opts.script, 'serve', ...unitServeArgs(opts.serveArgs, opts.cwd)],
+    stateDir: opts.stateDir,
+    user: opts.scope,
+    env,
+    podmanSocket: hasPodmanSocket(opts.scope, opts.exists),
+  });
+  const installed = installUnit({
+    unit,
+    scope: opts.scope,
+    home: opts.home,
+    ...(opts.userName !== undefined ? { userName: opts.userName } : {}),
+    ...(opts.xdgConfigHome !== undefined ? { xdgConfigHome: opts.xdgConfigHome } : {}),
+    ...(opts.dir !== undefined ? { dir: opts.dir } : {}),
+  });
+  return { ...installed, unit };
+}

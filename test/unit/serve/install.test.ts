@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasPodmanSocket, installUnit, quoteExecArg, systemdUnit, unitDirectory } from '../../../src/serve/install';
+import { hasPodmanSocket, installServe, installUnit, quoteExecArg, systemdUnit, unitDirectory, unitServeArgs } from '../../../src/serve/install';
 
 const KUBEPLAY = join(__dirname, '..', '..', '..', 'bin', 'kubeplay.js');
 let root: string;
@@ -132,5 +132,41 @@ describe('systemd-analyze verify reads the written unit', () => {
     const r = await verify(path, false);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('Unbalanced quoting');
+  });
+});
+
+describe('installServe: serve --install in one call', () => {
+  test('unitServeArgs drops --install and --user and makes paths absolute', () => {
+    expect(unitServeArgs(['--install', '--user', '--port', '7443', '--kubeconfig', 'kc', '--state-dir=st', '--address=0.0.0.0', '--install=true'], '/work')).toEqual([
+      '--port',
+      '7443',
+      '--kubeconfig=/work/kc',
+      '--state-dir=/work/st',
+      '--address=0.0.0.0',
+    ]);
+    expect(unitServeArgs(['--kubeconfig=/abs/kc'], '/work')).toEqual(['--kubeconfig=/abs/kc']);
+    expect(() => unitServeArgs(['--kubeconfig'], '/work')).toThrow(/--kubeconfig needs a path/);
+  });
+
+  test('the unit for this node and kubeplay, HOME and the set variables kept, podman.socket as found', () => {
+    const r = installServe({
+      node: '/usr/bin/node',
+      script: '/opt/kubeplay/bin/kubeplay.js',
+      serveArgs: ['--install', '--port', '6443'],
+      cwd: '/root',
+      stateDir: '/var/lib/kubeplay',
+      scope: 'root',
+      home: '/root',
+      env: { KUBECONFIG: '/root/kc', CONTAINER_HOST: undefined },
+      dir: join(root, 'units'),
+      exists: (p) => p === '/usr/lib/systemd/system/podman.socket',
+    });
+    expect(r.path).toBe(join(root, 'units', 'kubeplay.service'));
+    expect(readFileSync(r.path, 'utf8')).toBe(r.unit);
+    expect(r.unit).toContain('\nExecStart=/usr/bin/node /opt/kubeplay/bin/kubeplay.js serve --port 6443\n');
+    expect(r.unit).toContain('\nEnvironment="HOME=/root"\nEnvironment="KUBECONFIG=/root/kc"\nEnvironment="KUBEPLAY_STATE_DIR=/var/lib/kubeplay"\n');
+    expect(r.unit).toContain('\nWants=network-online.target podman.socket\n');
+    expect(r.unit).not.toContain('CONTAINER_HOST');
+    expect(r.commands).toEqual(['systemctl daemon-reload', 'systemctl enable --now kubeplay.service']);
   });
 });
