@@ -32,12 +32,20 @@ export function verifyClientCertificate(peer: PeerCertificate | undefined, caCer
   } catch {
     return undefined;
   }
-  const ca = typeof caCert === 'string' ? new X509Certificate(caCert) : caCert;
+  const ca = typeof caCert === 'string' ? parsedCa(caCert) : caCert;
   if (!x509.checkIssued(ca) || !x509.verify(ca.publicKey)) return undefined;
   if (now < new Date(x509.validFrom) || now > new Date(x509.validTo)) return undefined;
-  const usages = x509.keyUsage as string[] | undefined;
+  // Node 20 names the extended key usages keyUsage; later Node versions also extKeyUsage.
+  const usages = (x509 as X509Certificate & { extKeyUsage?: string[] }).extKeyUsage ?? x509.keyUsage;
   if (usages && !usages.includes(EXT_KEY_USAGE.clientAuth)) return undefined;
   return subjectUser(x509);
+}
+
+let lastCa: { pem: string; x509: X509Certificate } | undefined;
+/** parsedCa: the CA certificate parsed once, not on every request (a server has one CA). */
+function parsedCa(pem: string): X509Certificate {
+  if (lastCa?.pem !== pem) lastCa = { pem, x509: new X509Certificate(pem) };
+  return lastCa.x509;
 }
 
 /**

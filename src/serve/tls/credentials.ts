@@ -10,6 +10,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, type K
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
+import { UsageError } from '../../domain/errors';
 import { generateKey, makeCertificate, privateKeyPem, subjectName, type KeyType } from './certificate';
 
 /** ServingCredentials: the PEMs, the token and where they are kept. */
@@ -84,6 +85,19 @@ export function wantedSans(hosts: readonly string[]): { dnsNames: string[]; ipAd
   return { dnsNames, ipAddresses };
 }
 
+/**
+ * servingHosts: the hosts a serving certificate needs for a listen address: the address itself;
+ * for a wildcard (0.0.0.0, ::) every address of the machine's interfaces and its host name,
+ * since clients elsewhere reach it by those. `interfaces` is os.networkInterfaces()'s answer.
+ */
+export function servingHosts(address: string, interfaces: Readonly<Record<string, ReadonlyArray<{ address: string }> | undefined>>, hostname?: string): string[] {
+  const bare = address.replace(/^\[(.*)\]$/, '$1');
+  if (bare !== '0.0.0.0' && bare !== '::') return [bare];
+  const all = Object.values(interfaces).flatMap((list) => (list ?? []).map((i) => i.address.split('%')[0]!));
+  const wanted = bare === '0.0.0.0' ? all.filter((a) => isIP(a) === 4) : all;
+  return [...new Set([...wanted, ...(hostname ? [hostname] : [])])];
+}
+
 interface Pair {
   x509: X509Certificate;
   certPem: string;
@@ -134,8 +148,24 @@ function keepPrivate(dir: string, name: string): void {
   chmodSync(join(dir, name), 0o600);
 }
 
-/** ensureCredentials: reads or makes the credentials in dir (`<state dir>/serve`); see the file's comment for what is made again. */
+/**
+ * ensureCredentials: reads or makes the credentials in dir (`<state dir>/serve`); see the file's
+ * comment for what is made again. A folder or file it cannot make or change is a UsageError
+ * naming it.
+ */
 export function ensureCredentials(dir: string, opts: CredentialOptions): ServingCredentials {
+  try {
+    return ensureIn(dir, opts);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err.code === 'string' && typeof err.syscall === 'string') {
+      throw new UsageError(`cannot keep kubeplay serve's credentials in ${dir}: ${err.message}; check the state directory's owner and permissions, or pass --state-dir`);
+    }
+    throw e;
+  }
+}
+
+function ensureIn(dir: string, opts: CredentialOptions): ServingCredentials {
   const now = (opts.now ?? (() => new Date()))();
   const keyType = opts.keyType ?? 'ec';
   const made: string[] = [];

@@ -22,7 +22,7 @@ export function der(tag: number, contents: Buffer): Buffer {
 export const sequence = (...items: Buffer[]): Buffer => der(0x30, Buffer.concat(items));
 
 /** set: SET OF the encoded items; DER sorts them by their encodings. */
-export const set = (...items: Buffer[]): Buffer => der(0x31, Buffer.concat([...items].sort(Buffer.compare)));
+export const set = (...items: Buffer[]): Buffer => der(0x31, Buffer.concat([...items].sort((a, b) => Buffer.compare(a, b))));
 
 /** boolean: DER's TRUE is 0xff. */
 export const boolean = (v: boolean): Buffer => der(0x01, Buffer.from([v ? 0xff : 0x00]));
