@@ -8,9 +8,10 @@
  */
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { SqliteObjectStore } from '../../src/store/sqlite-object-store';
-import { TEST_IMAGE, bearerToken, kubectl, repoRoot, runProcess, startPodmanService, startServe, useIsolatedPodman, waitUntil, type PodmanService, type Served } from './support';
+import { TEST_IMAGE, bearerToken, kubectl, repoRoot, runCli, runProcess, startPodmanService, startServe, useIsolatedPodman, waitUntil, type PodmanService, type Served } from './support';
 
 const isolated = useIsolatedPodman();
 const { prefix, tmp, file, onCleanup } = isolated;
@@ -147,4 +148,15 @@ test('the Podman API service killed and restarted under the server: it goes on s
   await ok(['apply', '-f', file('after.yaml', `apiVersion: v1\nkind: Pod\nmetadata: {name: ${pod}}\nspec:\n  terminationGracePeriodSeconds: 1\n  containers:\n  - {name: c, image: ${TEST_IMAGE}, command: [sh, -c, "trap 'exit 0' TERM; while true; do sleep 1; done"]}\n`)]);
   await waitUntil('the pod to run', async () => (await ok(['get', 'pod', pod, '-o', 'jsonpath={.status.phase}'])) === 'Running');
   await ok(['delete', 'pod', pod]);
+});
+
+test('serve --install --user writes a systemd unit that runs this kubeplay serve with its flags, and says how to enable it', async () => {
+  const home = join(tmp, 'home');
+  const r = await runCli(['serve', '--install', '--user', '--port', '7443', '--state-dir', stateDir], { env: { HOME: home, XDG_CONFIG_HOME: undefined } });
+  expect(r.code).toBe(0);
+  const path = join(home, '.config/systemd/user/kubeplay.service');
+  expect(r.stdout).toBe(`kubeplay serve: wrote ${path}\nkubeplay serve: to start it now and at every boot, run:\n  systemctl --user daemon-reload\n  systemctl --user enable --now kubeplay.service\n  loginctl enable-linger ${userInfo().username}\n`);
+  const unit = readFileSync(path, 'utf8');
+  expect(unit).toContain(`ExecStart=${process.execPath} ${join(repoRoot, 'bin/kubeplay.js')} serve --port 7443 --state-dir=${stateDir}`);
+  expect(unit).toContain('WantedBy=default.target');
 });

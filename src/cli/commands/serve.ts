@@ -32,7 +32,8 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
         .option('port', { type: 'number', default: 6443, describe: 'The port to listen on (0: any free port)' })
         .option('kubeconfig', { type: 'string', describe: 'The kubeconfig to write the `kubeplay` context into (default: the first of $KUBECONFIG, else ~/.kube/config)' })
         .option('bookmark-seconds', { type: 'number', hidden: true, describe: 'How often watches get a bookmark (tests)' })
-        .option('install', { type: 'boolean', default: false, describe: 'Write a systemd unit that runs kubeplay serve at boot, and print how to enable it' })
+        .option('install', { type: 'boolean', default: false, describe: 'Write a systemd unit that runs kubeplay serve (with these flags) at boot, print how to enable it, and exit' })
+        .option('user', { type: 'boolean', default: false, describe: 'With --install: a user unit (~/.config/systemd/user) rather than a system one' })
         .example('kubeplay serve', 'Serve on https://127.0.0.1:6443 and write the kubeplay context; then kubectl apply -f pod.yaml')
         .example('kubeplay serve --port 0 --kubeconfig ./kc', 'Any free port; the context goes to ./kc only'),
     handler: async (argv) => {
@@ -40,13 +41,34 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
       const address = typeof argv['address'] === 'string' ? argv['address'] : '127.0.0.1';
       const port = Number(argv['port'] ?? 6443);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid --port ${String(argv['port'])}: give a port number from 0 to 65535`);
+      const stateDir = ctx.stateDir();
+      if (argv['install'] === true) {
+        const { installServe } = await import('../../serve/install');
+        const { homedir, userInfo } = await import('node:os');
+        const args = process.argv.slice(process.argv.indexOf('serve') + 1);
+        const root = (process.getuid?.() ?? 0) === 0 && argv['user'] !== true;
+        const done = installServe({
+          node: process.execPath,
+          script: process.argv[1] ?? 'kubeplay',
+          serveArgs: args,
+          cwd: process.cwd(),
+          stateDir,
+          scope: root ? 'root' : 'user',
+          home: io.env['HOME'] ?? homedir(),
+          userName: userInfo().username,
+          ...(io.env['XDG_CONFIG_HOME'] ? { xdgConfigHome: io.env['XDG_CONFIG_HOME'] } : {}),
+          env: { KUBECONFIG: io.env['KUBECONFIG'], CONTAINER_HOST: io.env['CONTAINER_HOST'], KUBEPLAY_STATE_DIR: io.env['KUBEPLAY_STATE_DIR'] },
+        });
+        io.stdout.write(`kubeplay serve: ${done.changed ? 'wrote' : 'kept'} ${done.path}\nkubeplay serve: to start it now and at every boot, run:\n${done.commands.map((c) => `  ${c}\n`).join('')}`);
+        return;
+      }
       const log = (line: string) => io.stderr.write(`kubeplay serve: ${line}\n`);
       const vlog = (line: string) => {
         if (verbosity > 0) log(line);
       };
-      const stateDir = ctx.stateDir();
-      const { ensureCredentials, ADMIN_USER } = await import('../../serve/tls');
-      const creds = ensureCredentials(join(stateDir, 'serve'), { hosts: [address] });
+      const { ensureCredentials, servingHosts, ADMIN_USER } = await import('../../serve/tls');
+      const os = await import('node:os');
+      const creds = ensureCredentials(join(stateDir, 'serve'), { hosts: servingHosts(address, os.networkInterfaces(), os.hostname()) });
       for (const m of creds.made) vlog(`credentials: ${m}`);
       // Podman: connected (a service started if none answers) before anything is served.
       await ctx.connectEngine(verbosity);
