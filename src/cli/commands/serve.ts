@@ -30,7 +30,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
       y
         .option('address', { type: 'string', default: '127.0.0.1', describe: 'The address to listen on' })
         .option('port', { type: 'number', default: 6443, describe: 'The port to listen on (0: any free port)' })
-        .option('kubeconfig', { type: 'string', describe: 'The kubeconfig to write the `kubeplay` context into (default: the first of $KUBECONFIG, else ~/.kube/config)' })
+        .option('kubeconfig', { type: 'string', describe: 'The kubeconfig to write the `kubeplay` context into (default: as kubectl picks: the one file of $KUBECONFIG, else the first that exists, else the last; without $KUBECONFIG, ~/.kube/config)' })
         .option('bookmark-seconds', { type: 'number', hidden: true, describe: 'How often watches get a bookmark (tests)' })
         .option('install', { type: 'boolean', default: false, describe: 'Write a systemd unit that runs kubeplay serve (with these flags) at boot, print how to enable it, and exit' })
         .option('user', { type: 'boolean', default: false, describe: 'With --install: a user unit (~/.config/systemd/user) rather than a system one' })
@@ -170,6 +170,10 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
       const { mergeKubeconfig, kubeconfigPath } = await import('../../serve/kubeconfig');
       const kubeconfig = kubeconfigPath(io.env, typeof argv['kubeconfig'] === 'string' ? argv['kubeconfig'] : undefined);
       mergeKubeconfig(kubeconfig, { server: url, caData: creds.caCert, token: creds.token, setCurrent: true });
+      // A long-running server: a failure no request handled is logged, and serving goes on.
+      const onCrash = (e: unknown) => log(`unexpected failure (serving goes on; please report it): ${(e as Error)?.stack ?? String(e)}`);
+      process.on('uncaughtException', onCrash);
+      process.on('unhandledRejection', onCrash);
       loop.start();
       io.stdout.write(`kubeplay serve: listening on ${url} as ${ADMIN_USER}'s API (state directory ${stateDir})\n`);
       io.stdout.write(`kubeplay serve: kubeconfig ${kubeconfig}: context "kubeplay" (kubectl --context kubeplay ...)\n`);
@@ -180,6 +184,8 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
         });
       });
       loop.stop();
+      process.off('uncaughtException', onCrash);
+      process.off('unhandledRejection', onCrash);
       hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
