@@ -404,6 +404,9 @@ export class SpdySession extends EventEmitter {
   private shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    // The peer is gone (or the connection broke): finish our side too, then let go of the socket.
+    if (!this.socket.writableEnded) this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
     for (const stream of [...this.streams.values()]) stream.destroy();
     this.streams.clear();
     this.inflate.close();

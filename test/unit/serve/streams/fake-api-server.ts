@@ -69,7 +69,10 @@ export async function startFakeApiServer(onUpgrade: UpgradeHandler): Promise<Fak
     if (podMatch && req.method === 'GET') return json(200, pod(podMatch[1]!));
     json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `the server could not find the requested resource`, reason: 'NotFound', code: 404 });
   });
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
     requests.push(`${req.method} ${req.url} (upgrade ${String(req.headers.upgrade)})`);
     onUpgrade(req, socket, head, new URL(req.url ?? '/', 'http://127.0.0.1'));
   });
@@ -102,6 +105,7 @@ export async function startFakeApiServer(onUpgrade: UpgradeHandler): Promise<Fak
     requests,
     close: async () => {
       server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
