@@ -31,6 +31,14 @@ export const MAX_DATA_FRAME = 32 * 1024;
 /** MAX_FRAME is the largest frame accepted from the peer before the session is dropped. */
 export const MAX_FRAME = 16 * 1024 * 1024;
 
+/**
+ * MAX_HEADER_BLOCK bounds a control frame (its compressed header block: kubectl's are a few dozen
+ * bytes) and MAX_HEADERS what a block may inflate to; past either the session is dropped, so a
+ * zlib bomb cannot grow without end.
+ */
+export const MAX_HEADER_BLOCK = 64 * 1024;
+export const MAX_HEADERS = 1024 * 1024;
+
 /** SpdyHeaders maps lower-case header names to their values (SPDY joins repeated values with NUL). */
 export type SpdyHeaders = Map<string, string[]>;
 
@@ -50,6 +58,7 @@ export function parseFrames(buffer: Buffer): { frames: SpdyFrame[]; rest: Buffer
     const flags = buffer[offset + 4]!;
     const body = buffer.subarray(offset + 8, offset + 8 + length);
     if ((buffer[offset]! & 0x80) !== 0) {
+      if (length > MAX_HEADER_BLOCK) throw new Error(`SPDY control frame of ${length} bytes is larger than the ${MAX_HEADER_BLOCK} accepted`);
       frames.push({ type: 'control', version: buffer.readUInt16BE(offset) & 0x7fff, frameType: buffer.readUInt16BE(offset + 2), flags, body });
     } else {
       frames.push({ type: 'data', streamId: buffer.readUInt32BE(offset) & 0x7fffffff, flags, data: body });
@@ -135,8 +144,13 @@ export class ZlibContext {
         this.z.removeListener('error', onError);
         const out: Buffer[] = [];
         let c: Buffer | null;
-        while ((c = this.z.read() as Buffer | null) !== null) out.push(c);
-        resolve(Buffer.concat(out));
+        let size = 0;
+        while ((c = this.z.read() as Buffer | null) !== null) {
+          out.push(c);
+          size += c.length;
+        }
+        if (size > MAX_HEADERS) reject(new Error(`a SPDY header block inflates to more than ${MAX_HEADERS} bytes`));
+        else resolve(Buffer.concat(out));
       });
     });
   }
