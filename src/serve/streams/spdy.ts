@@ -10,7 +10,7 @@
  * 64 KiB; instead a stream whose reader is slow pauses the socket (the peer then waits on TCP, as
  * spdystream's unbuffered data channel makes it), and writes wait for the socket's 'drain'.
  */
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { SPDY3_DICTIONARY } from './spdy-dictionary';
@@ -115,6 +115,19 @@ export function decodeHeaderBlock(block: Buffer): SpdyHeaders {
     headers.set(name, [...(headers.get(name) ?? []), ...value.split('\0')]);
   }
   return headers;
+}
+
+/** drained resolves at the socket's next 'drain' or when it closes, leaving no listener behind. */
+function drained(socket: Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 function u32(n: number): Buffer {
@@ -288,7 +301,7 @@ export class SpdySession extends EventEmitter {
     const step = this.outgoing.then(async () => {
       if (this.closed) throw new Error('the SPDY connection is closed');
       for (const frame of await make()) {
-        if (!this.socket.write(frame)) await Promise.race([once(this.socket, 'drain'), once(this.socket, 'close')]);
+        if (!this.socket.write(frame)) await drained(this.socket);
       }
     });
     this.outgoing = step.catch(() => undefined);

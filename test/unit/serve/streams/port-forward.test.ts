@@ -7,13 +7,13 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { Socket, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { acceptPortForward, type ForwardedConnection, type PortForwardSession } from '../../../../src/serve/streams';
+import { acceptPortForward, type ForwardedConnection, type ForwardingSession } from '../../../../src/serve/streams';
 import { dataFrame, FLAG_FIN, FRAME, RST_STATUS, type SpdyFrame } from '../../../../src/serve/streams/spdy';
 import { isControl, TestClient } from './spdy-test-client';
 
 let server: Server;
 let port: number;
-let sessions: PortForwardSession[] = [];
+let sessions: ForwardingSession[] = [];
 let connections: ForwardedConnection[] = [];
 
 beforeAll(async () => {
