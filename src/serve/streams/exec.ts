@@ -59,8 +59,9 @@ export interface ExecOptions {
 
 /**
  * ExecSession is an accepted exec or attach: the streams the request asked for (stdin ends when
- * the client closes it), the terminal resizes, and finish(). `closed` resolves when the client is
- * gone (or finish closed the connection); the lead stops the command's I/O then.
+ * the client closes it), the terminal resizes, and finish() (once; later calls do nothing).
+ * `closed` resolves when the client is gone (or finish closed the connection); the lead stops the
+ * command's I/O then: a client that vanishes leaves the SPDY streams destroyed, not ended.
  */
 export interface ExecSession {
   transport: 'websocket' | 'spdy';
@@ -151,6 +152,7 @@ function acceptWebSocketExec(req: IncomingMessage, socket: StreamSocket, head: B
   const stdout = opts.stdout ? channelWriter(CHANNEL.stdout) : undefined;
   const stderr = opts.stderr && !opts.tty ? channelWriter(CHANNEL.stderr) : undefined;
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  let finishing = false;
   for (const w of [stdout, stderr]) w?.on('error', () => undefined);
   ws.on('close', () => {
     stdin?.end();
@@ -186,6 +188,8 @@ function acceptWebSocketExec(req: IncomingMessage, socket: StreamSocket, head: B
     resizes,
     closed,
     finish(status: ExecStatus): void {
+      if (finishing) return;
+      finishing = true;
       void flushed([stdout, stderr]).then(() => {
         const payload = execStatusPayload(version, status, opts.command);
         if (payload.length > 0) send(CHANNEL.error, payload);
@@ -227,6 +231,7 @@ function acceptSpdyExec(req: IncomingMessage, socket: StreamSocket, head: Buffer
   if (opts.tty && version >= 3) expected.add('resize');
   const streams = new Map<string, SpdyStream>();
   const resizes = new ResizeQueue();
+  let finishing = false;
   const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
   session.once('close', () => resizes.end());
 
@@ -267,6 +272,8 @@ function acceptSpdyExec(req: IncomingMessage, socket: StreamSocket, head: Buffer
         resizes,
         closed,
         finish(status: ExecStatus): void {
+          if (finishing) return;
+          finishing = true;
           void flushed([stdout, stderr]).then(async () => {
             const error = streams.get('error')!;
             const payload = execStatusPayload(version, status, opts.command);
