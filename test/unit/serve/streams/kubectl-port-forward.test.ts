@@ -93,6 +93,8 @@ function roundTrip(port: number, text: string): Promise<string> {
 
 const CASES = [
   { label: '1.27', minor: '1.27', env: {}, transport: 'spdy' },
+  { label: '1.30', minor: '1.30', env: {}, transport: 'spdy' },
+  { label: '1.31', minor: '1.31', env: {}, transport: 'websocket' },
   { label: '1.32', minor: '', env: {}, transport: 'websocket' },
   { label: '1.33', minor: '1.33', env: {}, transport: 'websocket' },
   { label: '1.32 KUBECTL_PORT_FORWARD_WEBSOCKETS=false', minor: '', env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }, transport: 'spdy' },
