@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/', 'scripts/', 'bin/', '*.config.js', '*.config.mjs', 'test/integration/globalSetup.js'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/', 'scripts/', 'bin/', '*.config.js', '*.config.mjs', 'test/integration/globalSetup.js', 'test/fixtures/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -40,6 +40,9 @@ export const EXEC_WEBSOCKET_PROTOCOLS = [
 /** EXEC_SPDY_PROTOCOLS: the X-Stream-Protocol-Version values served over SPDY, as the kubelet serves them. */
 export const EXEC_SPDY_PROTOCOLS = ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'] as const;
 
+/** WEBSOCKET_SETTLE_MS is how long a WebSocket session holds its first output (see acceptWebSocketExec). */
+export const WEBSOCKET_SETTLE_MS = 50;
+
 /** STREAM_CREATION_TIMEOUT_MS is how long the SPDY client has to open its streams (the kubelet's default, 30 s). */
 export const STREAM_CREATION_TIMEOUT_MS = 30_000;
 
@@ -59,8 +62,9 @@ export interface ExecOptions {
 
 /**
  * ExecSession is an accepted exec or attach: the streams the request asked for (stdin ends when
- * the client closes it), the terminal resizes, and finish(). `closed` resolves when the client is
- * gone (or finish closed the connection); the lead stops the command's I/O then.
+ * the client closes it), the terminal resizes, and finish() (once; later calls do nothing).
+ * `closed` resolves when the client is gone (or finish closed the connection); the lead stops the
+ * command's I/O then: a client that vanishes leaves the SPDY streams destroyed, not ended.
  */
 export interface ExecSession {
   transport: 'websocket' | 'spdy';
@@ -140,17 +144,25 @@ function acceptWebSocketExec(req: IncomingMessage, socket: StreamSocket, head: B
     base64 ? ws.send(String.fromCharCode(48 + channel) + data.toString('base64'), false) : ws.send(Buffer.concat([Buffer.from([channel]), data]));
   const resizes = new ResizeQueue();
   const stdin = opts.stdin ? new PassThrough() : undefined;
+  // kubectl 1.30's WebSocket client reads before it has made its streams and drops what comes
+  // then ("Unknown stream id 2, discarding message": client-go's race, fixed in 1.31 by waiting for
+  // the streams). Holding the session's first bytes a moment keeps a fast command's output and
+  // exit status from being lost; the kubelet's own start-up time hides the race behind a cluster.
+  const settled = new Promise<void>((resolve) => setTimeout(resolve, WEBSOCKET_SETTLE_MS).unref());
   const channelWriter = (channel: number): Writable =>
     new Writable({
       write(chunk: Buffer, _enc, callback): void {
-        if (!ws.isOpen) return callback();
-        if (send(channel, chunk)) callback();
-        else ws.socket.once('drain', () => callback());
+        void settled.then(() => {
+          if (!ws.isOpen) return callback();
+          if (send(channel, chunk)) callback();
+          else ws.socket.once('drain', () => callback());
+        });
       },
     });
   const stdout = opts.stdout ? channelWriter(CHANNEL.stdout) : undefined;
   const stderr = opts.stderr && !opts.tty ? channelWriter(CHANNEL.stderr) : undefined;
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  let finishing = false;
   for (const w of [stdout, stderr]) w?.on('error', () => undefined);
   ws.on('close', () => {
     stdin?.end();
@@ -186,7 +198,9 @@ function acceptWebSocketExec(req: IncomingMessage, socket: StreamSocket, head: B
     resizes,
     closed,
     finish(status: ExecStatus): void {
-      void flushed([stdout, stderr]).then(() => {
+      if (finishing) return;
+      finishing = true;
+      void Promise.all([settled, flushed([stdout, stderr])]).then(() => {
         const payload = execStatusPayload(version, status, opts.command);
         if (payload.length > 0) send(CHANNEL.error, payload);
         closeWebSocket(ws);
@@ -227,6 +241,7 @@ function acceptSpdyExec(req: IncomingMessage, socket: StreamSocket, head: Buffer
   if (opts.tty && version >= 3) expected.add('resize');
   const streams = new Map<string, SpdyStream>();
   const resizes = new ResizeQueue();
+  let finishing = false;
   const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
   session.once('close', () => resizes.end());
 
@@ -267,6 +282,8 @@ function acceptSpdyExec(req: IncomingMessage, socket: StreamSocket, head: Buffer
         resizes,
         closed,
         finish(status: ExecStatus): void {
+          if (finishing) return;
+          finishing = true;
           void flushed([stdout, stderr]).then(async () => {
             const error = streams.get('error')!;
             const payload = execStatusPayload(version, status, opts.command);

@@ -5,6 +5,16 @@
  * session of Node streams; they know nothing of Podman.
  */
 export { acceptExec, acceptAttach, EXEC_SPDY_PROTOCOLS, EXEC_WEBSOCKET_PROTOCOLS, type ExecOptions, type ExecSession } from './exec';
-export { acceptPortForward, PortForwardSession, PORT_FORWARD_PROTOCOL, TUNNEL_PROTOCOL, type ForwardedConnection } from './port-forward';
+export {
+  acceptPortForward,
+  LegacyPortForwardSession,
+  PortForwardSession,
+  LEGACY_PROTOCOLS,
+  PORT_FORWARD_PROTOCOL,
+  TUNNEL_PROTOCOL,
+  type ForwardedConnection,
+  type ForwardingSession,
+  type PortForwardOptions,
+} from './port-forward';
 export { ResizeQueue, type TerminalSize } from './resize';
 export { execStatusJson, type ExecStatus } from './status';

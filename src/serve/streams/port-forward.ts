@@ -18,17 +18,32 @@
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import { Duplex, type Writable } from 'node:stream';
+import { Duplex, Writable } from 'node:stream';
 import { answerStatus, type StreamSocket } from './http-answer';
 import { upgradeSpdy, STREAM_CREATION_TIMEOUT_MS } from './exec';
 import { SpdySession, type SpdyStream } from './spdy';
-import { isWebSocketRequest, upgradeWebSocket, type WebSocketConnection } from './websocket';
+import { isWebSocketRequest, offeredProtocols, upgradeWebSocket, type WebSocketConnection } from './websocket';
 
 /** PORT_FORWARD_PROTOCOL is the port-forward protocol's name (portforward.k8s.io, its only version). */
 export const PORT_FORWARD_PROTOCOL = 'portforward.k8s.io';
 
 /** TUNNEL_PROTOCOL is the WebSocket sub-protocol of SPDY tunnelled in a WebSocket (constants.WebsocketsSPDYTunnelingPrefix + the protocol). */
 export const TUNNEL_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
+
+/**
+ * LEGACY_PROTOCOLS: the kubelet's own WebSocket port-forward (portforward/websocket.go), which
+ * @kubernetes/client-node speaks: '' and `v4.channel.k8s.io` binary, `v4.base64.channel.k8s.io` text.
+ */
+export const LEGACY_PROTOCOLS = ['v4.channel.k8s.io', 'v4.base64.channel.k8s.io', ''];
+
+/** PortForwardOptions: the request's `ports` query (needed by the legacy WebSocket protocol only) and a test's shorter timeout. */
+export interface PortForwardOptions {
+  ports?: number[];
+  streamCreationTimeoutMs?: number;
+}
+
+/** ForwardingSession is either kind of port-forward session: both emit 'connection' (ForwardedConnection), have `transport`, `closed` and close(). */
+export type ForwardingSession = PortForwardSession | LegacyPortForwardSession;
 
 /** ForwardedConnection is one connection kubectl forwards: its remote port and request id, its data and error streams. */
 export interface ForwardedConnection {
@@ -128,10 +143,20 @@ function forwardedConnection(port: number, requestId: string, data: SpdyStream, 
  * acceptPortForward negotiates a port-forward upgrade: the WebSocket tunnel (kubectl 1.31+) or
  * SPDY; or answers the refusal itself (400 no upgrade, 403 no common protocol) and returns undefined.
  */
-export function acceptPortForward(req: IncomingMessage, socket: StreamSocket, head: Buffer, opts: { streamCreationTimeoutMs?: number } = {}): PortForwardSession | undefined {
+export function acceptPortForward(req: IncomingMessage, socket: StreamSocket, head: Buffer, opts: PortForwardOptions = {}): ForwardingSession | undefined {
   if (isWebSocketRequest(req)) {
-    const ws = upgradeWebSocket(req, socket, head, [TUNNEL_PROTOCOL]);
+    const legacy = offeredProtocols(req).some((p) => LEGACY_PROTOCOLS.includes(p)) || offeredProtocols(req).length === 0;
+    if (legacy && !offeredProtocols(req).includes(TUNNEL_PROTOCOL)) {
+      const ports = opts.ports ?? [];
+      const bad = ports.find((p) => !(Number.isInteger(p) && p >= 1 && p <= 65535));
+      if (ports.length === 0 || bad !== undefined) {
+        answerStatus(socket, 400, 'BadRequest', ports.length === 0 ? 'at least one port must be specified' : `invalid port: ${bad}`);
+        return undefined;
+      }
+    }
+    const ws = upgradeWebSocket(req, socket, head, [TUNNEL_PROTOCOL, ...LEGACY_PROTOCOLS]);
     if (!ws) return undefined;
+    if (ws.protocol !== TUNNEL_PROTOCOL) return new LegacyPortForwardSession(ws, opts.ports ?? []);
     return new PortForwardSession('websocket', new SpdySession(new WebSocketTunnel(ws)), opts.streamCreationTimeoutMs);
   }
   if (req.headers.upgrade === undefined) {
@@ -183,4 +208,120 @@ export class WebSocketTunnel extends Duplex {
     this.ws.close(1000);
     callback(error);
   }
+}
+
+/**
+ * LegacyPortForwardSession is the kubelet's WebSocket port-forward (what @kubernetes/client-node
+ * speaks): one WebSocket forwards one connection to each port of the `ports` query. Port i has
+ * channel 2i for data (both ways) and 2i+1 for errors (server to client); each channel's first
+ * message is the port as two bytes, little-endian. The client cannot end its data (no close
+ * signal before v5): its data ends when the WebSocket closes. The WebSocket is closed once every
+ * port's connection is done, as the kubelet closes it. 'connection' is emitted for each port, right
+ * away (use on('connection') before the next tick, as for PortForwardSession).
+ */
+export class LegacyPortForwardSession extends EventEmitter {
+  readonly transport = 'websocket-channels' as const;
+  readonly closed: Promise<void>;
+
+  constructor(
+    private readonly ws: WebSocketConnection,
+    ports: readonly number[],
+  ) {
+    super();
+    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
+    const base64 = ws.protocol.includes('base64');
+    const send = (channel: number, data: Buffer): boolean =>
+      base64 ? ws.send(String.fromCharCode(48 + channel) + data.toString('base64'), false) : ws.send(Buffer.concat([Buffer.from([channel]), data]));
+    let open = ports.length;
+    const done = (): void => {
+      if (--open === 0) ws.close(1000);
+    };
+    const connections = ports.map((port, i) => {
+      const portBytes = Buffer.alloc(2);
+      portBytes.writeUInt16LE(port);
+      send(2 * i, portBytes);
+      send(2 * i + 1, portBytes);
+      return channelConnection(ws, port, String(i), (d) => send(2 * i, d), (d) => send(2 * i + 1, d), done);
+    });
+    ws.on('message', (data: Buffer, binary: boolean) => {
+      if (data.length === 0) return;
+      let channel = data[0]!;
+      let body = data.subarray(1);
+      if (base64) {
+        if (binary) return;
+        channel -= 48;
+        body = Buffer.from(body.toString(), 'base64');
+      }
+      // Only the data channels carry the client's bytes; what it sends on an error channel is dropped, as the kubelet drops it.
+      if (channel % 2 === 0) connections[channel / 2]?.incoming(body);
+    });
+    ws.once('close', () => connections.forEach((c) => c.incoming(null)));
+    setImmediate(() => connections.forEach((c) => this.emit('connection', c.connection)));
+  }
+
+  /** close ends the session at once (WebSocket close 1000). */
+  close(): void {
+    this.ws.close(1000);
+  }
+}
+
+function channelConnection(
+  ws: WebSocketConnection,
+  port: number,
+  requestId: string,
+  sendData: (d: Buffer) => boolean,
+  sendError: (d: Buffer) => boolean,
+  done: () => void,
+): { connection: ForwardedConnection; incoming: (d: Buffer | null) => void } {
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    done();
+  };
+  const data = new Duplex({
+    read(): void {
+      ws.socket.resume();
+    },
+    write(chunk: Buffer, _enc, callback): void {
+      if (!ws.isOpen) return callback();
+      if (sendData(chunk)) callback();
+      else ws.socket.once('drain', () => callback());
+    },
+    final(callback): void {
+      finish();
+      callback();
+    },
+  });
+  data.on('error', () => undefined);
+  const error = new Writable({
+    write(chunk: Buffer, _enc, callback): void {
+      if (ws.isOpen) sendError(chunk);
+      callback();
+    },
+  });
+  return {
+    connection: {
+      port,
+      requestId,
+      data,
+      error,
+      close(message?: string): void {
+        if (message !== undefined) error.write(message);
+        error.end();
+        data.end();
+      },
+      reset(): void {
+        data.destroy();
+        finish();
+      },
+    },
+    incoming(d: Buffer | null): void {
+      if (d === null) {
+        data.push(null);
+        return;
+      }
+      if (!data.push(d)) ws.socket.pause();
+    },
+  };
 }

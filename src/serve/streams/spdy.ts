@@ -10,7 +10,7 @@
  * 64 KiB; instead a stream whose reader is slow pauses the socket (the peer then waits on TCP, as
  * spdystream's unbuffered data channel makes it), and writes wait for the socket's 'drain'.
  */
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { SPDY3_DICTIONARY } from './spdy-dictionary';
@@ -31,6 +31,14 @@ export const MAX_DATA_FRAME = 32 * 1024;
 /** MAX_FRAME is the largest frame accepted from the peer before the session is dropped. */
 export const MAX_FRAME = 16 * 1024 * 1024;
 
+/**
+ * MAX_HEADER_BLOCK bounds a control frame (its compressed header block: kubectl's are a few dozen
+ * bytes) and MAX_HEADERS what a block may inflate to; past either the session is dropped, so a
+ * zlib bomb cannot grow without end.
+ */
+export const MAX_HEADER_BLOCK = 64 * 1024;
+export const MAX_HEADERS = 1024 * 1024;
+
 /** SpdyHeaders maps lower-case header names to their values (SPDY joins repeated values with NUL). */
 export type SpdyHeaders = Map<string, string[]>;
 
@@ -50,6 +58,7 @@ export function parseFrames(buffer: Buffer): { frames: SpdyFrame[]; rest: Buffer
     const flags = buffer[offset + 4]!;
     const body = buffer.subarray(offset + 8, offset + 8 + length);
     if ((buffer[offset]! & 0x80) !== 0) {
+      if (length > MAX_HEADER_BLOCK) throw new Error(`SPDY control frame of ${length} bytes is larger than the ${MAX_HEADER_BLOCK} accepted`);
       frames.push({ type: 'control', version: buffer.readUInt16BE(offset) & 0x7fff, frameType: buffer.readUInt16BE(offset + 2), flags, body });
     } else {
       frames.push({ type: 'data', streamId: buffer.readUInt32BE(offset) & 0x7fffffff, flags, data: body });
@@ -108,6 +117,19 @@ export function decodeHeaderBlock(block: Buffer): SpdyHeaders {
   return headers;
 }
 
+/** drained resolves at the socket's next 'drain' or when it closes, leaving no listener behind. */
+function drained(socket: Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
 function u32(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n >>> 0);
@@ -135,8 +157,13 @@ export class ZlibContext {
         this.z.removeListener('error', onError);
         const out: Buffer[] = [];
         let c: Buffer | null;
-        while ((c = this.z.read() as Buffer | null) !== null) out.push(c);
-        resolve(Buffer.concat(out));
+        let size = 0;
+        while ((c = this.z.read() as Buffer | null) !== null) {
+          out.push(c);
+          size += c.length;
+        }
+        if (size > MAX_HEADERS) reject(new Error(`a SPDY header block inflates to more than ${MAX_HEADERS} bytes`));
+        else resolve(Buffer.concat(out));
       });
     });
   }
@@ -274,7 +301,7 @@ export class SpdySession extends EventEmitter {
     const step = this.outgoing.then(async () => {
       if (this.closed) throw new Error('the SPDY connection is closed');
       for (const frame of await make()) {
-        if (!this.socket.write(frame)) await Promise.race([once(this.socket, 'drain'), once(this.socket, 'close')]);
+        if (!this.socket.write(frame)) await drained(this.socket);
       }
     });
     this.outgoing = step.catch(() => undefined);
@@ -404,6 +431,9 @@ export class SpdySession extends EventEmitter {
   private shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    // The peer is gone (or the connection broke): finish our side too, then let go of the socket.
+    if (!this.socket.writableEnded) this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
     for (const stream of [...this.streams.values()]) stream.destroy();
     this.streams.clear();
     this.inflate.close();

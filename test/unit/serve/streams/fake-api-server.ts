@@ -4,9 +4,10 @@
  * of `.../pods/NAME/exec|attach|portforward` to the test. Real kubectl is driven against it
  * through a kubeconfig with `server: http://127.0.0.1:PORT`. It is no model of the lead's server.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
@@ -51,10 +52,15 @@ const RESOURCES = {
   ],
 };
 
-/** startFakeApiServer listens on a free port and writes a kubeconfig for it. */
-export async function startFakeApiServer(onUpgrade: UpgradeHandler): Promise<FakeApiServer> {
+/**
+ * startFakeApiServer listens on a free port and writes a kubeconfig for it: plain HTTP, or HTTPS
+ * with `https` (a self-signed certificate made by the openssl command, trusted by
+ * insecure-skip-tls-verify; the upgrade's socket is then a tls.TLSSocket).
+ */
+export async function startFakeApiServer(onUpgrade: UpgradeHandler, opts: { https?: boolean } = {}): Promise<FakeApiServer> {
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubeplay-streams-'));
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     requests.push(`${req.method} ${req.url}`);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const json = (code: number, body: object): void => {
@@ -68,14 +74,23 @@ export async function startFakeApiServer(onUpgrade: UpgradeHandler): Promise<Fak
     if (url.pathname === '/version') return json(200, { major: '1', minor: '32', gitVersion: 'v1.32.0' });
     if (podMatch && req.method === 'GET') return json(200, pod(podMatch[1]!));
     json(404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `the server could not find the requested resource`, reason: 'NotFound', code: 404 });
-  });
+  };
+  let server: Server;
+  if (opts.https) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, handler);
+  } else {
+    server = createServer(handler);
+  }
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
     requests.push(`${req.method} ${req.url} (upgrade ${String(req.headers.upgrade)})`);
     onUpgrade(req, socket, head, new URL(req.url ?? '/', 'http://127.0.0.1'));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const dir = mkdtempSync(join(tmpdir(), 'kubeplay-streams-'));
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(
     kubeconfig,
@@ -85,14 +100,15 @@ export async function startFakeApiServer(onUpgrade: UpgradeHandler): Promise<Fak
       'clusters:',
       '- name: fake',
       '  cluster:',
-      `    server: http://127.0.0.1:${port}`,
+      `    server: ${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`,
+      '    insecure-skip-tls-verify: true',
       'contexts:',
       '- name: fake',
       '  context: {cluster: fake, user: fake, namespace: default}',
       'current-context: fake',
       'users:',
       '- name: fake',
-      '  user: {}',
+      '  user: {token: fake-token}',
       '',
     ].join('\n'),
   );
@@ -102,6 +118,7 @@ export async function startFakeApiServer(onUpgrade: UpgradeHandler): Promise<Fak
     requests,
     close: async () => {
       server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
@@ -127,6 +144,7 @@ export function runKubectl(minor: string, kubeconfig: string, args: string[], op
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    child.stdin.on('error', () => undefined);
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else child.stdin.end();
   });
