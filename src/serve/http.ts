@@ -17,8 +17,15 @@ export class RequestFailure extends Error {
   }
 }
 
-/** readBody reads a request's body up to the limit; a slow client is cut off after `idleMs` of silence. */
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, idleMs = 30_000): Promise<Buffer> {
+/** BODY_DEADLINE_MS bounds the reading of a whole body: the API server's request timeout (`--request-timeout`, 1 minute). */
+export const BODY_DEADLINE_MS = 60_000;
+
+/**
+ * readBody reads a request's body up to the limit. A client silent for `idleMs`, or still sending
+ * after `deadlineMs` (a byte a second keeps a connection from ever being idle), is answered 408
+ * and its connection closed, so it holds nothing of the server's.
+ */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, idleMs = 30_000, deadlineMs = BODY_DEADLINE_MS): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -28,15 +35,22 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, idleMs = 
       req.resume();
       return;
     }
-    const timer = setTimeout(() => {
-      reject(new RequestFailure(failure(408, 'Timeout', 'the request body was not sent in time')));
+    const cut = (message: string) => () => {
+      done();
+      reject(new RequestFailure(failure(408, 'Timeout', message)));
       req.destroy();
-    }, idleMs);
+    };
+    const idle = setTimeout(cut('the request body was not sent in time'), idleMs);
+    const deadline = setTimeout(cut(`the request body was not sent in time: it took more than ${Math.round(deadlineMs / 1000)}s`), deadlineMs);
+    const done = () => {
+      clearTimeout(idle);
+      clearTimeout(deadline);
+    };
     req.on('data', (c: Buffer) => {
-      timer.refresh();
+      idle.refresh();
       size += c.length;
       if (size > limit) {
-        clearTimeout(timer);
+        done();
         reject(new RequestFailure(failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`)));
         req.destroy();
         return;
@@ -44,11 +58,11 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, idleMs = 
       chunks.push(c);
     });
     req.on('end', () => {
-      clearTimeout(timer);
+      done();
       resolve(Buffer.concat(chunks));
     });
     req.on('error', (e) => {
-      clearTimeout(timer);
+      done();
       reject(e);
     });
   });
@@ -59,23 +73,108 @@ export function mediaTypeOf(req: IncomingMessage): string {
   return String(req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase();
 }
 
+/**
+ * MAX_BODY_DEPTH is how deep a body's objects and arrays may nest. The API server's decoder stops at
+ * 10000 (Go's encoding/json: "exceeded max depth"); kubeplay stops at 1000 because the handlers walk
+ * objects recursively on JavaScript's stack (JSON.stringify itself fails at about 4000 levels), and
+ * no object of a served kind nests more than a few dozen levels.
+ */
+export const MAX_BODY_DEPTH = 1000;
+
 /** parseBody decodes a JSON or YAML body into a value; what cannot be decoded is a 400, in the decoder's words. */
 export function parseBody(body: Buffer, mediaType: string): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') throw new RequestFailure(failure(400, 'BadRequest', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf'));
+  const yaml = mediaType.endsWith('yaml');
+  const what = yaml ? 'yaml' : 'json';
+  const tooDeep = (c: string) => new RequestFailure(failure(400, 'BadRequest', `error decoding ${what}: invalid character '${c}' exceeded max depth (kubeplay serve reads bodies nested at most ${MAX_BODY_DEPTH} levels)`));
+  // The YAML parser recurses per flow level: a body of `[[[[...` is refused before it is parsed.
+  const flow = yaml ? flowDepth(text) : undefined;
+  if (flow !== undefined && flow.depth > MAX_BODY_DEPTH) throw tooDeep(flow.at);
+  let value: unknown;
   try {
-    if (mediaType.endsWith('yaml')) return parseYaml(text, { uniqueKeys: true, version: '1.1' }) as unknown;
-    return JSON.parse(text) as unknown;
+    value = yaml ? (parseYaml(text, { uniqueKeys: true, version: '1.1' }) as unknown) : (JSON.parse(text) as unknown);
   } catch (e) {
-    const what = mediaType.endsWith('yaml') ? 'yaml' : 'json';
     throw new RequestFailure(failure(400, 'BadRequest', `error decoding ${what}: ${(e as Error).message.split('\n')[0]}`));
   }
+  const deepest = depthOf(value);
+  if (deepest.depth > MAX_BODY_DEPTH) throw tooDeep(deepest.at);
+  return value;
 }
 
-/** asObject checks that a decoded body is an object (a map). */
+/** depthOf is how deep a decoded value nests (a scalar 0, `{}` 1), and the bracket that went deepest; walked without recursion. */
+export function depthOf(value: unknown): { depth: number; at: string } {
+  let depth = 0;
+  let at = '{';
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > depth) {
+      depth = d;
+      at = Array.isArray(v) ? '[' : '{';
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(v as Record<string, unknown>)) {
+      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
+    }
+  }
+  return { depth, at };
+}
+
+/**
+ * flowDepth is how deep a YAML text's flow collections (`[...]`, `{...}`) nest, counted over the
+ * text with quoted scalars and comments skipped: an upper bound a parse would reach through them.
+ */
+export function flowDepth(text: string): { depth: number; at: string } {
+  let depth = 0;
+  let max = 0;
+  let at = '{';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === "'") {
+      for (i++; i < text.length; i++) {
+        if (text[i] === "'") {
+          if (text[i + 1] !== "'") break;
+          i++;
+        }
+      }
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        at = c;
+      }
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return { depth: max, at };
+}
+
+/**
+ * asObject checks that a decoded body is an object (a map) whose apiVersion and kind, when given,
+ * are strings: the API server reads them first (its "couldn't get version/kind" error) and refuses
+ * a body it cannot, before anything else.
+ */
 export function asObject(v: unknown): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new RequestFailure(failure(400, 'BadRequest', `the body of the request must be an object, got ${Array.isArray(v) ? 'an array' : typeof v}`));
-  return v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
+  for (const field of ['apiVersion', 'kind']) {
+    const given = o[field];
+    if (given !== undefined && given !== null && typeof given !== 'string') {
+      throw new RequestFailure(failure(400, 'BadRequest', `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJsonType(given)} into Go struct field .${field} of type string`));
+    }
+  }
+  return o;
+}
+
+/** goJsonType is how Go's encoding/json names a JSON value's type in its errors. */
+function goJsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v === 'boolean' ? 'bool' : typeof v;
 }
 
 /** sendJson answers with a JSON value. */

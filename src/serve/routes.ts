@@ -23,7 +23,22 @@ export interface RouteMiss {
 
 /** parseResourcePath reads a resource path; undefined when it is not one (discovery, /version, ...). */
 export function parseResourcePath(pathname: string): ResourceRoute | RouteMiss | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname.split('/').filter((p) => p !== '').map(decodeSegment);
+  // A segment that is not valid percent-encoding names nothing; never a throw: the upgrade listener calls this outside any catch.
+  if (parts.some((p) => p === undefined)) return { miss: 'the server could not find the requested resource' };
+  return routeOf(parts as string[]);
+}
+
+/** decodeSegment is a path segment percent-decoded, undefined when its escapes are malformed (`%E0%A4%A`). */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function routeOf(parts: string[]): ResourceRoute | RouteMiss | undefined {
   let group: string;
   let version: string;
   let rest: string[];
