@@ -83,6 +83,8 @@ export const CONTROLLER_REVISION_INFO = kindInfo({ kind: 'ControllerRevision', g
 /** The verbs of a resource as the API server lists them (sorted); a Namespace has no deletecollection upstream. */
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 const NAMESPACE_VERBS = ALL_VERBS.filter((v) => v !== 'deletecollection');
+/** READ_VERBS: Events and ControllerRevisions are written by kubeplay's own controllers only; clients read them. */
+const READ_VERBS = ['get', 'list', 'watch'] as const;
 
 /**
  * GROUP_ORDER is the API server's order of groups in /apis (kube-apiserver's group priorities,
@@ -107,7 +109,7 @@ export function servedResources(kinds: readonly KindInfo[] = KINDS.map((k) => k.
     if (!infos.some((i) => i.group === extra.group && i.plural === extra.plural)) infos.push(extra);
   }
   return infos
-    .map((info) => ({ info, verbs: info.group === '' && info.kind === 'Namespace' ? NAMESPACE_VERBS : ALL_VERBS, subresources: subresourcesOf(info) }))
+    .map((info) => ({ info, verbs: info === EVENT_INFO || info === CONTROLLER_REVISION_INFO ? READ_VERBS : info.group === '' && info.kind === 'Namespace' ? NAMESPACE_VERBS : ALL_VERBS, subresources: subresourcesOf(info) }))
     .sort((a, b) => groupRank(a.info.group) - groupRank(b.info.group) || cmp(a.info.group, b.info.group) || cmp(a.info.plural, b.info.plural));
 }
 

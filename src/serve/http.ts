@@ -198,3 +198,17 @@ export function warningHeaders(warnings: readonly string[]): Record<string, stri
   if (warnings.length === 0) return {};
   return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, ' '))}`) };
 }
+
+/** Bodies read before a request waits for its turn to write (server.ts), so a slow client holds up no one else. */
+const BODIES = new WeakMap<IncomingMessage, Buffer>();
+
+/** readBodyFirst reads a request's body now and keeps it for bodyOf. */
+export async function readBodyFirst(req: IncomingMessage): Promise<void> {
+  BODIES.set(req, await readBody(req));
+}
+
+/** bodyOf is a request's body: the one read first, else read now. */
+export function bodyOf(req: IncomingMessage): Promise<Buffer> {
+  const b = BODIES.get(req);
+  return b !== undefined ? Promise.resolve(b) : readBody(req);
+}

@@ -57,6 +57,12 @@ export function listObjects(ctx: ApiContext, route: ResourceRoute, req: Incoming
   } catch (e) {
     return sendStatus(res, statusOf(e));
   }
+  for (const n of ['timeoutSeconds', 'limit']) {
+    const v = q.get(n);
+    if (v !== null && v !== '' && !/^-?\d+$/.test(v)) return sendStatus(res, failure(400, 'BadRequest', `invalid value for ${n}: strconv.ParseInt: parsing ${JSON.stringify(v)}: invalid syntax`));
+  }
+  const rv = q.get('resourceVersion');
+  if (rv !== null && rv !== '' && !/^\d+$/.test(rv)) return sendStatus(res, failure(400, 'BadRequest', `invalid resource version: ${rv}`));
   if (q.get('watch') === 'true' || q.get('watch') === '1') return watchObjects(ctx, route, req, res, q, where);
   const { items, revision } = listOf(ctx, route);
   const selected = items.filter(where);

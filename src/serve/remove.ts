@@ -11,7 +11,7 @@ import type { ApiContext } from './context';
 import type { ResourceRoute } from './routes';
 import { listOf, objectOf } from './read';
 import { objectMatcher } from './selectors';
-import { mediaTypeOf, parseBody, readBody, sendJson, sendStatus } from './http';
+import { bodyOf, mediaTypeOf, parseBody, RequestFailure, sendJson, sendStatus } from './http';
 import { failure, methodNotSupported, notFoundStatus, statusOf, success } from './status';
 
 interface DeleteBody {
@@ -23,11 +23,18 @@ interface DeleteBody {
 }
 
 async function deleteBody(req: IncomingMessage, q: URLSearchParams): Promise<DeleteBody> {
-  const raw = await readBody(req);
+  const raw = await bodyOf(req);
   const body = raw.length > 0 && raw.toString('utf8').trim() !== '' ? ((parseBody(raw, mediaTypeOf(req)) ?? {}) as DeleteBody) : {};
   if (q.has('gracePeriodSeconds')) body.gracePeriodSeconds = Number(q.get('gracePeriodSeconds'));
   if (q.has('propagationPolicy')) body.propagationPolicy = q.get('propagationPolicy')!;
   if (q.has('dryRun')) body.dryRun = q.getAll('dryRun');
+  // A negative grace period is the API server's 1 s (rest.BeforeDelete).
+  if (body.gracePeriodSeconds !== undefined && (!Number.isFinite(body.gracePeriodSeconds) || body.gracePeriodSeconds < 0)) body.gracePeriodSeconds = 1;
+  const invalid = (message: string) => new RequestFailure(failure(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: ${message}`, { kind: 'DeleteOptions', group: 'meta.k8s.io' }));
+  if (body.propagationPolicy !== undefined && !['Foreground', 'Background', 'Orphan'].includes(body.propagationPolicy)) {
+    throw invalid(`propagationPolicy: Unsupported value: ${JSON.stringify(body.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  if ((body.dryRun ?? []).some((d) => d !== 'All')) throw invalid(`dryRun: Unsupported value: []string{${(body.dryRun ?? []).map((d) => JSON.stringify(d)).join(', ')}}: supported values: "All"`);
   return body;
 }
 

@@ -15,7 +15,7 @@ import { getObject, listObjects } from './read';
 import { createObject, patchObject, scaleOf, updateObject } from './write';
 import { deleteCollection, deleteObject } from './remove';
 import { podLog } from './pod-log';
-import { RequestFailure, sendJson, sendStatus } from './http';
+import { readBodyFirst, RequestFailure, sendJson, sendStatus } from './http';
 import { failure, methodNotSupported, notFoundStatus, statusOf } from './status';
 
 /** DocumentAnswer is a discovery or OpenAPI document. */
@@ -74,8 +74,12 @@ export function createApiServer(ctx: ApiContext, opts: ServerOptions, documents:
       socket.end(`HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${JSON.stringify(UNAUTHORIZED)}\n`);
       return;
     }
-    const url = new URL(req.url ?? '/', 'https://kubeplay');
-    const route = parseResourcePath(url.pathname);
+    let route: ReturnType<typeof parseResourcePath>;
+    try {
+      route = parseResourcePath(new URL(req.url ?? '/', 'https://kubeplay').pathname);
+    } catch {
+      route = undefined;
+    }
     if (upgrades === undefined || route === undefined || 'miss' in route || route.resource.storeKind !== 'Pod' || (route.subresource !== 'exec' && route.subresource !== 'portforward' && route.subresource !== 'attach')) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       return;
@@ -136,6 +140,8 @@ async function dispatch(ctx: ApiContext, writes: Serial, route: ResourceRoute, r
   if (sub !== undefined && !r.subresources.includes(sub)) return sendStatus(res, notFoundStatus(`${r.info.plural}/${sub}`, r.info.group, route.name ?? ''));
   const guarded = async (f: () => Promise<void>) => {
     try {
+      // The body is read before the request waits for its turn: a slow client holds up no other write.
+      await readBodyFirst(req);
       await writes.run(f);
     } catch (e) {
       if (e instanceof RequestFailure) throw e;
@@ -153,6 +159,7 @@ async function dispatch(ctx: ApiContext, writes: Serial, route: ResourceRoute, r
       if (sub === 'exec' || sub === 'portforward' || sub === 'attach') return sendStatus(res, failure(400, 'BadRequest', 'Upgrade request required'));
       return getObject(ctx, route, req, res, q);
     case 'POST':
+      if (r.info.namespaced && route.namespace === undefined) return sendStatus(res, failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
       if (route.name !== undefined) {
         if (sub === 'exec' || sub === 'portforward' || sub === 'attach') return sendStatus(res, failure(400, 'BadRequest', 'Upgrade request required'));
         return sendStatus(res, methodNotSupported(r.info.plural, 'create'));

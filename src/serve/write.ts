@@ -16,8 +16,8 @@ import type { ValidateMode } from '../validate';
 import type { ApiContext } from './context';
 import type { ResourceRoute } from './routes';
 import { objectOf } from './read';
-import { asObject, mediaTypeOf, parseBody, readBody, RequestFailure, sendJson, sendStatus, warningHeaders } from './http';
-import { failure, methodNotSupported, notFoundStatus, statusOf } from './status';
+import { asObject, mediaTypeOf, parseBody, bodyOf, RequestFailure, sendJson, sendStatus, warningHeaders } from './http';
+import { failure, methodNotSupported, notFoundStatus, statusOf, type Status } from './status';
 import { SCALABLE } from './api-resources';
 import { randomSuffix } from '../controllers/names';
 import { serverSideApply, updateManagedFields, type ManagedFieldsEntry } from './patch/server-side-apply';
@@ -33,6 +33,21 @@ export function managerOf(q: URLSearchParams, userAgent: string | undefined): st
   if (given !== null && given !== '') return given;
   const agent = (userAgent ?? '').split('/')[0]!.trim();
   return agent !== '' ? agent.slice(0, 128) : 'unknown';
+}
+
+/**
+ * optionsProblem is the API server's refusal of a write's query options (CreateOptions,
+ * UpdateOptions, PatchOptions validation: dryRun, fieldValidation, force, fieldManager), 422.
+ */
+export function optionsProblem(q: URLSearchParams, options: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions', apply = false): Status | undefined {
+  const invalid = (message: string) => failure(422, 'Invalid', `${options}.meta.k8s.io "" is invalid: ${message}`, { kind: options, group: 'meta.k8s.io', causes: [{ reason: 'FieldValueInvalid', message, field: message.split(':')[0]! }] });
+  const dry = q.getAll('dryRun');
+  if (dry.some((d) => d !== 'All')) return invalid(`dryRun: Unsupported value: []string{${dry.map((d) => JSON.stringify(d)).join(', ')}}: supported values: "All"`);
+  const fv = q.get('fieldValidation');
+  if (fv !== null && !['', 'Ignore', 'Strict', 'Warn'].includes(fv)) return invalid(`fieldValidation: Unsupported value: ${JSON.stringify(fv)}: supported values: "", "Ignore", "Strict", "Warn"`);
+  if (options === 'PatchOptions' && !apply && q.has('force')) return invalid('force: Forbidden: may not be specified for non-apply patch');
+  if (apply && (q.get('fieldManager') ?? '') === '') return invalid('fieldManager: Required value: is required for apply patch');
+  return undefined;
 }
 
 function fieldValidationOf(q: URLSearchParams): ValidateMode {
@@ -68,8 +83,12 @@ export async function writeObject(
   if (r.module === undefined) return sendStatus(res, methodNotSupported(r.info.plural, mode));
   const kindText = typeof body['kind'] === 'string' ? body['kind'] : r.info.kind;
   const apiVersion = typeof body['apiVersion'] === 'string' ? body['apiVersion'] : r.info.apiVersion;
-  if (groupKindOf(apiVersion, kindText) !== r.storeKind) {
+  if (typeof body['apiVersion'] !== 'string' && body['apiVersion'] !== undefined) return sendStatus(res, failure(400, 'BadRequest', `couldn't get version/kind; json parse error: json: cannot unmarshal ${typeof body['apiVersion']} into Go struct field .apiVersion of type string`));
+  if (apiVersion !== r.info.apiVersion) {
     return sendStatus(res, failure(400, 'BadRequest', `the API version in the data (${apiVersion}) does not match the expected API version (${r.info.apiVersion})`));
+  }
+  if (groupKindOf(apiVersion, kindText) !== r.storeKind) {
+    return sendStatus(res, failure(400, 'BadRequest', `the kind in the data (${kindText}) does not match the expected kind (${r.info.kind})`));
   }
   const meta = { ...((body['metadata'] ?? {}) as Record<string, unknown>) };
   if (r.info.namespaced) {
@@ -83,7 +102,11 @@ export async function writeObject(
     meta['name'] = `${meta['generateName']}${randomSuffix()}`;
   }
   const name = typeof meta['name'] === 'string' ? meta['name'] : '';
-  if (name === '') return sendStatus(res, failure(400, 'BadRequest', 'name is required: metadata.name or metadata.generateName must be set'));
+  if (name === '') return sendStatus(res, failure(422, 'Invalid', `${r.info.kind} "" is invalid: metadata.name: Required value: name or generateName is required`, { kind: r.info.kind, causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }] }));
+  // The namespace is looked for before the object is validated, as the API server does.
+  if (r.info.namespaced && mode === 'create' && meta['namespace'] !== 'default' && ctx.store.get({ kind: 'Namespace', namespace: '', name: String(meta['namespace']) }) === undefined) {
+    return sendStatus(res, failure(404, 'NotFound', `namespaces "${String(meta['namespace'])}" not found`, { name: String(meta['namespace']), kind: 'namespaces' }));
+  }
   if (mode === 'update' && route.name !== undefined && name !== route.name) {
     return sendStatus(res, failure(400, 'BadRequest', `the name of the object (${name}) does not match the name on the URL (${route.name})`));
   }
@@ -110,11 +133,16 @@ export async function writeObject(
       now: ctx.now(),
     });
   if (managedFields.length > 0) meta['managedFields'] = managedFields;
-  const annotations = { ...((meta['annotations'] ?? {}) as Record<string, string>) };
-  const lastApplied = annotations[LABEL_LAST_APPLIED];
-  delete annotations[LABEL_LAST_APPLIED];
-  if (Object.keys(annotations).length > 0) meta['annotations'] = annotations;
-  else delete meta['annotations'];
+  // Annotations that are not a map are left as sent, for validation to refuse.
+  const given = meta['annotations'];
+  let lastApplied: string | undefined;
+  if (given !== null && typeof given === 'object' && !Array.isArray(given)) {
+    const annotations = { ...(given as Record<string, string>) };
+    lastApplied = annotations[LABEL_LAST_APPLIED];
+    delete annotations[LABEL_LAST_APPLIED];
+    if (Object.keys(annotations).length > 0) meta['annotations'] = annotations;
+    else delete meta['annotations'];
+  }
   const { status: _status, ...rest } = body;
   const value: Record<string, unknown> = { ...rest, apiVersion, kind: kindText, metadata: meta };
   const dryRun = dryRunOf(q);
@@ -145,13 +173,17 @@ export async function writeObject(
 
 /** createObject answers POST on a collection. */
 export async function createObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
-  const body = asObject(parseBody(await readBody(req), mediaTypeOf(req)));
+  const problem = optionsProblem(q, 'CreateOptions');
+  if (problem !== undefined) return sendStatus(res, problem);
+  const body = asObject(parseBody(await bodyOf(req), mediaTypeOf(req)));
   await writeObject(ctx, route, body, 'create', q, res, undefined, { manager: managerOf(q, req.headers['user-agent']) });
 }
 
 /** updateObject answers PUT of an object, its status, or its scale. */
 export async function updateObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
-  const body = asObject(parseBody(await readBody(req), mediaTypeOf(req)));
+  const problem = optionsProblem(q, 'UpdateOptions');
+  if (problem !== undefined) return sendStatus(res, problem);
+  const body = asObject(parseBody(await bodyOf(req), mediaTypeOf(req)));
   if (route.subresource === 'status') return writeStatus(ctx, route, body, res);
   if (route.subresource === 'scale') return writeScale(ctx, route, body, q, res);
   if (route.subresource !== undefined) return sendStatus(res, methodNotSupported(`${route.resource.info.plural}/${route.subresource}`, 'update'));
@@ -165,11 +197,13 @@ const PATCH_TYPES = ['application/strategic-merge-patch+json', 'application/merg
 export async function patchObject(ctx: ApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, q: URLSearchParams): Promise<void> {
   const r = route.resource;
   const type = mediaTypeOf(req);
+  const problem = optionsProblem(q, 'PatchOptions', type === 'application/apply-patch+yaml');
+  if (problem !== undefined) return sendStatus(res, problem);
   if (type === 'application/apply-patch+yaml' && route.subresource === undefined) return applyPatch(ctx, route, req, res, q);
   if (!PATCH_TYPES.includes(type)) {
     return sendStatus(res, failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`));
   }
-  const patch = parseBody(await readBody(req), 'application/json');
+  const patch = parseBody(await bodyOf(req), 'application/json');
   const current = route.subresource === 'scale' ? scaleOf(ctx, route) : objectOf(ctx, route, route.name!);
   if (current === undefined) return sendStatus(res, notFoundStatus(r.info.plural, r.info.group, route.name!));
   let patched: Record<string, unknown>;
@@ -202,7 +236,7 @@ async function applyPatch(ctx: ApiContext, route: ResourceRoute, req: IncomingMe
   if (manager === null || manager === '') return sendStatus(res, failure(400, 'BadRequest', 'PATCH with apply requires a fieldManager: fieldManager is required for apply requests'));
   let applied: unknown;
   try {
-    applied = parseYaml((await readBody(req)).toString('utf8'), { version: '1.1' }) as unknown;
+    applied = parseYaml((await bodyOf(req)).toString('utf8'), { version: '1.1' }) as unknown;
   } catch (e) {
     return sendStatus(res, failure(400, 'BadRequest', `error decoding YAML: ${(e as Error).message.split('\n')[0]}`));
   }

@@ -662,6 +662,55 @@ test('no credentials, or wrong ones, anywhere: 401 and nothing else', async () =
   });
 });
 
+test('the refusals the fuzzing found, as the API server words them', async () => {
+  const cm = (extra: Record<string, unknown> = {}, meta: Record<string, unknown> = {}) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-refused`, ...meta }, data: { a: 'b' }, ...extra });
+  const cases: Array<{ what: string; method: string; path: string; body?: string; type?: string; code: number; reason: string; message?: RegExp }> = [
+    { what: 'annotations that are not a map', method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: cm({}, { annotations: ['x', 'y'] }), code: 422, reason: 'Invalid' },
+    { what: 'apply without fieldManager', method: 'PATCH', path: `/api/v1/namespaces/default/configmaps/${prefix}-cm`, body: 'data: {a: b}', type: 'application/apply-patch+yaml', code: 422, reason: 'Invalid', message: /^PatchOptions\.meta\.k8s\.io "" is invalid: fieldManager: Required value: is required for apply patch$/ },
+    { what: 'dryRun=Bogus', method: 'POST', path: '/api/v1/namespaces/default/configmaps?dryRun=Bogus', body: cm(), code: 422, reason: 'Invalid', message: /^CreateOptions\.meta\.k8s\.io "" is invalid: dryRun: Unsupported value: \[\]string\{"Bogus"\}: supported values: "All"$/ },
+    { what: 'fieldValidation=Nope', method: 'POST', path: '/api/v1/namespaces/default/configmaps?fieldValidation=Nope', body: cm(), code: 422, reason: 'Invalid', message: /fieldValidation: Unsupported value: "Nope": supported values: "", "Ignore", "Strict", "Warn"$/ },
+    { what: 'force on a merge patch', method: 'PATCH', path: `/api/v1/namespaces/default/configmaps/${prefix}-cm?force=true`, body: '{}', type: 'application/merge-patch+json', code: 422, reason: 'Invalid', message: /force: Forbidden: may not be specified for non-apply patch$/ },
+    { what: 'propagationPolicy=Bogus', method: 'DELETE', path: `/api/v1/namespaces/default/configmaps/${prefix}-cm?propagationPolicy=Bogus`, code: 422, reason: 'Invalid', message: /propagationPolicy: Unsupported value: "Bogus"/ },
+    { what: 'timeoutSeconds=abc', method: 'GET', path: '/api/v1/namespaces/default/pods?timeoutSeconds=abc', code: 400, reason: 'BadRequest' },
+    { what: 'limit=abc', method: 'GET', path: '/api/v1/namespaces/default/pods?limit=abc', code: 400, reason: 'BadRequest' },
+    { what: 'a watch from resourceVersion abc', method: 'GET', path: '/api/v1/namespaces/default/pods?watch=true&resourceVersion=abc', code: 400, reason: 'BadRequest' },
+    { what: 'an empty name', method: 'POST', path: '/api/v1/namespaces/default/configmaps', body: cm({}, { name: '' }), code: 422, reason: 'Invalid', message: /metadata\.name: Required value: name or generateName is required$/ },
+    { what: 'an invalid object in a namespace that does not exist', method: 'POST', path: '/api/v1/namespaces/nowhere/configmaps', body: cm({ data: 5 }), code: 404, reason: 'NotFound', message: /^namespaces "nowhere" not found$/ },
+    { what: 'a create on the all-namespaces path', method: 'POST', path: '/api/v1/configmaps', body: cm(), code: 405, reason: 'MethodNotAllowed' },
+    { what: 'another version of the kind', method: 'POST', path: '/apis/apps/v1/namespaces/default/deployments', body: JSON.stringify({ apiVersion: 'apps/v2', kind: 'Deployment', metadata: { name: 'x' } }), code: 400, reason: 'BadRequest', message: /the API version in the data \(apps\/v2\) does not match the expected API version \(apps\/v1\)/ },
+    { what: 'a create of an Event (kubeplay\'s controllers write them)', method: 'POST', path: '/api/v1/namespaces/default/events', body: JSON.stringify({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'x' } }), code: 405, reason: 'MethodNotAllowed' },
+  ];
+  for (const c of cases) {
+    const a = await ask(c.method, c.path, { ...(c.body !== undefined ? { body: c.body } : {}), ...(c.type !== undefined ? { type: c.type } : {}) });
+    const st = expectFailure(c.what, a, [c.code], [c.reason]);
+    if (c.message) expect([c.what, st.message]).toEqual([c.what, expect.stringMatching(c.message)]);
+  }
+  // A negative grace period is the API server's 1 s: the delete goes through.
+  await ask('POST', '/api/v1/namespaces/default/configmaps', { body: cm({}, { name: `${prefix}-grace` }) });
+  expect((await ask('DELETE', `/api/v1/namespaces/default/configmaps/${prefix}-grace?gracePeriodSeconds=-5`)).status).toBe(200);
+  await alive();
+});
+
+test('an upgrade to a path that is no URL is refused, and the server goes on', async () => {
+  for (const target of ['//[', 'http://[/x']) {
+    const { socket, outcome } = rawSocket(true);
+    socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+    expect(await outcome).toMatch(/^4\d\d$/);
+  }
+  await alive();
+});
+
+test('a slow body holds up no other write', async () => {
+  const { socket } = rawSocket(true);
+  socket.write(`POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{`);
+  try {
+    const a = await ask('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${prefix}-meanwhile` }, data: {} }), timeoutMs: 10_000 });
+    expect(a.status).toBe(201);
+  } finally {
+    socket.destroy();
+  }
+});
+
 test('slow bodies are cut off (408 or a closed socket) while reads go on being answered; the held connections were cut off', async () => {
   const slow = startSlowBodies();
   // Meanwhile: health, kubectl and lists answer within 5 s, again and again.
