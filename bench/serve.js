@@ -34,6 +34,8 @@
 //
 //   npm run bench:serve                              # 50 pods (~6 min on 2 cores)
 //   node bench/serve.js --pods 10 --repeat 3 --requests 50 --watches 5 --idle 10
+//   node bench/serve.js --root /tmp/other-build     # another build: DIR/bin/kubeplay.js, DIR/dist
+//   node bench/serve.js --kubectl /usr/lib/google-cloud-sdk/bin/kubectl.1.27
 'use strict';
 
 const fs = require('node:fs');
@@ -46,7 +48,7 @@ const { median, min, max, fmtMs } = require('./lib/stats');
 const { startService, stopService, runningPods, mib, otherTests, removeNetworksUnder } = require('./lib/podman-bench');
 
 const ROOT = path.join(__dirname, '..');
-const BIN = path.join(ROOT, 'bin', 'kubeplay.js');
+let BIN = path.join(ROOT, 'bin', 'kubeplay.js');
 const RSS_PRELOAD = path.join(__dirname, 'lib', 'report-rss.js');
 const SIGNAL_GUARD = path.join(__dirname, 'lib', 'signal-guard.js');
 const IMAGE = 'localhost/busybox:stable';
@@ -58,13 +60,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 function parseArgs(argv) {
-  const opts = { pods: 50, repeat: 10, requests: 200, watches: 20, idle: 30, kubectl: 'kubectl' };
+  const opts = { pods: 50, repeat: 10, requests: 200, watches: 20, idle: 30, kubectl: 'kubectl', root: ROOT };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i].replace(/^--/, '');
     if (!(key in opts)) throw new Error(`unknown option ${argv[i]} (--${Object.keys(opts).join(' N, --')} PATH)`);
     const v = argv[++i];
-    if (key === 'kubectl') {
-      opts.kubectl = v;
+    if (key === 'kubectl' || key === 'root') {
+      opts[key] = v;
       continue;
     }
     opts[key] = Number(v);
@@ -680,7 +682,7 @@ function report(ctx, meta) {
   const rss = (key) => mib(s.get(key));
   const out = [];
   out.push(
-    `Run: \`node bench/serve.js --pods ${n} --repeat ${opts.repeat} --requests ${opts.requests} --watches ${opts.watches} --idle ${opts.idle}\`, ${meta.start}, ${meta.minutes} min in all, on ${meta.commit}. ` +
+    `Run: \`node bench/serve.js --pods ${n} --repeat ${opts.repeat} --requests ${opts.requests} --watches ${opts.watches} --idle ${opts.idle}${opts.root !== ROOT ? ` --root ${opts.root}` : ''}\`, ${meta.start}, ${meta.minutes} min in all, on ${meta.commit}. ` +
       `Load average (1 min) ${meta.loadStart} at the start, ${meta.loadEnd} at the end (${meta.loads}); other test processes seen: ${meta.others}.`,
   );
   out.push(`Machine: ${os.cpus().length} cores (nproc), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${meta.podman}, ${meta.kubectl}.`);
@@ -735,7 +737,8 @@ function report(ctx, meta) {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (!fs.existsSync(path.join(ROOT, 'dist'))) throw new Error('no dist/: run `npm run build` first');
+  BIN = path.join(path.resolve(opts.root), 'bin', 'kubeplay.js');
+  if (!fs.existsSync(path.join(path.resolve(opts.root), 'dist'))) throw new Error(`no dist/ in ${opts.root}: run \`npm run build\` first`);
   const podmanEnv = { ...process.env };
   for (const v of ['CONTAINER_HOST', 'CONTAINER_CONNECTION', 'KUBECONFIG', 'KUBEPLAY_STATE_DIR']) delete podmanEnv[v];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeplay-bench-serve-'));
@@ -759,7 +762,7 @@ async function main() {
   ctx.kubectlEnv = { ...podmanEnv, KUBECONFIG: kubeconfig, HOME: tmp };
   const podman = await floor.request(ctx.svc.socketPath, 'GET', '/version').then((v) => `Podman ${v.body?.Version ?? '?'}`, () => 'Podman ?');
   const kubectlVersion = await timed(ctx, opts.kubectl, ['version', '--client', '-o', 'json'], { env: ctx.kubectlEnv, allowFail: true }).then((r) => `kubectl ${JSON.parse(r.stdout).clientVersion.gitVersion}`, () => 'kubectl ?');
-  const commit = await timed(ctx, 'git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { env: process.env, allowFail: true }).then((r) => r.stdout.trim(), () => '?');
+  const commit = opts.root !== ROOT ? `the build in ${opts.root}` : await timed(ctx, 'git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { env: process.env, allowFail: true }).then((r) => r.stdout.trim(), () => '?');
   log(`${ns}: ${opts.pods} pods; load ${loadStart}; other tests: ${others}; ${kubectlVersion}`);
   try {
     await setUp(ctx);
