@@ -50,7 +50,6 @@ const { startService, stopService, runningPods, mib, otherTests, removeNetworksU
 const ROOT = path.join(__dirname, '..');
 let BIN = path.join(ROOT, 'bin', 'kubeplay.js');
 const RSS_PRELOAD = path.join(__dirname, 'lib', 'report-rss.js');
-const SIGNAL_GUARD = path.join(__dirname, 'lib', 'signal-guard.js');
 const IMAGE = 'localhost/busybox:stable';
 // `sleep 1 & wait` lets the shell take TERM at once (a foreground sleep would delay the trap).
 const LOOP = 'trap "exit 0" TERM; while :; do sleep 1 & wait; done';
@@ -206,17 +205,11 @@ function requestSummary(reqs) {
 
 /** startServer starts `kubeplay serve --port 0` on the bench's state directory; resolves once it listens. */
 async function startServer(ctx) {
-  ctx.stopFile = path.join(ctx.tmp, 'stop-server');
-  const env = { ...ctx.env, KUBEPLAY_BENCH_STOP_FILE: ctx.stopFile };
-  const child = spawn(process.execPath, ['-r', SIGNAL_GUARD, BIN, 'serve', '--port', '0', '--kubeconfig', ctx.kubeconfig], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--kubeconfig', ctx.kubeconfig], { env: ctx.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d) => {
-    for (const m of d.matchAll(/signal-guard: (stray \S+ at \S+)/g)) {
-      ctx.stray.push(m[1]);
-      log(`kubeplay serve got a ${m[1]} that the bench did not send (ignored: bench/lib/signal-guard.js)`);
-    }
     stderr = (stderr + d).slice(-20000);
   });
   child.on('exit', (code, signal) => {
@@ -243,7 +236,6 @@ async function stopServer(ctx) {
   const s = ctx.server;
   ctx.stopping = true;
   if (!s || s.child.exitCode !== null) return;
-  fs.writeFileSync(ctx.stopFile, '');
   s.child.kill('SIGTERM');
   await Promise.race([new Promise((r) => s.child.once('exit', r)), sleep(10_000)]);
   if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
@@ -727,7 +719,6 @@ function report(ctx, meta) {
     `The server (\`kubeplay serve\`, one node process): listening ${ms(median(s.get('server start')))} after its start; every pod Running in its list ${ms(median(s.get('server all Running')))} after that. ` +
       `Idle with ${n} pods over ${opts.idle} s (no client): RSS ${rss('idle rss')}, CPU ${median(s.get('idle cpu')).toFixed(1)} % of one core; the private Podman service meanwhile ${median(s.get('idle service cpu')).toFixed(1)} %. ` +
       `Peak RSS (VmHWM) at the end of the run: ${rss('end hwm')}; RSS then ${rss('end rss')}. Requests sent again after the server closed a kept-alive connection: ${s.get('retries').length}. ` +
-      `Signals the server got that the bench did not send (kept from it by bench/lib/signal-guard.js): ${ctx.stray.length ? ctx.stray.join(', ') : 'none'}.` +
       (ctx.patchBumps ? ` The no-op PATCHes moved p-000's resourceVersion from ${ctx.patchBumps.before} to ${ctx.patchBumps.after}.` : ''),
   );
   return out.join('\n');
@@ -746,7 +737,7 @@ async function main() {
   const keep = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeplay-bench-serve-results-'));
   const ns = `kpsv-${process.pid}`;
   const kubeconfig = path.join(tmp, 'kubeconfig');
-  const ctx = { opts, podmanEnv, tmp, keep, ns, kubeconfig, file: path.join(tmp, 'pods.yaml'), s: new Samples(), reqs: {}, stray: [] };
+  const ctx = { opts, podmanEnv, tmp, keep, ns, kubeconfig, file: path.join(tmp, 'pods.yaml'), s: new Samples(), reqs: {} };
   const interrupted = (sig) => {
     log(`${sig}: cleaning up`);
     void cleanup(ctx).then(() => process.exit(130));
