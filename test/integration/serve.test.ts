@@ -258,6 +258,16 @@ test('apply --server-side: field managers, a conflict in the API server\'s words
   await ok(['delete', 'cm', cm]);
 });
 
+test('apply --prune with kubectl\'s default list removes what the files no longer hold', async () => {
+  const cm = (n: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${prefix}-p${n}, labels: {set: ${prefix}}}\ndata: {n: "${n}"}\n`;
+  await ok(['apply', '-f', file('prune.yaml', `${cm(1)}---\n${cm(2)}`)]);
+  const r = await k(['apply', '--prune', '-l', `set=${prefix}`, '-f', file('prune1.yaml', cm(1))]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(`configmap/${prefix}-p1 unchanged\nconfigmap/${prefix}-p2 pruned\n`);
+  expect(await ok(['get', 'cm', '-l', `set=${prefix}`, '-o', 'name'])).toBe(`configmap/${prefix}-p1\n`);
+  await ok(['delete', 'cm', `${prefix}-p1`]);
+});
+
 test('errors are the API server\'s: not found, invalid, already exists', async () => {
   const nf = await k(['get', 'pod', 'nope']);
   expect(nf.code).toBe(1);
