@@ -259,7 +259,7 @@ test('apply --server-side: field managers, a conflict in the API server\'s words
 });
 
 test('apply --prune with kubectl\'s default list removes what the files no longer hold', async () => {
-  const cm = (n: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${prefix}-p${n}, labels: {set: ${prefix}}}\ndata: {n: "${n}"}\n`;
+  const cm = (n: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${prefix}-p${n}, labels: {set: ${prefix}}}\ndata: {num: "${n}"}\n`;
   await ok(['apply', '-f', file('prune.yaml', `${cm(1)}---\n${cm(2)}`)]);
   const r = await k(['apply', '--prune', '-l', `set=${prefix}`, '-f', file('prune1.yaml', cm(1))]);
   expect(r.code).toBe(0);
