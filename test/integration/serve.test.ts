@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
-import { TEST_IMAGE, bearerToken, kubectl, kubectlBinary, podman, runCli, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
+import { TEST_IMAGE, bearerToken, kubectl, kubectlBinary, podman, runCli, runProcess, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
 
 const { prefix, tmp, file, onCleanup } = useIsolatedPodman();
 const stateDir = join(tmp, 'state');
@@ -172,6 +172,32 @@ test('logs: the whole log, --tail and -f', async () => {
   expect(await ok(['logs', solo, '-c', 'main', '--tail=2'])).toBe('line-2\nline-3\n');
   const f = await k(['logs', '-f', solo, '--request-timeout=3s'], { timeoutMs: 20_000 });
   expect(f.stdout).toContain('line-3\n');
+});
+
+test('logs --since and -p, as the kubelet answers them', async () => {
+  expect(await ok(['logs', solo, '--since=1h'])).toBe('line-1\nline-2\nline-3\n');
+  const previous = await k(['logs', '-p', solo]);
+  expect(previous.code).toBe(1);
+  expect(previous.stderr).toContain(`previous terminated container "main" in pod "${solo}" not found`);
+});
+
+test('exec -it gets a terminal of the client\'s size (script(1) gives kubectl one)', async () => {
+  const r = await runProcess('script', ['-qec', `stty rows 33 cols 101; kubectl exec -it ${solo} -- sh -c 'stty size; exit 4'`, '/dev/null'], { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: tmp } });
+  expect(r.stdout).toContain('33 101');
+  expect(r.code).toBe(4);
+});
+
+test('a write from a stale resourceVersion is 409 Conflict', async () => {
+  const name = `${prefix}-stale`;
+  await ok(['create', 'configmap', name, '--from-literal=a=1']);
+  const old = JSON.parse(await ok(['get', 'cm', name, '-o', 'json'])) as { data: Record<string, string> };
+  await ok(['label', 'cm', name, 'moved=on']);
+  old.data = { a: '2' };
+  const r = await k(['replace', '-f', file('stale.json', JSON.stringify(old))]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`Error from server (Conflict): error when replacing "${join(tmp, 'stale.json')}": Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+  expect(await ok(['get', 'cm', name, '-o', 'jsonpath={.data.a}'])).toBe('1');
+  await ok(['delete', 'cm', name]);
 });
 
 test('exec runs a command in the pod: output, stdin, the exit code (WebSocket for 1.32, SPDY for 1.27)', async () => {
