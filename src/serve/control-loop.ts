@@ -13,6 +13,7 @@ import { observeGet } from '../observe/observe-pods';
 import type { Prober } from '../observe/probes/prober';
 import { hasWorkloads, reconcile, type ReconcileDeps } from '../commands/reconcile';
 import { lacksIPs, needsIPs, syncPodStatuses } from './pod-status';
+import { LABEL_MANAGED_BY, MANAGED_BY_VALUE } from '../domain/labels';
 
 /** ControlLoopDeps are what a pass needs. */
 export interface ControlLoopDeps {
@@ -60,11 +61,12 @@ export class ControlLoop {
     this.timer = setTimeout(() => void this.pass(), delayMs);
   }
 
-  /** stop ends the loop; a pass under way finishes. */
-  stop(): void {
+  /** stop ends the loop and resolves once a pass under way has finished (the store may be closed then). */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.events.abort();
     if (this.timer !== undefined) clearTimeout(this.timer);
+    while (this.running) await new Promise((r) => setTimeout(r, 20));
   }
 
   /** follow keeps Podman's event stream open, opening it again when the Podman service restarts. */
@@ -72,7 +74,10 @@ export class ControlLoop {
     while (!this.stopped) {
       try {
         const engine = await this.deps.engine();
-        const { ended } = await engine.followEvents(() => this.kick(100), this.events.signal);
+        // Only what concerns kubeplay's pods (their containers carry its label; pods' own events have no labels).
+        const { ended } = await engine.followEvents((e) => {
+          if (e.type === 'pod' || e.labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE) this.kick(100);
+        }, this.events.signal);
         this.kick();
         await ended;
       } catch (e) {

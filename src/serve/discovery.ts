@@ -80,6 +80,19 @@ export const KUBERNETES_VERSION = { major: '1', minor: '32', patch: '0' } as con
 export const EVENT_INFO = kindInfo({ kind: 'Event', group: '', version: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true });
 export const CONTROLLER_REVISION_INFO = kindInfo({ kind: 'ControllerRevision', group: 'apps', version: 'v1', plural: 'controllerrevisions', singular: 'controllerrevision', shortNames: [], namespaced: true });
 
+/**
+ * PRUNE_LISTED are the kinds of kubectl's default `apply --prune` list (prune.go's defaultPruneKinds)
+ * that kubeplay does not carry out: served read-only, their lists always empty, so kubectl finds their
+ * REST mappings and prunes what kubeplay carries out (it stops at the first kind a server does not
+ * serve). Creating one is refused (405).
+ */
+export const PRUNE_LISTED: readonly KindInfo[] = [
+  kindInfo({ kind: 'ReplicationController', group: '', version: 'v1', plural: 'replicationcontrollers', singular: 'replicationcontroller', shortNames: ['rc'], namespaced: true }),
+  kindInfo({ kind: 'PersistentVolume', group: '', version: 'v1', plural: 'persistentvolumes', singular: 'persistentvolume', shortNames: ['pv'], namespaced: false }),
+  kindInfo({ kind: 'CronJob', group: 'batch', version: 'v1', plural: 'cronjobs', singular: 'cronjob', shortNames: ['cj'], namespaced: true }),
+  kindInfo({ kind: 'Ingress', group: 'networking.k8s.io', version: 'v1', plural: 'ingresses', singular: 'ingress', shortNames: ['ing'], namespaced: true }),
+];
+
 /** The verbs of a resource as the API server lists them (sorted); a Namespace has no deletecollection upstream. */
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
 const NAMESPACE_VERBS = ALL_VERBS.filter((v) => v !== 'deletecollection');
@@ -105,11 +118,11 @@ const GROUP_ORDER = [
  */
 export function servedResources(kinds: readonly KindInfo[] = KINDS.map((k) => k.info)): ServedResource[] {
   const infos = [...kinds];
-  for (const extra of [EVENT_INFO, CONTROLLER_REVISION_INFO]) {
+  for (const extra of [EVENT_INFO, CONTROLLER_REVISION_INFO, ...PRUNE_LISTED]) {
     if (!infos.some((i) => i.group === extra.group && i.plural === extra.plural)) infos.push(extra);
   }
   return infos
-    .map((info) => ({ info, verbs: info === EVENT_INFO || info === CONTROLLER_REVISION_INFO ? READ_VERBS : info.group === '' && info.kind === 'Namespace' ? NAMESPACE_VERBS : ALL_VERBS, subresources: subresourcesOf(info) }))
+    .map((info) => ({ info, verbs: info === EVENT_INFO || info === CONTROLLER_REVISION_INFO || PRUNE_LISTED.includes(info) ? READ_VERBS : info.group === '' && info.kind === 'Namespace' ? NAMESPACE_VERBS : ALL_VERBS, subresources: PRUNE_LISTED.includes(info) ? [] : subresourcesOf(info) }))
     .sort((a, b) => groupRank(a.info.group) - groupRank(b.info.group) || cmp(a.info.group, b.info.group) || cmp(a.info.plural, b.info.plural));
 }
 

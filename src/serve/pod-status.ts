@@ -8,6 +8,11 @@ import { canonicalJson } from '../domain/canonical-json';
 import type { ObjectStore } from '../store/object-store';
 import { StatusError } from '../domain/errors';
 
+/** timeOf is a time the store keeps as text and an observation as a Date, as milliseconds (NaN: none). */
+function timeOf(v: unknown): number {
+  return v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : Number.NaN;
+}
+
 /** needsIPs tells whether a running pod's stored status lacks its IP: the next look inspects the pods' infra containers. */
 export function needsIPs(store: ObjectStore): boolean {
   return store.list({ kind: 'Pod' }).items.some((o) => {
@@ -23,7 +28,7 @@ export function lacksIPs(store: ObjectStore, observed: readonly V1Pod[]): boolea
   const stored = new Map(store.list({ kind: 'Pod' }).items.map((o) => [`${o.metadata.namespace ?? ''}/${o.metadata.name}`, (o.status ?? {}) as { podIP?: string; startTime?: string }]));
   return running.some((p) => {
     const st = stored.get(`${p.metadata?.namespace ?? 'default'}/${p.metadata?.name ?? ''}`);
-    return st !== undefined && (st.podIP === undefined || st.startTime !== (p.status?.startTime as unknown));
+    return st !== undefined && (st.podIP === undefined || timeOf(st.startTime) !== timeOf(p.status?.startTime));
   });
 }
 
@@ -37,7 +42,7 @@ export function syncPodStatuses(store: ObjectStore, observed: readonly V1Pod[]):
     const status = JSON.parse(JSON.stringify(pod.status)) as Record<string, unknown>;
     // A look that did not inspect the pod's infra container has no IP: the one seen before stays while the pod runs on.
     const before = (o.status ?? {}) as Record<string, unknown>;
-    if (status['podIP'] === undefined && before['podIP'] !== undefined && before['startTime'] === status['startTime'] && status['phase'] === 'Running') {
+    if (status['podIP'] === undefined && before['podIP'] !== undefined && timeOf(before['startTime']) === timeOf(status['startTime']) && status['phase'] === 'Running') {
       status['podIP'] = before['podIP'];
       if (before['podIPs'] !== undefined) status['podIPs'] = before['podIPs'];
     }

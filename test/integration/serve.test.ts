@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import * as http from 'node:http';
-import { TEST_IMAGE, bearerToken, kubectl, kubectlBinary, podman, runCli, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
+import { TEST_IMAGE, bearerToken, kubectl, kubectlBinary, podman, runCli, runProcess, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
 
 const { prefix, tmp, file, onCleanup } = useIsolatedPodman();
 const stateDir = join(tmp, 'state');
@@ -174,6 +174,32 @@ test('logs: the whole log, --tail and -f', async () => {
   expect(f.stdout).toContain('line-3\n');
 });
 
+test('logs --since and -p, as the kubelet answers them', async () => {
+  expect(await ok(['logs', solo, '--since=1h'])).toBe('line-1\nline-2\nline-3\n');
+  const previous = await k(['logs', '-p', solo]);
+  expect(previous.code).toBe(1);
+  expect(previous.stderr).toContain(`previous terminated container "main" in pod "${solo}" not found`);
+});
+
+test('exec -it gets a terminal of the client\'s size (script(1) gives kubectl one)', async () => {
+  const r = await runProcess('script', ['-qec', `stty rows 33 cols 101; kubectl exec -it ${solo} -- sh -c 'stty size; exit 4'`, '/dev/null'], { env: { ...process.env, KUBECONFIG: kubeconfig, HOME: tmp } });
+  expect(r.stdout).toContain('33 101');
+  expect(r.code).toBe(4);
+});
+
+test('a write from a stale resourceVersion is 409 Conflict', async () => {
+  const name = `${prefix}-stale`;
+  await ok(['create', 'configmap', name, '--from-literal=a=1']);
+  const old = JSON.parse(await ok(['get', 'cm', name, '-o', 'json'])) as { data: Record<string, string> };
+  await ok(['label', 'cm', name, 'moved=on']);
+  old.data = { a: '2' };
+  const r = await k(['replace', '-f', file('stale.json', JSON.stringify(old))]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`Error from server (Conflict): error when replacing "${join(tmp, 'stale.json')}": Operation cannot be fulfilled on configmaps "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+  expect(await ok(['get', 'cm', name, '-o', 'jsonpath={.data.a}'])).toBe('1');
+  await ok(['delete', 'cm', name]);
+});
+
 test('exec runs a command in the pod: output, stdin, the exit code (WebSocket for 1.32, SPDY for 1.27)', async () => {
   const r = await k(['exec', solo, '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
   expect(r.code).toBe(3);
@@ -256,6 +282,16 @@ test('apply --server-side: field managers, a conflict in the API server\'s words
   expect(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', manifest('9')])).toBe(`configmap/${cm} serverside-applied\n`);
   expect(await ok(['get', 'cm', cm, '-o', 'jsonpath={.data.a}'])).toBe('9');
   await ok(['delete', 'cm', cm]);
+});
+
+test('apply --prune with kubectl\'s default list removes what the files no longer hold', async () => {
+  const cm = (n: number) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${prefix}-p${n}, labels: {set: ${prefix}}}\ndata: {num: "${n}"}\n`;
+  await ok(['apply', '-f', file('prune.yaml', `${cm(1)}---\n${cm(2)}`)]);
+  const r = await k(['apply', '--prune', '-l', `set=${prefix}`, '-f', file('prune1.yaml', cm(1))]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(`configmap/${prefix}-p1 unchanged\nconfigmap/${prefix}-p2 pruned\n`);
+  expect(await ok(['get', 'cm', '-l', `set=${prefix}`, '-o', 'name'])).toBe(`configmap/${prefix}-p1\n`);
+  await ok(['delete', 'cm', `${prefix}-p1`]);
 });
 
 test('errors are the API server\'s: not found, invalid, already exists', async () => {

@@ -183,7 +183,7 @@ export function serveCommand(io: Io, ctx: ServeContext): CommandModule {
           resolve();
         });
       });
-      loop.stop();
+      await loop.stop();
       process.off('uncaughtException', onCrash);
       process.off('unhandledRejection', onCrash);
       hub.close();

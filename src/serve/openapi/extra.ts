@@ -140,8 +140,24 @@ export const COMMON_SCHEMAS: Readonly<Record<string, Schema>> = {
   },
 };
 
+/** listedOnly is the schema of a kind kubeplay lists for kubectl's prune but never carries out (discovery.ts PRUNE_LISTED). */
+const listedOnly = (description: string): Schema => ({
+  description: `${description} kubeplay lists none and makes none: it is served so that kubectl apply --prune finds it.`,
+  type: 'object',
+  properties: {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    metadata: OBJECT_META,
+    spec: { description: 'Not carried out by kubeplay.', type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    status: { description: 'Not carried out by kubeplay.', type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+  },
+});
+
 /** EXTRA_KIND_SCHEMAS are the served kinds without a generated schema, keyed `group/version/Kind`. */
 export const EXTRA_KIND_SCHEMAS: Readonly<Record<string, Schema>> = {
+  '/v1/ReplicationController': listedOnly('ReplicationController represents the configuration of a replication controller.'),
+  '/v1/PersistentVolume': listedOnly('PersistentVolume (PV) is a storage resource provisioned by an administrator.'),
+  'networking.k8s.io/v1/Ingress': listedOnly('Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend.'),
   '/v1/Event': {
     description: 'Event is a report of an event somewhere in the cluster.',
     type: 'object',

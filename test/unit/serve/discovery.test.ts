@@ -81,7 +81,9 @@ describe('APIResourceList (/api/v1, /apis/<group>/<version>)', () => {
       'events ev true Event',
       'namespaces ns false Namespace',
       'persistentvolumeclaims pvc true PersistentVolumeClaim',
+      'persistentvolumes pv false PersistentVolume',
       'pods po true Pod',
+      'replicationcontrollers rc true ReplicationController',
       'secrets  true Secret',
       'services svc true Service',
       'controllerrevisions  true ControllerRevision',
@@ -89,6 +91,7 @@ describe('APIResourceList (/api/v1, /apis/<group>/<version>)', () => {
       'deployments deploy true Deployment',
       'replicasets rs true ReplicaSet',
       'statefulsets sts true StatefulSet',
+      'cronjobs cj true CronJob',
       'jobs  true Job',
       'endpointslices  true EndpointSlice',
     ]);
@@ -143,7 +146,7 @@ describe('/api, /apis and /apis/<group>', () => {
     });
     const list = json(get('/apis', 'application/json, */*')) as { kind: string; groups: Array<{ name: string; preferredVersion: unknown }> };
     expect(list.kind).toBe('APIGroupList');
-    expect(list.groups.map((g) => g.name)).toEqual(['apps', 'batch', 'discovery.k8s.io']);
+    expect(list.groups.map((g) => g.name)).toEqual(['apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io']);
     expect(list.groups[0]!.preferredVersion).toEqual({ groupVersion: 'apps/v1', version: 'v1' });
     expect(json(get('/apis/batch/'))).toEqual({
       kind: 'APIGroup',
@@ -164,7 +167,7 @@ describe('/api, /apis and /apis/<group>', () => {
       const doc = json(r) as { kind: string; apiVersion: string; items: Array<{ metadata: { name: string }; versions: Array<{ version: string; freshness: string; resources: Array<Record<string, unknown>> }> }> };
       expect(doc.kind).toBe('APIGroupDiscoveryList');
       expect(doc.apiVersion).toBe(`apidiscovery.k8s.io/${version}`);
-      expect(doc.items.map((i) => i.metadata.name)).toEqual(path === '/api' ? [''] : ['apps', 'batch', 'discovery.k8s.io']);
+      expect(doc.items.map((i) => i.metadata.name)).toEqual(path === '/api' ? [''] : ['apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io']);
       for (const i of doc.items) for (const v of i.versions) expect(v.freshness).toBe('Current');
     }
     const core = (json(get('/api', accept)) as { items: Array<{ versions: Array<{ resources: Array<Record<string, unknown>> }> }> }).items[0]!.versions[0]!.resources;
@@ -237,7 +240,7 @@ describe('a kind added later', () => {
     const widget = kindInfo({ kind: 'Widget', group: 'example.com', version: 'v1alpha1', plural: 'widgets', singular: 'widget', shortNames: ['wd'], namespaced: false });
     const d = new Discovery(FACTS, servedResources([...KINDS.map((k) => k.info), widget]));
     const groups = (JSON.parse(d.respond({ path: '/apis' })!.body.toString()) as { groups: Array<{ name: string }> }).groups.map((g) => g.name);
-    expect(groups).toEqual(['apps', 'batch', 'discovery.k8s.io', 'example.com']);
+    expect(groups).toEqual(['apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io', 'example.com']);
     const list = JSON.parse(d.respond({ path: '/apis/example.com/v1alpha1' })!.body.toString()) as { resources: APIResource[] };
     expect(list.resources).toEqual([{ name: 'widgets', singularName: 'widget', namespaced: false, kind: 'Widget', verbs: ALL_VERBS, shortNames: ['wd'] }]);
   });

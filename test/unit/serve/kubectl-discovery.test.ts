@@ -140,7 +140,9 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
       'events ev v1 true Event',
       'namespaces ns v1 false Namespace',
       'persistentvolumeclaims pvc v1 true PersistentVolumeClaim',
+      'persistentvolumes pv v1 false PersistentVolume',
       'pods po v1 true Pod',
+      'replicationcontrollers rc v1 true ReplicationController',
       'secrets v1 true Secret',
       'services svc v1 true Service',
       'controllerrevisions apps/v1 true ControllerRevision',
@@ -148,8 +150,10 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
       'deployments deploy apps/v1 true Deployment',
       'replicasets rs apps/v1 true ReplicaSet',
       'statefulsets sts apps/v1 true StatefulSet',
+      'cronjobs cj batch/v1 true CronJob',
       'jobs batch/v1 true Job',
       'endpointslices discovery.k8s.io/v1 true EndpointSlice',
+      'ingresses ing networking.k8s.io/v1 true Ingress',
     ]);
     // client-go asks for aggregated discovery v2 from 1.30, v2beta1 before.
     const aggregated = minor(v) < 30 ? 'v=v2beta1' : 'v=v2;';
@@ -180,7 +184,7 @@ describe.each(VERSIONS)('kubectl %s', (v) => {
 
   test('api-versions', async () => {
     const r = await kubectl(v, ['api-versions']);
-    expect(r.stdout.trim().split('\n')).toEqual(['apps/v1', 'batch/v1', 'discovery.k8s.io/v1', 'v1']);
+    expect(r.stdout.trim().split('\n')).toEqual(['apps/v1', 'batch/v1', 'discovery.k8s.io/v1', 'networking.k8s.io/v1', 'v1']);
   });
 
   test('explain pods.spec.containers', async () => {
