@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { Status } from './status';
 import { failure } from './status';
+import { decodeKubeProtobuf, isKubeProtobuf } from './protobuf';
 
 /** MAX_BODY_BYTES is the API server's limit of a request body (3 MiB; larger is 413). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -83,8 +84,20 @@ export const MAX_BODY_DEPTH = 1000;
 
 /** parseBody decodes a JSON or YAML body into a value; what cannot be decoded is a 400, in the decoder's words. */
 export function parseBody(body: Buffer, mediaType: string): unknown {
+  // kubectl's typed clients (create namespace, configmap, secret, ...) send protobuf, and do not fall back to JSON.
+  if (mediaType === 'application/vnd.kubernetes.protobuf') {
+    try {
+      const o = isKubeProtobuf(body) ? decodeKubeProtobuf(body) : undefined;
+      if (o !== undefined) return o;
+    } catch (e) {
+      throw new RequestFailure(failure(400, 'BadRequest', `error decoding protobuf: ${(e as Error).message}`));
+    }
+  }
+  if (mediaType !== 'application/json' && mediaType !== 'application/yaml' && !mediaType.endsWith('+json') && !mediaType.endsWith('+yaml')) {
+    throw new RequestFailure(failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (and protobuf for Namespaces, ConfigMaps and Secrets)`));
+  }
   const text = body.toString('utf8');
-  if (text.trim() === '') throw new RequestFailure(failure(400, 'BadRequest', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf'));
+  if (text.trim() === '') throw new RequestFailure(failure(400, 'BadRequest', 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml'));
   const yaml = mediaType.endsWith('yaml');
   const what = yaml ? 'yaml' : 'json';
   const tooDeep = (c: string) => new RequestFailure(failure(400, 'BadRequest', `error decoding ${what}: invalid character '${c}' exceeded max depth (kubeplay serve reads bodies nested at most ${MAX_BODY_DEPTH} levels)`));

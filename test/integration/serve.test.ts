@@ -187,6 +187,19 @@ test('exec -it gets a terminal of the client\'s size (script(1) gives kubectl on
   expect(r.code).toBe(4);
 });
 
+test('kubectl create namespace|configmap|secret (protobuf bodies); other generators are a 415', async () => {
+  const ns = `${prefix}-pb`;
+  expect(await ok(['create', 'namespace', ns])).toBe(`namespace/${ns} created\n`);
+  expect(await ok(['create', 'configmap', 'settings', '-n', ns, '--from-literal=a=1', '--from-literal=b=two'])).toBe('configmap/settings created\n');
+  expect(await ok(['create', 'secret', 'generic', 'creds', '-n', ns, '--from-literal=user=admin'])).toBe('secret/creds created\n');
+  expect(await ok(['get', 'cm', 'settings', '-n', ns, '-o', 'jsonpath={.data.a}/{.data.b}'])).toBe('1/two');
+  expect(Buffer.from(await ok(['get', 'secret', 'creds', '-n', ns, '-o', 'jsonpath={.data.user}']), 'base64').toString()).toBe('admin');
+  const deploy = await k(['create', 'deployment', `${prefix}-gen`, `--image=${TEST_IMAGE}`]);
+  expect(deploy.code).toBe(1);
+  expect(deploy.stderr).toContain('the body of the request was in an unknown format');
+  expect(await ok(['delete', 'namespace', ns])).toBe(`namespace "${ns}" deleted\n`);
+});
+
 test('a write from a stale resourceVersion is 409 Conflict', async () => {
   const name = `${prefix}-stale`;
   await ok(['create', 'configmap', name, '--from-literal=a=1']);

@@ -3,7 +3,7 @@ import { lacksIPs, needsIPs, syncPodStatuses } from '../../../src/serve/pod-stat
 import type { V1Pod } from '@kubernetes/client-node';
 
 const started = '2026-12-07T10:00:00.000Z';
-const observed = (status: Record<string, unknown>): V1Pod => ({ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [] }, status } as unknown as V1Pod);
+const observed = (status: Record<string, unknown>): V1Pod => (({ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [] }, status }));
 
 function storeWithPod(): SqliteObjectStore {
   const store = SqliteObjectStore.open(':memory:');
