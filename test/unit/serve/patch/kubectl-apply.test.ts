@@ -193,7 +193,8 @@ describe('kubectl apply (client side) through applyStrategicMergePatch', () => {
       expect(second).toContain(part);
   });
 
-  if (KUBECTLS.length === 0) test.skip('no kubectl on this machine: real kubectl not run', () => undefined);
+  // kubectl is on every machine these tests run on (README): without it this fails, never skips.
+  if (KUBECTLS.length === 0) test('kubectl is installed', () => expect(KUBECTLS).not.toEqual([]));
   test.each(KUBECTLS)('real %s', async (kubectl) => {
     const run = await runKubectl(kubectl);
     checkFinal(run.stored);

@@ -31,7 +31,8 @@ function status(e: PatchError): unknown {
 }
 
 describe('kubectl apply --server-side through serverSideApply', () => {
-  if (KUBECTLS.length === 0) test.skip('no kubectl on this machine: real kubectl not run', () => undefined);
+  // kubectl is on every machine these tests run on (README): without it this fails, never skips.
+  if (KUBECTLS.length === 0) test('kubectl is installed', () => expect(KUBECTLS).not.toEqual([]));
   test.each(KUBECTLS)('real %s: create, conflict, --force-conflicts', async (kubectl) => {
     let stored: JsonObject | undefined;
     const requests: string[] = [];
