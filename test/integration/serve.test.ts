@@ -10,8 +10,7 @@ import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import * as http from 'node:http';
-import { TEST_IMAGE, bearerToken, kubectl, kubectlBinary, podman, runCli, runProcess, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
+import { TEST_IMAGE, bearerToken, httpGet, kubectl, kubectlBinary, podman, runCli, runProcess, startServe, useIsolatedPodman, waitUntil, type Served } from './support';
 
 const { prefix, tmp, file, onCleanup } = useIsolatedPodman();
 const stateDir = join(tmp, 'state');
@@ -74,17 +73,6 @@ function spawnKubectl(args: string[], version?: string): { out: () => string; ki
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
   return { out: () => out, kill: () => child.kill('SIGINT') };
-}
-
-/** httpGet is one GET on its own connection: the body. */
-function httpGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
-  });
 }
 
 beforeAll(async () => {
@@ -242,7 +230,7 @@ spec:
     const pf = spawnKubectl(['port-forward', `pod/${web}`, `${port}:8080`], version);
     try {
       await waitUntil('port-forward to listen', async () => pf.out().includes(`Forwarding from 127.0.0.1:${port} -> 8080`), 20_000);
-      const bodies = await Promise.all([1, 2, 3].map(() => httpGet(`http://127.0.0.1:${port}/`)));
+      const bodies = (await Promise.all([1, 2, 3].map(() => httpGet(`http://127.0.0.1:${port}/`)))).map((r) => r.body);
       expect(bodies).toEqual(['forwarded\n', 'forwarded\n', 'forwarded\n']);
     } finally {
       pf.kill();
