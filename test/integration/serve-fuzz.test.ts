@@ -175,8 +175,8 @@ const byPlural = (plural: string): Resource => {
 };
 /** Kinds whose schema has no spec: a spec there is an unknown field (dropped, with a warning), not a wrong type. */
 const SPECLESS = new Set(['configmaps', 'secrets', 'endpoints', 'endpointslices', 'events', 'controllerrevisions']);
-/** Resources discovery lists as creatable that kubeplay keeps read-only (405 once the body decodes; see the report). */
-const readOnly = (r: Resource) => r.plural === 'events' || r.plural === 'controllerrevisions';
+/** readOnly: the resources discovery lists without create (Events, ControllerRevisions, and the kinds listed only for --prune). */
+const readOnly = (r: Resource) => !r.verbs.includes('create');
 
 // ---- the server ---------------------------------------------------------------------------------
 
