@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SqliteObjectStore } from '../../../src/store/sqlite-object-store';
 import { lacksIPs, needsIPs, syncPodStatuses } from '../../../src/serve/pod-status';
 import type { V1Pod } from '@kubernetes/client-node';
@@ -5,8 +8,11 @@ import type { V1Pod } from '@kubernetes/client-node';
 const started = '2026-12-07T10:00:00.000Z';
 const observed = (status: Record<string, unknown>): V1Pod => (({ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [] }, status }));
 
+const dir = mkdtempSync(join(tmpdir(), 'kubeplay-pod-status-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 function storeWithPod(): SqliteObjectStore {
-  const store = SqliteObjectStore.open(':memory:');
+  const store = SqliteObjectStore.open(join(dir, 'state.db'));
   store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
   return store;
 }
